@@ -1,0 +1,66 @@
+# cannon-studio developer entry points. Every target creates the virtual environment when it is
+# missing (or when pyproject.toml changed), so a fresh clone needs nothing but Python 3.11+.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SOURCE ?=
+PYTEST_ARGS ?=
+
+.PHONY: venv regenerate test lint typecheck pytest demo sandbox check-drift record bench schemathesis clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+## regenerate: fetch the schema (SOURCE=file|URL, else $$CANNON_OPENAPI_URL, else live) and rebuild generated/
+regenerate: $(STAMP)
+	$(BIN)/python scripts/regenerate.py $(SOURCE)
+
+## lint: ruff check + ruff format --check on everything hand-written
+lint: $(STAMP)
+	$(BIN)/ruff check overlay scripts tests
+	$(BIN)/ruff format --check overlay scripts tests
+
+## typecheck: mypy --strict on the overlay
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## pytest: the whole test suite
+pytest: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test: lint, type checks and the whole suite; fails if any of them fails
+test: lint typecheck pytest
+
+## demo: the main job end to end on the sandbox (or on $$CANNON_BASE_URL with $$CANNON_API_KEY)
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+## sandbox: run the local reference server on 127.0.0.1:8787
+sandbox: $(STAMP)
+	$(BIN)/cannon-studio sandbox --host 127.0.0.1 --port 8787
+
+## check-drift: compare $$CANNON_OPENAPI_URL (default: live) with the snapshot, and generated/ with a fresh generation
+check-drift: $(STAMP)
+	$(BIN)/python scripts/check_drift.py $(if $(CANNON_OPENAPI_URL),--url "$(CANNON_OPENAPI_URL)",)
+
+## record: re-record the vcrpy cassettes against the sandbox (or $$CANNON_BASE_URL + $$CANNON_API_KEY)
+record: $(STAMP)
+	$(BIN)/python scripts/record_cassettes.py
+
+## bench: speed and memory figures against raw httpx and the generated client
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+## schemathesis: property-based API tests against a running sandbox
+schemathesis: $(STAMP)
+	$(BIN)/python scripts/run_schemathesis.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,149 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .accepted_request import AcceptedRequest
+from .account import Account
+from .angle_context import AngleContext
+from .api_key_info import ApiKeyInfo
+from .aspect_ratio import AspectRatio
+from .audio_output import AudioOutput
+from .camera_control import CameraControl
+from .character_output import CharacterOutput
+from .credits_ import Credits
+from .error_response import ErrorResponse
+from .image_edit_envelope import ImageEditEnvelope
+from .image_edit_input import ImageEditInput
+from .image_generate_envelope import ImageGenerateEnvelope
+from .image_generate_input import ImageGenerateInput
+from .image_output import ImageOutput
+from .image_resolution import ImageResolution
+from .lipsync_generate_envelope import LipsyncGenerateEnvelope
+from .lipsync_generate_input import LipsyncGenerateInput
+from .location_3d_output import Location3DOutput
+from .music_generate_envelope import MusicGenerateEnvelope
+from .music_generate_input import MusicGenerateInput
+from .narration_generate_envelope import NarrationGenerateEnvelope
+from .narration_generate_input import NarrationGenerateInput
+from .open_api_document import OpenAPIDocument
+from .prompt_enhance_image_envelope import PromptEnhanceImageEnvelope
+from .prompt_enhance_image_input import PromptEnhanceImageInput
+from .prompt_enhance_location_envelope import PromptEnhanceLocationEnvelope
+from .prompt_enhance_location_input import PromptEnhanceLocationInput
+from .prompt_enhance_variant_envelope import PromptEnhanceVariantEnvelope
+from .prompt_enhance_variant_input import PromptEnhanceVariantInput
+from .prompt_enhance_video_envelope import PromptEnhanceVideoEnvelope
+from .prompt_enhance_video_input import PromptEnhanceVideoInput
+from .prompt_output import PromptOutput
+from .request_log import RequestLog
+from .request_log_input import RequestLogInput
+from .request_log_output import RequestLogOutput
+from .request_object import RequestObject
+from .request_status import RequestStatus
+from .request_urls import RequestUrls
+from .smartmotion_generate_envelope import SmartmotionGenerateEnvelope
+from .smartmotion_generate_input import SmartmotionGenerateInput
+from .sora_2_character_create_envelope import Sora2CharacterCreateEnvelope
+from .sora_2_character_create_input import Sora2CharacterCreateInput
+from .sora_2_character_video_generate_envelope import (
+    Sora2CharacterVideoGenerateEnvelope,
+)
+from .sora_2_character_video_generate_input import Sora2CharacterVideoGenerateInput
+from .sora_2_video_edit_envelope import Sora2VideoEditEnvelope
+from .sora_2_video_edit_input import Sora2VideoEditInput
+from .sora_2_video_extend_envelope import Sora2VideoExtendEnvelope
+from .sora_2_video_extend_input import Sora2VideoExtendInput
+from .sora_2_video_remix_envelope import Sora2VideoRemixEnvelope
+from .sora_2_video_remix_input import Sora2VideoRemixInput
+from .sora_aspect_ratio import SoraAspectRatio
+from .sora_duration import SoraDuration
+from .soundfx_generate_envelope import SoundfxGenerateEnvelope
+from .soundfx_generate_input import SoundfxGenerateInput
+from .status_response import StatusResponse
+from .subtitle_settings import SubtitleSettings
+from .subtitles_generate_envelope import SubtitlesGenerateEnvelope
+from .subtitles_generate_input import SubtitlesGenerateInput
+from .task_output import TaskOutput
+from .three_d_location_generate_envelope import ThreeDLocationGenerateEnvelope
+from .three_d_location_generate_input import ThreeDLocationGenerateInput
+from .upscale_factor import UpscaleFactor
+from .upscale_resolution import UpscaleResolution
+from .video_generate_envelope import VideoGenerateEnvelope
+from .video_generate_input import VideoGenerateInput
+from .video_output import VideoOutput
+from .video_resolution import VideoResolution
+from .video_upscale_envelope import VideoUpscaleEnvelope
+from .video_upscale_input import VideoUpscaleInput
+from .webhook_event import WebhookEvent
+
+__all__ = (
+    "AcceptedRequest",
+    "Account",
+    "AngleContext",
+    "ApiKeyInfo",
+    "AspectRatio",
+    "AudioOutput",
+    "CameraControl",
+    "CharacterOutput",
+    "Credits",
+    "ErrorResponse",
+    "ImageEditEnvelope",
+    "ImageEditInput",
+    "ImageGenerateEnvelope",
+    "ImageGenerateInput",
+    "ImageOutput",
+    "ImageResolution",
+    "LipsyncGenerateEnvelope",
+    "LipsyncGenerateInput",
+    "Location3DOutput",
+    "MusicGenerateEnvelope",
+    "MusicGenerateInput",
+    "NarrationGenerateEnvelope",
+    "NarrationGenerateInput",
+    "OpenAPIDocument",
+    "PromptEnhanceImageEnvelope",
+    "PromptEnhanceImageInput",
+    "PromptEnhanceLocationEnvelope",
+    "PromptEnhanceLocationInput",
+    "PromptEnhanceVariantEnvelope",
+    "PromptEnhanceVariantInput",
+    "PromptEnhanceVideoEnvelope",
+    "PromptEnhanceVideoInput",
+    "PromptOutput",
+    "RequestLog",
+    "RequestLogInput",
+    "RequestLogOutput",
+    "RequestObject",
+    "RequestStatus",
+    "RequestUrls",
+    "SmartmotionGenerateEnvelope",
+    "SmartmotionGenerateInput",
+    "Sora2CharacterCreateEnvelope",
+    "Sora2CharacterCreateInput",
+    "Sora2CharacterVideoGenerateEnvelope",
+    "Sora2CharacterVideoGenerateInput",
+    "Sora2VideoEditEnvelope",
+    "Sora2VideoEditInput",
+    "Sora2VideoExtendEnvelope",
+    "Sora2VideoExtendInput",
+    "Sora2VideoRemixEnvelope",
+    "Sora2VideoRemixInput",
+    "SoraAspectRatio",
+    "SoraDuration",
+    "SoundfxGenerateEnvelope",
+    "SoundfxGenerateInput",
+    "StatusResponse",
+    "SubtitleSettings",
+    "SubtitlesGenerateEnvelope",
+    "SubtitlesGenerateInput",
+    "TaskOutput",
+    "ThreeDLocationGenerateEnvelope",
+    "ThreeDLocationGenerateInput",
+    "UpscaleFactor",
+    "UpscaleResolution",
+    "VideoGenerateEnvelope",
+    "VideoGenerateInput",
+    "VideoOutput",
+    "VideoResolution",
+    "VideoUpscaleEnvelope",
+    "VideoUpscaleInput",
+    "WebhookEvent",
+)

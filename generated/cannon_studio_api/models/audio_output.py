@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import (
+    Any,
+    Literal,
+    TypeVar,
+    cast,
+)
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="AudioOutput")
+
+
+@_attrs_define
+class AudioOutput:
+    """Audio output (music, narration, sound effects).
+
+    Attributes:
+        asset_type (Literal['audio']): Always 'audio' for this output. Default: 'audio'.
+        audio_url (str | Unset): Hosted audio URL.
+        exact_cost_credits (int | Unset): Exact cost in credits, when the operation reports it.
+        mode (str | Unset): Mode used.
+        model (str | Unset): Model that ran the task. Open string.
+        provider (str | Unset): Provider that ran the task. Open string; seen: kie, seedance, elevenlabs, replicate,
+            wavespeed, kling, sora2, cannon.
+        requested_model (str | Unset): Model asked for.
+        requested_provider (str | Unset): Provider asked for.
+        sfx_video_url (str | Unset): Sound-effect preview video (video-context mode).
+        status (str | Unset): Downstream task status (processing, succeeded...). Separate from the request status.
+        task_id (str | Unset): Downstream task id.
+        title (str | Unset): Title.
+    """
+
+    asset_type: Literal["audio"] = "audio"
+    audio_url: str | Unset = UNSET
+    exact_cost_credits: int | Unset = UNSET
+    mode: str | Unset = UNSET
+    model: str | Unset = UNSET
+    provider: str | Unset = UNSET
+    requested_model: str | Unset = UNSET
+    requested_provider: str | Unset = UNSET
+    sfx_video_url: str | Unset = UNSET
+    status: str | Unset = UNSET
+    task_id: str | Unset = UNSET
+    title: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        asset_type = self.asset_type
+
+        audio_url = self.audio_url
+
+        exact_cost_credits = self.exact_cost_credits
+
+        mode = self.mode
+
+        model = self.model
+
+        provider = self.provider
+
+        requested_model = self.requested_model
+
+        requested_provider = self.requested_provider
+
+        sfx_video_url = self.sfx_video_url
+
+        status = self.status
+
+        task_id = self.task_id
+
+        title = self.title
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "asset_type": asset_type,
+            }
+        )
+        if audio_url is not UNSET:
+            field_dict["audio_url"] = audio_url
+        if exact_cost_credits is not UNSET:
+            field_dict["exact_cost_credits"] = exact_cost_credits
+        if mode is not UNSET:
+            field_dict["mode"] = mode
+        if model is not UNSET:
+            field_dict["model"] = model
+        if provider is not UNSET:
+            field_dict["provider"] = provider
+        if requested_model is not UNSET:
+            field_dict["requested_model"] = requested_model
+        if requested_provider is not UNSET:
+            field_dict["requested_provider"] = requested_provider
+        if sfx_video_url is not UNSET:
+            field_dict["sfx_video_url"] = sfx_video_url
+        if status is not UNSET:
+            field_dict["status"] = status
+        if task_id is not UNSET:
+            field_dict["task_id"] = task_id
+        if title is not UNSET:
+            field_dict["title"] = title
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        asset_type = cast(Literal["audio"], d.pop("asset_type"))
+        if asset_type != "audio":
+            raise ValueError(f"asset_type must match const 'audio', got '{asset_type}'")
+
+        audio_url = d.pop("audio_url", UNSET)
+
+        exact_cost_credits = d.pop("exact_cost_credits", UNSET)
+
+        mode = d.pop("mode", UNSET)
+
+        model = d.pop("model", UNSET)
+
+        provider = d.pop("provider", UNSET)
+
+        requested_model = d.pop("requested_model", UNSET)
+
+        requested_provider = d.pop("requested_provider", UNSET)
+
+        sfx_video_url = d.pop("sfx_video_url", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        task_id = d.pop("task_id", UNSET)
+
+        title = d.pop("title", UNSET)
+
+        audio_output = cls(
+            asset_type=asset_type,
+            audio_url=audio_url,
+            exact_cost_credits=exact_cost_credits,
+            mode=mode,
+            model=model,
+            provider=provider,
+            requested_model=requested_model,
+            requested_provider=requested_provider,
+            sfx_video_url=sfx_video_url,
+            status=status,
+            task_id=task_id,
+            title=title,
+        )
+
+        audio_output.additional_properties = d
+        return audio_output
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

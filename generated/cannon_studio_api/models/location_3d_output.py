@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import (
+    Any,
+    Literal,
+    TypeVar,
+    cast,
+)
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Location3DOutput")
+
+
+@_attrs_define
+class Location3DOutput:
+    """Assumed: the three-d-location-generate page is cut off before its output. Modeled on the other outputs: a GLB scene
+    plus a preview image.
+
+        Attributes:
+            asset_type (Literal['3d']): Always '3d' for this output. Default: '3d'.
+            exact_cost_credits (int | Unset): Exact cost in credits, when the operation reports it.
+            location_id (str | Unset): Assumed: id of the stored location.
+            model (str | Unset): Model that ran the task. Open string.
+            model_url (str | Unset): Assumed: hosted 3D scene (binary glTF, .glb).
+            preview_image_url (str | Unset): Assumed: hosted preview render.
+            provider (str | Unset): Provider that ran the task. Open string; seen: kie, seedance, elevenlabs, replicate,
+                wavespeed, kling, sora2, cannon.
+            requested_model (str | Unset): Model asked for.
+            requested_provider (str | Unset): Provider asked for.
+            status (str | Unset): Downstream task status (processing, succeeded...). Separate from the request status.
+            task_id (str | Unset): Downstream task id.
+    """
+
+    asset_type: Literal["3d"] = "3d"
+    exact_cost_credits: int | Unset = UNSET
+    location_id: str | Unset = UNSET
+    model: str | Unset = UNSET
+    model_url: str | Unset = UNSET
+    preview_image_url: str | Unset = UNSET
+    provider: str | Unset = UNSET
+    requested_model: str | Unset = UNSET
+    requested_provider: str | Unset = UNSET
+    status: str | Unset = UNSET
+    task_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        asset_type = self.asset_type
+
+        exact_cost_credits = self.exact_cost_credits
+
+        location_id = self.location_id
+
+        model = self.model
+
+        model_url = self.model_url
+
+        preview_image_url = self.preview_image_url
+
+        provider = self.provider
+
+        requested_model = self.requested_model
+
+        requested_provider = self.requested_provider
+
+        status = self.status
+
+        task_id = self.task_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "asset_type": asset_type,
+            }
+        )
+        if exact_cost_credits is not UNSET:
+            field_dict["exact_cost_credits"] = exact_cost_credits
+        if location_id is not UNSET:
+            field_dict["location_id"] = location_id
+        if model is not UNSET:
+            field_dict["model"] = model
+        if model_url is not UNSET:
+            field_dict["model_url"] = model_url
+        if preview_image_url is not UNSET:
+            field_dict["preview_image_url"] = preview_image_url
+        if provider is not UNSET:
+            field_dict["provider"] = provider
+        if requested_model is not UNSET:
+            field_dict["requested_model"] = requested_model
+        if requested_provider is not UNSET:
+            field_dict["requested_provider"] = requested_provider
+        if status is not UNSET:
+            field_dict["status"] = status
+        if task_id is not UNSET:
+            field_dict["task_id"] = task_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        asset_type = cast(Literal["3d"], d.pop("asset_type"))
+        if asset_type != "3d":
+            raise ValueError(f"asset_type must match const '3d', got '{asset_type}'")
+
+        exact_cost_credits = d.pop("exact_cost_credits", UNSET)
+
+        location_id = d.pop("location_id", UNSET)
+
+        model = d.pop("model", UNSET)
+
+        model_url = d.pop("model_url", UNSET)
+
+        preview_image_url = d.pop("preview_image_url", UNSET)
+
+        provider = d.pop("provider", UNSET)
+
+        requested_model = d.pop("requested_model", UNSET)
+
+        requested_provider = d.pop("requested_provider", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        task_id = d.pop("task_id", UNSET)
+
+        location_3d_output = cls(
+            asset_type=asset_type,
+            exact_cost_credits=exact_cost_credits,
+            location_id=location_id,
+            model=model,
+            model_url=model_url,
+            preview_image_url=preview_image_url,
+            provider=provider,
+            requested_model=requested_model,
+            requested_provider=requested_provider,
+            status=status,
+            task_id=task_id,
+        )
+
+        location_3d_output.additional_properties = d
+        return location_3d_output
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    TypeVar,
+    cast,
+)
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.prompt_enhance_image_input import PromptEnhanceImageInput
+
+
+T = TypeVar("T", bound="PromptEnhanceImageEnvelope")
+
+
+@_attrs_define
+class PromptEnhanceImageEnvelope:
+    """Enhance Image Prompt (prompt.enhance.image). Rewrite an image prompt into a more specific, production-ready prompt
+    (keeps the input language). Credits: 1. Docs: https://www.cannonstudio.app/developers/docs/operations/prompt-
+    enhance-image
+
+        Attributes:
+            input_ (PromptEnhanceImageInput): Input of prompt.enhance.image. Rewrite an image prompt into a more specific,
+                production-ready prompt (keeps the input language).
+            operation (Literal['prompt.enhance.image']): Operation id. Default: 'prompt.enhance.image'.
+            webhook_url (str | Unset): Optional URL for terminal delivery (lifecycle page). Assumed: any absolute http(s)
+                URL.
+    """
+
+    input_: PromptEnhanceImageInput
+    operation: Literal["prompt.enhance.image"] = "prompt.enhance.image"
+    webhook_url: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        input_ = self.input_.to_dict()
+
+        operation = self.operation
+
+        webhook_url = self.webhook_url
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "input": input_,
+                "operation": operation,
+            }
+        )
+        if webhook_url is not UNSET:
+            field_dict["webhook_url"] = webhook_url
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.prompt_enhance_image_input import PromptEnhanceImageInput  # noqa: PLC0415
+
+        d = dict(src_dict)
+        input_ = PromptEnhanceImageInput.from_dict(d.pop("input"))
+
+        operation = cast(Literal["prompt.enhance.image"], d.pop("operation"))
+        if operation != "prompt.enhance.image":
+            raise ValueError(
+                f"operation must match const 'prompt.enhance.image', got '{operation}'"
+            )
+
+        webhook_url = d.pop("webhook_url", UNSET)
+
+        prompt_enhance_image_envelope = cls(
+            input_=input_,
+            operation=operation,
+            webhook_url=webhook_url,
+        )
+
+        prompt_enhance_image_envelope.additional_properties = d
+        return prompt_enhance_image_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

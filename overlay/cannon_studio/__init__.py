@@ -1,0 +1,1 @@
+"""Cannon Studio Python client (overlay)."""
