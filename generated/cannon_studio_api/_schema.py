@@ -8,7 +8,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-SCHEMA_SHA256 = "2503ca474cc6133cbd810eef168be94464489978693124006c9cc8aaf0291d65"
+SCHEMA_SHA256 = "b11a23fd29b11bb488ae51c96f717e94e52e73b749bd7badb7a2ba3bce3d9360"
 """SHA-256 of ``openapi.json`` (the normalised snapshot), as hex."""
 
 

@@ -13,13 +13,13 @@ T = TypeVar("T", bound="ErrorResponse")
 
 @_attrs_define
 class ErrorResponse:
-    """Assumed error envelope: the docs do not document error bodies. Modeled as {"error": "<message>"} plus optional
+    """Assumed: error envelope; the docs do not document error bodies. Modeled as {"error": "<message>"} plus optional
     machine-readable fields, following the message-plus-code convention of the peer media APIs.
 
         Attributes:
             error (str): Human-readable message.
             allowed (list[Any] | Unset): Assumed: allowed values of the offending field, when it is an enum.
-            code (str | Unset): Assumed machine-readable code: unauthorized, validation_error, unknown_operation,
+            code (str | Unset): Assumed: machine-readable code: unauthorized, validation_error, unknown_operation,
                 insufficient_credits, forbidden, not_found, idempotency_conflict, rate_limited, server_error.
             field (str | Unset): Assumed: JSON path of the offending field for validation errors, e.g. input.aspect_ratio.
             request_id (str | Unset): Assumed: the request id, when the error concerns one.

@@ -27,7 +27,8 @@ class ImageEditInput:
         model (str | Unset): Image-edit model. Model ids change often, so this is an open string, not an enum. Known
             ids: gptimage2.
         resolution (ImageResolution | Unset): Image resolution tier. Documented for GPT Image 2 as 1K, 2K or 4K (image-
-            generate and image-edit notes; square 1:1 is capped below 4K). Assumed to be the set for every image model.
+            generate and image-edit notes; square 1:1 is capped below 4K). Assumed: the same set applies to every image
+            model.
     """
 
     image_url: str

@@ -30,7 +30,8 @@ class ImageGenerateInput:
         reference_prompt_balance (float | Unset): Balance between the reference images and the prompt. Assumed: a number
             from 0 (prompt) to 1 (references); the docs give no type or example.
         resolution (ImageResolution | Unset): Image resolution tier. Documented for GPT Image 2 as 1K, 2K or 4K (image-
-            generate and image-edit notes; square 1:1 is capped below 4K). Assumed to be the set for every image model.
+            generate and image-edit notes; square 1:1 is capped below 4K). Assumed: the same set applies to every image
+            model.
         style (str | Unset): Free-text style direction.
     """
 

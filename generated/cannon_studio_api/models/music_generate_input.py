@@ -19,25 +19,25 @@ class MusicGenerateInput:
         prompt (str): Musical direction (or lyrics in custom mode). Assumed: the docs give no length limit; this
             snapshot caps prompt text at 4000 characters so that clients fail fast instead of being charged for a request
             the service may reject.
-        audio_weight (float | Unset): Audio weight. Assumed number.
-        custom_mode (bool | Unset): Suno custom mode. Assumed boolean.
+        audio_weight (float | Unset): Audio weight. Assumed: number.
+        custom_mode (bool | Unset): Suno custom mode. Assumed: boolean.
         description_prompt (str | Unset): Description prompt. Assumed: the docs give no length limit; this snapshot caps
             prompt text at 4000 characters so that clients fail fast instead of being charged for a request the service may
             reject.
         duration_seconds (int | Unset): Track length in seconds.
-        instrumental (bool | Unset): Instrumental only. Assumed boolean.
+        instrumental (bool | Unset): Instrumental only. Assumed: boolean.
         mode (str | Unset): Generation mode ('auto' in the docs; other values not documented).
         model (str | Unset): Music model. Model ids change often, so this is an open string, not an enum. Known ids: V5.
         negative_tags (str | Unset): Comma-separated tags to avoid.
         persona_id (str | Unset): Suno persona id.
-        prompt_influence (float | Unset): Prompt influence. Assumed number.
+        prompt_influence (float | Unset): Prompt influence. Assumed: number.
         provider (str | Unset): Music provider; 'kie' gives the Suno models and custom lyric/style controls.
-        seed (int | Unset): Random seed. Assumed integer.
+        seed (int | Unset): Random seed. Assumed: integer.
         style (str | Unset): Style tags or description.
-        style_weight (float | Unset): Style weight. Assumed number.
+        style_weight (float | Unset): Style weight. Assumed: number.
         title (str | Unset): Track title.
         vocal_gender (str | Unset): Vocal gender hint; values not documented.
-        weirdness_constraint (float | Unset): Weirdness constraint. Assumed number.
+        weirdness_constraint (float | Unset): Weirdness constraint. Assumed: number.
     """
 
     prompt: str

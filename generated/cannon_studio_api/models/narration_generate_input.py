@@ -19,9 +19,9 @@ class NarrationGenerateInput:
         text (str): Text to speak. Assumed: the docs give no length limit; this snapshot caps prompt text at 4000
             characters so that clients fail fast instead of being charged for a request the service may reject.
         voice_id (str): Voice id, e.g. voice_123 (no voices endpoint is documented).
-        similarity_boost (float | Unset): Similarity boost (0.8 in the docs). Assumed range 0-1.
+        similarity_boost (float | Unset): Similarity boost (0.8 in the docs). Assumed: range 0-1.
         speed (float | Unset): Speaking speed multiplier (1 in the docs).
-        stability (float | Unset): Voice stability (0.7 in the docs). Assumed range 0-1.
+        stability (float | Unset): Voice stability (0.7 in the docs). Assumed: range 0-1.
         tone (str | Unset): Delivery direction.
     """
 

@@ -39,7 +39,8 @@ class RequestObject:
         input_preview (None | str | Unset): Short preview of the input.
         output (AudioOutput | CharacterOutput | ImageOutput | Location3DOutput | None | PromptOutput | TaskOutput |
             Unset | VideoOutput): Operation output. While processing it holds downstream task metadata; on success the typed
-            output. Assumed nullable (queued requests and some failures may have none).
+            output. Assumed: nullable (queued requests and some failures may have none). Variants are listed most specific
+            first; TaskOutput is the fallback for in-flight metadata and unknown asset kinds, so this is anyOf, not oneOf.
         output_preview (None | str | Unset): Short preview of the output.
         request_log (None | RequestLog | Unset): 7-day request log; assumed optional (absent from the lifecycle
             example).

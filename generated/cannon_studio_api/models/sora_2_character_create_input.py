@@ -22,7 +22,7 @@ class Sora2CharacterCreateInput:
             description (str | Unset): Assumed: description of the character. Assumed: the docs give no length limit; this
                 snapshot caps prompt text at 4000 characters so that clients fail fast instead of being charged for a request
                 the service may reject.
-            model (str | Unset): Sora model. Assumed by analogy with the other Sora pages. Model ids change often, so this
+            model (str | Unset): Sora model. Assumed: by analogy with the other Sora pages. Model ids change often, so this
                 is an open string, not an enum. Known ids: sora-2, sora-2-pro.
     """
 

@@ -27,7 +27,7 @@ class Sora2CharacterVideoGenerateInput:
                 generate notes: 'portrait or landscape output sizes').
             duration (SoraDuration | Unset): Sora 2 clip length in seconds: 4, 8, 12, 16 or 20 (video-generate and
                 sora2-video-extend notes).
-            model (str | Unset): Sora model. Assumed by analogy with the other Sora pages. Model ids change often, so this
+            model (str | Unset): Sora model. Assumed: by analogy with the other Sora pages. Model ids change often, so this
                 is an open string, not an enum. Known ids: sora-2, sora-2-pro.
             resolution (VideoResolution | Unset): Video output resolution. The docs show 1080p (Sora 2 Pro native 1080p).
                 Assumed: 480p, 720p and 1080p.

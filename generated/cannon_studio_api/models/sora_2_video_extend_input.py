@@ -30,7 +30,7 @@ class Sora2VideoExtendInput:
             so this is an open string, not an enum. Known ids: sora-2, sora-2-pro.
         resolution (VideoResolution | Unset): Video output resolution. The docs show 1080p (Sora 2 Pro native 1080p).
             Assumed: 480p, 720p and 1080p.
-        source_duration (float | Unset): Length of the source video in seconds. Assumed (no example).
+        source_duration (float | Unset): Length of the source video in seconds. Assumed: (no example).
         source_video_url (str | Unset): Hosted copy of the source video (purpose not documented).
     """
 

@@ -24,8 +24,8 @@ class SoundfxGenerateInput:
         duration_seconds (float | Unset): Effect length in seconds.
         mode (str | Unset): 'video_context' selects the context-aware path; the one-off value is not documented.
         negative_tags (str | Unset): Comma-separated tags to avoid.
-        prompt_influence (float | Unset): Prompt influence. Assumed number.
-        seed (int | Unset): Random seed. Assumed integer.
+        prompt_influence (float | Unset): Prompt influence. Assumed: number.
+        seed (int | Unset): Random seed. Assumed: integer.
         title (str | Unset): Effect title.
         video_url (str | Unset): Hosted clip for context-aware effects.
     """

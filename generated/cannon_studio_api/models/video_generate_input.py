@@ -25,7 +25,7 @@ class VideoGenerateInput:
             should replace it.
         audio_url (str | Unset): Hosted audio track (Wan 2.7 prompt-first and continuation runs).
         duration (int | Unset): Clip length in seconds (10 in the docs example). Sora 2 accepts 4, 8, 12, 16 or 20.
-        end_image_url (str | Unset): Hosted end image. Assumed split of the run-together field list (see
+        end_image_url (str | Unset): Hosted end image. Assumed: split of the run-together field list (see
             reference_image_urls).
         first_clip_url (str | Unset): Hosted first clip for continuation.
         first_frame_url (str | Unset): Hosted first frame (first-frame guidance).
@@ -35,15 +35,15 @@ class VideoGenerateInput:
             wan27video, seedance2.
         negative_prompt (str | Unset): What to avoid. Assumed: the docs give no length limit; this snapshot caps prompt
             text at 4000 characters so that clients fail fast instead of being charged for a request the service may reject.
-        nsfw_checker (bool | Unset): Run the provider NSFW checker. Assumed boolean (no example).
-        prompt_extend (bool | Unset): Let the provider extend the prompt. Assumed boolean (no example).
+        nsfw_checker (bool | Unset): Run the provider NSFW checker. Assumed: boolean (no example).
+        prompt_extend (bool | Unset): Let the provider extend the prompt. Assumed: boolean (no example).
         reference_image_urls (list[str] | Unset): Hosted reference images. Assumed: the stored page runs the names
             together; read as reference_image_urls (plural, as in image.generate).
         resolution (VideoResolution | Unset): Video output resolution. The docs show 1080p (Sora 2 Pro native 1080p).
             Assumed: 480p, 720p and 1080p.
-        seed (int | Unset): Random seed. Assumed integer (no example).
+        seed (int | Unset): Random seed. Assumed: integer (no example).
         source_video_url (str | Unset): Hosted source clip for continuation-style runs (Wan 2.7).
-        watermark (bool | Unset): Add the provider watermark. Assumed boolean (no example).
+        watermark (bool | Unset): Add the provider watermark. Assumed: boolean (no example).
     """
 
     prompt: str

@@ -16,7 +16,7 @@ T = TypeVar("T", bound="WebhookEvent")
 
 @_attrs_define
 class WebhookEvent:
-    """Assumed terminal-delivery payload (the docs only say terminal delivery is attempted). Sent as a Standard Webhooks
+    """Assumed: terminal-delivery payload (the docs only say terminal delivery is attempted). Sent as a Standard Webhooks
     message: headers webhook-id, webhook-timestamp and webhook-signature (v1 HMAC-SHA256 with a whsec_ secret).
 
         Attributes:
