@@ -1,0 +1,165 @@
+"""The :class:`Sandbox` control handle: owns the state, faults, webhooks and the ASGI app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from .config import DEFAULT_ACCOUNT, FaultRule, SandboxConfig
+from .faults import FaultInjector
+from .schema import ApiSchema
+from .state import SandboxState, now_ms
+from .webhooks import WebhookDispatcher
+
+if TYPE_CHECKING:
+    import httpx
+    from starlette.applications import Starlette
+
+    from .server import ServerHandle
+
+
+class Sandbox:
+    """A local reference server for the Cannon Studio API, plus the handle tests control it with.
+
+    Args:
+        config: the configuration (default: ``SandboxConfig()``, realistic timing).
+        clock_ms: time source in epoch MILLISECONDS (tests may inject a fake clock).
+        webhook_transport: optional httpx async transport used for webhook deliveries (for
+            example ``httpx.ASGITransport(receiver_app)`` to deliver in-process).
+
+    Use ``sb.app`` in-process (``httpx.AsyncClient(transport=httpx.ASGITransport(sb.app))``) or
+    ``with sb.serve() as server:`` for a real uvicorn server on loopback.
+
+    Raises:
+        FileNotFoundError: the schema cannot be found (see ``SandboxConfig.schema_path``).
+    """
+
+    def __init__(
+        self,
+        config: SandboxConfig | None = None,
+        *,
+        clock_ms: Callable[[], int] = now_ms,
+        webhook_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._config = config or SandboxConfig()
+        self.schema = ApiSchema.load(self._config.schema_path)
+        self.state = SandboxState(self._config, clock_ms)
+        self.faults = FaultInjector(self._config.seed, clock_ms)
+        self.webhooks = WebhookDispatcher(self.state, lambda: self._config, webhook_transport)
+        self._app: Starlette | None = None
+
+    def __repr__(self) -> str:
+        return f"Sandbox(accounts={sorted(set(self._config.api_keys.values()))!r}, instant={self._config.is_instant})"
+
+    @property
+    def config(self) -> SandboxConfig:
+        """The current configuration."""
+        return self._config
+
+    def update_config(self, **updates: Any) -> SandboxConfig:
+        """Change configuration at run time (e.g. ``job_duration_s``, ``failure_rate``).
+
+        Applies to requests created afterwards. Raises ValueError on unknown keys or bad values.
+        """
+        self._config = self._config.with_updates(updates)
+        self.state.config = self._config
+        return self._config
+
+    @property
+    def app(self) -> Starlette:
+        """The Starlette ASGI application (built on first use)."""
+        if self._app is None:
+            from .app import build_app
+
+            self._app = build_app(self)
+        return self._app
+
+    @property
+    def account(self) -> str:
+        """The first configured account (``acct_default`` for the default key)."""
+        return next(iter(self._config.api_keys.values()), DEFAULT_ACCOUNT)
+
+    @property
+    def api_key(self) -> str:
+        """The first configured API key."""
+        return next(iter(self._config.api_keys))
+
+    # -- ledger and credits -------------------------------------------------------------------
+
+    def created_count(self, account: str | None = None) -> int:
+        """Requests actually created (replays and rejected calls do not count)."""
+        return self.state.created_count(account)
+
+    def credits_charged(self, account: str | None = None) -> int:
+        """Total credits charged (one charge per created request)."""
+        return self.state.credits_charged(account)
+
+    def set_credits(self, account: str, n: int) -> None:
+        """Set the credit balance of ``account`` to ``n`` credits."""
+        self.state.set_credits(account, n)
+
+    def credits_remaining(self, account: str) -> int:
+        """Credit balance of ``account``."""
+        return self.state.credits_remaining(account)
+
+    def ledger(self) -> list[dict[str, Any]]:
+        """One entry per created request: id, account, operation, credits, idempotency_key, created_at_ms."""
+        return self.state.ledger_entries()
+
+    def request_object(self, request_id: str) -> dict[str, Any] | None:
+        """The current RequestObject JSON of any request (no account check), or ``None``."""
+        record = self.state.requests.get(request_id)
+        return self.state.view(record) if record is not None else None
+
+    # -- webhooks -----------------------------------------------------------------------------
+
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """Delivery log: url, event_id, request_id, type, attempt, status_code, ok, error, at_ms."""
+        return self.webhooks.deliveries()
+
+    async def drain_webhooks(self, timeout_s: float = 10.0) -> None:
+        """In-process use: wait until every due webhook has been delivered or given up.
+
+        Must run in the event loop that serves the app. Raises TimeoutError after ``timeout_s`` seconds.
+        """
+        await self.webhooks.drain(timeout_s)
+
+    # -- faults -------------------------------------------------------------------------------
+
+    def add_fault(self, rule: FaultRule) -> None:
+        """Add a fault rule (see :class:`FaultRule`)."""
+        self.faults.add(rule)
+
+    def fault_log(self) -> list[dict[str, Any]]:
+        """One entry per injected fault: kind, endpoint, method, path, at_ms."""
+        return self.faults.log()
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule and the fault log."""
+        self.faults.clear()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget requests, ledger, idempotency keys, faults and deliveries; refill credits."""
+        self.state.reset()
+        self.faults.clear(self._config.seed)
+        self.webhooks.reset()
+
+    @contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServerHandle]:
+        """Run a real uvicorn server for this sandbox in a background thread.
+
+        Args:
+            host: interface to bind (loopback by default).
+            port: TCP port; 0 picks a free one (see ``server.base_url``).
+
+        Yields:
+            A :class:`~cannon_studio.sandbox.server.ServerHandle` with ``base_url``; the server
+            stops when the block exits.
+        """
+        from .server import run_in_thread
+
+        with run_in_thread(self, host, port) as handle:
+            yield handle

@@ -1,0 +1,198 @@
+"""Running the sandbox over real HTTP: uvicorn in a background thread, and the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import socket
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .config import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig
+from .faults import quiet_uvicorn_drops
+
+if TYPE_CHECKING:
+    from .control import Sandbox
+
+
+@dataclass(frozen=True)
+class ServerHandle:
+    """A running sandbox server.
+
+    Attributes:
+        base_url: ``http://HOST:PORT`` (no trailing slash).
+        host: bound interface.
+        port: bound TCP port.
+        sandbox: the control handle.
+    """
+
+    base_url: str
+    host: str
+    port: int
+    sandbox: Sandbox
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit TCP_NODELAY; without it every response pays a ~40 ms
+    # Nagle/delayed-ACK stall (headers and body are written separately).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _uvicorn_server(sandbox: Sandbox, log_level: str) -> object:
+    import uvicorn
+
+    quiet_uvicorn_drops()
+    config = uvicorn.Config(
+        sandbox.app,
+        http="h11",
+        loop="asyncio",
+        lifespan="on",
+        log_level=log_level,
+        access_log=False,
+        timeout_graceful_shutdown=2,
+        backlog=2048,
+        limit_concurrency=None,
+    )
+    return uvicorn.Server(config)
+
+
+@contextlib.contextmanager
+def run_in_thread(
+    sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, start_timeout_s: float = 10.0
+) -> Iterator[ServerHandle]:
+    """Serve ``sandbox`` with uvicorn in a daemon thread until the block exits.
+
+    Args:
+        host: interface to bind. port: TCP port, 0 for a free one.
+        start_timeout_s: seconds to wait for the server to accept connections.
+
+    Raises:
+        RuntimeError: the server did not start in time.
+    """
+    import uvicorn
+
+    sock = _bind(host, port)
+    bound_port = sock.getsockname()[1]
+    server = _uvicorn_server(sandbox, "warning")
+    assert isinstance(server, uvicorn.Server)
+
+    def target() -> None:
+        asyncio.run(server.serve(sockets=[sock]))
+
+    thread = threading.Thread(target=target, name=f"cannon-sandbox-{bound_port}", daemon=True)
+    thread.start()
+    deadline = start_timeout_s
+    waited = 0.0
+    while not server.started:
+        if not thread.is_alive() or waited > deadline:
+            sock.close()
+            raise RuntimeError("the sandbox server did not start")
+        threading.Event().wait(0.01)
+        waited += 0.01
+    try:
+        yield ServerHandle(f"http://{_url_host(host)}:{bound_port}", host, bound_port, sandbox)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m cannon_studio.sandbox``."""
+    parser = argparse.ArgumentParser(
+        prog="cannon-studio sandbox",
+        description="Run the Cannon Studio sandbox: a local reference server for the API contract.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=8787, help="TCP port; 0 picks a free one (default 8787)"
+    )
+    parser.add_argument(
+        "--api-key",
+        default=DEFAULT_API_KEY,
+        help="API key to accept (default: the development key)",
+    )
+    parser.add_argument(
+        "--webhook-secret",
+        default=DEFAULT_WEBHOOK_SECRET,
+        help="whsec_... secret that signs webhooks",
+    )
+    parser.add_argument(
+        "--instant",
+        action="store_true",
+        help="requests finish at once (no queue or processing time)",
+    )
+    parser.add_argument(
+        "--credits", type=int, default=10_000, help="initial credits per account (default 10000)"
+    )
+    parser.add_argument(
+        "--failure-rate", type=float, default=0.0, help="share of requests that fail, 0..1"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for durations, failures and faults"
+    )
+    parser.add_argument(
+        "--log-level", default="warning", help="uvicorn log level (default warning)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``python -m cannon_studio.sandbox --host 127.0.0.1 --port 8787 [--api-key KEY] [--instant]``.
+
+    Prints ``Cannon Studio sandbox on http://HOST:PORT  api key: KEY`` and ``webhook secret: whsec_...``
+    (flushed) before serving; with ``--port 0`` the chosen port is printed. Serves until
+    interrupted (Ctrl-C / SIGTERM). Returns the exit code (0; 2 for usage errors).
+    """
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        common = {
+            "api_keys": {args.api_key: "acct_default"},
+            "webhook_secret": args.webhook_secret,
+            "initial_credits": args.credits,
+            "failure_rate": args.failure_rate,
+            "seed": args.seed,
+        }
+        config = SandboxConfig.instant(**common) if args.instant else SandboxConfig(**common)
+    except ValueError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from .control import Sandbox
+
+    sandbox = Sandbox(config)
+    try:
+        sock = _bind(args.host, args.port)
+    except OSError as exc:
+        print(f"error: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    port = sock.getsockname()[1]
+    print(
+        f"Cannon Studio sandbox on http://{_url_host(args.host)}:{port}  api key: {args.api_key}",
+        flush=True,
+    )
+    print(f"webhook secret: {args.webhook_secret}", flush=True)
+    import uvicorn
+
+    server = _uvicorn_server(sandbox, args.log_level)
+    assert isinstance(server, uvicorn.Server)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(server.serve(sockets=[sock]))
+    sock.close()
+    return 0

@@ -1,0 +1,142 @@
+"""Fixtures for the sandbox tests: an in-process sandbox and an httpx client mounted on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from cannon_studio.sandbox import Sandbox, SandboxConfig
+
+# One valid input per operation (the docs' example requests; the 3 undocumented ones follow the schema).
+VALID_INPUTS: dict[str, dict[str, Any]] = {
+    "video.generate": {
+        "prompt": "A handheld chase through a crowded market at blue hour.",
+        "model": "wan27video",
+        "duration": 10,
+        "aspect_ratio": "16:9",
+        "resolution": "1080p",
+        "image_url": "https://example.com/start-frame.jpg",
+    },
+    "image.generate": {
+        "prompt": "A cinematic detective portrait in the rain.",
+        "model": "seedream5",
+        "aspect_ratio": "16:9",
+    },
+    "image.edit": {
+        "prompt": "Turn this into a rain-soaked night version.",
+        "image_url": "https://example.com/source.png",
+        "model": "gptimage2",
+        "resolution": "4K",
+    },
+    "sora2.character_video.generate": {
+        "character_id": "char_123",
+        "prompt": "The hero walks into the rain.",
+        "duration": 8,
+    },
+    "sora2.character.create": {
+        "name": "Sunny",
+        "source_video_url": "https://example.com/sunny.mp4",
+    },
+    "prompt.enhance.video": {
+        "prompt": "A runner sprinting through a desert canyon at sunrise.",
+        "visualStyle": "cinematic, high-contrast golden light",
+        "duration": 8,
+        "aspectRatio": "16:9",
+        "rewriteRequest": "Make the camera motion feel premium but keep the direction readable.",
+    },
+    "prompt.enhance.image": {
+        "prompt": "A stormy alley with neon reflections and a lone detective."
+    },
+    "prompt.enhance.location": {"prompt": "A rainy night market with food stalls."},
+    "prompt.enhance.variant": {
+        "prompt": "Turn this base hero look into a rain-soaked tactical variant."
+    },
+    "music.generate": {
+        "prompt": "Warm indie-folk underscore.",
+        "provider": "kie",
+        "model": "V5",
+        "title": "Breakfast Nook Theme",
+        "duration_seconds": 45,
+    },
+    "narration.generate": {
+        "text": "Sunny looks up from the table.",
+        "voice_id": "voice_123",
+        "stability": 0.7,
+    },
+    "soundfx.generate": {
+        "prompt": "Soft ceramic mug set down.",
+        "mode": "video_context",
+        "duration_seconds": 8,
+        "video_url": "https://example.com/scene.mp4",
+    },
+    "lipsync.generate": {
+        "video_url": "https://example.com/source.mp4",
+        "audio_url": "https://example.com/dialogue.mp3",
+        "video_duration": 6.2,
+    },
+    "subtitles.generate": {
+        "video_url": "https://example.com/source.mp4",
+        "duration": 42,
+        "subtitle_settings": {"font": "Inter", "fontSize": 56, "color": "#FFFFFF"},
+    },
+    "smartmotion.generate": {
+        "file_url": "https://example.com/start-frame.jpg",
+        "duration": 6,
+        "control_mode": "camera_control",
+        "camera_control": {"zoom": 18},
+    },
+    "video.upscale": {
+        "video_url": "https://example.com/source.mp4",
+        "duration_seconds": 7.2,
+        "target_resolution": "4k",
+    },
+    "sora2.video.edit": {
+        "sora_video_id": "video_abc123",
+        "prompt": "Shift the lighting to blue-hour rain.",
+        "model": "sora-2-pro",
+        "duration": 12,
+    },
+    "sora2.video.extend": {
+        "sora_video_id": "video_abc123",
+        "prompt": "Continue the shot.",
+        "duration": 20,
+    },
+    "sora2.video.remix": {
+        "sora_video_id": "video_abc123",
+        "prompt": "Brighter editorial treatment.",
+        "aspect_ratio": "9:16",
+    },
+    "three_d.location.generate": {
+        "name": "Neon street market",
+        "description": "A rainy night market.",
+        "source_image_urls": ["https://example.com/front.jpg"],
+        "angle_context": [
+            {"image_url": "https://example.com/front.jpg", "label": "Front", "azimuth": 0}
+        ],
+        "quality": "standard",
+    },
+}
+
+
+@pytest.fixture
+def sb() -> Sandbox:
+    """A fresh in-process sandbox in instant mode."""
+    return Sandbox(SandboxConfig.instant())
+
+
+@pytest.fixture
+async def client(sb: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client mounted on ``sb.app`` in-process, authenticated with the default key."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(sb.app),
+        base_url="http://sandbox.test",
+        headers={"x-api-key": sb.api_key},
+    ) as c:
+        yield c
+
+
+def body(operation: str, **extra: Any) -> dict[str, Any]:
+    """A valid create body for ``operation``."""
+    return {"operation": operation, "input": dict(VALID_INPUTS[operation]), **extra}
