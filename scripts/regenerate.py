@@ -139,7 +139,11 @@ def check_tool_versions() -> None:
         "ruff": _tool_version("ruff"),
     }
     wanted = {"openapi-python-client": GENERATOR_VERSION, "ruff": RUFF_VERSION}
-    wrong = [f"{name} {found[name]} (need {wanted[name]})" for name in wanted if found[name] != wanted[name]]
+    wrong = [
+        f"{name} {found[name]} (need {wanted[name]})"
+        for name in wanted
+        if found[name] != wanted[name]
+    ]
     if wrong:
         raise PipelineError(
             "Pinned tools are missing or at the wrong version: "
@@ -203,7 +207,9 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
             [sys.executable, "-m", "ruff", *args], capture_output=True, text=True, check=False
         )
         if fmt.returncode != 0:
-            raise PipelineError(f"ruff {args[0]} failed on the generated code: {fmt.stderr.strip()}")
+            raise PipelineError(
+                f"ruff {args[0]} failed on the generated code: {fmt.stderr.strip()}"
+            )
     sha = hashlib.sha256(snapshot_text.encode("utf-8")).hexdigest()
     (out / "openapi.json").write_text(snapshot_text, encoding="utf-8")
     (out / "_schema.py").write_text(SCHEMA_MODULE.replace("{sha}", sha), encoding="utf-8")

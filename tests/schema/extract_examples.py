@@ -33,7 +33,9 @@ def extract(shared: Path) -> list[dict[str, Any]]:
     for seed in sorted((shared / "seeds").glob("*.txt")):
         text = seed.read_text(encoding="utf-8")
         for i, block in enumerate(SEED_OUTPUT.findall(text), start=1):
-            found.append({"source": f"{seed.name} success output {i}", "example": json.loads(block)})
+            found.append(
+                {"source": f"{seed.name} success output {i}", "example": json.loads(block)}
+            )
     return found
 
 

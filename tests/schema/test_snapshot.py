@@ -12,14 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import cannon_studio_api.models as m
 import jsonschema
 import pytest
+from cannon_studio_api._schema import SCHEMA_SHA256, load_schema
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-
-import cannon_studio_api.models as m
-from cannon_studio_api._schema import SCHEMA_SHA256, load_schema
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -138,9 +137,10 @@ def test_post_body_has_one_envelope_per_operation(doc: dict[str, Any]) -> None:
         assert input_ref == f"#/components/schemas/{env['x-name'].removesuffix('Envelope')}Input"
         if op in ASSUMED:
             assert "Assumed:" in env["description"]
-            assert "Assumed:" in doc["components"]["schemas"][input_ref.rsplit("/", 1)[1]][
-                "description"
-            ]
+            assert (
+                "Assumed:"
+                in doc["components"]["schemas"][input_ref.rsplit("/", 1)[1]]["description"]
+            )
     assert envs["sora2.video.remix"].get("deprecated") is True
 
 
@@ -188,7 +188,9 @@ def test_fact_sheet_example_validates_and_parses_into_the_right_class(
         assert parsed.operation == example["operation"]
         assert parsed.to_dict() == example
         # No other envelope accepts it: the const tag decides.
-        others = [c for c in (getattr(m, e["x-name"]) for e in envelopes(doc).values()) if c is not cls]
+        others = [
+            c for c in (getattr(m, e["x-name"]) for e in envelopes(doc).values()) if c is not cls
+        ]
         for other in others:
             with pytest.raises((ValueError, KeyError, TypeError)):
                 other.from_dict(example)
@@ -209,7 +211,10 @@ def test_fact_sheet_example_validates_and_parses_into_the_right_class(
     elif kind == "status":
         validator(registry, "StatusResponse").validate(example)
         parsed = m.StatusResponse.from_dict(example)
-        assert parsed.credits_remaining == 1250 and parsed.api_key.scopes == example["apiKey"]["scopes"]
+        assert (
+            parsed.credits_remaining == 1250
+            and parsed.api_key.scopes == example["apiKey"]["scopes"]
+        )
     else:
         variant = "PromptOutput" if kind == "prompt_output" else None
         if variant:
