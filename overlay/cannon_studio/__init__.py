@@ -1,1 +1,124 @@
-"""Cannon Studio Python client (overlay)."""
+"""Cannon Studio Python client: ``Cannon`` / ``AsyncCannon`` over the generated client.
+
+Names are exported lazily (module ``__getattr__``), so ``import cannon_studio`` is cheap and
+``import cannon_studio.sandbox`` loads no client code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._client import AsyncCannon, Cannon
+    from ._errors import (
+        APIConnectionError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AssetDownloadError,
+        AuthenticationError,
+        BadRequestError,
+        CannonError,
+        ConfigurationError,
+        ConflictError,
+        InputValidationError,
+        InsufficientCreditsError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestFailedError,
+        ServerError,
+        WaitTimeoutError,
+        WebhookHeaderError,
+        WebhookReplayError,
+        WebhookSignatureError,
+        WebhookTimestampError,
+        WebhookVerificationError,
+    )
+    from ._operations import OperationRegistry, OperationSpec
+    from ._requests import AsyncRequestHandle, RequestHandle
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "Cannon": "._client",
+    "AsyncCannon": "._client",
+    "RequestHandle": "._requests",
+    "AsyncRequestHandle": "._requests",
+    "OperationSpec": "._operations",
+    "OperationRegistry": "._operations",
+    **{
+        name: "._errors"
+        for name in (
+            "APIConnectionError",
+            "APIResponseValidationError",
+            "APIStatusError",
+            "APITimeoutError",
+            "AssetDownloadError",
+            "AuthenticationError",
+            "BadRequestError",
+            "CannonError",
+            "ConfigurationError",
+            "ConflictError",
+            "InputValidationError",
+            "InsufficientCreditsError",
+            "NotFoundError",
+            "PermissionDeniedError",
+            "RateLimitError",
+            "RequestFailedError",
+            "ServerError",
+            "WaitTimeoutError",
+            "WebhookHeaderError",
+            "WebhookReplayError",
+            "WebhookSignatureError",
+            "WebhookTimestampError",
+            "WebhookVerificationError",
+        )
+    },
+}
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AssetDownloadError",
+    "AsyncCannon",
+    "AsyncRequestHandle",
+    "AuthenticationError",
+    "BadRequestError",
+    "Cannon",
+    "CannonError",
+    "ConfigurationError",
+    "ConflictError",
+    "InputValidationError",
+    "InsufficientCreditsError",
+    "NotFoundError",
+    "OperationRegistry",
+    "OperationSpec",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestFailedError",
+    "RequestHandle",
+    "ServerError",
+    "WaitTimeoutError",
+    "WebhookHeaderError",
+    "WebhookReplayError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
+    "WebhookVerificationError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cannon_studio' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,609 @@
+"""``Cannon`` and ``AsyncCannon``: configuration, the generated client, the namespaces.
+
+Each client owns one ``httpx.Client`` / ``httpx.AsyncClient`` whose transport retries (see
+``_retry``) and which is handed to the generated ``AuthenticatedClient`` (``token=<key>``,
+``prefix=""``, ``auth_header_name="x-api-key"``) with ``set_httpx_client``. API calls go through
+the generated ``create_request`` / ``get_request`` / ``get_status`` functions and models; HTTP
+error statuses are turned into typed errors by the transport before the generated parser runs,
+and an undocumented status never comes back as ``parsed=None``.
+"""
+
+# ruff: noqa: ASYNC109  (the async API mirrors the sync one: run(timeout=seconds))
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import httpx
+
+from ._constants import (
+    API_KEY_HEADER,
+    DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT_S,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT_S,
+    ENV_API_KEY,
+    ENV_BASE_URL,
+    ENV_WEBHOOK_SECRET,
+    WEBHOOK_TOLERANCE_S,
+)
+from ._errors import APIResponseValidationError, CannonError, ConfigurationError
+from ._logging import mask, register_secret, setup_logging
+from ._requests import AsyncRequestHandle, AsyncRequests, RequestHandle, Requests
+from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
+from .webhooks import Webhooks
+
+if TYPE_CHECKING:
+    from cannon_studio_api.client import AuthenticatedClient
+    from cannon_studio_api.models import AcceptedRequest, RequestObject, StatusResponse
+    from cannon_studio_api.types import Response
+
+    from ._operations import (
+        AsyncAudio,
+        AsyncImages,
+        AsyncLocations,
+        AsyncPostProduction,
+        AsyncPrompts,
+        AsyncSora,
+        AsyncVideo,
+        Audio,
+        Images,
+        Locations,
+        OperationRegistry,
+        PostProduction,
+        Prompts,
+        Sora,
+        Video,
+    )
+    from ._requests import Output
+
+__all__ = ["AsyncCannon", "Cannon"]
+
+USER_AGENT = "cannon-studio-python/0.1.0"
+_T = TypeVar("_T")
+
+
+class _Config:
+    """Resolved configuration (arguments first, then the environment)."""
+
+    __slots__ = ("api_key", "base_url", "max_retries", "timeout", "webhook_secret")
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        webhook_secret: str | None,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
+        if not key:
+            raise ConfigurationError(
+                f"no API key: pass api_key= or set {ENV_API_KEY} (keys start with cs_live_ or cs_test_)"
+            )
+        if key != key.strip() or any(ch in key for ch in "\r\n\t ") or not key.isprintable():
+            raise ConfigurationError("the API key contains whitespace or control characters")
+        url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).strip().rstrip("/")
+        if not url.startswith(("http://", "https://")) or len(url.split("://", 1)[1]) == 0:
+            raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {url!r}")
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+            raise ConfigurationError("max_retries must be an integer >= 0")
+        secret = (
+            webhook_secret if webhook_secret is not None else os.environ.get(ENV_WEBHOOK_SECRET)
+        )
+        register_secret(key)
+        register_secret(secret)
+        self.api_key = key
+        self.base_url = url
+        self.max_retries = max_retries
+        self.webhook_secret = secret or None
+        if isinstance(timeout, httpx.Timeout):
+            self.timeout = timeout
+        elif timeout is None:
+            self.timeout = httpx.Timeout(None)
+        else:
+            if timeout <= 0:
+                raise ConfigurationError("timeout must be a positive number of seconds")
+            self.timeout = httpx.Timeout(
+                float(timeout), connect=min(float(timeout), DEFAULT_CONNECT_TIMEOUT_S)
+            )
+
+
+def _expect(response: Response[Any], model: type[_T]) -> _T:
+    """The parsed model of a success response; a typed error for anything else."""
+    parsed = response.parsed
+    if isinstance(parsed, model):
+        return parsed
+    body = response.content[:500].decode("utf-8", "replace")
+    raise APIResponseValidationError(
+        f"unexpected HTTP {int(response.status_code)} response (expected a {model.__name__})",
+        status_code=int(response.status_code),
+        body=body,
+    )
+
+
+@functools.cache
+def _get_request_api() -> tuple[Any, type[RequestObject]]:
+    """The generated ``get_request`` module and ``RequestObject`` (imported once, lazily)."""
+    from cannon_studio_api.api.requests import get_request
+    from cannon_studio_api.models.request_object import RequestObject
+
+    return get_request, RequestObject
+
+
+def _parse_failure(exc: Exception, what: str) -> APIResponseValidationError:
+    return APIResponseValidationError(
+        f"{what}: the response body does not fit the schema ({type(exc).__name__})",
+        status_code=0,
+        body="",
+    )
+
+
+class _SyncCore:
+    """HTTP plumbing of ``Cannon``: the generated calls and the download client."""
+
+    def __init__(
+        self,
+        config: _Config,
+        http_client: httpx.Client | None,
+        transport: httpx.BaseTransport | None,
+    ) -> None:
+        from cannon_studio_api.client import AuthenticatedClient
+
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise ConfigurationError(
+                "http_client must be an httpx.Client (use AsyncCannon for async)"
+            )
+        owned = transport is None and http_client is None
+        inner: httpx.BaseTransport
+        if transport is not None:
+            inner = transport
+        elif http_client is not None:
+            inner = ClientTransport(http_client)
+        else:
+            inner = httpx.HTTPTransport()
+        self._inner = inner
+        self._owned_inner = owned
+        self._max_retries = config.max_retries
+        self._timeout = config.timeout
+        self.http = httpx.Client(
+            base_url=config.base_url,
+            headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
+            timeout=config.timeout,
+            transport=RetryTransport(inner, max_retries=config.max_retries, close_inner=owned),
+        )
+        self.api: AuthenticatedClient = AuthenticatedClient(
+            base_url=config.base_url,
+            token=config.api_key,
+            prefix="",
+            auth_header_name=API_KEY_HEADER,
+            timeout=config.timeout,
+        ).set_httpx_client(self.http)
+        self._download: httpx.Client | None = None
+
+    def get_request(self, request_id: str) -> RequestObject:
+        get_request, RequestObject = _get_request_api()
+        try:
+            response = get_request.sync_detailed(request_id, client=self.api)
+        except CannonError:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _parse_failure(exc, f"GET request {request_id}") from exc
+        return _expect(response, RequestObject)
+
+    def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest:
+        from cannon_studio_api.api.requests import create_request
+        from cannon_studio_api.models.accepted_request import AcceptedRequest
+
+        try:
+            response = create_request.sync_detailed(
+                client=self.api, body=envelope, x_idempotency_key=idempotency_key
+            )
+        except CannonError:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _parse_failure(exc, "POST /api/v1/requests") from exc
+        return _expect(response, AcceptedRequest)
+
+    def status(self) -> StatusResponse:
+        from cannon_studio_api.api.status import get_status
+        from cannon_studio_api.models.status_response import StatusResponse
+
+        try:
+            response = get_status.sync_detailed(client=self.api)
+        except CannonError:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _parse_failure(exc, "GET /api/v1/status") from exc
+        return _expect(response, StatusResponse)
+
+    def download_client(self) -> httpx.Client:
+        """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
+        if self._download is None:
+            self._download = httpx.Client(
+                headers={"user-agent": USER_AGENT},
+                timeout=self._timeout,
+                follow_redirects=True,
+                transport=RetryTransport(
+                    self._inner, max_retries=self._max_retries, close_inner=False, buffer=False
+                ),
+            )
+        return self._download
+
+    def close(self) -> None:
+        if self._download is not None:
+            self._download.close()
+        self.http.close()
+
+
+class _AsyncCore:
+    """HTTP plumbing of ``AsyncCannon`` (async twin of ``_SyncCore``)."""
+
+    def __init__(
+        self,
+        config: _Config,
+        http_client: httpx.AsyncClient | None,
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        from cannon_studio_api.client import AuthenticatedClient
+
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise ConfigurationError("http_client must be an httpx.AsyncClient for AsyncCannon")
+        owned = transport is None and http_client is None
+        inner: httpx.AsyncBaseTransport
+        if transport is not None:
+            inner = transport
+        elif http_client is not None:
+            inner = AsyncClientTransport(http_client)
+        else:
+            inner = httpx.AsyncHTTPTransport()
+        self._inner = inner
+        self._max_retries = config.max_retries
+        self._timeout = config.timeout
+        self.http = httpx.AsyncClient(
+            base_url=config.base_url,
+            headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
+            timeout=config.timeout,
+            transport=AsyncRetryTransport(inner, max_retries=config.max_retries, close_inner=owned),
+        )
+        self.api: AuthenticatedClient = AuthenticatedClient(
+            base_url=config.base_url,
+            token=config.api_key,
+            prefix="",
+            auth_header_name=API_KEY_HEADER,
+            timeout=config.timeout,
+        ).set_async_httpx_client(self.http)
+        self._download: httpx.AsyncClient | None = None
+
+    async def get_request(self, request_id: str) -> RequestObject:
+        get_request, RequestObject = _get_request_api()
+        try:
+            response = await get_request.asyncio_detailed(request_id, client=self.api)
+        except CannonError:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _parse_failure(exc, f"GET request {request_id}") from exc
+        return _expect(response, RequestObject)
+
+    async def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest:
+        from cannon_studio_api.api.requests import create_request
+        from cannon_studio_api.models.accepted_request import AcceptedRequest
+
+        try:
+            response = await create_request.asyncio_detailed(
+                client=self.api, body=envelope, x_idempotency_key=idempotency_key
+            )
+        except CannonError:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _parse_failure(exc, "POST /api/v1/requests") from exc
+        return _expect(response, AcceptedRequest)
+
+    async def status(self) -> StatusResponse:
+        from cannon_studio_api.api.status import get_status
+        from cannon_studio_api.models.status_response import StatusResponse
+
+        try:
+            response = await get_status.asyncio_detailed(client=self.api)
+        except CannonError:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _parse_failure(exc, "GET /api/v1/status") from exc
+        return _expect(response, StatusResponse)
+
+    def download_client(self) -> httpx.AsyncClient:
+        """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
+        if self._download is None:
+            self._download = httpx.AsyncClient(
+                headers={"user-agent": USER_AGENT},
+                timeout=self._timeout,
+                follow_redirects=True,
+                transport=AsyncRetryTransport(
+                    self._inner, max_retries=self._max_retries, close_inner=False, buffer=False
+                ),
+            )
+        return self._download
+
+    async def close(self) -> None:
+        if self._download is not None:
+            await self._download.aclose()
+        await self.http.aclose()
+
+
+class _ClientBase:
+    _config: _Config
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL (no trailing slash)."""
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after the first attempt of each HTTP call."""
+        return self._config.max_retries
+
+    @property
+    def operations(self) -> OperationRegistry:
+        """The operation registry (``list()``, ``get(id)``, ``ids()``), built from the schema."""
+        from ._operations import registry
+
+        return registry()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"api_key={mask(self._config.api_key)}, max_retries={self._config.max_retries}, "
+            f"webhook_secret={'set' if self._config.webhook_secret else 'unset'})"
+        )
+
+
+class Cannon(_ClientBase):
+    """Synchronous Cannon Studio client.
+
+    Args:
+        api_key: the ``cs_live_...`` / ``cs_test_...`` key; default ``CANNON_API_KEY``.
+            Missing -> ``ConfigurationError`` here, not a 401 later.
+        base_url: default ``CANNON_BASE_URL`` or ``https://www.cannonstudio.app``.
+        timeout: per-HTTP-call timeout in SECONDS (connect capped at 5 s) or an ``httpx.Timeout``.
+        max_retries: retries of each HTTP call (connection errors, timeouts, 408, 429, 5xx).
+        http_client: your ``httpx.Client`` (proxies, certificates, mounts); requests are sent
+            through it, retries and error mapping still apply; it is not closed by ``close()``.
+        webhook_secret: ``whsec_...`` for ``client.webhooks.verify``; default
+            ``CANNON_WEBHOOK_SECRET``.
+        transport: an ``httpx`` transport to send through (e.g. ``httpx.MockTransport``).
+        webhook_tolerance: webhook timestamp tolerance in SECONDS (default 300).
+
+    ``CANNON_LOG=debug`` logs method, URL, status, retry decisions and request ids; the key and
+    the webhook secret are redacted. Use as a context manager to close the HTTP client.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT_S,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        webhook_secret: str | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        webhook_tolerance: float = WEBHOOK_TOLERANCE_S,
+    ) -> None:
+        setup_logging()
+        self._config = _Config(api_key, base_url, timeout, max_retries, webhook_secret)
+        self._core = _SyncCore(self._config, http_client, transport)
+        self.requests = Requests(self._core)
+        """Create, retrieve and follow requests."""
+        self.webhooks = Webhooks(self._config.webhook_secret, tolerance=webhook_tolerance)
+        """Verify webhook deliveries with this client's secret."""
+
+    @cached_property
+    def video(self) -> Video:
+        """``video.generate``, ``video.upscale``."""
+        from ._operations import Video
+
+        return Video(self)
+
+    @cached_property
+    def images(self) -> Images:
+        """``image.generate``, ``image.edit``."""
+        from ._operations import Images
+
+        return Images(self)
+
+    @cached_property
+    def prompts(self) -> Prompts:
+        """``prompt.enhance.video|image|location|variant``."""
+        from ._operations import Prompts
+
+        return Prompts(self)
+
+    @cached_property
+    def audio(self) -> Audio:
+        """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
+        from ._operations import Audio
+
+        return Audio(self)
+
+    @cached_property
+    def post_production(self) -> PostProduction:
+        """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
+        from ._operations import PostProduction
+
+        return PostProduction(self)
+
+    @cached_property
+    def sora(self) -> Sora:
+        """``sora2.video.edit|extend|remix``, ``sora2.character.create``, character videos."""
+        from ._operations import Sora
+
+        return Sora(self)
+
+    @cached_property
+    def locations(self) -> Locations:
+        """``three_d.location.generate``."""
+        from ._operations import Locations
+
+        return Locations(self)
+
+    def status(self) -> StatusResponse:
+        """GET /api/v1/status: key check, credits, account (status page).
+
+        Raises ``AuthenticationError`` for a bad key.
+        """
+        return self._core.status()
+
+    def run(
+        self,
+        operation: str,
+        input: Mapping[str, Any] | Any,
+        *,
+        timeout: float | None = None,
+        on_update: Callable[[RequestHandle], object] | None = None,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Output | None:
+        """Create a request, wait for it (``timeout`` in SECONDS) and return its typed output.
+
+        Raises:
+            InputValidationError, APIStatusError, RequestFailedError, WaitTimeoutError.
+        """
+        handle = self.requests.create(
+            operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
+        )
+        return handle.wait(timeout=timeout, on_update=on_update).output
+
+    def close(self) -> None:
+        """Close the HTTP clients this object created (never a caller's ``http_client``)."""
+        self._core.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncCannon(_ClientBase):
+    """Asynchronous Cannon Studio client: the same surface as ``Cannon``, awaited.
+
+    ``http_client`` must be an ``httpx.AsyncClient`` and ``transport`` an async transport
+    (e.g. ``httpx.ASGITransport(app)`` to mount the sandbox in-process). See ``Cannon``.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT_S,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        webhook_secret: str | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        webhook_tolerance: float = WEBHOOK_TOLERANCE_S,
+    ) -> None:
+        setup_logging()
+        self._config = _Config(api_key, base_url, timeout, max_retries, webhook_secret)
+        self._core = _AsyncCore(self._config, http_client, transport)
+        self.requests = AsyncRequests(self._core)
+        """Create, retrieve and follow requests."""
+        self.webhooks = Webhooks(self._config.webhook_secret, tolerance=webhook_tolerance)
+        """Verify webhook deliveries with this client's secret."""
+
+    @cached_property
+    def video(self) -> AsyncVideo:
+        """``video.generate``, ``video.upscale``."""
+        from ._operations import AsyncVideo
+
+        return AsyncVideo(self)
+
+    @cached_property
+    def images(self) -> AsyncImages:
+        """``image.generate``, ``image.edit``."""
+        from ._operations import AsyncImages
+
+        return AsyncImages(self)
+
+    @cached_property
+    def prompts(self) -> AsyncPrompts:
+        """``prompt.enhance.video|image|location|variant``."""
+        from ._operations import AsyncPrompts
+
+        return AsyncPrompts(self)
+
+    @cached_property
+    def audio(self) -> AsyncAudio:
+        """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
+        from ._operations import AsyncAudio
+
+        return AsyncAudio(self)
+
+    @cached_property
+    def post_production(self) -> AsyncPostProduction:
+        """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
+        from ._operations import AsyncPostProduction
+
+        return AsyncPostProduction(self)
+
+    @cached_property
+    def sora(self) -> AsyncSora:
+        """``sora2.video.edit|extend|remix``, ``sora2.character.create``, character videos."""
+        from ._operations import AsyncSora
+
+        return AsyncSora(self)
+
+    @cached_property
+    def locations(self) -> AsyncLocations:
+        """``three_d.location.generate``."""
+        from ._operations import AsyncLocations
+
+        return AsyncLocations(self)
+
+    async def status(self) -> StatusResponse:
+        """GET /api/v1/status: key check, credits, account. See ``Cannon.status``."""
+        return await self._core.status()
+
+    async def run(
+        self,
+        operation: str,
+        input: Mapping[str, Any] | Any,
+        *,
+        timeout: float | None = None,
+        on_update: Callable[[AsyncRequestHandle], object] | None = None,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Output | None:
+        """Create, wait (``timeout`` in SECONDS; ``on_update`` plain or awaitable), return output."""
+        handle = await self.requests.create(
+            operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
+        )
+        return (await handle.wait(timeout=timeout, on_update=on_update)).output
+
+    async def close(self) -> None:
+        """Close the HTTP clients this object created (never a caller's ``http_client``)."""
+        await self._core.close()
+
+    aclose = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,87 @@
+"""Every tunable of the client in one place.
+
+Starting points are the values of openai-python (see ``shared/reference/sdk-anchors.md``):
+2 retries, 0.5 s x 2^n backoff capped at 8 s, jitter x U[0.75, 1], ``Retry-After`` honoured up
+to a cap. Units are in the names: ``_S`` = seconds, ``_MS`` = milliseconds.
+"""
+
+from __future__ import annotations
+
+DEFAULT_BASE_URL = "https://www.cannonstudio.app"
+"""Production base URL (docs: every example uses it)."""
+
+API_KEY_HEADER = "x-api-key"
+"""Header that carries the API key (authentication page)."""
+
+IDEMPOTENCY_HEADER = "x-idempotency-key"
+"""Header for idempotent creates (create-request page)."""
+
+IDEMPOTENCY_KEY_PREFIX = "cs-idem-"
+"""Prefix of automatically generated idempotency keys (followed by 32 hex characters)."""
+
+ENV_API_KEY = "CANNON_API_KEY"
+ENV_BASE_URL = "CANNON_BASE_URL"
+ENV_WEBHOOK_SECRET = "CANNON_WEBHOOK_SECRET"
+ENV_LOG = "CANNON_LOG"
+
+# --- HTTP -------------------------------------------------------------------------------------
+DEFAULT_TIMEOUT_S = 60.0
+"""Default per-HTTP-call timeout in seconds (read/write/pool)."""
+
+DEFAULT_CONNECT_TIMEOUT_S = 5.0
+"""Default connect timeout in seconds (openai: 5 s)."""
+
+# --- retries ----------------------------------------------------------------------------------
+DEFAULT_MAX_RETRIES = 2
+"""Retries after the first attempt (openai and stripe: 2)."""
+
+RETRY_INITIAL_DELAY_S = 0.5
+"""Backoff base in seconds: attempt n (0-based) waits ``0.5 * 2**n`` before jitter."""
+
+RETRY_MAX_DELAY_S = 8.0
+"""Cap of the computed backoff, in seconds."""
+
+RETRY_JITTER = (0.75, 1.0)
+"""The backoff is multiplied by a factor drawn uniformly from this range."""
+
+RETRY_AFTER_MAX_S = 60.0
+"""A server ``Retry-After`` longer than this (seconds) is capped to it."""
+
+RETRYABLE_STATUS_CODES = frozenset({408, 429, 500, 502, 503, 504})
+"""HTTP statuses that are retried (any other 5xx is retried too, see ``_retry.should_retry``)."""
+
+# --- polling ----------------------------------------------------------------------------------
+DEFAULT_POLL_AFTER_MS = 1000
+"""First poll delay in milliseconds when the server gives no ``poll_after_ms`` (docs show 2000)."""
+
+POLL_INITIAL_INTERVAL_S = 0.5
+"""Interval in seconds between the first and the second poll; later intervals grow."""
+
+POLL_MULTIPLIER = 1.5
+"""Each following poll interval is the previous one times this factor."""
+
+POLL_MAX_INTERVAL_S = 5.0
+"""Cap of the poll interval in seconds."""
+
+POLL_JITTER = (0.8, 1.0)
+"""Poll intervals are multiplied by a factor drawn uniformly from this range."""
+
+DEFAULT_WAIT_TIMEOUT_S = 1800.0
+"""Overall deadline of ``wait`` / ``as_completed`` in seconds when none is given (30 minutes)."""
+
+DEFAULT_MAX_CONCURRENCY = 32
+"""Polls in flight at once in the async ``as_completed`` (the sync one polls one at a time)."""
+
+# --- webhooks ---------------------------------------------------------------------------------
+WEBHOOK_TOLERANCE_S = 300.0
+"""Allowed distance in seconds between ``webhook-timestamp`` and now, both ways (Standard Webhooks)."""
+
+WEBHOOK_DEDUPE_MAX_IDS = 10_000
+"""How many webhook ids ``MemoryDedupeStore`` remembers (oldest are dropped first)."""
+
+# --- assets -----------------------------------------------------------------------------------
+DOWNLOAD_CHUNK_BYTES = 64 * 1024
+"""Chunk size in bytes for streamed downloads."""
+
+DEFAULT_DOWNLOAD_NAME = "asset"
+"""File name used when an asset URL has no usable last path segment."""

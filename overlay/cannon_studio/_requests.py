@@ -1,0 +1,603 @@
+"""Request handles, waiting and ``as_completed``; all sleeping goes through ``sleep`` here.
+
+Waiting (lifecycle page: "start after poll_after_ms; stop on succeeded or failed"): the first
+poll comes ``poll_after_ms`` milliseconds after the create, then polls back off exponentially
+(0.5 s x 1.5^n, cap 5 s, jitter x U[0.8, 1]) until the request is terminal or the overall
+deadline passes. ``wait`` keeps polling even when a ``webhook_url`` was given, because the docs
+hint that terminal delivery may be tied to polling.
+
+Tests replace ``sleep`` / ``async_sleep`` (and ``monotonic`` for deadlines) on this module.
+"""
+
+# ruff: noqa: ASYNC109  (the async API mirrors the sync one: wait(timeout=seconds))
+
+from __future__ import annotations
+
+import heapq
+import random
+import time
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+
+from ._constants import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_POLL_AFTER_MS,
+    DEFAULT_WAIT_TIMEOUT_S,
+    POLL_INITIAL_INTERVAL_S,
+    POLL_JITTER,
+    POLL_MAX_INTERVAL_S,
+    POLL_MULTIPLIER,
+)
+from ._errors import InputValidationError, RequestFailedError, WaitTimeoutError
+from ._logging import logger
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+    from cannon_studio_api.models import (
+        AcceptedRequest,
+        AudioOutput,
+        CharacterOutput,
+        ImageOutput,
+        Location3DOutput,
+        PromptOutput,
+        RequestObject,
+        TaskOutput,
+        VideoOutput,
+    )
+
+    Output: TypeAlias = (
+        AudioOutput
+        | CharacterOutput
+        | ImageOutput
+        | Location3DOutput
+        | PromptOutput
+        | TaskOutput
+        | VideoOutput
+    )
+
+TERMINAL_STATUSES = frozenset({"succeeded", "failed"})
+UNKNOWN_STATUS = "unknown"
+
+sleep: Callable[[float], None] = time.sleep
+"""Blocking sleep used for every wait and retry (seconds). Tests replace it."""
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
+async_sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
+"""Async sleep used for every wait and retry (seconds). Tests replace it."""
+
+monotonic: Callable[[], float] = time.monotonic
+"""Clock (seconds) for wait deadlines. Tests replace it together with the sleeps."""
+
+ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
+
+
+def poll_delay(
+    polls_done: int,
+    poll_after_ms: int | None,
+    *,
+    uniform: Callable[[float, float], float] = random.uniform,
+) -> float:
+    """Seconds to wait before the next poll (pure apart from ``uniform``).
+
+    Args:
+        polls_done: GETs already made for this request while waiting (0 = none yet).
+        poll_after_ms: the create response's ``poll_after_ms`` in MILLISECONDS (``None``: not
+            known; ``DEFAULT_POLL_AFTER_MS`` is used).
+
+    Returns:
+        ``poll_after_ms / 1000`` before the first poll, then
+        ``min(0.5 * 1.5**(polls_done - 1), 5) * U[0.8, 1]`` seconds.
+    """
+    if polls_done <= 0:
+        ms = DEFAULT_POLL_AFTER_MS if poll_after_ms is None else max(0, poll_after_ms)
+        return ms / 1000.0
+    base = min(POLL_INITIAL_INTERVAL_S * POLL_MULTIPLIER ** (polls_done - 1), POLL_MAX_INTERVAL_S)
+    return base * uniform(*POLL_JITTER)
+
+
+class _SyncCore(Protocol):
+    def get_request(self, request_id: str) -> RequestObject: ...
+    def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest: ...
+    def download_client(self) -> httpx.Client: ...
+
+
+class _AsyncCore(Protocol):
+    async def get_request(self, request_id: str) -> RequestObject: ...
+    async def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest: ...
+    def download_client(self) -> httpx.AsyncClient: ...
+
+
+class _HandleBase:
+    """State shared by the sync and async handles (no I/O here)."""
+
+    __slots__ = ("_polls", "_status", "accepted", "id", "idempotency_key", "operation", "request")
+
+    def __init__(
+        self,
+        *,
+        request_id: str,
+        operation: str = "",
+        status: str = UNKNOWN_STATUS,
+        accepted: AcceptedRequest | None = None,
+        request: RequestObject | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.id = request_id
+        self.operation = operation
+        self._status = status
+        self.accepted = accepted
+        self.request = request
+        self.idempotency_key = idempotency_key
+        self._polls = 0 if request is None else 1
+
+    @property
+    def status(self) -> str:
+        """``queued``, ``processing``, ``succeeded`` or ``failed`` (``unknown`` before a poll)."""
+        return self._status
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the status is ``succeeded`` or ``failed``."""
+        return self._status in TERMINAL_STATUSES
+
+    @property
+    def output(self) -> Output | None:
+        """The typed output model (VideoOutput, ImageOutput, ...) of the last poll, or ``None``."""
+        if self.request is None:
+            return None
+        out = self.request.output
+        return out if hasattr(out, "to_dict") else None  # type: ignore[return-value]
+
+    @property
+    def credits(self) -> int | None:
+        """``billableCredits`` of the last poll (credits), or ``None``."""
+        value = self.request.billable_credits if self.request is not None else None
+        return value if isinstance(value, int) else None
+
+    @property
+    def error_message(self) -> str | None:
+        """``errorMessage`` of a failed request, else ``None``."""
+        value = self.request.error_message if self.request is not None else None
+        return value if isinstance(value, str) else None
+
+    def asset_urls(self) -> list[str]:
+        """Absolute URLs of the output's downloadable assets (video, images, audio, GLB...)."""
+        from .assets import asset_urls
+
+        return asset_urls(self.output)
+
+    def _apply(self, request: RequestObject) -> bool:
+        """Store a fresh request object; True when the status changed."""
+        self.request = request
+        self.operation = request.operation
+        new = str(request.status)
+        changed = new != self._status
+        self._status = new
+        self._polls += 1
+        if changed and logger.isEnabledFor(10):
+            logger.debug("request %s (%s): %s", self.id, self.operation, new)
+        return changed
+
+    def _next_delay(self) -> float:
+        if self._polls == 0 and self._status == UNKNOWN_STATUS:
+            return 0.0
+        poll_after = self.accepted.poll_after_ms if self.accepted is not None else None
+        return poll_delay(self._polls, poll_after)
+
+    def _raise_if_failed(self) -> None:
+        if self._status == "failed" and self.request is not None:
+            raise RequestFailedError(self.request)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(id={self.id!r}, operation={self.operation!r}, "
+            f"status={self._status!r})"
+        )
+
+
+class RequestHandle(_HandleBase):
+    """A request on the server; returned by create / retrieve and the wrappers.
+
+    Attributes:
+        id, operation, status: as the API reports them.
+        accepted: the 202 ``AcceptedRequest`` (``None`` for retrieved handles).
+        request: the last ``RequestObject`` polled (``None`` until the first poll).
+        idempotency_key: the ``x-idempotency-key`` the create was sent with.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _SyncCore, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._core = core
+
+    def refresh(self) -> RequestHandle:
+        """Poll once (GET /api/v1/requests/{id}) and return ``self``. Raises ``APIStatusError``."""
+        self._apply(self._core.get_request(self.id))
+        return self
+
+    def _poll(self, on_update: Callable[[RequestHandle], object] | None) -> None:
+        if self._apply(self._core.get_request(self.id)) and on_update is not None:
+            on_update(self)
+
+    def wait(
+        self,
+        timeout: float | None = None,
+        on_update: Callable[[RequestHandle], object] | None = None,
+    ) -> RequestHandle:
+        """Poll until the request is terminal; return ``self``.
+
+        Args:
+            timeout: overall deadline in SECONDS (default ``DEFAULT_WAIT_TIMEOUT_S`` = 1800).
+            on_update: called with this handle after each status change.
+
+        Raises:
+            RequestFailedError: the request ended ``failed`` (carries it and ``errorMessage``).
+            WaitTimeoutError: the deadline passed first (carries the id; the job goes on).
+        """
+        limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
+        deadline = monotonic() + limit
+        while not self.is_terminal:
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise WaitTimeoutError([self.id], limit)
+            sleep(min(self._next_delay(), remaining))
+            self._poll(on_update)
+        self._raise_if_failed()
+        return self
+
+    def download(
+        self, dest_dir: str | Path, *, progress: ProgressCallback | None = None
+    ) -> list[Path]:
+        """Download every asset of the output into ``dest_dir``; return the file paths.
+
+        Files are written atomically (temporary file, then rename); names come from the URL and
+        cannot escape ``dest_dir``. ``progress(bytes_done, total_or_None)`` is called per chunk.
+        """
+        from .assets import download_many
+
+        return download_many(
+            self.asset_urls(), dest_dir, http_client=self._core.download_client(), progress=progress
+        )
+
+
+class AsyncRequestHandle(_HandleBase):
+    """The async twin of ``RequestHandle`` (``refresh``/``wait``/``download`` are awaited)."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _AsyncCore, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._core = core
+
+    async def refresh(self) -> AsyncRequestHandle:
+        """Poll once and return ``self``. Raises ``APIStatusError``."""
+        self._apply(await self._core.get_request(self.id))
+        return self
+
+    async def _poll(self, on_update: Callable[[AsyncRequestHandle], object] | None) -> None:
+        if self._apply(await self._core.get_request(self.id)) and on_update is not None:
+            result = on_update(self)
+            if hasattr(result, "__await__"):
+                await result
+
+    async def wait(
+        self,
+        timeout: float | None = None,
+        on_update: Callable[[AsyncRequestHandle], object] | None = None,
+    ) -> AsyncRequestHandle:
+        """Poll until terminal; ``on_update`` may be plain or awaitable. See ``RequestHandle.wait``."""
+        limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
+        deadline = monotonic() + limit
+        while not self.is_terminal:
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise WaitTimeoutError([self.id], limit)
+            await async_sleep(min(self._next_delay(), remaining))
+            await self._poll(on_update)
+        self._raise_if_failed()
+        return self
+
+    async def download(
+        self, dest_dir: str | Path, *, progress: ProgressCallback | None = None
+    ) -> list[Path]:
+        """Download every asset of the output into ``dest_dir`` (see ``RequestHandle.download``)."""
+        from .assets import adownload_many
+
+        return await adownload_many(
+            self.asset_urls(), dest_dir, http_client=self._core.download_client(), progress=progress
+        )
+
+
+def _caller_stacklevel() -> int:
+    """``stacklevel`` pointing at the first frame outside this package (for warnings)."""
+    import sys
+
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("cannon_studio."):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def _check_key(operation: str, key: str | None) -> None:
+    if key is None:
+        return
+    if not (1 <= len(key) <= 255) or any(not (0x21 <= ord(ch) <= 0x7E) for ch in key):
+        raise InputValidationError(
+            f"{operation}: idempotency_key must be 1-255 visible ASCII characters",
+            operation=operation,
+            field="idempotency_key",
+        )
+
+
+def _prepare_create(
+    operation: str,
+    input: Mapping[str, Any] | Any,
+    webhook_url: str | None,
+    idempotency_key: str | None,
+) -> tuple[Any, Any, str]:
+    from ._retry import new_idempotency_key
+    from ._validation import build_envelope
+
+    spec, envelope = build_envelope(operation, input, webhook_url)
+    _check_key(spec.id, idempotency_key)
+    if spec.deprecated:
+        warnings.warn(
+            f"operation {spec.id} is deprecated by the API ({spec.description.split('.')[0]})",
+            DeprecationWarning,
+            stacklevel=_caller_stacklevel(),
+        )
+    return spec, envelope, idempotency_key or new_idempotency_key()
+
+
+class Requests:
+    """``client.requests``: create, retrieve and follow requests (sync)."""
+
+    def __init__(self, core: _SyncCore) -> None:
+        self._core = core
+
+    def create(
+        self,
+        operation: str,
+        input: Mapping[str, Any] | Any,
+        *,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RequestHandle:
+        """Create a request (POST /api/v1/requests) after validating ``input`` client-side.
+
+        Args:
+            operation: operation id, e.g. ``"video.generate"`` (see ``client.operations``).
+            input: mapping in the API's JSON spelling, or the generated ``<Cls>Input`` model.
+            webhook_url: absolute URL for terminal delivery (``wait`` still polls).
+            idempotency_key: 1-255 visible ASCII characters; default: a fresh key per call,
+                reused on every retry of this create.
+
+        Raises:
+            InputValidationError: bad input or unknown operation (nothing sent).
+            APIStatusError subclasses, APIConnectionError: after retries.
+        """
+        spec, envelope, key = _prepare_create(operation, input, webhook_url, idempotency_key)
+        accepted = self._core.create_request(envelope, key)
+        logger.info("created request %s (%s)", accepted.id, spec.id)
+        return RequestHandle(
+            self._core,
+            request_id=accepted.id,
+            operation=accepted.operation,
+            status=str(accepted.status),
+            accepted=accepted,
+            idempotency_key=key,
+        )
+
+    def retrieve(self, request_id: str) -> RequestHandle:
+        """GET one request and return a handle for it. Raises ``NotFoundError`` for unknown ids."""
+        request = self._core.get_request(request_id)
+        return RequestHandle(
+            self._core,
+            request_id=request.id,
+            operation=request.operation,
+            status=str(request.status),
+            request=request,
+        )
+
+    def _handles(self, items: Iterable[RequestHandle | str]) -> list[RequestHandle]:
+        return [
+            item if isinstance(item, RequestHandle) else RequestHandle(self._core, request_id=item)
+            for item in items
+        ]
+
+    def as_completed(
+        self,
+        handles_or_ids: Iterable[RequestHandle | str],
+        *,
+        timeout: float | None = None,
+        max_concurrency: int | None = None,
+        on_update: Callable[[RequestHandle], object] | None = None,
+    ) -> Iterator[RequestHandle]:
+        """Yield each request as it becomes terminal (``succeeded`` or ``failed``; no raise).
+
+        One loop in the calling thread keeps a priority queue of next-poll times, so thousands
+        of requests cost one poll each when due. ``max_concurrency`` is accepted for parity with
+        the async client; the sync loop makes one call at a time.
+
+        Args:
+            handles_or_ids: handles from create, or request ids (polled at once).
+            timeout: overall deadline in SECONDS (default 1800).
+            on_update: called with a handle after each of its status changes.
+
+        Raises:
+            WaitTimeoutError: deadline passed; ``request_ids`` lists the pending ones.
+        """
+        del max_concurrency
+        handles = self._handles(handles_or_ids)
+        limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
+        start = monotonic()
+        deadline = start + limit
+        heap: list[tuple[float, int, RequestHandle]] = []
+        for index, handle in enumerate(handles):
+            if handle.is_terminal:
+                yield handle
+            else:
+                heap.append((start + handle._next_delay(), index, handle))
+        heapq.heapify(heap)
+        while heap:
+            due, index, handle = heapq.heappop(heap)
+            now = monotonic()
+            if now >= deadline:
+                pending = [handle.id] + [h.id for _, _, h in sorted(heap)]
+                raise WaitTimeoutError(pending, limit)
+            due = min(due, deadline)
+            if due > now:
+                sleep(due - now)
+            handle._poll(on_update)
+            if handle.is_terminal:
+                yield handle
+            else:
+                heapq.heappush(heap, (monotonic() + handle._next_delay(), index, handle))
+
+    def wait_all(
+        self,
+        handles_or_ids: Iterable[RequestHandle | str],
+        *,
+        timeout: float | None = None,
+        max_concurrency: int | None = None,
+        on_update: Callable[[RequestHandle], object] | None = None,
+    ) -> list[RequestHandle]:
+        """Wait for every request; return the handles in input order (failed ones included).
+
+        Raises ``WaitTimeoutError`` when the deadline (SECONDS) passes first.
+        """
+        handles = self._handles(handles_or_ids)
+        for _ in self.as_completed(
+            handles, timeout=timeout, max_concurrency=max_concurrency, on_update=on_update
+        ):
+            pass
+        return handles
+
+
+class AsyncRequests:
+    """``client.requests`` of ``AsyncCannon``: the async twin of ``Requests``."""
+
+    def __init__(self, core: _AsyncCore) -> None:
+        self._core = core
+
+    async def create(
+        self,
+        operation: str,
+        input: Mapping[str, Any] | Any,
+        *,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> AsyncRequestHandle:
+        """Create a request after client-side validation. See ``Requests.create``."""
+        spec, envelope, key = _prepare_create(operation, input, webhook_url, idempotency_key)
+        accepted = await self._core.create_request(envelope, key)
+        logger.info("created request %s (%s)", accepted.id, spec.id)
+        return AsyncRequestHandle(
+            self._core,
+            request_id=accepted.id,
+            operation=accepted.operation,
+            status=str(accepted.status),
+            accepted=accepted,
+            idempotency_key=key,
+        )
+
+    async def retrieve(self, request_id: str) -> AsyncRequestHandle:
+        """GET one request and return a handle. Raises ``NotFoundError`` for unknown ids."""
+        request = await self._core.get_request(request_id)
+        return AsyncRequestHandle(
+            self._core,
+            request_id=request.id,
+            operation=request.operation,
+            status=str(request.status),
+            request=request,
+        )
+
+    def _handles(self, items: Iterable[AsyncRequestHandle | str]) -> list[AsyncRequestHandle]:
+        return [
+            item
+            if isinstance(item, AsyncRequestHandle)
+            else AsyncRequestHandle(self._core, request_id=item)
+            for item in items
+        ]
+
+    async def as_completed(
+        self,
+        handles_or_ids: Iterable[AsyncRequestHandle | str],
+        *,
+        timeout: float | None = None,
+        max_concurrency: int | None = None,
+        on_update: Callable[[AsyncRequestHandle], object] | None = None,
+    ) -> AsyncIterator[AsyncRequestHandle]:
+        """Yield each request as it becomes terminal (no raise on ``failed``).
+
+        One asyncio task per request sleeps until its next poll; a semaphore bounds the polls
+        in flight to ``max_concurrency`` (default 32). ``timeout`` is in SECONDS (default 1800).
+
+        Raises:
+            WaitTimeoutError: deadline passed; ``request_ids`` lists the pending ones.
+        """
+        import asyncio
+
+        handles = self._handles(handles_or_ids)
+        limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
+        deadline = monotonic() + limit
+        gate = asyncio.Semaphore(max_concurrency or DEFAULT_MAX_CONCURRENCY)
+        done: asyncio.Queue[tuple[AsyncRequestHandle, BaseException | None]] = asyncio.Queue()
+
+        async def follow(handle: AsyncRequestHandle) -> None:
+            try:
+                while not handle.is_terminal:
+                    remaining = deadline - monotonic()
+                    if remaining <= 0:
+                        done.put_nowait((handle, WaitTimeoutError([handle.id], limit)))
+                        return
+                    await async_sleep(min(handle._next_delay(), remaining))
+                    async with gate:
+                        await handle._poll(on_update)
+                done.put_nowait((handle, None))
+            except Exception as exc:  # CancelledError is not an Exception: it propagates
+                done.put_nowait((handle, exc))
+
+        tasks = [asyncio.create_task(follow(handle)) for handle in handles]
+        try:
+            for _ in range(len(handles)):
+                handle, error = await done.get()
+                if isinstance(error, WaitTimeoutError):
+                    pending = [h.id for h in handles if not h.is_terminal]
+                    raise WaitTimeoutError(pending, limit)
+                if error is not None:
+                    raise error
+                yield handle
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def wait_all(
+        self,
+        handles_or_ids: Iterable[AsyncRequestHandle | str],
+        *,
+        timeout: float | None = None,
+        max_concurrency: int | None = None,
+        on_update: Callable[[AsyncRequestHandle], object] | None = None,
+    ) -> list[AsyncRequestHandle]:
+        """Wait for every request; return the handles in input order (failed ones included)."""
+        handles = self._handles(handles_or_ids)
+        async for _ in self.as_completed(
+            handles, timeout=timeout, max_concurrency=max_concurrency, on_update=on_update
+        ):
+            pass
+        return handles

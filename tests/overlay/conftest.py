@@ -1,0 +1,65 @@
+"""Fixtures of the overlay tests: a fake clock for sleeps, clients against the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from cannon_studio import AsyncCannon, Cannon, _requests
+from overlay_helpers import FakeClock
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(_requests, "sleep", fake.sleep)
+    monkeypatch.setattr(_requests, "async_sleep", fake.async_sleep)
+    monkeypatch.setattr(_requests, "monotonic", fake.monotonic)
+    return fake
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record sleeps without sleeping, keep the real clock (for real sandbox timing)."""
+    slept: list[float] = []
+
+    def fake(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def afake(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(_requests, "sleep", fake)
+    monkeypatch.setattr(_requests, "async_sleep", afake)
+    return slept
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CANNON_API_KEY", "CANNON_BASE_URL", "CANNON_WEBHOOK_SECRET", "CANNON_LOG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def client(cannon_sandbox: Any) -> Iterator[Cannon]:
+    """A sync client against the session sandbox server (instant mode, reset per test)."""
+    with Cannon(
+        api_key=cannon_sandbox.api_key,
+        base_url=cannon_sandbox.base_url,
+        webhook_secret=cannon_sandbox.webhook_secret,
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+async def aclient(cannon_sandbox_app: Any) -> AsyncIterator[AsyncCannon]:
+    """An async client mounted on a fresh in-process sandbox (ASGI, instant mode)."""
+    async with AsyncCannon(
+        api_key=cannon_sandbox_app.api_key,
+        base_url="http://sandbox.test",
+        transport=httpx.ASGITransport(app=cannon_sandbox_app.app),
+        webhook_secret=cannon_sandbox_app.config.webhook_secret,
+    ) as c:
+        yield c

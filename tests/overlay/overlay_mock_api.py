@@ -1,0 +1,79 @@
+"""A scripted ``httpx.MockTransport`` API for unit tests (no sandbox needed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+def request_object(
+    request_id: str = "req_1",
+    status: str = "queued",
+    operation: str = "video.generate",
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": request_id,
+        "operation": operation,
+        "status": status,
+        "createdAtMs": 1_700_000_000_000,
+    }
+    if status == "succeeded":
+        body["output"] = {
+            "asset_type": "video",
+            "video_url": f"https://assets.test/{request_id}/video.mp4",
+            "status": "succeeded",
+        }
+        body["billableCredits"] = 20
+    if status == "failed":
+        body["errorMessage"] = "provider rejected the prompt"
+    body.update(extra)
+    return body
+
+
+def accepted(request_id: str = "req_1", poll_after_ms: int = 2000) -> dict[str, Any]:
+    return {
+        "id": request_id,
+        "status": "queued",
+        "operation": "video.generate",
+        "poll_after_ms": poll_after_ms,
+        "urls": {"get": f"https://api.test/api/v1/requests/{request_id}"},
+    }
+
+
+class MockAPI:
+    """Routes ``(method, path)`` to a queue of replies; records every request."""
+
+    def __init__(self) -> None:
+        self.routes: dict[tuple[str, str], list[Reply]] = {}
+        self.calls: list[httpx.Request] = []
+
+    def add(self, method: str, path: str, *replies: Reply) -> None:
+        self.routes.setdefault((method, path), []).extend(replies)
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request)
+        queue = self.routes.get((request.method, request.url.path))
+        if not queue:
+            return httpx.Response(404, json={"error": f"no route {request.url.path}"})
+        reply = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(reply, Exception):
+            raise reply
+        if callable(reply) and not isinstance(reply, httpx.Response):
+            return reply(request)
+        return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handler)
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(c.content) for c in self.calls if c.method == "POST"]
+
+
+def ok(body: Any, status: int = 200, **headers: str) -> httpx.Response:
+    return httpx.Response(status, json=body, headers=headers)

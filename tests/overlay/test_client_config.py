@@ -1,0 +1,111 @@
+"""Client construction: arguments and environment, errors, repr, owned vs. caller clients."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+from cannon_studio import AsyncCannon, Cannon, ConfigurationError
+from overlay_helpers import API_KEY, WEBHOOK_SECRET
+from overlay_mock_api import MockAPI, ok, request_object
+
+
+def test_missing_key_is_a_clear_error_at_construction() -> None:
+    with pytest.raises(ConfigurationError, match="CANNON_API_KEY"):
+        Cannon()
+    with pytest.raises(ConfigurationError, match="CANNON_API_KEY"):
+        AsyncCannon()
+
+
+def test_environment_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANNON_API_KEY", API_KEY)
+    monkeypatch.setenv("CANNON_BASE_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("CANNON_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    with Cannon() as c:
+        assert c.base_url == "http://127.0.0.1:9"
+        assert "set" in repr(c.webhooks)
+    with Cannon(api_key=API_KEY, base_url="https://other.test") as c:
+        assert c.base_url == "https://other.test"
+
+
+def test_default_base_url() -> None:
+    with Cannon(api_key=API_KEY) as c:
+        assert c.base_url == "https://www.cannonstudio.app"
+        assert c.max_retries == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"base_url": "ftp://x"},
+        {"base_url": "www.cannonstudio.app"},
+        {"max_retries": -1},
+        {"timeout": 0},
+        {"api_key": "cs_test_with space"},
+        {"api_key": "cs_test_line\nbreak"},
+    ],
+)
+def test_bad_configuration(kwargs: dict[str, object]) -> None:
+    args: dict[str, object] = {"api_key": API_KEY, **kwargs}
+    with pytest.raises(ConfigurationError) as info:
+        Cannon(**args)  # type: ignore[arg-type]
+    assert API_KEY not in str(info.value)
+
+
+def test_wrong_http_client_kind() -> None:
+    with pytest.raises(ConfigurationError):
+        Cannon(api_key=API_KEY, http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError):
+        AsyncCannon(api_key=API_KEY, http_client=httpx.Client())  # type: ignore[arg-type]
+
+
+def test_repr_hides_key_and_secret() -> None:
+    c = Cannon(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET)
+    text = repr(c) + repr(c.webhooks) + repr(c.requests) + repr(c.video) + str(vars(c))
+    assert API_KEY not in repr(c) and WEBHOOK_SECRET not in text
+    assert "cs_test_***" in repr(c)
+    c.close()
+
+
+def test_caller_http_client_is_used_and_not_closed() -> None:
+    api = MockAPI()
+    api.add("GET", "/api/v1/requests/req_1", ok(request_object()))
+    user = httpx.Client(transport=api.transport(), headers={"x-trace": "1"})
+    with Cannon(api_key=API_KEY, base_url="https://api.test", http_client=user) as c:
+        assert c.requests.retrieve("req_1").status == "queued"
+    assert not user.is_closed
+    assert api.calls[0].headers["x-api-key"] == API_KEY
+    user.close()
+
+
+async def test_async_caller_http_client_is_used_and_not_closed() -> None:
+    api = MockAPI()
+    api.add("GET", "/api/v1/requests/req_1", ok(request_object()))
+    user = httpx.AsyncClient(transport=api.transport())
+    async with AsyncCannon(api_key=API_KEY, base_url="https://api.test", http_client=user) as c:
+        assert (await c.requests.retrieve("req_1")).status == "queued"
+    assert not user.is_closed
+    await user.aclose()
+
+
+def test_context_manager_closes_owned_client() -> None:
+    c = Cannon(api_key=API_KEY)
+    with c:
+        pass
+    assert c._core.http.is_closed
+
+
+def test_import_is_lazy() -> None:
+    code = (
+        "import sys, cannon_studio, cannon_studio.sandbox\n"
+        "heavy = [m for m in ('cannon_studio._client', 'cannon_studio_api.models', 'jsonschema',"
+        " 'standardwebhooks', 'starlette') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "c = cannon_studio.Cannon(api_key='cs_test_x123')\n"
+        "heavy = [m for m in ('cannon_studio_api.models', 'jsonschema', 'standardwebhooks')"
+        " if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
