@@ -1,0 +1,293 @@
+"""The semantic diff engine of scripts/check_drift.py: pure functions, documents in, changes out."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+from typing import Any
+
+import check_drift as cd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from drift_edits import MORE_EDITS, REQUIRED_EDITS, Edit, schemas
+
+
+def heads(changes: list[cd.Change]) -> list[str]:
+    """The report lines without their ``-- reason`` tail."""
+    return [c.line().split(" -- ")[0] for c in changes]
+
+
+def diff(snapshot: dict[str, Any], mutate: Any) -> list[cd.Change]:
+    new = copy.deepcopy(snapshot)
+    mutate(new)
+    return cd.diff_documents(snapshot, new)
+
+
+def test_identical_documents_have_no_changes(snapshot_doc: dict[str, Any]) -> None:
+    assert cd.diff_documents(snapshot_doc, copy.deepcopy(snapshot_doc)) == []
+
+
+def test_the_snapshot_has_all_twenty_operations(snapshot_doc: dict[str, Any]) -> None:
+    ops = cd.operations(snapshot_doc)
+    assert len(ops) == 20
+    assert {"video.generate", "sora2.video.remix", "three_d.location.generate"} <= set(ops)
+
+
+@pytest.mark.parametrize("edit", REQUIRED_EDITS + MORE_EDITS, ids=lambda e: e.name)
+def test_each_edit_is_found_and_classified(snapshot_doc: dict[str, Any], edit: Edit) -> None:
+    changes = diff(snapshot_doc, edit.mutate)
+    assert heads(changes) == edit.expected
+    assert all(c.reason for c in changes)
+
+
+def test_breaking_changes_come_first(snapshot_doc: dict[str, Any]) -> None:
+    def both(doc: dict[str, Any]) -> None:
+        REQUIRED_EDITS[0].mutate(doc)  # added operation: non-breaking
+        REQUIRED_EDITS[1].mutate(doc)  # removed operation: breaking
+
+    changes = diff(snapshot_doc, both)
+    assert [c.breaking for c in changes] == [True, False]
+
+
+def test_a_shared_component_is_reported_once(snapshot_doc: dict[str, Any]) -> None:
+    # ErrorResponse is the body of about thirty responses.
+    def drop_code(doc: dict[str, Any]) -> None:
+        del schemas(doc)["ErrorResponse"]["properties"]["code"]
+
+    assert heads(diff(snapshot_doc, drop_code)) == [
+        "non-breaking  response field removed: ErrorResponse.code (was optional)"
+    ]
+
+
+def test_request_enum_value_added_is_not_breaking(snapshot_doc: dict[str, Any]) -> None:
+    def add_ratio(doc: dict[str, Any]) -> None:
+        schemas(doc)["AspectRatio"]["enum"].append("5:4")
+        schemas(doc)["AspectRatio"]["x-enum-varnames"].append("RATIO_5_4")
+
+    changes = diff(snapshot_doc, add_ratio)
+    # AspectRatio is used by six inputs: each operation is named.
+    assert heads(changes)[0] == (
+        'non-breaking  input enum value added: video.generate.input.aspect_ratio ("5:4")'
+    )
+    assert len(changes) == 6
+    assert all(c.kind == "input enum value added" and not c.breaking for c in changes)
+
+
+def test_response_enum_value_removed_is_not_breaking(snapshot_doc: dict[str, Any]) -> None:
+    def drop_queued(doc: dict[str, Any]) -> None:
+        schemas(doc)["RequestStatus"]["enum"].remove("queued")
+
+    assert heads(diff(snapshot_doc, drop_queued)) == [
+        'non-breaking  response enum value removed: RequestStatus ("queued")'
+    ]
+
+
+def test_output_variant_removed_is_not_breaking(snapshot_doc: dict[str, Any]) -> None:
+    def drop_task(doc: dict[str, Any]) -> None:
+        output = schemas(doc)["RequestObject"]["properties"]["output"]
+        output["anyOf"] = [
+            v for v in output["anyOf"] if v.get("$ref", "").split("/")[-1] != "TaskOutput"
+        ]
+
+    assert heads(diff(snapshot_doc, drop_task)) == [
+        "non-breaking  output variant removed: RequestObject.output (TaskOutput)"
+    ]
+
+
+def test_widening_a_request_type_is_safe_and_widening_a_response_type_is_not(
+    snapshot_doc: dict[str, Any],
+) -> None:
+    def widen(doc: dict[str, Any]) -> None:
+        schemas(doc)["VideoGenerateInput"]["properties"]["seed"]["type"] = ["integer", "string"]
+        schemas(doc)["AcceptedRequest"]["properties"]["poll_after_ms"]["type"] = ["integer", "null"]
+
+    assert heads(diff(snapshot_doc, widen)) == [
+        "BREAKING  response field retyped: AcceptedRequest.poll_after_ms (integer -> integer|null)",
+        "non-breaking  input field retyped: video.generate.input.seed (integer -> integer|string)",
+    ]
+
+
+def test_narrowing_a_response_type_is_safe(snapshot_doc: dict[str, Any]) -> None:
+    def narrow(doc: dict[str, Any]) -> None:
+        schemas(doc)["RequestObject"]["properties"]["billableCredits"]["type"] = "integer"
+
+    changes = diff(snapshot_doc, narrow)
+    assert heads(changes) == [
+        "non-breaking  response field retyped: RequestObject.billableCredits (integer|null -> integer)"
+    ]
+
+
+def test_integer_to_number_widens_a_request(snapshot_doc: dict[str, Any]) -> None:
+    def to_number(doc: dict[str, Any]) -> None:
+        schemas(doc)["VideoGenerateInput"]["properties"]["duration"]["type"] = "number"
+
+    [change] = diff(snapshot_doc, to_number)
+    assert not change.breaking and change.detail == "integer -> number"
+
+
+def test_loosening_a_request_constraint_is_safe(snapshot_doc: dict[str, Any]) -> None:
+    def loosen(doc: dict[str, Any]) -> None:
+        schemas(doc)["MusicGenerateInput"]["properties"]["prompt"]["maxLength"] = 8000
+
+    [change] = diff(snapshot_doc, loosen)
+    assert not change.breaking and change.detail == "maxLength 4000 -> 8000"
+
+
+def test_removing_anonymous_access_is_breaking(snapshot_doc: dict[str, Any]) -> None:
+    def key_required(doc: dict[str, Any]) -> None:
+        doc["paths"]["/api/v1/openapi"]["get"]["security"].remove({})
+
+    assert heads(diff(snapshot_doc, key_required)) == [
+        "BREAKING  security requirement removed: GET /api/v1/openapi (anonymous)"
+    ]
+
+
+def test_new_required_header_and_new_endpoint(snapshot_doc: dict[str, Any]) -> None:
+    def add(doc: dict[str, Any]) -> None:
+        doc["paths"]["/api/v1/requests/{requestId}"]["get"]["parameters"].append(
+            {"in": "header", "name": "x-team", "required": True, "schema": {"type": "string"}}
+        )
+        doc["paths"]["/api/v1/models"] = copy.deepcopy(doc["paths"]["/api/v1/status"])
+
+    assert heads(diff(snapshot_doc, add)) == [
+        "BREAKING  header added: GET /api/v1/requests/{requestId} x-team (required)",
+        "non-breaking  endpoint added: GET /api/v1/models",
+    ]
+
+
+def test_changes_in_webhook_payload_and_headers(snapshot_doc: dict[str, Any]) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        post = doc["webhooks"]["requestCompleted"]["post"]
+        post["parameters"] = [p for p in post["parameters"] if p["name"] != "webhook-timestamp"]
+        schemas(doc)["WebhookEvent"]["properties"]["type"]["enum"] = ["request.succeeded"]
+
+    assert heads(diff(snapshot_doc, change)) == [
+        "BREAKING  header removed: webhook requestCompleted webhook-timestamp",
+        'non-breaking  response enum introduced: WebhookEvent.type ("request.succeeded")',
+    ]
+
+
+def test_allof_wrapped_refs_are_merged(snapshot_doc: dict[str, Any]) -> None:
+    # image.edit.input.resolution is {"allOf": [{"$ref": ImageResolution}], "description": ...}.
+    field = schemas(snapshot_doc)["ImageEditInput"]["properties"]["resolution"]
+    flat, name = cd.flatten(snapshot_doc, field)
+    assert name == "ImageResolution"
+    assert flat["enum"] == schemas(snapshot_doc)["ImageResolution"]["enum"]
+    assert flat["description"] == field["description"]
+
+
+def test_recursive_schemas_terminate() -> None:
+    def doc(extra: dict[str, Any]) -> dict[str, Any]:
+        node = {
+            "type": "object",
+            "properties": {"child": {"$ref": "#/components/schemas/Node"}, **extra},
+        }
+        return {
+            "paths": {
+                "/tree": {
+                    "get": {
+                        "responses": {
+                            "200": {
+                                "content": {
+                                    "application/json": {
+                                        "schema": {"$ref": "#/components/schemas/Node"}
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+            "components": {"schemas": {"Node": node}},
+        }
+
+    old, new = doc({}), doc({"name": {"type": "string"}})
+    assert heads(cd.diff_documents(old, new)) == [
+        "non-breaking  response field added: Node.name (optional)"
+    ]
+
+
+def test_type_set_rules() -> None:
+    doc: dict[str, Any] = {}
+    assert cd.type_set(doc, {"type": "number"}) == {"number", "integer"}
+    assert cd.type_set(doc, {"const": "x"}) == {"string"}
+    assert cd.type_set(doc, {"enum": [1, None]}) == {"integer", "null"}
+    assert cd.type_set(doc, {"anyOf": [{"type": "string"}, {"type": "null"}]}) == {"string", "null"}
+    assert cd.type_set(doc, {}) == {"any"}
+
+
+def test_change_line_format() -> None:
+    change = cd.Change(
+        "input field added",
+        "video.generate.input.foo",
+        False,
+        "old clients may omit it",
+        "optional",
+    )
+    assert change.line() == (
+        "non-breaking  input field added: video.generate.input.foo (optional) -- old clients may omit it"
+    )
+    assert cd.Change("operation removed", "video.upscale", True, "gone").line() == (
+        "BREAKING  operation removed: video.upscale -- gone"
+    )
+
+
+def test_compare_trees_names_each_file(tmp_path: Path) -> None:
+    expected, actual = tmp_path / "expected", tmp_path / "actual"
+    for root in (expected, actual):
+        (root / "models" / "__pycache__").mkdir(parents=True)
+        (root / "same.py").write_text("x = 1\n")
+        (root / "models" / "edited.py").write_text("y = 2\n")
+    (expected / "missing.py").write_text("")
+    (actual / "extra.py").write_text("")
+    (actual / "models" / "edited.py").write_text("y = 3\n")
+    (actual / "models" / "__pycache__" / "edited.cpython-311.pyc").write_bytes(b"\0")
+    assert cd.compare_trees(expected, actual, "pkg") == [
+        cd.FileDifference("pkg/extra.py", "extra"),
+        cd.FileDifference("pkg/missing.py", "missing"),
+        cd.FileDifference("pkg/models/edited.py", "differs"),
+    ]
+
+
+def test_create_body_that_is_no_longer_a_oneof_of_envelopes(snapshot_doc: dict[str, Any]) -> None:
+    def flatten_body(doc: dict[str, Any]) -> None:
+        schemas(doc)["CreateRequestBody"] = {
+            "type": "object",
+            "properties": {"operation": {"type": "string"}, "input": {"type": "object"}},
+            "required": ["operation", "input"],
+        }
+
+    changes = diff(snapshot_doc, flatten_body)
+    assert heads(changes)[0] == "BREAKING  create body restructured: POST /api/v1/requests body"
+    assert (
+        "BREAKING  request variant removed: POST /api/v1/requests body (VideoGenerateEnvelope)"
+        in heads(changes)
+    )
+
+
+def test_openapi_30_nullable_counts_as_null() -> None:
+    assert cd.type_set({}, {"type": "integer", "nullable": True}) == {"integer", "null"}
+
+
+def test_non_local_refs_are_refused() -> None:
+    with pytest.raises(KeyError, match="only local references"):
+        cd.resolve_pointer({}, "other.json#/components/schemas/X")
+
+
+def test_annotation_changes(snapshot_doc: dict[str, Any]) -> None:
+    def regroup(doc: dict[str, Any]) -> None:
+        schemas(doc)["MusicGenerateEnvelope"]["x-cannon-credits"] = "1"
+
+    assert heads(diff(snapshot_doc, regroup)) == [
+        'non-breaking  operation annotation changed: x-cannon-credits: music.generate ("dynamic" -> "1")'
+    ]
+
+    def strip_annotations(doc: dict[str, Any]) -> None:
+        for schema in schemas(doc).values():
+            schema.pop("x-cannon-group", None)
+
+    assert heads(diff(snapshot_doc, strip_annotations)) == [
+        "non-breaking  operation annotation removed: x-cannon-group: all operations"
+    ]
