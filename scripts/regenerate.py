@@ -16,7 +16,8 @@ Pipeline, all-or-nothing:
 3. run the pinned openapi-python-client with ``openapi/generator.yaml`` and ``--fail-on-warning``
    into a temporary directory, then format with the pinned ruff, isolated from user config;
 4. embed the normalised schema and its SHA-256 in the package (``openapi.json``, ``_schema.py``);
-5. only then replace ``openapi/cannon-studio.json`` and swap the new package into ``generated/``.
+5. only then replace ``openapi/cannon-studio.json`` and swap the new package into ``generated/``;
+6. rewrite the overlay's typed wrappers (``overlay/cannon_studio/_wrappers.py``) from it.
 
 Any failure prints one sentence to stderr, exits 2 and leaves the tree untouched.
 The functions here are shared with ``scripts/check_drift.py`` so both normalise and generate the
@@ -249,7 +250,27 @@ def regenerate(source: str) -> str:
         package = generate_package(text, Path(tmp))
         _atomic_write(SNAPSHOT, text)
         swap_in(package)
+    refresh_wrappers()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def refresh_wrappers() -> None:
+    """Rewrite the overlay's typed wrappers (``scripts/generate_wrappers.py``) from the new schema.
+
+    Runs in a fresh interpreter so it imports the package just swapped in.
+
+    Raises:
+        PipelineError: the wrapper generator failed (generated/ is already updated).
+    """
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_wrappers.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise PipelineError(f"generated/ was updated but the typed wrappers were not: {last}")
 
 
 def main(argv: list[str] | None = None) -> int:

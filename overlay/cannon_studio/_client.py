@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     from cannon_studio_api.models import AcceptedRequest, RequestObject, StatusResponse
     from cannon_studio_api.types import Response
 
-    from ._operations import (
+    from ._operations import OperationRegistry
+    from ._requests import Output
+    from ._wrappers import (
         AsyncAudio,
         AsyncImages,
         AsyncLocations,
@@ -54,13 +56,11 @@ if TYPE_CHECKING:
         Audio,
         Images,
         Locations,
-        OperationRegistry,
         PostProduction,
         Prompts,
         Sora,
         Video,
     )
-    from ._requests import Output
 
 __all__ = ["AsyncCannon", "Cannon"]
 
@@ -406,49 +406,49 @@ class Cannon(_ClientBase):
     @cached_property
     def video(self) -> Video:
         """``video.generate``, ``video.upscale``."""
-        from ._operations import Video
+        from ._wrappers import Video
 
         return Video(self)
 
     @cached_property
     def images(self) -> Images:
         """``image.generate``, ``image.edit``."""
-        from ._operations import Images
+        from ._wrappers import Images
 
         return Images(self)
 
     @cached_property
     def prompts(self) -> Prompts:
         """``prompt.enhance.video|image|location|variant``."""
-        from ._operations import Prompts
+        from ._wrappers import Prompts
 
         return Prompts(self)
 
     @cached_property
     def audio(self) -> Audio:
         """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
-        from ._operations import Audio
+        from ._wrappers import Audio
 
         return Audio(self)
 
     @cached_property
     def post_production(self) -> PostProduction:
         """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
-        from ._operations import PostProduction
+        from ._wrappers import PostProduction
 
         return PostProduction(self)
 
     @cached_property
     def sora(self) -> Sora:
         """``sora2.video.edit|extend|remix``, ``sora2.character.create``, character videos."""
-        from ._operations import Sora
+        from ._wrappers import Sora
 
         return Sora(self)
 
     @cached_property
     def locations(self) -> Locations:
         """``three_d.location.generate``."""
-        from ._operations import Locations
+        from ._wrappers import Locations
 
         return Locations(self)
 
@@ -525,49 +525,49 @@ class AsyncCannon(_ClientBase):
     @cached_property
     def video(self) -> AsyncVideo:
         """``video.generate``, ``video.upscale``."""
-        from ._operations import AsyncVideo
+        from ._wrappers import AsyncVideo
 
         return AsyncVideo(self)
 
     @cached_property
     def images(self) -> AsyncImages:
         """``image.generate``, ``image.edit``."""
-        from ._operations import AsyncImages
+        from ._wrappers import AsyncImages
 
         return AsyncImages(self)
 
     @cached_property
     def prompts(self) -> AsyncPrompts:
         """``prompt.enhance.video|image|location|variant``."""
-        from ._operations import AsyncPrompts
+        from ._wrappers import AsyncPrompts
 
         return AsyncPrompts(self)
 
     @cached_property
     def audio(self) -> AsyncAudio:
         """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
-        from ._operations import AsyncAudio
+        from ._wrappers import AsyncAudio
 
         return AsyncAudio(self)
 
     @cached_property
     def post_production(self) -> AsyncPostProduction:
         """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
-        from ._operations import AsyncPostProduction
+        from ._wrappers import AsyncPostProduction
 
         return AsyncPostProduction(self)
 
     @cached_property
     def sora(self) -> AsyncSora:
         """``sora2.video.edit|extend|remix``, ``sora2.character.create``, character videos."""
-        from ._operations import AsyncSora
+        from ._wrappers import AsyncSora
 
         return AsyncSora(self)
 
     @cached_property
     def locations(self) -> AsyncLocations:
         """``three_d.location.generate``."""
-        from ._operations import AsyncLocations
+        from ._wrappers import AsyncLocations
 
         return AsyncLocations(self)
 

@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 from cannon_studio import AsyncCannon, Cannon, RequestHandle
-from cannon_studio import _operations as ops_module
+from cannon_studio import _wrappers as wrappers_module
 from cannon_studio._operations import WRAPPERS, build_registry, registry
 from cannon_studio_api._schema import load_schema
 from overlay_helpers import API_KEY
@@ -56,7 +56,7 @@ def test_registry_maps_operation_to_models_group_and_wrapper() -> None:
 
 def _params_class(operation: str) -> type:
     name = input_component(operation)["title"][: -len("Input")] + "Params"
-    cls = getattr(ops_module, name)
+    cls = getattr(wrappers_module, name)
     assert isinstance(cls, type)
     return cls
 
