@@ -120,7 +120,16 @@ class _AsyncCore(Protocol):
 class _HandleBase:
     """State shared by the sync and async handles (no I/O here)."""
 
-    __slots__ = ("_polls", "_status", "accepted", "id", "idempotency_key", "operation", "request")
+    __slots__ = (
+        "_created_at",
+        "_polls",
+        "_status",
+        "accepted",
+        "id",
+        "idempotency_key",
+        "operation",
+        "request",
+    )
 
     def __init__(
         self,
@@ -139,6 +148,9 @@ class _HandleBase:
         self.request = request
         self.idempotency_key = idempotency_key
         self._polls = 0 if request is None else 1
+        # When the create was answered (``monotonic`` clock, seconds): the first poll is due
+        # ``poll_after_ms`` after it, however late waiting starts (e.g. after 1,000 creates).
+        self._created_at = monotonic()
 
     @property
     def status(self) -> str:
@@ -192,6 +204,9 @@ class _HandleBase:
         if self._polls == 0 and self._status == UNKNOWN_STATUS:
             return 0.0
         poll_after = self.accepted.poll_after_ms if self.accepted is not None else None
+        if self._polls == 0:
+            due = self._created_at + poll_delay(0, poll_after)
+            return max(0.0, due - monotonic())
         return poll_delay(self._polls, poll_after)
 
     def _raise_if_failed(self) -> None:

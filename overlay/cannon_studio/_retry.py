@@ -28,6 +28,7 @@ from ._constants import (
     API_KEY_HEADER,
     IDEMPOTENCY_HEADER,
     IDEMPOTENCY_KEY_PREFIX,
+    MAX_IN_FLIGHT_REQUESTS,
     RETRY_AFTER_MAX_S,
     RETRY_INITIAL_DELAY_S,
     RETRY_JITTER,
@@ -253,24 +254,35 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         raise_for_status: bool = True,
         close_inner: bool = True,
         buffer: bool = True,
+        max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
     ) -> None:
+        import asyncio
+
         self._inner = inner
         self.max_retries = max_retries
         self._raise_for_status = raise_for_status
         self._close_inner = close_inner
         self._buffer = buffer
+        # Binds to the running loop on first use (Python >= 3.10), so it can be made here.
+        self._gate = asyncio.Semaphore(max_in_flight)
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """One attempt, holding one of ``max_in_flight`` slots until the body is read."""
+        async with self._gate:
+            response = await self._inner.handle_async_request(request)
+            if self._buffer:
+                try:
+                    await response.aread()
+                except BaseException:
+                    await response.aclose()
+                    raise
+            return response
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
             try:
-                response = await self._inner.handle_async_request(request)
-                if self._buffer:
-                    try:
-                        await response.aread()
-                    except BaseException:
-                        await response.aclose()
-                        raise
+                response = await self._send(request)
             except httpx.TransportError as exc:
                 if should_retry(
                     attempt=attempt,
