@@ -9,11 +9,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -116,6 +116,21 @@ def _check_url(url: str) -> None:
         raise AssetDownloadError(f"not an http(s) asset URL: {url[:80]!r}")
 
 
+def _open_part(target: Path) -> tuple[BinaryIO, Path]:
+    """Open a new hidden ``.part`` file beside ``target`` for an atomic write.
+
+    Created with ``open(..., "xb")`` (not ``mkstemp``, which forces mode 0600), so the finished
+    file gets the permissions the user's umask gives any new file.
+    """
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        try:
+            return open(tmp, "xb"), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file beside {target}")
+
+
 def download(
     url: str,
     dest: str | os.PathLike[str],
@@ -145,10 +160,10 @@ def download(
         with client.stream("GET", url) as response:
             _check_status(response)
             total = _expected_total(response, expected_size)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            handle, tmp = _open_part(target)
             try:
                 done = 0
-                with os.fdopen(fd, "wb") as handle:
+                with handle:
                     for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
                         handle.write(chunk)
                         done += len(chunk)
@@ -185,10 +200,10 @@ async def adownload(
                 await response.aread()
                 raise make_status_error(response)
             total = _expected_total(response, expected_size)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            handle, tmp = _open_part(target)
             try:
                 done = 0
-                with os.fdopen(fd, "wb") as handle:
+                with handle:
                     async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
                         handle.write(chunk)
                         done += len(chunk)

@@ -137,3 +137,17 @@ async def test_async_handle_download(tmp_path: Path) -> None:
         handle = await c.requests.retrieve("req_1")
         paths = await handle.download(tmp_path)
     assert [p.read_bytes() for p in paths] == [b"one", b"two"]
+
+
+def test_downloaded_file_gets_umask_permissions(tmp_path: Path) -> None:
+    import os
+
+    t = asset_server(**{"/img.png": httpx.Response(200, content=b"png")})
+    old = os.umask(0o022)
+    try:
+        with httpx.Client(transport=t) as http:
+            path = download("https://cdn.test/img.png", tmp_path, http_client=http)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
+    assert list(tmp_path.iterdir()) == [path]
