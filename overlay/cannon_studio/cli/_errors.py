@@ -1,0 +1,186 @@
+"""Exit codes and the translation of library errors into short command-line messages.
+
+No user error ends in a traceback: every :class:`cannon_studio.CannonError` (and bad local input)
+becomes a :class:`CliError` with a one-line message and the documented exit code. Messages are
+built from the error's own text, field and allowed values, never from the API key or the webhook
+secret.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import IntEnum
+from typing import IO, Any
+
+import click
+import httpx
+
+__all__ = ["CliError", "ExitCode", "translate_errors"]
+
+
+class ExitCode(IntEnum):
+    """Process exit codes of ``cannon-studio`` (documented in ``--help``)."""
+
+    SUCCESS = 0
+    """Everything asked for succeeded."""
+    REQUEST_FAILED = 1
+    """A request ended ``failed`` (or, for ``download``, has not succeeded); a webhook did not verify."""
+    USAGE = 2
+    """Bad flags or arguments, unknown operation, bad field value, missing API key or secret."""
+    API_ERROR = 3
+    """The API answered with an error status (4xx/5xx) or could not be reached."""
+    TIMEOUT = 4
+    """The ``--timeout`` deadline passed while waiting, or an HTTP call timed out."""
+    INTERRUPTED = 130
+    """Ctrl-C (the conventional 128 + SIGINT)."""
+
+
+class CliError(click.ClickException):
+    """A user-facing failure: one message on stderr, optionally a JSON object on stdout.
+
+    Args:
+        message: the human message (printed as ``Error: <message>`` on stderr).
+        exit_code: an :class:`ExitCode`.
+        details: extra machine-readable fields (``field``, ``allowed``, ``status_code``,
+            ``request_id``...) for ``--json`` output.
+        json_output: also print ``{"error": {...}}`` on stdout (set when ``--json`` is on).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        exit_code: ExitCode,
+        *,
+        details: dict[str, Any] | None = None,
+        json_output: bool = False,
+    ) -> None:
+        super().__init__(message)
+        # click declares exit_code as a class-level default; each CliError carries its own.
+        self.exit_code = int(exit_code)  # type: ignore[misc]
+        self.details = details or {}
+        self.json_output = json_output
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the message to stderr (and the JSON error object to stdout in ``--json`` mode)."""
+        if self.json_output:
+            payload = {"message": self.message, "exit_code": self.exit_code, **self.details}
+            click.echo(json.dumps({"error": payload}, default=str))
+        click.echo(f"Error: {self.message}", err=True)
+
+
+def _api_error_message(exc: Any) -> tuple[str, dict[str, Any]]:
+    status_code = getattr(exc, "status_code", None)
+    body = getattr(exc, "body", None)
+    details: dict[str, Any] = {"type": type(exc).__name__, "status_code": status_code}
+    text = str(getattr(exc, "message", "") or exc)
+    if isinstance(body, dict):
+        for key in ("code", "field", "allowed", "request_id"):
+            if body.get(key) is not None:
+                details[key] = body[key]
+        text = str(body.get("error") or text)
+    message = f"API error {status_code}: {text}" if status_code else text
+    if details.get("field"):
+        message += f" (field: {details['field']}"
+        if details.get("allowed"):
+            message += "; allowed: " + ", ".join(str(v) for v in details["allowed"])
+        message += ")"
+    hints = {
+        401: "check --api-key or CANNON_API_KEY",
+        402: "the account has too few credits; `cannon-studio status` shows the balance",
+        403: "the API key lacks the scope for this call",
+        404: "unknown id, or the request belongs to another API key",
+        429: "rate limited; try again later",
+    }
+    if isinstance(status_code, int) and status_code in hints:
+        message += f" ({hints[status_code]})"
+    return message, details
+
+
+@contextmanager
+def translate_errors(
+    *,
+    json_output: bool = False,
+    describe_field: Callable[[str], str] | None = None,
+) -> Iterator[None]:
+    """Turn library errors raised inside the block into :class:`CliError` with the right exit code.
+
+    Args:
+        json_output: the ``--json`` flag (errors then also go to stdout as JSON).
+        describe_field: maps an ``InputValidationError.field`` (e.g. ``input.aspect_ratio``) to
+            a label naming the command-line flag; defaults to the field itself.
+
+    Raises:
+        CliError: for every ``CannonError`` and ``KeyboardInterrupt``; other exceptions pass
+            (they are bugs and keep their traceback).
+    """
+    import cannon_studio as cs
+
+    def fail(message: str, exit_code: ExitCode, /, **details: Any) -> CliError:
+        return CliError(message, exit_code, details=details, json_output=json_output)
+
+    try:
+        yield
+    except CliError:
+        raise
+    except KeyboardInterrupt:
+        raise fail("interrupted", ExitCode.INTERRUPTED) from None
+    except cs.InputValidationError as exc:
+        field = getattr(exc, "field", None)
+        allowed = getattr(exc, "allowed", None)
+        label = describe_field(field) if (describe_field and field) else field
+        message = str(exc)
+        if label and label not in message:
+            message = f"{label}: {message}"
+        if allowed and "allowed" not in message.lower():
+            message += "; allowed values: " + ", ".join(str(v) for v in allowed)
+        raise fail(
+            message,
+            ExitCode.USAGE,
+            type="InputValidationError",
+            operation=getattr(exc, "operation", None),
+            field=field,
+            allowed=list(allowed) if allowed else None,
+        ) from None
+    except cs.ConfigurationError as exc:
+        raise fail(str(exc), ExitCode.USAGE, type="ConfigurationError") from None
+    except cs.RequestFailedError as exc:
+        request = getattr(exc, "request", None)
+        request_id = getattr(request, "id", None)
+        reason = getattr(exc, "error_message", None) or str(exc)
+        message = f"request {request_id} failed: {reason}" if request_id else str(exc)
+        raise fail(
+            message, ExitCode.REQUEST_FAILED, type="RequestFailedError", request_id=request_id
+        ) from None
+    except cs.WaitTimeoutError as exc:
+        request_id = getattr(exc, "request_id", None)
+        message = str(exc)
+        if request_id:
+            message += f" (resume with: cannon-studio wait {request_id})"
+        raise fail(
+            message, ExitCode.TIMEOUT, type="WaitTimeoutError", request_id=request_id
+        ) from None
+    except cs.APITimeoutError as exc:
+        raise fail(
+            f"the API did not answer in time: {exc}", ExitCode.TIMEOUT, type="APITimeoutError"
+        ) from None
+    except cs.APIConnectionError as exc:
+        raise fail(
+            f"cannot reach the API: {exc}", ExitCode.API_ERROR, type="APIConnectionError"
+        ) from None
+    except cs.APIStatusError as exc:
+        message, details = _api_error_message(exc)
+        raise fail(message, ExitCode.API_ERROR, **details) from None
+    except cs.WebhookVerificationError as exc:
+        raise fail(
+            f"webhook did not verify: {exc}", ExitCode.REQUEST_FAILED, type=type(exc).__name__
+        ) from None
+    except cs.CannonError as exc:
+        raise fail(str(exc), ExitCode.API_ERROR, type=type(exc).__name__) from None
+    except httpx.HTTPError as exc:  # e.g. an asset host that refuses the download
+        raise fail(f"HTTP error: {exc}", ExitCode.API_ERROR, type=type(exc).__name__) from None
+    except OSError as exc:  # a download directory that cannot be written, an unreadable file
+        raise fail(
+            f"{exc.strerror or exc}: {exc.filename}", ExitCode.USAGE, type="OSError"
+        ) from None

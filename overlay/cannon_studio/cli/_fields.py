@@ -1,0 +1,353 @@
+"""Operations and their input fields, read from the schema the client was generated from.
+
+The source is the OpenAPI document embedded in the generated package
+(``cannon_studio_api._schema.load_schema()``): one ``<Cls>Envelope`` component per operation
+(``operation`` const, ``input`` ref, ``x-cannon-*`` extensions) and one ``<Cls>Input`` component
+with the fields. Nothing here talks to the network.
+
+Field names keep the API's spelling (``aspect_ratio`` for media operations, ``aspectRatio`` for
+``prompt.enhance.*``); the command-line flag is always kebab-case (``--aspect-ratio``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+__all__ = [
+    "FieldInfo",
+    "FieldValueError",
+    "OperationInfo",
+    "convert_value",
+    "flag_for",
+    "load_operations",
+]
+
+_REF_PREFIX = "#/components/schemas/"
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+class FieldValueError(ValueError):
+    """A command-line value that does not fit its field's schema type.
+
+    Attributes:
+        field: the input field name in the API's spelling (``aspect_ratio``).
+        allowed: the allowed values when the field is an enum, else ``None``.
+    """
+
+    def __init__(self, field: str, message: str, allowed: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.allowed = allowed
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One input field of an operation.
+
+    Attributes:
+        name: the field name as the API spells it (``aspect_ratio``, ``aspectRatio``).
+        type: JSON-schema type: ``string``, ``integer``, ``number``, ``boolean``, ``object``,
+            ``array`` or ``any`` (no usable type in the schema).
+        item_type: for arrays, the type of one item (same vocabulary), else ``None``.
+        required: the schema lists the field under ``required``.
+        enum: the closed set of allowed values (for arrays: of one item), else ``None``.
+        examples: known values of an open field (``examples`` in the schema), may be empty.
+        description: the schema's description (may mention "Assumed:").
+        constraints: numeric and length bounds, format and pattern, as the schema gives them
+            (``minimum``, ``maximum``, ``exclusiveMinimum``, ``minLength``, ``maxLength``,
+            ``minItems``, ``format``, ``pattern``).
+    """
+
+    name: str
+    type: str
+    item_type: str | None = None
+    required: bool = False
+    enum: tuple[Any, ...] | None = None
+    examples: tuple[Any, ...] = ()
+    description: str = ""
+    constraints: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def flag(self) -> str:
+        """The command-line option for this field, e.g. ``--aspect-ratio``."""
+        return flag_for(self.name)
+
+    @property
+    def type_label(self) -> str:
+        """A short human label for the type: ``string``, ``integer[]`` (array), ``enum``..."""
+        if self.type == "array":
+            return f"{self.item_type or 'any'}[]"
+        return self.type
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description (used by ``operations --json``)."""
+        return {
+            "name": self.name,
+            "flag": self.flag,
+            "type": self.type,
+            "item_type": self.item_type,
+            "required": self.required,
+            "enum": list(self.enum) if self.enum is not None else None,
+            "examples": list(self.examples),
+            "description": self.description,
+            "constraints": dict(self.constraints),
+        }
+
+
+@dataclass(frozen=True)
+class OperationInfo:
+    """One operation of ``POST /api/v1/requests``, as the schema describes it.
+
+    Attributes:
+        id: operation id, e.g. ``image.generate``.
+        display_name: ``x-cannon-display-name`` (e.g. "Generate Image").
+        group: ``x-cannon-group``: generation, prompting, audio or post_production.
+        credits: ``x-cannon-credits``: ``"1"`` or ``"dynamic"``.
+        output: ``x-cannon-output``: the output component name (``ImageOutput``...).
+        deprecated: the envelope is marked ``deprecated`` (sora2.video.remix).
+        assumed: ``x-cannon-assumed``: the docs have no page for this operation.
+        description: the envelope description (summary, credits and docs link).
+        fields: the input fields in schema order.
+    """
+
+    id: str
+    display_name: str
+    group: str
+    credits: str
+    output: str
+    deprecated: bool
+    assumed: bool
+    description: str
+    fields: tuple[FieldInfo, ...]
+
+    @property
+    def fields_required_first(self) -> tuple[FieldInfo, ...]:
+        """The fields with the required ones first (display order; otherwise schema order)."""
+        return tuple(sorted(self.fields, key=lambda f: not f.required))
+
+    def field(self, name: str) -> FieldInfo | None:
+        """The field called ``name`` (API spelling), or ``None``."""
+        return next((f for f in self.fields if f.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description (used by ``operations --json``)."""
+        return {
+            "id": self.id,
+            "display_name": self.display_name,
+            "group": self.group,
+            "credits": self.credits,
+            "output": self.output,
+            "deprecated": self.deprecated,
+            "assumed": self.assumed,
+            "description": self.description,
+            "fields": [f.to_dict() for f in self.fields],
+        }
+
+
+def flag_for(name: str) -> str:
+    """The kebab-case option for a field name: ``aspect_ratio`` and ``aspectRatio`` -> ``--aspect-ratio``."""
+    return "--" + _CAMEL_BOUNDARY.sub("-", name).replace("_", "-").lower()
+
+
+def _resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, Any]:
+    """Follow ``$ref`` and single-element ``allOf`` wrappers, and drop ``null`` from ``anyOf``/``oneOf``.
+
+    Annotations on the wrapper (description, examples) win over the target's.
+    """
+    merged: dict[str, Any] = {}
+    current: Mapping[str, Any] = node
+    for _ in range(16):  # refs in this schema are shallow; the bound only guards cycles
+        merged = {**current, **merged}
+        if "$ref" in current:
+            ref = str(current["$ref"])
+            merged.pop("$ref", None)
+            current = schema["components"]["schemas"][ref.removeprefix(_REF_PREFIX)]
+            continue
+        if "allOf" in current and len(current["allOf"]) == 1:
+            merged.pop("allOf", None)
+            current = current["allOf"][0]
+            continue
+        for key in ("anyOf", "oneOf"):
+            variants = current.get(key)
+            if variants:
+                non_null = [v for v in variants if v.get("type") != "null"]
+                if len(non_null) == 1:
+                    merged.pop(key, None)
+                    current = non_null[0]
+                    break
+        else:
+            break
+    return merged
+
+
+def _type_of(node: Mapping[str, Any]) -> str:
+    kind = node.get("type")
+    if isinstance(kind, list):  # OpenAPI 3.1 ["string", "null"]
+        non_null = [k for k in kind if k != "null"]
+        kind = non_null[0] if len(non_null) == 1 else None
+    if kind is None and "enum" in node:
+        values = node["enum"]
+        if all(isinstance(v, bool) for v in values):
+            kind = "boolean"
+        elif all(isinstance(v, int) for v in values):
+            kind = "integer"
+        elif all(isinstance(v, str) for v in values):
+            kind = "string"
+    if kind is None and "properties" in node:
+        kind = "object"
+    return str(kind) if kind else "any"
+
+
+_CONSTRAINT_KEYS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "format",
+    "pattern",
+)
+
+
+def _field_info(
+    schema: Mapping[str, Any], name: str, node: Mapping[str, Any], required: bool
+) -> FieldInfo:
+    resolved = _resolve(schema, node)
+    kind = _type_of(resolved)
+    item_type = None
+    enum_source = resolved
+    if kind == "array":
+        items = _resolve(schema, resolved.get("items", {}))
+        item_type = _type_of(items)
+        enum_source = items
+    enum = enum_source.get("enum")
+    constraints = {k: resolved[k] for k in _CONSTRAINT_KEYS if k in resolved}
+    if kind == "array":
+        constraints.update(
+            {f"items.{k}": enum_source[k] for k in ("format", "pattern") if k in enum_source}
+        )
+    return FieldInfo(
+        name=name,
+        type=kind,
+        item_type=item_type,
+        required=required,
+        enum=tuple(enum) if enum is not None else None,
+        examples=tuple(resolved.get("examples", ())),
+        description=str(resolved.get("description", "")),
+        constraints=constraints,
+    )
+
+
+def operations_from_schema(schema: Mapping[str, Any]) -> dict[str, OperationInfo]:
+    """Every operation of ``CreateRequestBody`` in ``schema``, keyed by id, in schema order.
+
+    Args:
+        schema: a parsed OpenAPI document shaped like ``openapi/cannon-studio.json``.
+
+    Returns:
+        ``{operation id: OperationInfo}``.
+    """
+    components = schema["components"]["schemas"]
+    body = components["CreateRequestBody"]
+    operations: dict[str, OperationInfo] = {}
+    for variant in body.get("oneOf", []):
+        envelope = _resolve(schema, variant)
+        op_id = str(envelope["properties"]["operation"]["const"])
+        input_schema = _resolve(schema, envelope["properties"]["input"])
+        required = set(input_schema.get("required", ()))
+        fields = tuple(
+            _field_info(schema, name, node, name in required)
+            for name, node in input_schema.get("properties", {}).items()
+        )
+        operations[op_id] = OperationInfo(
+            id=op_id,
+            display_name=str(envelope.get("x-cannon-display-name", op_id)),
+            group=str(envelope.get("x-cannon-group", "")),
+            credits=str(envelope.get("x-cannon-credits", "")),
+            output=str(envelope.get("x-cannon-output", "")),
+            deprecated=bool(envelope.get("deprecated", False)),
+            assumed=bool(envelope.get("x-cannon-assumed", False)),
+            description=str(envelope.get("description", "")),
+            fields=fields,
+        )
+    return operations
+
+
+@cache
+def load_operations() -> dict[str, OperationInfo]:
+    """The operations of the schema embedded in ``cannon_studio_api`` (parsed once, cached).
+
+    Returns:
+        ``{operation id: OperationInfo}`` in schema order (do not mutate).
+    """
+    from cannon_studio_api._schema import load_schema
+
+    return operations_from_schema(load_schema())
+
+
+def _convert_scalar(info: FieldInfo, kind: str, raw: str) -> Any:
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            number = float(raw)
+            return int(number) if number.is_integer() and "." not in raw else number
+        if kind == "boolean":
+            lowered = raw.strip().lower()
+            if lowered in ("true", "1", "yes", "y", "on"):
+                return True
+            if lowered in ("false", "0", "no", "n", "off"):
+                return False
+            raise ValueError(raw)
+        if kind == "object":
+            value = json.loads(raw)
+            if not isinstance(value, dict):
+                raise ValueError(raw)
+            return value
+        if kind == "any":
+            try:
+                return json.loads(raw)
+            except json.JSONDecodeError:
+                return raw
+    except ValueError:
+        expected = {
+            "integer": "an integer",
+            "number": "a number",
+            "boolean": "true or false",
+            "object": "a JSON object, e.g. '{\"key\": 1}'",
+        }.get(kind, kind)
+        raise FieldValueError(info.name, f"expected {expected}, got {raw!r}") from None
+    return raw
+
+
+def convert_value(info: FieldInfo, raw: str) -> Any:
+    """Convert one command-line string to the field's JSON type (one item, for arrays).
+
+    Integers, numbers and booleans are parsed; objects (and object items) are JSON text;
+    enum values are matched by their text form and returned with their schema type
+    (``--upscale-factor 2`` -> ``2``).
+
+    Raises:
+        FieldValueError: the text does not fit the type, or is not one of the enum values
+            (``allowed`` then lists them).
+    """
+    kind = info.item_type if info.type == "array" else info.type
+    if info.enum is not None:
+        for allowed in info.enum:
+            if raw == str(allowed) or (isinstance(allowed, str) and raw.lower() == allowed.lower()):
+                return allowed
+        choices = ", ".join(str(v) for v in info.enum)
+        raise FieldValueError(
+            info.name,
+            f"{raw!r} is not one of: {choices}",
+            list(info.enum),
+        )
+    return _convert_scalar(info, kind or "any", raw)
