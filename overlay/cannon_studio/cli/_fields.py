@@ -249,34 +249,35 @@ def _field_info(
 def operations_from_schema(schema: Mapping[str, Any]) -> dict[str, OperationInfo]:
     """Every operation of ``CreateRequestBody`` in ``schema``, keyed by id, in schema order.
 
+    The operation-level facts (id, extensions, deprecation) come from the overlay's registry
+    (``cannon_studio._operations.build_registry``); this adds the input fields the CLI needs.
+
     Args:
         schema: a parsed OpenAPI document shaped like ``openapi/cannon-studio.json``.
 
     Returns:
         ``{operation id: OperationInfo}``.
     """
+    from cannon_studio._operations import build_registry
+
     components = schema["components"]["schemas"]
-    body = components["CreateRequestBody"]
     operations: dict[str, OperationInfo] = {}
-    for variant in body.get("oneOf", []):
-        envelope = _resolve(schema, variant)
-        op_id = str(envelope["properties"]["operation"]["const"])
-        input_schema = _resolve(schema, envelope["properties"]["input"])
-        required = set(input_schema.get("required", ()))
-        fields = tuple(
-            _field_info(schema, name, node, name in required)
-            for name, node in input_schema.get("properties", {}).items()
-        )
-        operations[op_id] = OperationInfo(
-            id=op_id,
-            display_name=str(envelope.get("x-cannon-display-name", op_id)),
-            group=str(envelope.get("x-cannon-group", "")),
-            credits=str(envelope.get("x-cannon-credits", "")),
-            output=str(envelope.get("x-cannon-output", "")),
-            deprecated=bool(envelope.get("deprecated", False)),
-            assumed=bool(envelope.get("x-cannon-assumed", False)),
-            description=str(envelope.get("description", "")),
-            fields=fields,
+    for spec in build_registry(dict(schema)):
+        input_schema = _resolve(schema, components[spec.input_name])
+        required = set(spec.required)
+        operations[spec.id] = OperationInfo(
+            id=spec.id,
+            display_name=spec.display_name,
+            group=spec.group,
+            credits=spec.credits,
+            output=spec.output_name or "",
+            deprecated=spec.deprecated,
+            assumed=spec.assumed,
+            description=spec.description,
+            fields=tuple(
+                _field_info(schema, name, node, name in required)
+                for name, node in input_schema.get("properties", {}).items()
+            ),
         )
     return operations
 
