@@ -54,7 +54,7 @@ check-drift: $(STAMP)
 record: $(STAMP)
 	$(BIN)/python scripts/record_cassettes.py
 
-## bench: speed and memory figures against raw httpx and the generated client
+## bench: speed and memory figures against raw httpx2 and the generated client
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 

@@ -10,17 +10,17 @@ Everything runs on loopback against the sandbox started in a SEPARATE process
 first printed line; timing switched through ``POST /_sandbox/config``). Figures, each measured in
 this run against its baseline:
 
-1. per-call overhead: the overlay's ``client.requests.retrieve(id)`` (typed model) vs a bare httpx
-   GET + ``json.loads`` vs the generated ``get_request.sync_detailed``; identical httpx client
+1. per-call overhead: the overlay's ``client.requests.retrieve(id)`` (typed model) vs a bare httpx2
+   GET + ``json.loads`` vs the generated ``get_request.sync_detailed``; identical httpx2 client
    settings, keep-alive, interleaved rounds in rotating order, >= 2,000 calls each; ratio of the
-   median per-call times. Goals: <= 1.10 vs httpx, <= 1.03 vs generated.
+   median per-call times. Goals: <= 1.10 vs httpx2, <= 1.03 vs generated.
 2. import cost: ``python -c "import cannon_studio; cannon_studio.Cannon"`` vs
-   ``python -c "import httpx"``, medians of 10 fresh processes each, interleaved. Goal <= 1.3x.
+   ``python -c "import httpx2"``, medians of 10 fresh processes each, interleaved. Goal <= 1.3x.
 3. fan-out: ``AsyncCannon`` creates 1,000 requests (jobs uniform in 1-3 s; ``asyncio.gather``,
    32 creates in flight, ``--unbounded`` adds a run with all 1,000 at once) and waits with
    ``as_completed``; the sync ``Cannon`` does 200 (created one after the other). The client runs in a child process so its peak
    RSS is its own. Wall time vs ideal (last job's completion relative to the start), GET polls per
-   request (counted on the wire by wrapping httpx's transport class), peak RSS (getrusage).
+   request (counted on the wire by wrapping httpx2's transport class), peak RSS (getrusage).
    Goals: wall <= 1.25x ideal + 1 s, <= 5 polls/request, RSS <= 120 MB.
 4. regeneration: ``make regenerate SOURCE=openapi/cannon-studio.json`` in a COPY of the repository
    (openapi/, scripts/, generated/, overlay/, Makefile, pyproject.toml; ``.venv`` symlinked to this one and
@@ -68,7 +68,7 @@ FANOUT_OPERATION = "image.generate"
 FANOUT_INPUT = {"prompt": "A lone detective in a rain-soaked alley under neon signage."}
 JOB_DURATION_S = (1.0, 3.0)
 #: Async creates in flight at once in the fan-out (the overlay's own poll concurrency is 32).
-#: Starting all 1,000 at once is measured with ``--unbounded``: httpcore's pool scans every queued
+#: Starting all 1,000 at once is measured with ``--unbounded``: httpcore2's pool scans every queued
 #: request on each state change, which makes that minutes instead of seconds (see the README).
 CREATE_CONCURRENCY = 32
 
@@ -126,9 +126,9 @@ class SandboxProcess:
             match = BANNER.search(line)
             if match:
                 self.base_url, self.api_key = match.group(1), match.group(2)
-        import httpx
+        import httpx2
 
-        self.admin = httpx.Client(base_url=self.base_url, timeout=30.0)
+        self.admin = httpx2.Client(base_url=self.base_url, timeout=30.0)
 
     def _pump(self, lines: queue.Queue[str]) -> None:
         assert self.proc.stdout is not None
@@ -186,9 +186,9 @@ class SandboxProcess:
 
 
 def _new_request(sandbox: SandboxProcess) -> str:
-    import httpx
+    import httpx2
 
-    response = httpx.post(
+    response = httpx2.post(
         f"{sandbox.base_url}/api/v1/requests",
         json={"operation": FANOUT_OPERATION, "input": FANOUT_INPUT},
         headers={"x-api-key": sandbox.api_key},
@@ -204,14 +204,14 @@ def _callers(sandbox: SandboxProcess, request_id: str) -> tuple[dict[str, Callab
 
     ``overlay_http_client`` (context, no goal) is the overlay given a caller-built ``http_client``.
     """
-    import httpx
+    import httpx2
     from cannon_studio import Cannon
     from cannon_studio_api import AuthenticatedClient
     from cannon_studio_api.api.requests import get_request
 
-    def http_client() -> httpx.Client:
-        # the overlay's own defaults: 60 s overall, 5 s connect, httpx's default pool and transport
-        return httpx.Client(base_url=sandbox.base_url, timeout=httpx.Timeout(60.0, connect=5.0))
+    def http_client() -> httpx2.Client:
+        # the overlay's own defaults: 60 s overall, 5 s connect, httpx2's default pool and transport
+        return httpx2.Client(base_url=sandbox.base_url, timeout=httpx2.Timeout(60.0, connect=5.0))
 
     bare = http_client()
     bare_headers = {"x-api-key": sandbox.api_key}
@@ -244,7 +244,7 @@ def _callers(sandbox: SandboxProcess, request_id: str) -> tuple[dict[str, Callab
         return overlay_own_client.requests.retrieve(request_id)
 
     callers = {
-        "httpx": call_bare,
+        "httpx2": call_bare,
         "generated": call_generated,
         "overlay": call_overlay,
         "overlay_http_client": call_overlay_own_client,
@@ -286,7 +286,7 @@ def bench_overhead(sandbox: SandboxProcess, calls: int) -> tuple[list[Figure], C
         base: statistics.median(
             o / b for o, b in zip(round_medians["overlay"], round_medians[base], strict=True)
         )
-        for base in ("httpx", "generated")
+        for base in ("httpx2", "generated")
     }
     detail = {
         "calls_each": per_round * rounds,
@@ -295,13 +295,13 @@ def bench_overhead(sandbox: SandboxProcess, calls: int) -> tuple[list[Figure], C
         "p90_us": p90_us,
         "median_of_round_ratios": per_round_ratio,
     }
-    vs_httpx = median_us["overlay"] / median_us["httpx"]
+    vs_httpx = median_us["overlay"] / median_us["httpx2"]
     vs_generated = median_us["overlay"] / median_us["generated"]
     figures = [
         Figure(
             "per-call",
-            "retrieve: bare httpx GET + json.loads",
-            median_us["httpx"],
+            "retrieve: bare httpx2 GET + json.loads",
+            median_us["httpx2"],
             "us",
             baseline="median per call",
             detail=detail,
@@ -329,7 +329,7 @@ def bench_overhead(sandbox: SandboxProcess, calls: int) -> tuple[list[Figure], C
         ),
         Figure(
             "per-call",
-            "overlay / bare httpx",
+            "overlay / bare httpx2",
             vs_httpx,
             "x",
             "<= 1.10",
@@ -355,7 +355,7 @@ def bench_overhead(sandbox: SandboxProcess, calls: int) -> tuple[list[Figure], C
 def bench_import(runs: int) -> list[Figure]:
     commands = {
         "cannon_studio": [sys.executable, "-c", "import cannon_studio; cannon_studio.Cannon"],
-        "httpx": [sys.executable, "-c", "import httpx"],
+        "httpx2": [sys.executable, "-c", "import httpx2"],
         "python": [sys.executable, "-c", "pass"],
     }
     env = {
@@ -371,13 +371,13 @@ def bench_import(runs: int) -> list[Figure]:
             subprocess.run(commands[name], check=True, env=env, cwd=tempfile.gettempdir())
             times[name].append(time.perf_counter() - t0)
     med = {name: statistics.median(values) for name, values in times.items()}
-    ratio = med["cannon_studio"] / med["httpx"]
+    ratio = med["cannon_studio"] / med["httpx2"]
     top = _import_time_top(env)
     return [
         Figure(
             "import",
-            "python -c 'import httpx'",
-            med["httpx"] * 1000,
+            "python -c 'import httpx2'",
+            med["httpx2"] * 1000,
             "ms",
             baseline=f"median of {runs} fresh processes",
         ),
@@ -391,7 +391,7 @@ def bench_import(runs: int) -> list[Figure]:
         ),
         Figure(
             "import",
-            "import cannon_studio / import httpx",
+            "import cannon_studio / import httpx2",
             ratio,
             "x",
             "<= 1.3",
@@ -435,25 +435,25 @@ def child_fanout(
     import asyncio
     import collections
 
-    import httpx
+    import httpx2
     from cannon_studio import AsyncCannon, Cannon
 
     counts: collections.Counter[str] = collections.Counter()
-    sync_send = httpx.HTTPTransport.handle_request
-    async_send = httpx.AsyncHTTPTransport.handle_async_request
+    sync_send = httpx2.HTTPTransport.handle_request
+    async_send = httpx2.AsyncHTTPTransport.handle_async_request
 
-    def counted_send(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+    def counted_send(self: httpx2.HTTPTransport, request: httpx2.Request) -> httpx2.Response:
         counts[request.method] += 1
         return sync_send(self, request)
 
     async def counted_async_send(
-        self: httpx.AsyncHTTPTransport, request: httpx.Request
-    ) -> httpx.Response:
+        self: httpx2.AsyncHTTPTransport, request: httpx2.Request
+    ) -> httpx2.Response:
         counts[request.method] += 1
         return await async_send(self, request)
 
-    httpx.HTTPTransport.handle_request = counted_send  # type: ignore[method-assign]
-    httpx.AsyncHTTPTransport.handle_async_request = counted_async_send  # type: ignore[method-assign]
+    httpx2.HTTPTransport.handle_request = counted_send  # type: ignore[method-assign]
+    httpx2.AsyncHTTPTransport.handle_async_request = counted_async_send  # type: ignore[method-assign]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     completions: list[int] = []
     statuses: collections.Counter[str] = collections.Counter()
@@ -665,7 +665,7 @@ def _bucket(filename: str) -> str:
         return "generated (cannon_studio_api)"
     if "cannon_studio" in filename:
         return "overlay (cannon_studio)"
-    for name in ("httpcore", "httpx", "attr", "h11", "anyio", "jsonschema", "json"):
+    for name in ("httpcore2", "httpx2", "attr", "h11", "anyio", "jsonschema", "json"):
         if f"/{name}/" in filename or f"/{name}." in filename:
             return name
     if filename.startswith("~") or "{" in filename:
@@ -735,8 +735,8 @@ def versions() -> dict[str, str]:
     found = {}
     for dist in (
         "cannon-studio",
-        "httpx",
-        "httpcore",
+        "httpx2",
+        "httpcore2",
         "attrs",
         "uvicorn",
         "starlette",

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import cannon_studio
-import httpx
+import httpx2
 from cannon_studio import Cannon
 from cannon_studio.assets import download as download_asset
 from cannon_studio.assets import safe_filename
@@ -507,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("[yellow]interrupted; everything the demo started has been stopped[/]")
         return 130
-    except (cannon_studio.CannonError, httpx.HTTPError, OSError) as exc:
+    except (cannon_studio.CannonError, httpx2.HTTPError, OSError) as exc:
         # API errors after retries, an unreachable server, a port already in use...
         err.print(f"[red]demo failed:[/] {type(exc).__name__}: {exc}")
         ok = False

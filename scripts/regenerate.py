@@ -13,8 +13,9 @@ Pipeline, all-or-nothing:
 
 1. load the source and check it is a valid OpenAPI document (openapi-spec-validator);
 2. normalise it (sorted keys, two-space indent, UTF-8, trailing newline): the snapshot format;
-3. run the pinned openapi-python-client with ``openapi/generator.yaml`` and ``--fail-on-warning``
-   into a temporary directory, then format with the pinned ruff, isolated from user config;
+3. run the pinned openapi-python-client with ``openapi/generator.yaml``, the template overrides in
+   ``openapi/templates/`` (httpx2 instead of httpx2) and ``--fail-on-warning`` into a temporary
+   directory, then format with the pinned ruff, isolated from user config;
 4. embed the normalised schema and its SHA-256 in the package (``openapi.json``, ``_schema.py``);
 5. only then replace ``openapi/cannon-studio.json`` and swap the new package into ``generated/``;
 6. rewrite the overlay's typed wrappers (``overlay/cannon_studio/_wrappers.py``) from it.
@@ -39,6 +40,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "openapi" / "cannon-studio.json"
 CONFIG = ROOT / "openapi" / "generator.yaml"
+# Overrides of the generator's built-in templates (only the files we change: httpx2, repr=False).
+TEMPLATES = ROOT / "openapi" / "templates"
 GENERATED = ROOT / "generated"
 PACKAGE = "cannon_studio_api"
 LIVE_URL = "https://www.cannonstudio.app/api/v1/openapi"
@@ -65,17 +68,17 @@ def load_source(source: str) -> dict[str, Any]:
         PipelineError: unreadable file, unreachable URL, non-2xx answer, or not a JSON object.
     """
     if source.startswith(("http://", "https://")):
-        import httpx
+        import httpx2
 
         headers = {"accept": "application/json"}
         key = os.environ.get("CANNON_API_KEY")
         if key:
             headers["x-api-key"] = key
         try:
-            response = httpx.get(
+            response = httpx2.get(
                 source, headers=headers, timeout=FETCH_TIMEOUT_S, follow_redirects=True
             )
-        except httpx.HTTPError as exc:
+        except httpx2.HTTPError as exc:
             raise PipelineError(
                 f"Could not fetch the schema from {source}: {type(exc).__name__}."
             ) from exc
@@ -193,6 +196,7 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
             sys.executable, "-m", "openapi_python_client", "generate",
             "--path", str(spec), "--config", str(CONFIG), "--meta", "none",
             "--output-path", str(out), "--fail-on-warning",
+            "--custom-template-path", str(TEMPLATES),
         ],
         capture_output=True, text=True, check=False, cwd=workdir,
     )  # fmt: skip

@@ -1,6 +1,6 @@
 """``Cannon`` and ``AsyncCannon``: configuration, the generated client, the namespaces.
 
-Each client owns one ``httpx.Client`` / ``httpx.AsyncClient`` whose transport retries (see
+Each client owns one ``httpx2.Client`` / ``httpx2.AsyncClient`` whose transport retries (see
 ``_retry``) and which is handed to the generated ``AuthenticatedClient`` (``token=<key>``,
 ``prefix=""``, ``auth_header_name="x-api-key"``) with ``set_httpx_client``. API calls go through
 the generated ``create_request`` / ``get_request`` / ``get_status`` functions and models; HTTP
@@ -19,7 +19,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-import httpx
+import httpx2
 
 from ._constants import (
     API_KEY_HEADER,
@@ -77,7 +77,7 @@ class _Config:
         self,
         api_key: str | None,
         base_url: str | None,
-        timeout: float | httpx.Timeout | None,
+        timeout: float | httpx2.Timeout | None,
         max_retries: int,
         webhook_secret: str | None,
     ) -> None:
@@ -102,14 +102,14 @@ class _Config:
         self.base_url = url
         self.max_retries = max_retries
         self.webhook_secret = secret or None
-        if isinstance(timeout, httpx.Timeout):
+        if isinstance(timeout, httpx2.Timeout):
             self.timeout = timeout
         elif timeout is None:
-            self.timeout = httpx.Timeout(None)
+            self.timeout = httpx2.Timeout(None)
         else:
             if timeout <= 0:
                 raise ConfigurationError("timeout must be a positive number of seconds")
-            self.timeout = httpx.Timeout(
+            self.timeout = httpx2.Timeout(
                 float(timeout), connect=min(float(timeout), DEFAULT_CONNECT_TIMEOUT_S)
             )
 
@@ -136,6 +136,19 @@ def _get_request_api() -> tuple[Any, type[RequestObject]]:
     return get_request, RequestObject
 
 
+def _check_http_client(http_client: object, expected: type[Any], hint: str) -> None:
+    """Refuse an ``http_client`` of the wrong kind, naming the httpx -> httpx2 migration."""
+    if http_client is None or isinstance(http_client, expected):
+        return
+    kind = type(http_client)
+    if kind.__module__.split(".", 1)[0] == "httpx":
+        raise ConfigurationError(
+            f"http_client is a legacy httpx.{kind.__name__}; cannon-studio uses httpx2: "
+            f"`import httpx2` and pass httpx2.{expected.__name__}(...) (same arguments)"
+        )
+    raise ConfigurationError(f"http_client must be an httpx2.{expected.__name__}{hint}")
+
+
 def _parse_failure(exc: Exception, what: str) -> APIResponseValidationError:
     return APIResponseValidationError(
         f"{what}: the response body does not fit the schema ({type(exc).__name__})",
@@ -150,28 +163,25 @@ class _SyncCore:
     def __init__(
         self,
         config: _Config,
-        http_client: httpx.Client | None,
-        transport: httpx.BaseTransport | None,
+        http_client: httpx2.Client | None,
+        transport: httpx2.BaseTransport | None,
     ) -> None:
         from cannon_studio_api.client import AuthenticatedClient
 
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise ConfigurationError(
-                "http_client must be an httpx.Client (use AsyncCannon for async)"
-            )
+        _check_http_client(http_client, httpx2.Client, " (use AsyncCannon for async)")
         owned = transport is None and http_client is None
-        inner: httpx.BaseTransport
+        inner: httpx2.BaseTransport
         if transport is not None:
             inner = transport
         elif http_client is not None:
             inner = ClientTransport(http_client)
         else:
-            inner = httpx.HTTPTransport()
+            inner = httpx2.HTTPTransport()
         self._inner = inner
         self._owned_inner = owned
         self._max_retries = config.max_retries
         self._timeout = config.timeout
-        self.http = httpx.Client(
+        self.http = httpx2.Client(
             base_url=config.base_url,
             headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
             timeout=config.timeout,
@@ -184,7 +194,7 @@ class _SyncCore:
             auth_header_name=API_KEY_HEADER,
             timeout=config.timeout,
         ).set_httpx_client(self.http)
-        self._download: httpx.Client | None = None
+        self._download: httpx2.Client | None = None
 
     def get_request(self, request_id: str) -> RequestObject:
         get_request, RequestObject = _get_request_api()
@@ -222,10 +232,10 @@ class _SyncCore:
             raise _parse_failure(exc, "GET /api/v1/status") from exc
         return _expect(response, StatusResponse)
 
-    def download_client(self) -> httpx.Client:
+    def download_client(self) -> httpx2.Client:
         """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
         if self._download is None:
-            self._download = httpx.Client(
+            self._download = httpx2.Client(
                 headers={"user-agent": USER_AGENT},
                 timeout=self._timeout,
                 follow_redirects=True,
@@ -247,25 +257,24 @@ class _AsyncCore:
     def __init__(
         self,
         config: _Config,
-        http_client: httpx.AsyncClient | None,
-        transport: httpx.AsyncBaseTransport | None,
+        http_client: httpx2.AsyncClient | None,
+        transport: httpx2.AsyncBaseTransport | None,
     ) -> None:
         from cannon_studio_api.client import AuthenticatedClient
 
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise ConfigurationError("http_client must be an httpx.AsyncClient for AsyncCannon")
+        _check_http_client(http_client, httpx2.AsyncClient, " for AsyncCannon")
         owned = transport is None and http_client is None
-        inner: httpx.AsyncBaseTransport
+        inner: httpx2.AsyncBaseTransport
         if transport is not None:
             inner = transport
         elif http_client is not None:
             inner = AsyncClientTransport(http_client)
         else:
-            inner = httpx.AsyncHTTPTransport()
+            inner = httpx2.AsyncHTTPTransport()
         self._inner = inner
         self._max_retries = config.max_retries
         self._timeout = config.timeout
-        self.http = httpx.AsyncClient(
+        self.http = httpx2.AsyncClient(
             base_url=config.base_url,
             headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
             timeout=config.timeout,
@@ -278,7 +287,7 @@ class _AsyncCore:
             auth_header_name=API_KEY_HEADER,
             timeout=config.timeout,
         ).set_async_httpx_client(self.http)
-        self._download: httpx.AsyncClient | None = None
+        self._download: httpx2.AsyncClient | None = None
 
     async def get_request(self, request_id: str) -> RequestObject:
         get_request, RequestObject = _get_request_api()
@@ -316,10 +325,10 @@ class _AsyncCore:
             raise _parse_failure(exc, "GET /api/v1/status") from exc
         return _expect(response, StatusResponse)
 
-    def download_client(self) -> httpx.AsyncClient:
+    def download_client(self) -> httpx2.AsyncClient:
         """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
         if self._download is None:
-            self._download = httpx.AsyncClient(
+            self._download = httpx2.AsyncClient(
                 headers={"user-agent": USER_AGENT},
                 timeout=self._timeout,
                 follow_redirects=True,
@@ -370,13 +379,13 @@ class Cannon(_ClientBase):
         api_key: the ``cs_live_...`` / ``cs_test_...`` key; default ``CANNON_API_KEY``.
             Missing -> ``ConfigurationError`` here, not a 401 later.
         base_url: default ``CANNON_BASE_URL`` or ``https://www.cannonstudio.app``.
-        timeout: per-HTTP-call timeout in SECONDS (connect capped at 5 s) or an ``httpx.Timeout``.
+        timeout: per-HTTP-call timeout in SECONDS (connect capped at 5 s) or an ``httpx2.Timeout``.
         max_retries: retries of each HTTP call (connection errors, timeouts, 408, 429, 5xx).
-        http_client: your ``httpx.Client`` (proxies, certificates, mounts); requests are sent
+        http_client: your ``httpx2.Client`` (proxies, certificates, mounts); requests are sent
             through it, retries and error mapping still apply; it is not closed by ``close()``.
         webhook_secret: ``whsec_...`` for ``client.webhooks.verify``; default
             ``CANNON_WEBHOOK_SECRET``.
-        transport: an ``httpx`` transport to send through (e.g. ``httpx.MockTransport``).
+        transport: an ``httpx2`` transport to send through (e.g. ``httpx2.MockTransport``).
         webhook_tolerance: webhook timestamp tolerance in SECONDS (default 300).
 
     ``CANNON_LOG=debug`` logs method, URL, status, retry decisions and request ids; the key and
@@ -387,12 +396,12 @@ class Cannon(_ClientBase):
         self,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT_S,
+        timeout: float | httpx2.Timeout | None = DEFAULT_TIMEOUT_S,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
+        http_client: httpx2.Client | None = None,
         webhook_secret: str | None = None,
         *,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx2.BaseTransport | None = None,
         webhook_tolerance: float = WEBHOOK_TOLERANCE_S,
     ) -> None:
         setup_logging()
@@ -498,20 +507,20 @@ class Cannon(_ClientBase):
 class AsyncCannon(_ClientBase):
     """Asynchronous Cannon Studio client: the same surface as ``Cannon``, awaited.
 
-    ``http_client`` must be an ``httpx.AsyncClient`` and ``transport`` an async transport
-    (e.g. ``httpx.ASGITransport(app)`` to mount the sandbox in-process). See ``Cannon``.
+    ``http_client`` must be an ``httpx2.AsyncClient`` and ``transport`` an async transport
+    (e.g. ``httpx2.ASGITransport(app)`` to mount the sandbox in-process). See ``Cannon``.
     """
 
     def __init__(
         self,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT_S,
+        timeout: float | httpx2.Timeout | None = DEFAULT_TIMEOUT_S,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         webhook_secret: str | None = None,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         webhook_tolerance: float = WEBHOOK_TOLERANCE_S,
     ) -> None:
         setup_logging()

@@ -31,7 +31,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 
 from ._logging import redact
 
@@ -50,7 +50,7 @@ class APIStatusError(CannonError):
         status_code: HTTP status (int).
         message: human-readable message (the body's ``error`` when present).
         body: the decoded JSON body (usually a dict), or the body text when it is not JSON.
-        response: the raw ``httpx.Response`` (already read).
+        response: the raw ``httpx2.Response`` (already read).
         error: the body parsed as the generated ``ErrorResponse`` model, or ``None``.
         code, field, allowed, request_id: the optional ``ErrorResponse`` fields, or ``None``.
     """
@@ -59,7 +59,7 @@ class APIStatusError(CannonError):
         self,
         message: str,
         *,
-        response: httpx.Response,
+        response: httpx2.Response,
         body: object = None,
         error: ErrorResponse | None = None,
     ) -> None:
@@ -253,12 +253,12 @@ def error_class_for(status_code: int) -> type[APIStatusError]:
     return _STATUS_MAP.get(status_code, APIStatusError)
 
 
-def make_status_error(response: httpx.Response) -> APIStatusError:
+def make_status_error(response: httpx2.Response) -> APIStatusError:
     """Build the typed error for a read non-success ``response`` (JSON body or not)."""
     text = ""
     try:
         text = response.text
-    except (httpx.ResponseNotRead, UnicodeDecodeError):  # pragma: no cover - always read
+    except (httpx2.ResponseNotRead, UnicodeDecodeError):  # pragma: no cover - always read
         text = ""
     body: object = text
     error_model: ErrorResponse | None = None

@@ -1,4 +1,4 @@
-"""Retry policy (small pure functions) and the retrying httpx transports.
+"""Retry policy (small pure functions) and the retrying httpx2 transports.
 
 The policy follows openai-python ``_base_client.py``: connection errors, timeouts, 408, 429 and
 5xx are retried up to ``max_retries`` times with ``0.5 s x 2^n`` backoff (cap 8 s, jitter
@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 
-import httpx
+import httpx2
 
 from . import _requests
 from ._constants import (
@@ -77,7 +77,7 @@ def should_retry(
     if method.upper() not in _SAFE_METHODS and not idempotent:
         return False
     if exception is not None:
-        return isinstance(exception, httpx.TransportError)
+        return isinstance(exception, httpx2.TransportError)
     if status_code is None:
         return False
     if headers is not None:
@@ -93,7 +93,7 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
     """Seconds to wait from ``retry-after-ms``, or ``Retry-After`` (seconds or HTTP date) (pure).
 
     Args:
-        headers: response headers (case-insensitive mapping such as ``httpx.Headers``).
+        headers: response headers (case-insensitive mapping such as ``httpx2.Headers``).
         now: current Unix time in seconds for HTTP dates (default ``time.time()``).
 
     Returns:
@@ -144,24 +144,24 @@ def retry_delay(
     return base * uniform(*RETRY_JITTER)
 
 
-def _describe(request: httpx.Request) -> str:
+def _describe(request: httpx2.Request) -> str:
     url = request.url
     shown = url.copy_with(query=None) if url.query else url
     return f"{request.method} {shown}"
 
 
-def _map_transport_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+def _map_transport_error(exc: httpx2.TransportError, request: httpx2.Request) -> APIConnectionError:
     what = _describe(request)
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(f"{what} timed out ({type(exc).__name__})")
     return APIConnectionError(f"{what} failed: {type(exc).__name__}: {exc}")
 
 
-class RetryTransport(httpx.BaseTransport):
-    """An httpx transport that retries (see module docstring) around an inner transport.
+class RetryTransport(httpx2.BaseTransport):
+    """An httpx2 transport that retries (see module docstring) around an inner transport.
 
     Args:
-        inner: the transport that does the I/O (``httpx.HTTPTransport``, a mock, ...).
+        inner: the transport that does the I/O (``httpx2.HTTPTransport``, a mock, ...).
         max_retries: retries after the first attempt.
         raise_for_status: raise the typed ``APIStatusError`` for statuses >= 400 (after retries).
         close_inner: close ``inner`` when this transport is closed (False for shared ones).
@@ -172,7 +172,7 @@ class RetryTransport(httpx.BaseTransport):
 
     def __init__(
         self,
-        inner: httpx.BaseTransport,
+        inner: httpx2.BaseTransport,
         *,
         max_retries: int,
         raise_for_status: bool = True,
@@ -185,7 +185,7 @@ class RetryTransport(httpx.BaseTransport):
         self._close_inner = close_inner
         self._buffer = buffer
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         attempt = 0
         while True:
             try:
@@ -196,7 +196,7 @@ class RetryTransport(httpx.BaseTransport):
                     except BaseException:
                         response.close()
                         raise
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 if should_retry(
                     attempt=attempt,
                     max_retries=self.max_retries,
@@ -243,12 +243,12 @@ class RetryTransport(httpx.BaseTransport):
             self._inner.close()
 
 
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
+class AsyncRetryTransport(httpx2.AsyncBaseTransport):
     """The async twin of ``RetryTransport`` (sleeps through ``_requests.async_sleep``)."""
 
     def __init__(
         self,
-        inner: httpx.AsyncBaseTransport,
+        inner: httpx2.AsyncBaseTransport,
         *,
         max_retries: int,
         raise_for_status: bool = True,
@@ -266,7 +266,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         # Binds to the running loop on first use (Python >= 3.10), so it can be made here.
         self._gate = asyncio.Semaphore(max_in_flight)
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
+    async def _send(self, request: httpx2.Request) -> httpx2.Response:
         """One attempt, holding one of ``max_in_flight`` slots until the body is read."""
         async with self._gate:
             response = await self._inner.handle_async_request(request)
@@ -278,12 +278,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     raise
             return response
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         attempt = 0
         while True:
             try:
                 response = await self._send(request)
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 if should_retry(
                     attempt=attempt,
                     max_retries=self.max_retries,
@@ -330,18 +330,18 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             await self._inner.aclose()
 
 
-class ClientTransport(httpx.BaseTransport):
-    """Sends through a caller's ``httpx.Client`` (its proxies, mounts, transport and auth).
+class ClientTransport(httpx2.BaseTransport):
+    """Sends through a caller's ``httpx2.Client`` (its proxies, mounts, transport and auth).
 
     The caller's client is not closed by us and none of its settings are changed.
     """
 
-    def __init__(self, client: httpx.Client) -> None:
+    def __init__(self, client: httpx2.Client) -> None:
         self._client = client
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         response = self._client.send(request, stream=True)
-        return httpx.Response(
+        return httpx2.Response(
             status_code=response.status_code,
             headers=response.headers,
             stream=response.stream,
@@ -349,15 +349,15 @@ class ClientTransport(httpx.BaseTransport):
         )
 
 
-class AsyncClientTransport(httpx.AsyncBaseTransport):
-    """Sends through a caller's ``httpx.AsyncClient`` (async twin of ``ClientTransport``)."""
+class AsyncClientTransport(httpx2.AsyncBaseTransport):
+    """Sends through a caller's ``httpx2.AsyncClient`` (async twin of ``ClientTransport``)."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx2.AsyncClient) -> None:
         self._client = client
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self._client.send(request, stream=True)
-        return httpx.Response(
+        return httpx2.Response(
             status_code=response.status_code,
             headers=response.headers,
             stream=response.stream,
@@ -365,17 +365,17 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
         )
 
 
-def _without_key(request: httpx.Request) -> httpx.Request:
+def _without_key(request: httpx2.Request) -> httpx2.Request:
     """A copy of ``request`` (no body) whose API key header is redacted, to attach to errors."""
     headers = [
         (name, REDACTED if name.lower() == API_KEY_HEADER else value)
         for name, value in request.headers.items()
     ]
-    return httpx.Request(request.method, request.url, headers=headers)
+    return httpx2.Request(request.method, request.url, headers=headers)
 
 
 def _log_retry(
-    request: httpx.Request, attempt: int, max_retries: int, why: str, delay: float
+    request: httpx2.Request, attempt: int, max_retries: int, why: str, delay: float
 ) -> None:
     if logger.isEnabledFor(10):
         logger.debug(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
-import httpx
+import httpx2
 
 from ._constants import DEFAULT_DOWNLOAD_NAME, DOWNLOAD_CHUNK_BYTES
 from ._errors import AssetDownloadError, make_status_error
@@ -96,7 +96,7 @@ def _target(url: str, dest: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _expected_total(response: httpx.Response, expected_size: int | None) -> int | None:
+def _expected_total(response: httpx2.Response, expected_size: int | None) -> int | None:
     if expected_size is not None:
         return expected_size
     if response.headers.get("content-encoding", "identity") not in ("", "identity"):
@@ -105,7 +105,7 @@ def _expected_total(response: httpx.Response, expected_size: int | None) -> int 
     return int(raw) if raw is not None and raw.isascii() and raw.isdigit() else None
 
 
-def _check_status(response: httpx.Response) -> None:
+def _check_status(response: httpx2.Response) -> None:
     if response.status_code >= 400:
         response.read()
         raise make_status_error(response)
@@ -135,7 +135,7 @@ def download(
     url: str,
     dest: str | os.PathLike[str],
     *,
-    http_client: httpx.Client | None = None,
+    http_client: httpx2.Client | None = None,
     progress: ProgressCallback | None = None,
     expected_size: int | None = None,
 ) -> Path:
@@ -155,7 +155,7 @@ def download(
     _check_url(url)
     target = _target(url, dest)
     owned = http_client is None
-    client = http_client or httpx.Client(follow_redirects=True, timeout=60.0)
+    client = http_client or httpx2.Client(follow_redirects=True, timeout=60.0)
     try:
         with client.stream("GET", url) as response:
             _check_status(response)
@@ -185,7 +185,7 @@ async def adownload(
     url: str,
     dest: str | os.PathLike[str],
     *,
-    http_client: httpx.AsyncClient | None = None,
+    http_client: httpx2.AsyncClient | None = None,
     progress: ProgressCallback | None = None,
     expected_size: int | None = None,
 ) -> Path:
@@ -193,7 +193,7 @@ async def adownload(
     _check_url(url)
     target = _target(url, dest)
     owned = http_client is None
-    client = http_client or httpx.AsyncClient(follow_redirects=True, timeout=60.0)
+    client = http_client or httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
     try:
         async with client.stream("GET", url) as response:
             if response.status_code >= 400:
@@ -229,12 +229,12 @@ def _check_size(url: str, done: int, total: int | None) -> None:
 
 
 def iter_bytes(
-    url: str, *, http_client: httpx.Client | None = None, chunk_size: int = DOWNLOAD_CHUNK_BYTES
+    url: str, *, http_client: httpx2.Client | None = None, chunk_size: int = DOWNLOAD_CHUNK_BYTES
 ) -> Iterator[bytes]:
     """Stream an asset's bytes (chunks of ``chunk_size`` BYTES) without writing a file."""
     _check_url(url)
     owned = http_client is None
-    client = http_client or httpx.Client(follow_redirects=True, timeout=60.0)
+    client = http_client or httpx2.Client(follow_redirects=True, timeout=60.0)
     try:
         with client.stream("GET", url) as response:
             _check_status(response)
@@ -247,13 +247,13 @@ def iter_bytes(
 async def aiter_bytes(
     url: str,
     *,
-    http_client: httpx.AsyncClient | None = None,
+    http_client: httpx2.AsyncClient | None = None,
     chunk_size: int = DOWNLOAD_CHUNK_BYTES,
 ) -> AsyncIterator[bytes]:
     """Async twin of ``iter_bytes``."""
     _check_url(url)
     owned = http_client is None
-    client = http_client or httpx.AsyncClient(follow_redirects=True, timeout=60.0)
+    client = http_client or httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
     try:
         async with client.stream("GET", url) as response:
             if response.status_code >= 400:
@@ -283,7 +283,7 @@ def download_many(
     urls: Sequence[str],
     dest_dir: str | os.PathLike[str],
     *,
-    http_client: httpx.Client | None = None,
+    http_client: httpx2.Client | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[Path]:
     """Download several assets into ``dest_dir`` (unique safe names); return the paths."""
@@ -299,7 +299,7 @@ async def adownload_many(
     urls: Sequence[str],
     dest_dir: str | os.PathLike[str],
     *,
-    http_client: httpx.AsyncClient | None = None,
+    http_client: httpx2.AsyncClient | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[Path]:
     """Async twin of ``download_many``."""

@@ -5,7 +5,7 @@ covered without editing this file. For every case:
 
 - the client raises ``InputValidationError`` naming the operation and the field (and the allowed
   values for an enum) before anything is sent: no HTTP exchange, sandbox ledger unchanged;
-- the same body sent raw with httpx to the sandbox gets 400/422 with an error naming the field,
+- the same body sent raw with httpx2 to the sandbox gets 400/422 with an error naming the field,
   and nothing is created.
 
 A positive control per operation checks the untouched base input is accepted by both, so a case
@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cannon_schema_cases import BadCase, bad_cases, operations, valid_input
 from cannon_studio import CannonError, InputValidationError
@@ -27,14 +27,14 @@ CASES = list(bad_cases())
 OPERATIONS = [op for op, _ in operations()]
 
 
-class RecordingTransport(httpx.BaseTransport):
+class RecordingTransport(httpx2.BaseTransport):
     """Real loopback transport that records every request it sends."""
 
     def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.sent: list[httpx.Request] = []
+        self.inner = httpx2.HTTPTransport()
+        self.sent: list[httpx2.Request] = []
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         self.sent.append(request)
         return self.inner.handle_request(request)
 
@@ -49,8 +49,8 @@ def names_field(path: object, field: str) -> bool:
 
 @pytest.fixture(scope="module")
 def shared() -> Iterator[dict[str, Any]]:
-    """Clients reused across the module's ~200 tests (building an httpx client costs ~20 ms)."""
-    state: dict[str, Any] = {"recorder": RecordingTransport(), "raw": httpx.Client(timeout=10.0)}
+    """Clients reused across the module's ~200 tests (building an httpx2 client costs ~20 ms)."""
+    state: dict[str, Any] = {"recorder": RecordingTransport(), "raw": httpx2.Client(timeout=10.0)}
     yield state
     for key, value in state.items():
         if key.startswith("cannon:"):
@@ -82,8 +82,8 @@ def client(cannon_sandbox: Any, shared: dict[str, Any], recorder: RecordingTrans
     return shared[key]
 
 
-def post_raw(shared: dict[str, Any], cannon_sandbox: Any, body: dict[str, Any]) -> httpx.Response:
-    response: httpx.Response = shared["raw"].post(
+def post_raw(shared: dict[str, Any], cannon_sandbox: Any, body: dict[str, Any]) -> httpx2.Response:
+    response: httpx2.Response = shared["raw"].post(
         f"{cannon_sandbox.base_url}/api/v1/requests",
         json=body,
         headers={"x-api-key": cannon_sandbox.api_key},

@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import cannon_studio._requests as requests_module
-import httpx
+import httpx2
 import pytest
 from cannon_schema_cases import operations, valid_input
 from cannon_studio import AsyncCannon, Cannon, RequestFailedError
@@ -67,23 +67,23 @@ class WireCounts:
         self.transport_errors = 0
         self.create_attempts: collections.Counter[str] = collections.Counter()
 
-    def record(self, request: httpx.Request) -> None:
+    def record(self, request: httpx2.Request) -> None:
         self.by_method[request.method] += 1
         if request.method == "POST":
             self.create_attempts[request.headers.get("x-idempotency-key", "<none>")] += 1
 
 
-class CountingStream(httpx.SyncByteStream):
+class CountingStream(httpx2.SyncByteStream):
     """Response body stream that counts a connection dropped while the body is read."""
 
-    def __init__(self, inner: httpx.SyncByteStream, counts: WireCounts) -> None:
+    def __init__(self, inner: httpx2.SyncByteStream, counts: WireCounts) -> None:
         self.inner = inner
         self.counts = counts
 
     def __iter__(self) -> Iterator[bytes]:
         try:
             yield from self.inner
-        except httpx.TransportError:
+        except httpx2.TransportError:
             self.counts.transport_errors += 1
             raise
 
@@ -91,10 +91,10 @@ class CountingStream(httpx.SyncByteStream):
         self.inner.close()
 
 
-class AsyncCountingStream(httpx.AsyncByteStream):
+class AsyncCountingStream(httpx2.AsyncByteStream):
     """Async twin of :class:`CountingStream`."""
 
-    def __init__(self, inner: httpx.AsyncByteStream, counts: WireCounts) -> None:
+    def __init__(self, inner: httpx2.AsyncByteStream, counts: WireCounts) -> None:
         self.inner = inner
         self.counts = counts
 
@@ -102,7 +102,7 @@ class AsyncCountingStream(httpx.AsyncByteStream):
         try:
             async for chunk in self.inner:
                 yield chunk
-        except httpx.TransportError:
+        except httpx2.TransportError:
             self.counts.transport_errors += 1
             raise
 
@@ -110,7 +110,7 @@ class AsyncCountingStream(httpx.AsyncByteStream):
         await self.inner.aclose()
 
 
-class CountingTransport(httpx.BaseTransport):
+class CountingTransport(httpx2.BaseTransport):
     """The innermost (wire) transport of the sync client: counts every exchange and failure.
 
     The body is left unread (a transport must hand back a fresh stream); drops while it is read
@@ -118,18 +118,18 @@ class CountingTransport(httpx.BaseTransport):
     """
 
     def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
+        self.inner = httpx2.HTTPTransport()
         self.counts = WireCounts()
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         self.counts.record(request)
         try:
             response = self.inner.handle_request(request)
-        except httpx.TransportError:
+        except httpx2.TransportError:
             self.counts.transport_errors += 1
             raise
-        assert isinstance(response.stream, httpx.SyncByteStream)
-        return httpx.Response(
+        assert isinstance(response.stream, httpx2.SyncByteStream)
+        return httpx2.Response(
             status_code=response.status_code,
             headers=response.headers,
             stream=CountingStream(response.stream, self.counts),
@@ -140,22 +140,22 @@ class CountingTransport(httpx.BaseTransport):
         self.inner.close()
 
 
-class AsyncCountingTransport(httpx.AsyncBaseTransport):
+class AsyncCountingTransport(httpx2.AsyncBaseTransport):
     """Async twin of :class:`CountingTransport`."""
 
     def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        self.inner = httpx2.AsyncHTTPTransport()
         self.counts = WireCounts()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.counts.record(request)
         try:
             response = await self.inner.handle_async_request(request)
-        except httpx.TransportError:
+        except httpx2.TransportError:
             self.counts.transport_errors += 1
             raise
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        return httpx.Response(
+        assert isinstance(response.stream, httpx2.AsyncByteStream)
+        return httpx2.Response(
             status_code=response.status_code,
             headers=response.headers,
             stream=AsyncCountingStream(response.stream, self.counts),
@@ -324,7 +324,7 @@ def test_sync_client_survives_faults(
 ) -> None:
     sandbox, base_url = faulted
     wire = CountingTransport()
-    http = httpx.Client(transport=wire, timeout=10.0)
+    http = httpx2.Client(transport=wire, timeout=10.0)
     client = Cannon(
         api_key=DEFAULT_API_KEY, base_url=base_url, max_retries=MAX_RETRIES, http_client=http
     )
@@ -362,7 +362,7 @@ async def test_async_client_survives_faults(
 ) -> None:
     sandbox, base_url = faulted
     wire = AsyncCountingTransport()
-    http = httpx.AsyncClient(transport=wire, timeout=10.0)
+    http = httpx2.AsyncClient(transport=wire, timeout=10.0)
     client = AsyncCannon(
         api_key=DEFAULT_API_KEY, base_url=base_url, max_retries=MAX_RETRIES, http_client=http
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio import AsyncCannon, Cannon, _requests
 from overlay_helpers import FakeClock
@@ -59,7 +59,7 @@ async def aclient(cannon_sandbox_app: Any) -> AsyncIterator[AsyncCannon]:
     async with AsyncCannon(
         api_key=cannon_sandbox_app.api_key,
         base_url="http://sandbox.test",
-        transport=httpx.ASGITransport(app=cannon_sandbox_app.app),
+        transport=httpx2.ASGITransport(app=cannon_sandbox_app.app),
         webhook_secret=cannon_sandbox_app.config.webhook_secret,
     ) as c:
         yield c

@@ -1,4 +1,4 @@
-"""A scripted ``httpx.MockTransport`` API for unit tests (no sandbox needed)."""
+"""A scripted ``httpx2.MockTransport`` API for unit tests (no sandbox needed)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 
-Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+Reply = httpx2.Response | Exception | Callable[[httpx2.Request], httpx2.Response]
 
 
 def request_object(
@@ -51,29 +51,29 @@ class MockAPI:
 
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], list[Reply]] = {}
-        self.calls: list[httpx.Request] = []
+        self.calls: list[httpx2.Request] = []
 
     def add(self, method: str, path: str, *replies: Reply) -> None:
         self.routes.setdefault((method, path), []).extend(replies)
 
-    def handler(self, request: httpx.Request) -> httpx.Response:
+    def handler(self, request: httpx2.Request) -> httpx2.Response:
         self.calls.append(request)
         queue = self.routes.get((request.method, request.url.path))
         if not queue:
-            return httpx.Response(404, json={"error": f"no route {request.url.path}"})
+            return httpx2.Response(404, json={"error": f"no route {request.url.path}"})
         reply = queue.pop(0) if len(queue) > 1 else queue[0]
         if isinstance(reply, Exception):
             raise reply
-        if callable(reply) and not isinstance(reply, httpx.Response):
+        if callable(reply) and not isinstance(reply, httpx2.Response):
             return reply(request)
-        return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
+        return httpx2.Response(reply.status_code, headers=reply.headers, content=reply.content)
 
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handler)
+    def transport(self) -> httpx2.MockTransport:
+        return httpx2.MockTransport(self.handler)
 
     def bodies(self) -> list[dict[str, Any]]:
         return [json.loads(c.content) for c in self.calls if c.method == "POST"]
 
 
-def ok(body: Any, status: int = 200, **headers: str) -> httpx.Response:
-    return httpx.Response(status, json=body, headers=headers)
+def ok(body: Any, status: int = 200, **headers: str) -> httpx2.Response:
+    return httpx2.Response(status, json=body, headers=headers)

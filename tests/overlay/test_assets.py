@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio import AssetDownloadError, AsyncCannon, Cannon, NotFoundError
 from cannon_studio.assets import adownload, aiter_bytes, download, iter_bytes
@@ -14,21 +14,21 @@ from overlay_mock_api import MockAPI, ok, request_object
 PAYLOAD = bytes(range(256)) * 1000  # 256 kB
 
 
-def asset_server(**routes: httpx.Response) -> httpx.MockTransport:
-    def handler(request: httpx.Request) -> httpx.Response:
+def asset_server(**routes: httpx2.Response) -> httpx2.MockTransport:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         assert "x-api-key" not in request.headers  # assets never get the API key
         reply = routes.get(request.url.path)
         if reply is None:
-            return httpx.Response(404, json={"error": "no such asset"})
+            return httpx2.Response(404, json={"error": "no such asset"})
         return reply
 
-    return httpx.MockTransport(handler)
+    return httpx2.MockTransport(handler)
 
 
 def test_download_to_directory_with_progress(tmp_path: Path) -> None:
-    t = asset_server(**{"/a/req_1/video.mp4": httpx.Response(200, content=PAYLOAD)})
+    t = asset_server(**{"/a/req_1/video.mp4": httpx2.Response(200, content=PAYLOAD)})
     seen: list[tuple[int, int | None]] = []
-    with httpx.Client(transport=t) as http:
+    with httpx2.Client(transport=t) as http:
         path = download(
             "https://cdn.test/a/req_1/video.mp4?sig=1",
             tmp_path,
@@ -41,16 +41,16 @@ def test_download_to_directory_with_progress(tmp_path: Path) -> None:
 
 
 def test_size_mismatch_leaves_nothing(tmp_path: Path) -> None:
-    t = asset_server(**{"/v.mp4": httpx.Response(200, content=PAYLOAD)})
-    with httpx.Client(transport=t) as http, pytest.raises(AssetDownloadError, match="size"):
+    t = asset_server(**{"/v.mp4": httpx2.Response(200, content=PAYLOAD)})
+    with httpx2.Client(transport=t) as http, pytest.raises(AssetDownloadError, match="size"):
         download("https://cdn.test/v.mp4", tmp_path, http_client=http, expected_size=10)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_truncated_body_detected(tmp_path: Path) -> None:
-    short = httpx.Response(200, content=PAYLOAD[:100], headers={"content-length": "500"})
+    short = httpx2.Response(200, content=PAYLOAD[:100], headers={"content-length": "500"})
     t = asset_server(**{"/v.mp4": short})
-    with httpx.Client(transport=t) as http, pytest.raises((AssetDownloadError, httpx.HTTPError)):
+    with httpx2.Client(transport=t) as http, pytest.raises((AssetDownloadError, httpx2.HTTPError)):
         download("https://cdn.test/v.mp4", tmp_path, http_client=http)
     assert not (tmp_path / "v.mp4").exists()
     assert [p for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
@@ -59,8 +59,8 @@ def test_truncated_body_detected(tmp_path: Path) -> None:
 def test_existing_file_replaced_atomically(tmp_path: Path) -> None:
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
-    t = asset_server(**{"/x": httpx.Response(200, content=b"new")})
-    with httpx.Client(transport=t) as http:
+    t = asset_server(**{"/x": httpx2.Response(200, content=b"new")})
+    with httpx2.Client(transport=t) as http:
         assert download("https://cdn.test/x", target, http_client=http) == target
     assert target.read_bytes() == b"new"
 
@@ -69,15 +69,15 @@ def test_existing_file_replaced_atomically(tmp_path: Path) -> None:
 def test_names_cannot_escape_directory(tmp_path: Path, name: str) -> None:
     inner = tmp_path / "inner"
     inner.mkdir()
-    t = httpx.MockTransport(lambda r: httpx.Response(200, content=b"x"))
-    with httpx.Client(transport=t) as http:
+    t = httpx2.MockTransport(lambda r: httpx2.Response(200, content=b"x"))
+    with httpx2.Client(transport=t) as http:
         path = download(f"https://cdn.test/a/{name}", inner, http_client=http)
     assert path.parent == inner.resolve()
     assert [p.name for p in tmp_path.iterdir()] == ["inner"]
 
 
 def test_error_status_and_bad_url(tmp_path: Path) -> None:
-    with httpx.Client(transport=asset_server()) as http:
+    with httpx2.Client(transport=asset_server()) as http:
         with pytest.raises(NotFoundError):
             download("https://cdn.test/missing.png", tmp_path, http_client=http)
         with pytest.raises(AssetDownloadError):
@@ -86,16 +86,16 @@ def test_error_status_and_bad_url(tmp_path: Path) -> None:
 
 
 def test_iter_bytes_streams() -> None:
-    t = asset_server(**{"/v": httpx.Response(200, content=PAYLOAD)})
-    with httpx.Client(transport=t) as http:
+    t = asset_server(**{"/v": httpx2.Response(200, content=PAYLOAD)})
+    with httpx2.Client(transport=t) as http:
         assert (
             b"".join(iter_bytes("https://cdn.test/v", http_client=http, chunk_size=4096)) == PAYLOAD
         )
 
 
 async def test_async_download_and_stream(tmp_path: Path) -> None:
-    t = asset_server(**{"/a.wav": httpx.Response(200, content=PAYLOAD)})
-    async with httpx.AsyncClient(transport=t) as http:
+    t = asset_server(**{"/a.wav": httpx2.Response(200, content=PAYLOAD)})
+    async with httpx2.AsyncClient(transport=t) as http:
         path = await adownload("https://cdn.test/a.wav", tmp_path, http_client=http)
         chunks = [c async for c in aiter_bytes("https://cdn.test/a.wav", http_client=http)]
         with pytest.raises(AssetDownloadError):
@@ -114,8 +114,8 @@ def _api_with_assets() -> MockAPI:
         "image_urls": ["https://cdn.test/a/req_1/image.png", "https://cdn.test/b/req_1/image.png"],
     }
     api.add("GET", "/api/v1/requests/req_1", ok(obj))
-    api.add("GET", "/a/req_1/image.png", httpx.Response(200, content=b"one"))
-    api.add("GET", "/b/req_1/image.png", httpx.Response(200, content=b"two"))
+    api.add("GET", "/a/req_1/image.png", httpx2.Response(200, content=b"one"))
+    api.add("GET", "/b/req_1/image.png", httpx2.Response(200, content=b"two"))
     return api
 
 
@@ -142,10 +142,10 @@ async def test_async_handle_download(tmp_path: Path) -> None:
 def test_downloaded_file_gets_umask_permissions(tmp_path: Path) -> None:
     import os
 
-    t = asset_server(**{"/img.png": httpx.Response(200, content=b"png")})
+    t = asset_server(**{"/img.png": httpx2.Response(200, content=b"png")})
     old = os.umask(0o022)
     try:
-        with httpx.Client(transport=t) as http:
+        with httpx2.Client(transport=t) as http:
             path = download("https://cdn.test/img.png", tmp_path, http_client=http)
     finally:
         os.umask(old)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio import AsyncCannon, Cannon, ConfigurationError
 from overlay_helpers import API_KEY, WEBHOOK_SECRET
@@ -56,9 +56,9 @@ def test_bad_configuration(kwargs: dict[str, object]) -> None:
 
 def test_wrong_http_client_kind() -> None:
     with pytest.raises(ConfigurationError):
-        Cannon(api_key=API_KEY, http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+        Cannon(api_key=API_KEY, http_client=httpx2.AsyncClient())  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError):
-        AsyncCannon(api_key=API_KEY, http_client=httpx.Client())  # type: ignore[arg-type]
+        AsyncCannon(api_key=API_KEY, http_client=httpx2.Client())  # type: ignore[arg-type]
 
 
 def test_repr_hides_key_and_secret() -> None:
@@ -72,7 +72,7 @@ def test_repr_hides_key_and_secret() -> None:
 def test_caller_http_client_is_used_and_not_closed() -> None:
     api = MockAPI()
     api.add("GET", "/api/v1/requests/req_1", ok(request_object()))
-    user = httpx.Client(transport=api.transport(), headers={"x-trace": "1"})
+    user = httpx2.Client(transport=api.transport(), headers={"x-trace": "1"})
     with Cannon(api_key=API_KEY, base_url="https://api.test", http_client=user) as c:
         assert c.requests.retrieve("req_1").status == "queued"
     assert not user.is_closed
@@ -83,7 +83,7 @@ def test_caller_http_client_is_used_and_not_closed() -> None:
 async def test_async_caller_http_client_is_used_and_not_closed() -> None:
     api = MockAPI()
     api.add("GET", "/api/v1/requests/req_1", ok(request_object()))
-    user = httpx.AsyncClient(transport=api.transport())
+    user = httpx2.AsyncClient(transport=api.transport())
     async with AsyncCannon(api_key=API_KEY, base_url="https://api.test", http_client=user) as c:
         assert (await c.requests.retrieve("req_1")).status == "queued"
     assert not user.is_closed
@@ -109,3 +109,22 @@ def test_import_is_lazy() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_legacy_httpx_client_is_refused_with_the_migration() -> None:
+    # Stand-ins named like legacy httpx's classes (the suite never imports legacy httpx).
+    legacy_sync = type("Client", (), {"__module__": "httpx._client"})()
+    legacy_async = type("AsyncClient", (), {"__module__": "httpx._client"})()
+    with pytest.raises(ConfigurationError, match=r"legacy httpx\.Client.*httpx2\.Client"):
+        Cannon(api_key=API_KEY, http_client=legacy_sync)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=r"legacy httpx\.AsyncClient.*httpx2\.AsyncClient"):
+        AsyncCannon(api_key=API_KEY, http_client=legacy_async)  # type: ignore[arg-type]
+
+
+def test_generated_client_repr_never_shows_the_key() -> None:
+    c = Cannon(api_key=API_KEY, base_url="https://api.test")
+    generated = c._core.api
+    assert API_KEY not in repr(generated)
+    generated.get_httpx_client()  # copies the key into its headers
+    assert API_KEY not in repr(generated)
+    c.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio import _constants as C
 from cannon_studio._errors import (
@@ -51,13 +51,13 @@ def test_retry_stops_after_max_retries() -> None:
 def test_post_retried_only_with_idempotency_key() -> None:
     assert not should_retry(attempt=0, max_retries=2, method="POST", status_code=503)
     assert should_retry(attempt=0, max_retries=2, method="POST", idempotent=True, status_code=503)
-    exc = httpx.ConnectError("refused")
+    exc = httpx2.ConnectError("refused")
     assert not should_retry(attempt=0, max_retries=2, method="POST", exception=exc)
     assert should_retry(attempt=0, max_retries=2, method="POST", idempotent=True, exception=exc)
 
 
 def test_exceptions_retried_only_for_transport_errors() -> None:
-    assert should_retry(attempt=0, max_retries=2, exception=httpx.ReadTimeout("t"))
+    assert should_retry(attempt=0, max_retries=2, exception=httpx2.ReadTimeout("t"))
     assert not should_retry(attempt=0, max_retries=2, exception=ValueError("x"))
 
 
@@ -90,17 +90,17 @@ def test_retry_after_wins_and_is_capped() -> None:
 
 
 def test_parse_retry_after_forms() -> None:
-    assert parse_retry_after(httpx.Headers({"Retry-After": "7"})) == 7.0
-    assert parse_retry_after(httpx.Headers({"retry-after": "1.5"})) == 1.5
-    assert parse_retry_after(httpx.Headers({"retry-after-ms": "250", "retry-after": "9"})) == 0.25
+    assert parse_retry_after(httpx2.Headers({"Retry-After": "7"})) == 7.0
+    assert parse_retry_after(httpx2.Headers({"retry-after": "1.5"})) == 1.5
+    assert parse_retry_after(httpx2.Headers({"retry-after-ms": "250", "retry-after": "9"})) == 0.25
     now = 1_700_000_000.0
     date = email.utils.formatdate(now + 30, usegmt=True)
-    assert parse_retry_after(httpx.Headers({"Retry-After": date}), now=now) == pytest.approx(30)
+    assert parse_retry_after(httpx2.Headers({"Retry-After": date}), now=now) == pytest.approx(30)
     past = email.utils.formatdate(now - 30, usegmt=True)
-    assert parse_retry_after(httpx.Headers({"Retry-After": past}), now=now) == 0.0
-    assert parse_retry_after(httpx.Headers({"Retry-After": "soon"})) is None
-    assert parse_retry_after(httpx.Headers({"Retry-After": "-3"})) is None
-    assert parse_retry_after(httpx.Headers({})) is None
+    assert parse_retry_after(httpx2.Headers({"Retry-After": past}), now=now) == 0.0
+    assert parse_retry_after(httpx2.Headers({"Retry-After": "soon"})) is None
+    assert parse_retry_after(httpx2.Headers({"Retry-After": "-3"})) is None
+    assert parse_retry_after(httpx2.Headers({})) is None
 
 
 def test_poll_delay_first_poll_uses_poll_after_ms_in_milliseconds() -> None:
@@ -147,7 +147,7 @@ def test_status_error_map(status: int, cls: type[APIStatusError]) -> None:
 
 
 def test_non_json_error_body_gives_clear_error() -> None:
-    response = httpx.Response(502, text="<html>Bad Gateway from proxy</html>")
+    response = httpx2.Response(502, text="<html>Bad Gateway from proxy</html>")
     err = make_status_error(response)
     assert isinstance(err, ServerError)
     assert err.status_code == 502
@@ -163,7 +163,7 @@ def test_json_error_body_fields_are_exposed() -> None:
         "allowed": ["16:9", "9:16"],
         "request_id": "req_1",
     }
-    err = make_status_error(httpx.Response(400, json=body))
+    err = make_status_error(httpx2.Response(400, json=body))
     assert isinstance(err, BadRequestError)
     assert (err.code, err.field, err.allowed, err.request_id) == (
         "validation_error",
@@ -176,7 +176,7 @@ def test_json_error_body_fields_are_exposed() -> None:
 
 
 def test_empty_error_body() -> None:
-    err = make_status_error(httpx.Response(500))
+    err = make_status_error(httpx2.Response(500))
     assert "empty body" in str(err)
 
 

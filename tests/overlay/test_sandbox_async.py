@@ -1,4 +1,4 @@
-"""AsyncCannon against an in-process sandbox (httpx.ASGITransport, instant mode)."""
+"""AsyncCannon against an in-process sandbox (httpx2.ASGITransport, instant mode)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio import (
     APIConnectionError,
@@ -93,7 +93,7 @@ async def test_as_completed_mixed_durations(aclient: AsyncCannon, cannon_sandbox
 
 async def test_error_classes(aclient: AsyncCannon, cannon_sandbox_app: Any) -> None:
     sb = cannon_sandbox_app
-    transport = httpx.ASGITransport(app=sb.app)
+    transport = httpx2.ASGITransport(app=sb.app)
     async with AsyncCannon(
         api_key="cs_test_wrong", base_url="http://sandbox.test", transport=transport
     ) as bad:
@@ -132,11 +132,11 @@ async def test_client_side_validation_sends_nothing(cannon_sandbox_app: Any) -> 
 
     sent: list[str] = []
 
-    async def count(request: httpx.Request) -> None:
+    async def count(request: httpx2.Request) -> None:
         sent.append(request.url.path)
 
-    user = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=cannon_sandbox_app.app), event_hooks={"request": [count]}
+    user = httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=cannon_sandbox_app.app), event_hooks={"request": [count]}
     )
     async with AsyncCannon(
         api_key=cannon_sandbox_app.api_key, base_url="http://sandbox.test", http_client=user

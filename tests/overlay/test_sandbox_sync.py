@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio import (
     APIConnectionError,
@@ -231,7 +231,7 @@ def test_client_side_validation_sends_nothing(cannon_sandbox: Any) -> None:
     from overlay_schema_inputs import enum_fields, input_component, operations, valid_input
 
     sent: list[str] = []
-    user = httpx.Client(event_hooks={"request": [lambda r: sent.append(r.url.path)]})
+    user = httpx2.Client(event_hooks={"request": [lambda r: sent.append(r.url.path)]})
     sb = cannon_sandbox.sandbox
     before = sb.credits_remaining(cannon_sandbox.account)
     with Cannon(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio import _requests
 from cannon_studio._requests import RequestHandle
@@ -48,17 +48,17 @@ async def test_async_transport_caps_calls_in_flight() -> None:
     in_flight = 0
     peak = 0
 
-    class Slow(httpx.AsyncBaseTransport):
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    class Slow(httpx2.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
             nonlocal in_flight, peak
             in_flight += 1
             peak = max(peak, in_flight)
             await asyncio.sleep(0.002)
             in_flight -= 1
-            return httpx.Response(200, json={"ok": True})
+            return httpx2.Response(200, json={"ok": True})
 
     transport = AsyncRetryTransport(Slow(), max_retries=0, max_in_flight=5)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test") as client:
+    async with httpx2.AsyncClient(transport=transport, base_url="http://sandbox.test") as client:
         responses = await asyncio.gather(*(client.get(f"/r/{n}") for n in range(200)))
     assert [r.status_code for r in responses] == [200] * 200
     assert peak == 5

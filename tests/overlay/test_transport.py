@@ -1,8 +1,8 @@
-"""Retries, Retry-After, idempotency keys and error mapping over httpx.MockTransport."""
+"""Retries, Retry-After, idempotency keys and error mapping over httpx2.MockTransport."""
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio import (
     APIConnectionError,
@@ -63,7 +63,7 @@ def test_create_retries_with_the_same_idempotency_key(clock: FakeClock) -> None:
     api.add(
         "POST",
         "/api/v1/requests",
-        httpx.ConnectError("reset"),
+        httpx2.ConnectError("reset"),
         ok({"error": "x"}, 502),
         ok(accepted(), 202),
     )
@@ -114,8 +114,8 @@ def test_non_retryable_error_is_not_retried(clock: FakeClock) -> None:
 
 def test_connection_and_timeout_errors_are_mapped(clock: FakeClock) -> None:
     api = MockAPI()
-    api.add("GET", "/api/v1/requests/a", httpx.ConnectError("refused"))
-    api.add("GET", "/api/v1/requests/b", httpx.ReadTimeout("slow"))
+    api.add("GET", "/api/v1/requests/a", httpx2.ConnectError("refused"))
+    api.add("GET", "/api/v1/requests/b", httpx2.ReadTimeout("slow"))
     with sync_client(api) as c:
         with pytest.raises(APIConnectionError) as conn:
             c.requests.retrieve("a")
@@ -127,7 +127,7 @@ def test_connection_and_timeout_errors_are_mapped(clock: FakeClock) -> None:
 
 def test_non_json_error_body_is_clear(clock: FakeClock) -> None:
     api = MockAPI()
-    api.add("GET", "/api/v1/status", httpx.Response(401, text="Unauthorized (plain text)"))
+    api.add("GET", "/api/v1/status", httpx2.Response(401, text="Unauthorized (plain text)"))
     with sync_client(api) as c, pytest.raises(Exception) as info:
         c.status()
     assert type(info.value).__name__ == "AuthenticationError"
@@ -137,7 +137,7 @@ def test_non_json_error_body_is_clear(clock: FakeClock) -> None:
 @pytest.mark.parametrize("status", [200, 204, 302])
 def test_undocumented_status_is_an_error_not_none(clock: FakeClock, status: int) -> None:
     api = MockAPI()
-    api.add("POST", "/api/v1/requests", httpx.Response(status, json={"weird": True}))
+    api.add("POST", "/api/v1/requests", httpx2.Response(status, json={"weird": True}))
     with sync_client(api) as c, pytest.raises(APIResponseValidationError) as info:
         c.requests.create("video.generate", VIDEO)
     assert info.value.status_code == status
@@ -145,7 +145,7 @@ def test_undocumented_status_is_an_error_not_none(clock: FakeClock, status: int)
 
 def test_success_body_not_matching_schema(clock: FakeClock) -> None:
     api = MockAPI()
-    api.add("GET", "/api/v1/requests/req_1", httpx.Response(200, text="not json"))
+    api.add("GET", "/api/v1/requests/req_1", httpx2.Response(200, text="not json"))
     with sync_client(api) as c, pytest.raises(APIResponseValidationError):
         c.requests.retrieve("req_1")
 
@@ -156,7 +156,7 @@ async def test_async_retries_same_key_and_retry_after(clock: FakeClock) -> None:
         "POST",
         "/api/v1/requests",
         ok({"error": "busy"}, 429, **{"Retry-After": "2"}),
-        httpx.RemoteProtocolError("dropped"),
+        httpx2.RemoteProtocolError("dropped"),
         ok(accepted(), 202),
     )
     async with async_client(api) as c:
@@ -169,8 +169,8 @@ async def test_async_retries_same_key_and_retry_after(clock: FakeClock) -> None:
 
 async def test_async_errors_are_mapped(clock: FakeClock) -> None:
     api = MockAPI()
-    api.add("GET", "/api/v1/requests/x", httpx.Response(503, text="<html>oops</html>"))
-    api.add("GET", "/api/v1/requests/t", httpx.ConnectTimeout("t"))
+    api.add("GET", "/api/v1/requests/x", httpx2.Response(503, text="<html>oops</html>"))
+    api.add("GET", "/api/v1/requests/t", httpx2.ConnectTimeout("t"))
     async with async_client(api, max_retries=1) as c:
         with pytest.raises(ServerError) as info:
             await c.requests.retrieve("x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -60,3 +61,49 @@ def test_both_packages_import_from_the_wheel(wheel: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "4"
+
+
+def _core_requirements(metadata_text: str) -> list[str]:
+    """Names of the ``Requires-Dist`` entries that carry no ``extra ==`` marker."""
+    names = []
+    for line in metadata_text.splitlines():
+        if line.startswith("Requires-Dist:") and "extra ==" not in line:
+            spec = line.split(":", 1)[1].split(";", 1)[0].strip()
+            names.append(re.split(r"[\s<>=!~\[(]", spec, maxsplit=1)[0].lower())
+    return names
+
+
+def test_core_install_requires_httpx2_not_httpx(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    core = _core_requirements(zipfile.ZipFile(wheel).read(metadata).decode())
+    assert "httpx2" in core
+    assert "httpx" not in core and "httpcore" not in core
+
+
+def test_client_sandbox_and_cli_never_import_legacy_httpx() -> None:
+    # The dev venv has legacy httpx installed (openapi-python-client needs it), so an import of
+    # it anywhere in these paths would show up in sys.modules.
+    code = """
+import asyncio, sys
+import httpx2
+import cannon_studio.cli
+from cannon_studio import AsyncCannon
+from cannon_studio.sandbox import Sandbox, SandboxConfig
+
+async def main():
+    sandbox = Sandbox(SandboxConfig.instant())
+    async with AsyncCannon(api_key=sandbox.api_key, base_url="http://sandbox.test",
+                           transport=httpx2.ASGITransport(sandbox.app)) as client:
+        await client.status()
+        handle = await client.requests.create("image.generate", {"prompt": "a red square"})
+        await handle.wait(timeout=30)
+
+asyncio.run(main())
+bad = sorted(m for m in sys.modules if m.split(".")[0] in ("httpx", "httpcore"))
+assert not bad, bad
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,11 +1,11 @@
-"""Fixtures for the sandbox tests: an in-process sandbox and an httpx client mounted on it."""
+"""Fixtures for the sandbox tests: an in-process sandbox and an httpx2 client mounted on it."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio.sandbox import Sandbox, SandboxConfig
 
@@ -127,10 +127,10 @@ def sb() -> Sandbox:
 
 
 @pytest.fixture
-async def client(sb: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
-    """An httpx client mounted on ``sb.app`` in-process, authenticated with the default key."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(sb.app),
+async def client(sb: Sandbox) -> AsyncIterator[httpx2.AsyncClient]:
+    """An httpx2 client mounted on ``sb.app`` in-process, authenticated with the default key."""
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(sb.app),
         base_url="http://sandbox.test",
         headers={"x-api-key": sb.api_key},
     ) as c:

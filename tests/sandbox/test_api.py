@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio.sandbox import DEFAULT_API_KEY, Sandbox, SandboxConfig
 from cannon_studio.sandbox.schema import ApiSchema
@@ -39,7 +39,7 @@ def assert_valid(component: str, data: Any) -> None:
 async def test_auth_failures_are_401_with_error_envelope(
     sb: Sandbox, method: str, path: str, headers: dict[str, str]
 ) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(sb.app), base_url="http://t") as c:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(sb.app), base_url="http://t") as c:
         r = await c.request(method, path, headers=headers, json=body("image.generate"))
     assert r.status_code == 401
     assert r.json()["code"] == "unauthorized"
@@ -48,14 +48,14 @@ async def test_auth_failures_are_401_with_error_envelope(
 
 
 async def test_bearer_auth_works_and_x_api_key_wins(sb: Sandbox) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(sb.app), base_url="http://t") as c:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(sb.app), base_url="http://t") as c:
         r = await c.get("/api/v1/status", headers={"authorization": f"Bearer {DEFAULT_API_KEY}"})
         assert r.status_code == 200
         both = {"authorization": f"Bearer {DEFAULT_API_KEY}", "x-api-key": "cs_test_wrong"}
         assert (await c.get("/api/v1/status", headers=both)).status_code == 401
 
 
-async def test_status_shape_and_live_balance(sb: Sandbox, client: httpx.AsyncClient) -> None:
+async def test_status_shape_and_live_balance(sb: Sandbox, client: httpx2.AsyncClient) -> None:
     r = await client.get("/api/v1/status")
     assert r.status_code == 200
     data = r.json()
@@ -68,7 +68,7 @@ async def test_status_shape_and_live_balance(sb: Sandbox, client: httpx.AsyncCli
 
 
 async def test_openapi_served_without_key(sb: Sandbox) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(sb.app), base_url="http://t") as c:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(sb.app), base_url="http://t") as c:
         r = await c.get("/api/v1/openapi")
     assert r.status_code == 200
     assert r.json() == SCHEMA.document
@@ -79,7 +79,7 @@ async def test_openapi_served_without_key(sb: Sandbox) -> None:
 
 @pytest.mark.parametrize("operation", sorted(VALID_INPUTS))
 async def test_missing_required_field_is_400_naming_the_field(
-    sb: Sandbox, client: httpx.AsyncClient, operation: str
+    sb: Sandbox, client: httpx2.AsyncClient, operation: str
 ) -> None:
     component = SCHEMA.component(SCHEMA.envelopes[operation])["properties"]["input"]["$ref"].rsplit(
         "/", 1
@@ -97,7 +97,7 @@ async def test_missing_required_field_is_400_naming_the_field(
 
 @pytest.mark.parametrize("operation", sorted(VALID_INPUTS))
 async def test_wrong_type_is_400_naming_the_field(
-    client: httpx.AsyncClient, operation: str
+    client: httpx2.AsyncClient, operation: str
 ) -> None:
     bad = body(operation)
     first = next(iter(VALID_INPUTS[operation]))
@@ -118,7 +118,7 @@ async def test_wrong_type_is_400_naming_the_field(
     ],
 )
 async def test_enum_violation_is_422_with_allowed_values(
-    client: httpx.AsyncClient, operation: str, field: str, value: Any, allowed_has: Any
+    client: httpx2.AsyncClient, operation: str, field: str, value: Any, allowed_has: Any
 ) -> None:
     bad = body(operation)
     bad["input"][field] = value
@@ -128,7 +128,7 @@ async def test_enum_violation_is_422_with_allowed_values(
     assert allowed_has in r.json()["allowed"]
 
 
-async def test_format_and_length_violations_name_the_field(client: httpx.AsyncClient) -> None:
+async def test_format_and_length_violations_name_the_field(client: httpx2.AsyncClient) -> None:
     bad = body("image.generate", webhook_url="not a url")
     r = await client.post("/api/v1/requests", json=bad)
     assert (r.status_code, r.json()["field"]) == (422, "webhook_url")
@@ -143,7 +143,7 @@ async def test_format_and_length_violations_name_the_field(client: httpx.AsyncCl
     assert (r.status_code, r.json()["field"]) == (422, "input.source_image_urls[1]")
 
 
-async def test_unknown_operation_lists_allowed_operations(client: httpx.AsyncClient) -> None:
+async def test_unknown_operation_lists_allowed_operations(client: httpx2.AsyncClient) -> None:
     r = await client.post("/api/v1/requests", json={"operation": "video.explode", "input": {}})
     assert r.status_code == 400
     data = r.json()
@@ -152,7 +152,9 @@ async def test_unknown_operation_lists_allowed_operations(client: httpx.AsyncCli
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"text"', b""])
-async def test_malformed_bodies_are_400(sb: Sandbox, client: httpx.AsyncClient, raw: bytes) -> None:
+async def test_malformed_bodies_are_400(
+    sb: Sandbox, client: httpx2.AsyncClient, raw: bytes
+) -> None:
     r = await client.post(
         "/api/v1/requests", content=raw, headers={"content-type": "application/json"}
     )
@@ -161,7 +163,7 @@ async def test_malformed_bodies_are_400(sb: Sandbox, client: httpx.AsyncClient, 
     assert sb.created_count() == 0
 
 
-async def test_bad_idempotency_key_is_400(client: httpx.AsyncClient) -> None:
+async def test_bad_idempotency_key_is_400(client: httpx2.AsyncClient) -> None:
     r = await client.post(
         "/api/v1/requests", json=body("image.generate"), headers={"x-idempotency-key": "x" * 256}
     )
@@ -172,7 +174,7 @@ async def test_bad_idempotency_key_is_400(client: httpx.AsyncClient) -> None:
 
 
 async def test_idempotent_replay_returns_same_202_and_charges_once(
-    sb: Sandbox, client: httpx.AsyncClient
+    sb: Sandbox, client: httpx2.AsyncClient
 ) -> None:
     headers = {"x-idempotency-key": "video-generate-001"}
     first = await client.post("/api/v1/requests", json=body("video.generate"), headers=headers)
@@ -191,7 +193,7 @@ async def test_idempotent_replay_returns_same_202_and_charges_once(
 
 
 async def test_idempotency_key_with_different_body_is_409(
-    sb: Sandbox, client: httpx.AsyncClient
+    sb: Sandbox, client: httpx2.AsyncClient
 ) -> None:
     headers = {"x-idempotency-key": "k-1"}
     assert (
@@ -207,7 +209,7 @@ async def test_idempotency_key_with_different_body_is_409(
 
 async def test_idempotency_keys_are_scoped_per_account() -> None:
     sb = Sandbox(SandboxConfig.instant(api_keys={"cs_test_a": "acct_a", "cs_test_b": "acct_b"}))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(sb.app), base_url="http://t") as c:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(sb.app), base_url="http://t") as c:
         for key in ("cs_test_a", "cs_test_b"):
             r = await c.post(
                 "/api/v1/requests",
@@ -219,7 +221,7 @@ async def test_idempotency_keys_are_scoped_per_account() -> None:
 
 
 async def test_insufficient_credits_is_402_and_nothing_is_created(
-    sb: Sandbox, client: httpx.AsyncClient
+    sb: Sandbox, client: httpx2.AsyncClient
 ) -> None:
     sb.set_credits(sb.account, 5)
     r = await client.post("/api/v1/requests", json=body("video.generate"))
@@ -235,7 +237,7 @@ async def test_insufficient_credits_is_402_and_nothing_is_created(
 
 async def test_requests_are_visible_only_to_the_creating_account() -> None:
     sb = Sandbox(SandboxConfig.instant(api_keys={"cs_test_a": "acct_a", "cs_test_b": "acct_b"}))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(sb.app), base_url="http://t") as c:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(sb.app), base_url="http://t") as c:
         r = await c.post(
             "/api/v1/requests", json=body("image.generate"), headers={"x-api-key": "cs_test_a"}
         )
@@ -251,7 +253,7 @@ async def test_requests_are_visible_only_to_the_creating_account() -> None:
 
 
 async def test_secrets_never_in_admin_config_or_repr(
-    sb: Sandbox, client: httpx.AsyncClient
+    sb: Sandbox, client: httpx2.AsyncClient
 ) -> None:
     r = await client.get("/_sandbox/config")
     text = r.text + repr(sb) + repr(sb.config) + str(sb.config.public_dict())

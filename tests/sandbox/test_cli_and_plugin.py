@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import httpx
+import httpx2
 from cannon_studio.sandbox import Sandbox, main
 from cannon_studio.sandbox.pytest_plugin import SandboxFixture
 
@@ -37,9 +37,9 @@ def test_module_cli_prints_url_key_and_secret_then_serves() -> None:
         assert second.startswith("webhook secret: whsec_")
         base_url = first.split(" on ", 1)[1].split()[0]
         assert not base_url.endswith(":0")
-        r = httpx.get(f"{base_url}/api/v1/status", headers={"x-api-key": "cs_test_cli_key"})
+        r = httpx2.get(f"{base_url}/api/v1/status", headers={"x-api-key": "cs_test_cli_key"})
         assert r.status_code == 200
-        c = httpx.post(
+        c = httpx2.post(
             f"{base_url}/api/v1/requests",
             json=body("image.generate"),
             headers={"x-api-key": "cs_test_cli_key"},
@@ -83,7 +83,7 @@ def test_sandbox_imports_nothing_from_the_client_side() -> None:
 def test_cannon_sandbox_fixture_is_reset_between_tests_part1(
     cannon_sandbox: SandboxFixture,
 ) -> None:
-    r = httpx.post(
+    r = httpx2.post(
         f"{cannon_sandbox.base_url}/api/v1/requests",
         json=body("image.generate"),
         headers={"authorization": f"Bearer {cannon_sandbox.api_key}"},
@@ -103,8 +103,8 @@ def test_cannon_sandbox_fixture_is_reset_between_tests_part2(
 
 
 async def test_cannon_sandbox_app_fixture(cannon_sandbox_app: Sandbox) -> None:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(cannon_sandbox_app.app),
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(cannon_sandbox_app.app),
         base_url="http://t",
         headers={"x-api-key": cannon_sandbox_app.api_key},
     ) as c:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio.sandbox import FaultRule, Sandbox, SandboxConfig
 from cannon_studio.sandbox.pytest_plugin import SandboxFixture
@@ -13,14 +13,14 @@ from .conftest import body
 
 
 @pytest.fixture
-def http(cannon_sandbox: SandboxFixture) -> httpx.Client:
-    return httpx.Client(
+def http(cannon_sandbox: SandboxFixture) -> httpx2.Client:
+    return httpx2.Client(
         base_url=cannon_sandbox.base_url, headers={"x-api-key": cannon_sandbox.api_key}, timeout=10
     )
 
 
 @pytest.mark.parametrize("kind", ["429", "500", "502", "503"])
-def test_status_faults(cannon_sandbox: SandboxFixture, http: httpx.Client, kind: str) -> None:
+def test_status_faults(cannon_sandbox: SandboxFixture, http: httpx2.Client, kind: str) -> None:
     cannon_sandbox.sandbox.add_fault(FaultRule(kind, endpoint="create", count=1, retry_after_s=7))
     r = http.post("/api/v1/requests", json=body("image.generate"))
     assert r.status_code == int(kind)
@@ -32,14 +32,14 @@ def test_status_faults(cannon_sandbox: SandboxFixture, http: httpx.Client, kind:
     assert [e["kind"] for e in cannon_sandbox.sandbox.fault_log()] == [kind]
 
 
-def test_drop_before_commits_nothing(cannon_sandbox: SandboxFixture, http: httpx.Client) -> None:
+def test_drop_before_commits_nothing(cannon_sandbox: SandboxFixture, http: httpx2.Client) -> None:
     cannon_sandbox.sandbox.add_fault(FaultRule("drop_before", endpoint="create", count=1))
-    with pytest.raises(httpx.TransportError) as info:
+    with pytest.raises(httpx2.TransportError) as info:
         http.post(
             "/api/v1/requests", json=body("image.generate"), headers={"x-idempotency-key": "k"}
         )
     # RemoteProtocolError (peer closed mid-response) or ReadError (connection reset)
-    assert isinstance(info.value, httpx.RemoteProtocolError | httpx.ReadError)
+    assert isinstance(info.value, httpx2.RemoteProtocolError | httpx2.ReadError)
     assert (
         cannon_sandbox.sandbox.created_count() == 0
         and cannon_sandbox.sandbox.credits_charged() == 0
@@ -51,11 +51,11 @@ def test_drop_before_commits_nothing(cannon_sandbox: SandboxFixture, http: httpx
 
 
 def test_drop_after_commit_is_saved_by_idempotency(
-    cannon_sandbox: SandboxFixture, http: httpx.Client
+    cannon_sandbox: SandboxFixture, http: httpx2.Client
 ) -> None:
     sb = cannon_sandbox.sandbox
     sb.add_fault(FaultRule("drop_after_commit", endpoint="create", count=1))
-    with pytest.raises(httpx.TransportError):
+    with pytest.raises(httpx2.TransportError):
         http.post(
             "/api/v1/requests",
             json=body("video.generate"),
@@ -70,25 +70,25 @@ def test_drop_after_commit_is_saved_by_idempotency(
     assert sb.created_count() == 1 and sb.credits_charged() == charged
     # without a key, a retry after the drop would create a duplicate
     sb.add_fault(FaultRule("drop_after_commit", endpoint="create", count=1))
-    with pytest.raises(httpx.TransportError):
+    with pytest.raises(httpx2.TransportError):
         http.post("/api/v1/requests", json=body("video.generate"))
     http.post("/api/v1/requests", json=body("video.generate"))
     assert sb.created_count() == 3
 
 
-def test_drop_on_get_and_status(cannon_sandbox: SandboxFixture, http: httpx.Client) -> None:
+def test_drop_on_get_and_status(cannon_sandbox: SandboxFixture, http: httpx2.Client) -> None:
     cannon_sandbox.sandbox.add_fault(FaultRule("drop_before", endpoint="status", count=1))
-    with pytest.raises(httpx.TransportError):
+    with pytest.raises(httpx2.TransportError):
         http.get("/api/v1/status")
     assert http.get("/api/v1/status").status_code == 200
 
 
-def test_slow_responses(cannon_sandbox: SandboxFixture, http: httpx.Client) -> None:
+def test_slow_responses(cannon_sandbox: SandboxFixture, http: httpx2.Client) -> None:
     cannon_sandbox.sandbox.add_fault(FaultRule("slow", endpoint="status", count=1, delay_s=0.3))
     start = time.monotonic()
     assert http.get("/api/v1/status").status_code == 200
     assert time.monotonic() - start >= 0.3
-    with pytest.raises(httpx.ReadTimeout):
+    with pytest.raises(httpx2.ReadTimeout):
         cannon_sandbox.sandbox.add_fault(FaultRule("slow", endpoint="status", count=1, delay_s=1.0))
         http.get("/api/v1/status", timeout=0.2)
 
@@ -112,12 +112,12 @@ def test_in_process_drop_raises_a_transport_error(cannon_sandbox_app: Sandbox) -
     cannon_sandbox_app.add_fault(FaultRule("drop_before"))
 
     async def call() -> None:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(cannon_sandbox_app.app), base_url="http://t"
+        async with httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(cannon_sandbox_app.app), base_url="http://t"
         ) as c:
             await c.get("/api/v1/status")
 
-    with pytest.raises(httpx.TransportError):
+    with pytest.raises(httpx2.TransportError):
         asyncio.run(call())
 
 
@@ -130,8 +130,8 @@ def test_fault_rule_validation() -> None:
         FaultRule("500", rate=2)
 
 
-def test_admin_routes(cannon_sandbox: SandboxFixture, http: httpx.Client) -> None:
-    admin = httpx.Client(base_url=cannon_sandbox.base_url, timeout=10)
+def test_admin_routes(cannon_sandbox: SandboxFixture, http: httpx2.Client) -> None:
+    admin = httpx2.Client(base_url=cannon_sandbox.base_url, timeout=10)
     r = admin.post(
         "/_sandbox/faults", json={"rules": [{"kind": "429", "endpoint": "get", "count": 1}]}
     )

@@ -8,7 +8,7 @@ import wave
 from typing import Any
 
 import av
-import httpx
+import httpx2
 import pygltflib  # type: ignore[import-untyped]
 import pytest
 from cannon_studio.sandbox import Sandbox, SandboxConfig
@@ -43,7 +43,7 @@ def asset_urls(output: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("operation", sorted(VALID_INPUTS))
 async def test_full_lifecycle_instant_mode(
-    sb: Sandbox, client: httpx.AsyncClient, operation: str
+    sb: Sandbox, client: httpx2.AsyncClient, operation: str
 ) -> None:
     accepted = await client.post("/api/v1/requests", json=body(operation))
     assert accepted.status_code == 202
@@ -78,7 +78,7 @@ async def test_full_lifecycle_instant_mode(
     assert obj["inputPreview"]
 
 
-async def test_documented_output_fields(client: httpx.AsyncClient) -> None:
+async def test_documented_output_fields(client: httpx2.AsyncClient) -> None:
     async def output(op: str) -> dict[str, Any]:
         rid = (await client.post("/api/v1/requests", json=body(op))).json()["id"]
         out: dict[str, Any] = (await client.get(f"/api/v1/requests/{rid}")).json()["output"]
@@ -119,8 +119,8 @@ async def test_timed_lifecycle_queued_processing_succeeded() -> None:
         SandboxConfig(job_duration_s=(2.0, 2.0), queue_delay_s=1.2, poll_after_ms=2000),
         clock_ms=lambda: now[0],
     )
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(sb.app),
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(sb.app),
         base_url="http://t",
         headers={"x-api-key": sb.api_key},
     ) as c:
@@ -161,8 +161,8 @@ async def test_timed_lifecycle_queued_processing_succeeded() -> None:
 
 async def test_failure_marker_and_failure_rate() -> None:
     sb = Sandbox(SandboxConfig.instant(failure_rate=0.5, seed=7))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(sb.app),
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(sb.app),
         base_url="http://t",
         headers={"x-api-key": sb.api_key},
     ) as c:
@@ -181,8 +181,8 @@ async def test_failure_marker_and_failure_rate() -> None:
             statuses.append((await c.get(f"/api/v1/requests/{rid}")).json()["status"])
     assert 5 < statuses.count("failed") < 35
     again = Sandbox(SandboxConfig.instant(failure_rate=0.5, seed=7))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(again.app),
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(again.app),
         base_url="http://t",
         headers={"x-api-key": again.api_key},
     ) as c:
@@ -228,7 +228,7 @@ def _decode(content_type: str, data: bytes) -> str:
     "operation", sorted(op for op in VALID_INPUTS if not op.startswith("prompt."))
 )
 async def test_every_asset_url_serves_a_decodable_file(
-    client: httpx.AsyncClient, operation: str
+    client: httpx2.AsyncClient, operation: str
 ) -> None:
     rid = (await client.post("/api/v1/requests", json=body(operation))).json()["id"]
     output = (await client.get(f"/api/v1/requests/{rid}")).json()["output"]
@@ -240,7 +240,7 @@ async def test_every_asset_url_serves_a_decodable_file(
     assert kinds
 
 
-async def test_png_shows_the_prompt_and_srt_has_the_text(client: httpx.AsyncClient) -> None:
+async def test_png_shows_the_prompt_and_srt_has_the_text(client: httpx2.AsyncClient) -> None:
     a = body("image.generate")
     b = body("image.generate")
     b["input"]["prompt"] = "A completely different prompt about whales."
@@ -256,7 +256,7 @@ async def test_png_shows_the_prompt_and_srt_has_the_text(client: httpx.AsyncClie
     assert "00:00:00,000 -->" in srt
 
 
-async def test_tampered_or_unready_asset_urls_are_rejected(client: httpx.AsyncClient) -> None:
+async def test_tampered_or_unready_asset_urls_are_rejected(client: httpx2.AsyncClient) -> None:
     rid = (await client.post("/api/v1/requests", json=body("image.generate"))).json()["id"]
     url = (await client.get(f"/api/v1/requests/{rid}")).json()["output"]["image_url"]
     assert (await client.get(url.replace("signature=", "signature=0"))).status_code == 403

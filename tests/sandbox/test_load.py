@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from .conftest import VALID_INPUTS
@@ -58,11 +58,11 @@ def sandbox_process() -> Iterator[tuple[str, str]]:
 def test_thousand_concurrent_creates_and_polls(sandbox_process: tuple[str, str]) -> None:
     base_url, api_key = sandbox_process
     config = {"job_duration_s": [0.2, 0.6], "queue_delay_s": 0.05, "poll_after_ms": 800}
-    assert httpx.post(f"{base_url}/_sandbox/config", json=config).status_code == 200
+    assert httpx2.post(f"{base_url}/_sandbox/config", json=config).status_code == 200
     operations = sorted(VALID_INPUTS)
     errors: list[str] = []
 
-    async def one(client: httpx.AsyncClient, slots: asyncio.Semaphore, i: int) -> str:
+    async def one(client: httpx2.AsyncClient, slots: asyncio.Semaphore, i: int) -> str:
         op = operations[i % len(operations)]
         payload: dict[str, Any] = {"operation": op, "input": VALID_INPUTS[op]}
         async with slots:
@@ -87,11 +87,11 @@ def test_thousand_concurrent_creates_and_polls(sandbox_process: tuple[str, str])
 
     async def run() -> list[str]:
         # All 1,000 requests are in flight at once; HTTP calls share 100 keep-alive connections.
-        # The semaphore keeps waiters out of httpcore's pool, whose queue handling is O(n^2).
+        # The semaphore keeps waiters out of httpcore2's pool, whose queue handling is O(n^2).
         slots = asyncio.Semaphore(100)
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-        timeout = httpx.Timeout(30.0, pool=None)
-        async with httpx.AsyncClient(
+        limits = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
+        timeout = httpx2.Timeout(30.0, pool=None)
+        async with httpx2.AsyncClient(
             base_url=base_url, headers={"x-api-key": api_key}, limits=limits, timeout=timeout
         ) as client:
             return await asyncio.gather(*(one(client, slots, i) for i in range(N)))
@@ -99,6 +99,6 @@ def test_thousand_concurrent_creates_and_polls(sandbox_process: tuple[str, str])
     results = asyncio.run(run())
     assert errors == []
     assert results.count("succeeded") == N
-    ledger = httpx.get(f"{base_url}/_sandbox/ledger").json()
+    ledger = httpx2.get(f"{base_url}/_sandbox/ledger").json()
     assert ledger["created_count"] == N == len(ledger["entries"])
     assert len({e["id"] for e in ledger["entries"]}) == N

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cannon_studio.sandbox import Sandbox, SandboxConfig
 from cannon_studio.sandbox.schema import ApiSchema
@@ -43,13 +43,13 @@ class Receiver:
 
 def sandbox_with(receiver: Receiver, **overrides: Any) -> Sandbox:
     return Sandbox(
-        SandboxConfig.instant(**overrides), webhook_transport=httpx.ASGITransport(receiver)
+        SandboxConfig.instant(**overrides), webhook_transport=httpx2.ASGITransport(receiver)
     )
 
 
 async def create(sb: Sandbox, payload: dict[str, Any]) -> dict[str, Any]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(sb.app),
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(sb.app),
         base_url="http://sandbox.test",
         headers={"x-api-key": sb.api_key},
     ) as c:
@@ -160,7 +160,7 @@ def test_webhooks_go_out_over_loopback_even_if_nobody_polls(
         SandboxConfig(job_duration_s=(0.2, 0.3), queue_delay_s=0.05, ticker_interval_s=0.02)
     )
     with sb.serve() as server:
-        r = httpx.post(
+        r = httpx2.post(
             f"{server.base_url}/api/v1/requests",
             json=body("narration.generate", webhook_url=url),
             headers={"x-api-key": sb.api_key},
@@ -169,7 +169,7 @@ def test_webhooks_go_out_over_loopback_even_if_nobody_polls(
         deadline = time.monotonic() + 5
         while not calls and time.monotonic() < deadline:
             time.sleep(0.02)
-        admin = httpx.get(f"{server.base_url}/_sandbox/webhooks").json()
+        admin = httpx2.get(f"{server.base_url}/_sandbox/webhooks").json()
     assert len(calls) == 1
     headers, raw = calls[0]
     event = Webhook(sb.config.webhook_secret).verify(raw, headers)

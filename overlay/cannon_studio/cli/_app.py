@@ -183,7 +183,7 @@ class _Redact(logging.Filter):
 
 
 def _configure_logging(state: AppState) -> Callable[[], None]:
-    """With ``--verbose``, log the client's calls and retries (DEBUG) and httpx's request lines
+    """With ``--verbose``, log the client's calls and retries (DEBUG) and httpx2's request lines
     (INFO) to stderr, secrets redacted. ``CANNON_LOG`` is applied by the client itself.
 
     Returns the function that undoes it (run when the command ends).
@@ -194,7 +194,7 @@ def _configure_logging(state: AppState) -> Callable[[], None]:
 
     handler = RichHandler(console=state.err, show_path=False, rich_tracebacks=False)
     handler.addFilter(_Redact())
-    levels = {"cannon_studio": logging.DEBUG, "httpx": logging.INFO}
+    levels = {"cannon_studio": logging.DEBUG, "httpx2": logging.INFO}
     loggers = [logging.getLogger(name) for name in levels]
     saved = [logger.level for logger in loggers]
     for logger in loggers:

@@ -15,7 +15,7 @@ from enum import IntEnum
 from typing import IO, Any
 
 import click
-import httpx
+import httpx2
 
 __all__ = ["CliError", "ExitCode", "translate_errors"]
 
@@ -178,7 +178,7 @@ def translate_errors(
         ) from None
     except cs.CannonError as exc:
         raise fail(str(exc), ExitCode.API_ERROR, type=type(exc).__name__) from None
-    except httpx.HTTPError as exc:  # e.g. an asset host that refuses the download
+    except httpx2.HTTPError as exc:  # e.g. an asset host that refuses the download
         raise fail(f"HTTP error: {exc}", ExitCode.API_ERROR, type=type(exc).__name__) from None
     except OSError as exc:  # a download directory that cannot be written, an unreadable file
         raise fail(

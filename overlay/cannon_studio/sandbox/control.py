@@ -13,7 +13,7 @@ from .state import SandboxState, now_ms
 from .webhooks import WebhookDispatcher
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
     from starlette.applications import Starlette
 
     from .server import ServerHandle
@@ -25,10 +25,10 @@ class Sandbox:
     Args:
         config: the configuration (default: ``SandboxConfig()``, realistic timing).
         clock_ms: time source in epoch MILLISECONDS (tests may inject a fake clock).
-        webhook_transport: optional httpx async transport used for webhook deliveries (for
-            example ``httpx.ASGITransport(receiver_app)`` to deliver in-process).
+        webhook_transport: optional httpx2 async transport used for webhook deliveries (for
+            example ``httpx2.ASGITransport(receiver_app)`` to deliver in-process).
 
-    Use ``sb.app`` in-process (``httpx.AsyncClient(transport=httpx.ASGITransport(sb.app))``) or
+    Use ``sb.app`` in-process (``httpx2.AsyncClient(transport=httpx2.ASGITransport(sb.app))``) or
     ``with sb.serve() as server:`` for a real uvicorn server on loopback.
 
     Raises:
@@ -40,7 +40,7 @@ class Sandbox:
         config: SandboxConfig | None = None,
         *,
         clock_ms: Callable[[], int] = now_ms,
-        webhook_transport: httpx.AsyncBaseTransport | None = None,
+        webhook_transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         self._config = config or SandboxConfig()
         self.schema = ApiSchema.load(self._config.schema_path)

@@ -4,10 +4,10 @@ How a dropped connection looks to a client:
 
 - Over a real socket (``Sandbox.serve()`` / ``python -m cannon_studio.sandbox``), the app starts a
   response (status line and headers with a ``content-length`` it never sends) and then raises
-  :class:`ConnectionDropped`; uvicorn closes the socket, and an httpx client sees
-  ``httpx.RemoteProtocolError`` (a ``httpx.TransportError``) while reading the response.
-- In-process (``httpx.ASGITransport(sandbox.app)``), the same exception propagates out of the
-  transport. :class:`ConnectionDropped` subclasses ``httpx.RemoteProtocolError``, so the client
+  :class:`ConnectionDropped`; uvicorn closes the socket, and an httpx2 client sees
+  ``httpx2.RemoteProtocolError`` (a ``httpx2.TransportError``) while reading the response.
+- In-process (``httpx2.ASGITransport(sandbox.app)``), the same exception propagates out of the
+  transport. :class:`ConnectionDropped` subclasses ``httpx2.RemoteProtocolError``, so the client
   sees the same exception type either way.
 """
 
@@ -18,12 +18,12 @@ import random
 import threading
 from typing import Any
 
-import httpx
+import httpx2
 
 from .config import FaultRule
 
 
-class ConnectionDropped(httpx.RemoteProtocolError):
+class ConnectionDropped(httpx2.RemoteProtocolError):
     """Raised by the app to drop the connection on purpose (an injected fault)."""
 
 

@@ -8,7 +8,7 @@ Fixtures:
         instant mode) reset before every test. Yields :class:`SandboxFixture` with ``base_url``,
         ``api_key``, ``webhook_secret``, ``account`` and ``sandbox`` (the control handle).
     cannon_sandbox_app: function scope. A fresh in-process ``Sandbox`` (instant mode) to mount
-        with ``httpx.ASGITransport(sandbox.app)``.
+        with ``httpx2.ASGITransport(sandbox.app)``.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def cannon_sandbox(_cannon_sandbox_server: ServerHandle) -> Iterator[SandboxFixt
 
 @pytest.fixture
 def cannon_sandbox_app() -> Iterator[Sandbox]:
-    """A fresh in-process sandbox (instant mode) for ``httpx.ASGITransport(sandbox.app)``."""
+    """A fresh in-process sandbox (instant mode) for ``httpx2.ASGITransport(sandbox.app)``."""
     from .config import SandboxConfig
     from .control import Sandbox
 

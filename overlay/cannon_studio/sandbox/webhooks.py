@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2
 from standardwebhooks import Webhook
 
 from .config import SandboxConfig
@@ -47,7 +47,7 @@ class WebhookDispatcher:
     Args:
         state: the sandbox state (records and the clock).
         config: callable returning the current configuration.
-        transport: optional httpx async transport for deliveries (e.g. an ASGI receiver in tests);
+        transport: optional httpx2 async transport for deliveries (e.g. an ASGI receiver in tests);
             when given, the loopback-only host check is skipped.
     """
 
@@ -55,7 +55,7 @@ class WebhookDispatcher:
         self,
         state: SandboxState,
         config: Callable[[], SandboxConfig],
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         self._state = state
         self._config = config
@@ -166,7 +166,7 @@ class WebhookDispatcher:
             )
             return
         signer = Webhook(cfg.webhook_secret)
-        async with httpx.AsyncClient(
+        async with httpx2.AsyncClient(
             transport=self._transport, timeout=cfg.webhook_timeout_s
         ) as client:
             for attempt in range(1, cfg.webhook_max_attempts + 1):
@@ -183,7 +183,7 @@ class WebhookDispatcher:
                 try:
                     response = await client.post(url, content=payload.encode(), headers=headers)
                     status = response.status_code
-                except httpx.HTTPError as exc:
+                except httpx2.HTTPError as exc:
                     error = f"{type(exc).__name__}: {exc}"
                 ok = status is not None and 200 <= status < 300
                 self._log(
