@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -18,15 +17,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import media, outputs
+from . import media, outputs, scopes
+from .clock import iso_ms
 from .config import FaultRule
 from .faults import ConnectionDropped
+from .storage import NO_SUCH_KEY, XML_CONTENT_TYPE, StorageError
 
 if TYPE_CHECKING:
     from .control import Sandbox
-
-#: Scopes every sandbox key has (status page example).
-SCOPES = ["requests:write", "requests:read"]
 
 
 def error(status: int, message: str, code: str, **extra: Any) -> JSONResponse:
@@ -57,6 +55,11 @@ def _base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def storage_error(problem: StorageError) -> Response:
+    """A cloud-storage style XML error (see :mod:`.storage`)."""
+    return Response(problem.xml(), status_code=problem.status, media_type=XML_CONTENT_TYPE)
+
+
 class Api:
     """Route handlers bound to one :class:`~cannon_studio.sandbox.control.Sandbox`."""
 
@@ -65,25 +68,65 @@ class Api:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def account(self, request: Request) -> str | None:
-        """Account of the key in ``x-api-key`` (wins) or ``Authorization: Bearer``."""
+    @staticmethod
+    def api_key(request: Request) -> str | None:
+        """The key in ``x-api-key`` (wins) or ``Authorization: Bearer``."""
         key = request.headers.get("x-api-key")
         if key is None:
             auth = request.headers.get("authorization", "")
             scheme, _, token = auth.partition(" ")
             key = token.strip() if scheme.lower() == "bearer" else None
-        return self.sb.state.account_for_key(key)
+        return key
+
+    def account(self, request: Request) -> str | None:
+        """Account of the request's API key, or ``None`` when the key is missing or unknown."""
+        return self.sb.state.account_for_key(self.api_key(request))
 
     @staticmethod
     def unauthorized() -> JSONResponse:
         return error(401, "missing, invalid or revoked API key", "unauthorized")
 
-    async def fault(self, request: Request, endpoint: str) -> Response | None:
+    def authorize(self, request: Request, endpoint: str) -> str | Response:
+        """The account of an authorised call, or its rejection.
+
+        In order: ``401`` (missing or unknown key), ``429`` (the key's rate limit, with
+        ``Retry-After``), ``403`` (the key lacks the scope ``endpoint`` needs). Then applies
+        what fell due on the clock (refunds, the retention sweep).
+        """
+        key = self.api_key(request)
+        account = self.sb.state.account_for_key(key)
+        if key is None or account is None:
+            return self.unauthorized()
+        cfg = self.sb.config
+        retry_after = self.sb.rate_limiter.check(
+            key, account, cfg.rate_limit_per_s, request.url.path
+        )
+        if retry_after is not None:
+            limited = error(
+                429,
+                f"rate limit of {cfg.rate_limit_per_s:g} requests per second for this API key "
+                f"exceeded; retry after {retry_after} s",
+                "rate_limited",
+            )
+            limited.headers["Retry-After"] = str(retry_after)
+            return limited
+        missing = scopes.missing_scope(endpoint, scopes.scopes_of(key, cfg.key_scopes))
+        if missing is not None:
+            return error(403, f"this API key lacks the {missing} scope", "forbidden")
+        self.sb.state.tick()
+        return account
+
+    async def fault(
+        self, request: Request, endpoint: str, skip: tuple[str, ...] = ()
+    ) -> Response | None:
         """The response of an injected fault for this call, or ``None`` to serve normally.
 
-        ``drop_after_commit`` is not answered here: the create handler applies it after commit.
+        ``drop_after_commit`` is never answered here: the create handler asks for it only once
+        a request was committed, so a rejected or replayed create does not use the rule up.
         """
-        rule = self.sb.faults.pick(endpoint, request.method, request.url.path)
+        rule = self.sb.faults.pick(
+            endpoint, request.method, request.url.path, skip=("drop_after_commit", *skip)
+        )
         if rule is None:
             return None
         if rule.kind == "slow":
@@ -91,9 +134,6 @@ class Api:
             return None
         if rule.kind == "drop_before":
             return DroppedResponse()
-        if rule.kind == "drop_after_commit":
-            request.state.drop_after_commit = True
-            return None
         status = int(rule.kind)
         headers = {"Retry-After": str(rule.retry_after_s)} if status in (429, 503) else None
         code = "rate_limited" if status == 429 else "server_error"
@@ -111,12 +151,13 @@ class Api:
         """``GET /api/v1/status`` (status page): key check and live credit balance."""
         if (faulted := await self.fault(request, "status")) is not None:
             return faulted
-        account = self.account(request)
-        if account is None:
-            return self.unauthorized()
+        account = self.authorize(request, "status")
+        if isinstance(account, Response):
+            return account
         remaining = self.sb.state.credits_remaining(account)
         cfg = self.sb.config
-        now = datetime.now(tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        key_scopes = list(scopes.scopes_of(self.api_key(request) or "", cfg.key_scopes))
+        key_name = "Sandbox Key" if scopes.WRITE in key_scopes else "Sandbox Read-only Key"
         return JSONResponse(
             {
                 "ok": True,
@@ -128,8 +169,8 @@ class Api:
                     "email": cfg.account_email.format(account=account),
                     "plan": cfg.account_plan,
                 },
-                "apiKey": {"name": "Sandbox Key", "scopes": SCOPES},
-                "serverTime": now,
+                "apiKey": {"name": key_name, "scopes": key_scopes},
+                "serverTime": iso_ms(self.sb.state.clock_ms()),
             }
         )
 
@@ -143,9 +184,9 @@ class Api:
         """``POST /api/v1/requests``: validate, dedupe by idempotency key, charge, create (202)."""
         if (faulted := await self.fault(request, "create")) is not None:
             return faulted
-        account = self.account(request)
-        if account is None:
-            return self.unauthorized()
+        account = self.authorize(request, "create")
+        if isinstance(account, Response):
+            return account
         key = request.headers.get("x-idempotency-key")
         if key is not None and (bad := self.sb.schema.validate_idempotency_key(key)) is not None:
             return JSONResponse(bad.to_json(), status_code=bad.status)
@@ -167,17 +208,20 @@ class Api:
             self.sb.webhooks.register(record)
             if record.webhook_url:
                 self.sb.webhooks.ensure_ticker()
-        if getattr(request.state, "drop_after_commit", False):
-            return DroppedResponse(202)
+            dropped = self.sb.faults.pick(
+                "create", request.method, request.url.path, kinds=("drop_after_commit",)
+            )
+            if dropped is not None:
+                return DroppedResponse(202)
         return JSONResponse(record.accepted, status_code=202)
 
     async def get_request(self, request: Request) -> Response:
         """``GET /api/v1/requests/{requestId}``: the request object (404 for other accounts)."""
         if (faulted := await self.fault(request, "get")) is not None:
             return faulted
-        account = self.account(request)
-        if account is None:
-            return self.unauthorized()
+        account = self.authorize(request, "get")
+        if isinstance(account, Response):
+            return account
         request_id = request.path_params["request_id"]
         record = self.sb.state.get(account, request_id)
         if record is None:
@@ -188,25 +232,29 @@ class Api:
         return JSONResponse(view)
 
     async def asset(self, request: Request) -> Response:
-        """``GET /assets/{requestId}/{name}?expires=&signature=``: a signed asset file."""
+        """``GET /assets/{requestId}/{name}?expires=&signature=``: a signed asset file.
+
+        Rejections answer like cloud storage (XML ``ExpiredToken``, ``SignatureDoesNotMatch``,
+        ``NoSuchKey``; see :mod:`.storage`), not with the API's error envelope.
+        """
         if (faulted := await self.fault(request, "assets")) is not None:
             return faulted
         request_id = request.path_params["request_id"]
         name = request.path_params["name"]
-        reason = self.sb.state.signer.check(
+        problem = self.sb.state.signer.check(
             request_id,
             name,
             request.query_params.get("expires", ""),
             request.query_params.get("signature", ""),
             self.sb.state.clock_ms() / 1000,
         )
-        if reason is not None:
-            return error(403, f"asset URL rejected: {reason}", "forbidden")
+        if problem is not None:
+            return storage_error(problem)
         record = self.sb.state.requests.get(request_id)
         if record is None or name not in outputs.asset_names(record.operation):
-            return error(404, "no such asset", "not_found")
+            return storage_error(NO_SUCH_KEY)
         if record.status(self.sb.state.clock_ms()) != "succeeded":
-            return error(404, "asset not ready", "not_found")
+            return storage_error(NO_SUCH_KEY)
         text = outputs.caption(record.input)
         duration = record.input.get("duration")
         seconds = (
@@ -273,6 +321,33 @@ class Api:
                 return error(400, f"invalid config: {exc}", "validation_error")
         return JSONResponse(self.sb.config.public_dict())
 
+    async def admin_clock(self, request: Request) -> Response:
+        """``GET`` the sandbox clock; ``POST {"advance_s": n}`` or ``{"now_ms": n}`` moves it
+        forward (requests finish, refunds are paid, logs are swept, URLs expire as if that much
+        time had passed)."""
+        if request.method == "POST":
+            try:
+                data = await request.json()
+                if not isinstance(data, dict) or len(data) != 1:
+                    raise ValueError('expected {"advance_s": seconds} or {"now_ms": epoch_ms}')
+                if "advance_s" in data:
+                    self.sb.advance_clock(float(data["advance_s"]))
+                elif "now_ms" in data:
+                    self.sb.set_clock(int(data["now_ms"]))
+                else:
+                    raise ValueError('expected {"advance_s": seconds} or {"now_ms": epoch_ms}')
+            except (ValueError, TypeError, OverflowError) as exc:
+                return error(400, f"invalid clock update: {exc}", "validation_error")
+            if self.sb.webhooks.has_pending():
+                self.sb.webhooks.ensure_ticker()
+        return JSONResponse(self.sb.clock.to_dict())
+
+    async def admin_rate_limits(self, request: Request) -> Response:
+        """``GET /_sandbox/rate-limits``: the configured limit and every call answered 429."""
+        return JSONResponse(
+            {"rate_limit_per_s": self.sb.config.rate_limit_per_s, "log": self.sb.rate_limit_log()}
+        )
+
     async def admin_credits(self, request: Request) -> Response:
         """``POST /_sandbox/credits`` ``{"account": ..., "credits": n}``: set a balance."""
         try:
@@ -311,5 +386,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
         Route("/_sandbox/webhooks", api.admin_webhooks, methods=["GET"]),
         Route("/_sandbox/config", api.admin_config, methods=["GET", "POST"]),
         Route("/_sandbox/credits", api.admin_credits, methods=["POST"]),
+        Route("/_sandbox/clock", api.admin_clock, methods=["GET", "POST"]),
+        Route("/_sandbox/rate-limits", api.admin_rate_limits, methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -7,9 +7,12 @@ cheap for users without the ``[sandbox]`` extra.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from .scopes import validate_key_scopes
 
 #: Development API key accepted by a default sandbox. Test prefix ``cs_test_``, never ``cs_live_``
 #: (Assumed: the docs only show ``cs_live_``; a distinct prefix keeps sandbox keys recognisable).
@@ -21,9 +24,12 @@ DEFAULT_WEBHOOK_SECRET = "whsec_Y2Fubm9uLXN0dWRpby1zYW5kYm94LXdoc2VjLTAwMDE="
 #: Hosts the sandbox delivers webhooks to by default: loopback only.
 DEFAULT_WEBHOOK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
 
-FaultKind = Literal["429", "500", "502", "503", "drop_before", "drop_after_commit", "slow"]
-FaultEndpoint = Literal["*", "status", "create", "get", "openapi", "assets"]
-FAULT_KINDS: tuple[str, ...] = (
+FaultKind = Literal[
+    "429", "500", "502", "503", "drop_before", "drop_after_commit", "slow", "duplicate", "reorder"
+]
+FaultEndpoint = Literal["*", "status", "create", "get", "openapi", "assets", "webhooks"]
+#: Kinds that hit an HTTP exchange with the sandbox's API.
+HTTP_FAULT_KINDS: tuple[str, ...] = (
     "429",
     "500",
     "502",
@@ -32,7 +38,20 @@ FAULT_KINDS: tuple[str, ...] = (
     "drop_after_commit",
     "slow",
 )
-FAULT_ENDPOINTS: tuple[str, ...] = ("*", "status", "create", "get", "openapi", "assets")
+#: Kinds that hit an outgoing webhook delivery (endpoint ``"webhooks"`` or ``"*"``).
+WEBHOOK_FAULT_KINDS: tuple[str, ...] = ("duplicate", "reorder")
+FAULT_KINDS: tuple[str, ...] = HTTP_FAULT_KINDS + WEBHOOK_FAULT_KINDS
+FAULT_ENDPOINTS: tuple[str, ...] = (
+    "*",
+    "status",
+    "create",
+    "get",
+    "openapi",
+    "assets",
+    "webhooks",
+)
+#: Default lifetime of a signed asset URL, counted from completion: 7 days (SECONDS).
+DEFAULT_ASSET_URL_TTL_S = 7 * 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -43,10 +62,15 @@ class FaultRule:
         kind: ``"429"`` (with ``Retry-After``), ``"500"``/``"502"``/``"503"`` (503 also carries
             ``Retry-After``), ``"drop_before"`` (the connection is dropped before anything is
             committed), ``"drop_after_commit"`` (create only: the request is created and charged,
-            then the connection is dropped; the case only idempotency can save), ``"slow"``
-            (the response is delayed by ``delay_s`` and then served normally).
+            then the connection is dropped; the case only idempotency can save; a create that is
+            rejected or replayed does not use the rule up), ``"slow"`` (the response is delayed
+            by ``delay_s`` and then served normally). Webhook kinds: ``"duplicate"`` (the
+            delivery is sent twice, same ``webhook-id``, the copy ``delay_s`` later) and
+            ``"reorder"`` (the delivery is held back ``delay_s`` so later events overtake it).
         endpoint: which endpoint the rule applies to: ``"*"``, ``"status"``, ``"create"``,
-            ``"get"``, ``"openapi"`` or ``"assets"``. Admin routes (``/_sandbox/``) never fault.
+            ``"get"``, ``"openapi"``, ``"assets"`` or ``"webhooks"`` (outgoing deliveries). HTTP
+            kinds never hit webhooks and webhook kinds never hit HTTP calls. Admin routes
+            (``/_sandbox/``) never fault.
         rate: probability in [0, 1] that a matching call is hit; drawn from the sandbox's seeded
             random generator, so runs are reproducible.
         count: fire at most this many times (``None``: unlimited).
@@ -71,6 +95,13 @@ class FaultRule:
             raise ValueError(
                 f"unknown fault endpoint {self.endpoint!r}; allowed: {', '.join(FAULT_ENDPOINTS)}"
             )
+        if self.endpoint == "webhooks" and self.kind not in WEBHOOK_FAULT_KINDS:
+            raise ValueError(
+                f"fault kind {self.kind!r} does not apply to webhooks; "
+                f"allowed there: {', '.join(WEBHOOK_FAULT_KINDS)}"
+            )
+        if self.kind in WEBHOOK_FAULT_KINDS and self.endpoint not in ("*", "webhooks"):
+            raise ValueError(f"fault kind {self.kind!r} needs endpoint 'webhooks' or '*'")
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError(f"fault rate must be within [0, 1], got {self.rate!r}")
         if self.count is not None and self.count < 0:
@@ -127,6 +158,17 @@ class SandboxConfig:
             ``openapi.json`` of the installed ``cannon_studio_api`` package.
         account_email: e-mail reported by ``GET /api/v1/status`` (``{account}`` is replaced by the account id).
         account_plan: plan reported by ``GET /api/v1/status`` (only ``trial`` is documented).
+        key_scopes: API key -> scopes (``requests:write``, ``requests:read``); keys not listed
+            have both. Assumed mapping: create needs write, reading a request needs read (see
+            :mod:`.scopes`).
+        rate_limit_per_s: requests per SECOND allowed per API key (burst of the same size), or
+            ``None`` for no limit; over it the API answers 429 with ``Retry-After`` (see
+            :mod:`.ratelimit`).
+        refund_failed: give the credits of a request back when it ends ``failed`` (its
+            ``billableCredits`` then reads 0). Assumed default: ``False`` (no refund; the docs
+            are silent, a peer API refunds).
+        asset_url_ttl_s: lifetime of signed asset URLs in SECONDS, counted from the request's
+            completion (default 7 days; see :mod:`.storage`).
     """
 
     api_keys: dict[str, str] = field(
@@ -148,6 +190,10 @@ class SandboxConfig:
     schema_path: Path | None = None
     account_email: str = "{account}@sandbox.cannonstudio.test"
     account_plan: str = "trial"
+    key_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    rate_limit_per_s: float | None = None
+    refund_failed: bool = False
+    asset_url_ttl_s: float = DEFAULT_ASSET_URL_TTL_S
 
     def __post_init__(self) -> None:
         lo, hi = self.job_duration_s
@@ -165,6 +211,18 @@ class SandboxConfig:
             raise ValueError("webhook_max_attempts must be >= 1")
         if not self.api_keys:
             raise ValueError("api_keys must hold at least one key")
+        validate_key_scopes(self.key_scopes)
+        unknown_keys = [k for k in self.key_scopes if k not in self.api_keys]
+        if unknown_keys:
+            raise ValueError("key_scopes names a key that is not in api_keys")
+        if self.rate_limit_per_s is not None and not (
+            self.rate_limit_per_s > 0 and math.isfinite(self.rate_limit_per_s)
+        ):
+            raise ValueError(
+                f"rate_limit_per_s must be a positive number or None, got {self.rate_limit_per_s!r}"
+            )
+        if not self.asset_url_ttl_s > 0:
+            raise ValueError(f"asset_url_ttl_s must be > 0 seconds, got {self.asset_url_ttl_s!r}")
 
     @classmethod
     def instant(cls, **overrides: Any) -> SandboxConfig:
@@ -203,6 +261,8 @@ class SandboxConfig:
                 value = tuple(float(v) for v in value) if key == "job_duration_s" else tuple(value)
             if key == "schema_path" and value is not None:
                 value = Path(value)
+            if key == "key_scopes" and isinstance(value, dict):
+                value = {k: tuple(v) for k, v in value.items()}
             fixed[key] = value
         return dataclasses.replace(self, **fixed)
 
@@ -210,6 +270,7 @@ class SandboxConfig:
         """JSON view without secrets (keys are masked, the webhook secret is omitted)."""
         data = dataclasses.asdict(self)
         data["api_keys"] = {mask_secret(k): v for k, v in self.api_keys.items()}
+        data["key_scopes"] = {mask_secret(k): list(v) for k, v in self.key_scopes.items()}
         data.pop("webhook_secret")
         data["schema_path"] = str(self.schema_path) if self.schema_path else None
         return data

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .clock import SandboxClock
 from .config import DEFAULT_ACCOUNT, FaultRule, SandboxConfig
 from .faults import FaultInjector
+from .ratelimit import RateLimiter
 from .schema import ApiSchema
 from .state import SandboxState, now_ms
 from .webhooks import WebhookDispatcher
@@ -24,7 +26,8 @@ class Sandbox:
 
     Args:
         config: the configuration (default: ``SandboxConfig()``, realistic timing).
-        clock_ms: time source in epoch MILLISECONDS (tests may inject a fake clock).
+        clock_ms: time source in epoch MILLISECONDS (tests may inject a fake clock). The
+            sandbox clock adds an offset to it that :meth:`advance_clock` moves.
         webhook_transport: optional httpx2 async transport used for webhook deliveries (for
             example ``httpx2.ASGITransport(receiver_app)`` to deliver in-process).
 
@@ -44,8 +47,10 @@ class Sandbox:
     ) -> None:
         self._config = config or SandboxConfig()
         self.schema = ApiSchema.load(self._config.schema_path)
-        self.state = SandboxState(self._config, clock_ms)
-        self.faults = FaultInjector(self._config.seed, clock_ms)
+        self.clock = SandboxClock(clock_ms)
+        self.state = SandboxState(self._config, self.clock)
+        self.faults = FaultInjector(self._config.seed, self.clock.now_ms)
+        self.rate_limiter = RateLimiter(self.clock.now_ms)
         self.webhooks = WebhookDispatcher(self.state, lambda: self._config, webhook_transport)
         self._app: Starlette | None = None
 
@@ -112,6 +117,42 @@ class Sandbox:
         record = self.state.requests.get(request_id)
         return self.state.view(record) if record is not None else None
 
+    # -- clock --------------------------------------------------------------------------------
+
+    def now_ms(self) -> int:
+        """Sandbox time in epoch milliseconds."""
+        return self.clock.now_ms()
+
+    def advance_clock(self, seconds: float) -> int:
+        """Move the sandbox clock forward by ``seconds`` and apply what fell due.
+
+        Requests finish, refunds are paid, request logs older than 7 days are swept, asset URLs
+        and idempotency keys expire, rate-limit buckets refill and webhooks fall due, all as if
+        that time had passed. Returns the new sandbox time (epoch ms).
+
+        Raises:
+            ValueError: ``seconds`` is negative or not finite.
+        """
+        now = self.clock.advance(seconds)
+        self.state.tick(now)
+        return now
+
+    def set_clock(self, epoch_ms: int) -> int:
+        """Move the sandbox clock to ``epoch_ms`` (not backwards); see :meth:`advance_clock`.
+
+        Raises:
+            ValueError: ``epoch_ms`` is earlier than the current sandbox time.
+        """
+        now = self.clock.set(epoch_ms)
+        self.state.tick(now)
+        return now
+
+    # -- rate limits --------------------------------------------------------------------------
+
+    def rate_limit_log(self) -> list[dict[str, Any]]:
+        """One entry per call answered 429 by the rate limit: account, path, at_ms, retry_after_s."""
+        return self.rate_limiter.log()
+
     # -- webhooks -----------------------------------------------------------------------------
 
     def webhook_deliveries(self) -> list[dict[str, Any]]:
@@ -142,9 +183,12 @@ class Sandbox:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget requests, ledger, idempotency keys, faults and deliveries; refill credits."""
+        """Forget requests, ledger, idempotency keys, faults, deliveries and rate-limit buckets;
+        refill credits; put the clock back on its source."""
+        self.clock.reset()
         self.state.reset()
         self.faults.clear(self._config.seed)
+        self.rate_limiter.reset()
         self.webhooks.reset()
 
     @contextmanager

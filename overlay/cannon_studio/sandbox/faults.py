@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx2
 
-from .config import FaultRule
+from .config import WEBHOOK_FAULT_KINDS, FaultRule
 
 
 class ConnectionDropped(httpx2.RemoteProtocolError):
@@ -65,11 +65,30 @@ class FaultInjector:
         with self._lock:
             return [dict(entry) for entry in self._log]
 
-    def pick(self, endpoint: str, method: str, path: str) -> FaultRule | None:
-        """The rule that hits this call, if any (and record the hit)."""
+    def pick(
+        self,
+        endpoint: str,
+        method: str,
+        path: str,
+        kinds: tuple[str, ...] | None = None,
+        skip: tuple[str, ...] = (),
+    ) -> FaultRule | None:
+        """The rule that hits this call, if any (and record the hit: only then is it used up).
+
+        Args:
+            endpoint: ``status``, ``create``, ``get``, ``openapi``, ``assets`` or ``webhooks``.
+            method, path: logged with the hit (for webhooks: ``POST`` and the request id).
+            kinds: only rules of these kinds are tried (``None``: all).
+            skip: rules of these kinds are not tried (and their draws not taken).
+        """
+        webhook = endpoint == "webhooks"
         with self._lock:
             for rule, fired in self._rules:
                 if rule.endpoint not in ("*", endpoint):
+                    continue
+                if (rule.kind in WEBHOOK_FAULT_KINDS) != webhook:
+                    continue
+                if (kinds is not None and rule.kind not in kinds) or rule.kind in skip:
                     continue
                 if rule.kind == "drop_after_commit" and endpoint != "create":
                     continue

@@ -6,9 +6,15 @@ pytest; Starlette, uvicorn, Pillow and PyAV are imported only when a fixture is 
 Fixtures:
     cannon_sandbox: function scope. A real sandbox server on 127.0.0.1 (one per test session,
         instant mode) reset before every test. Yields :class:`SandboxFixture` with ``base_url``,
-        ``api_key``, ``webhook_secret``, ``account`` and ``sandbox`` (the control handle).
+        ``api_key``, ``read_only_key``, ``webhook_secret``, ``account`` and ``sandbox`` (the
+        control handle), plus ``configure(**updates)`` and ``advance_clock(seconds)``.
     cannon_sandbox_app: function scope. A fresh in-process ``Sandbox`` (instant mode) to mount
         with ``httpx2.ASGITransport(sandbox.app)``.
+
+Marker:
+    ``@pytest.mark.cannon_sandbox(refund_failed=True, rate_limit_per_s=5, ...)`` applies
+    :class:`~.config.SandboxConfig` fields to ``cannon_sandbox`` / ``cannon_sandbox_app`` for one
+    test (undone afterwards), the same fields the command line and the config take.
 """
 
 from __future__ import annotations
@@ -25,20 +31,44 @@ if TYPE_CHECKING:
     from .server import ServerHandle
 
 
+#: Key with only ``requests:read`` that the session sandbox of ``cannon_sandbox`` also accepts.
+READ_ONLY_KEY = "cs_test_sandbox_readonly_00000000"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``cannon_sandbox`` marker."""
+    config.addinivalue_line(
+        "markers",
+        "cannon_sandbox(**config): SandboxConfig fields for the cannon_sandbox fixtures "
+        "(e.g. refund_failed=True, rate_limit_per_s=5)",
+    )
+
+
+def _marker_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    marker = request.node.get_closest_marker("cannon_sandbox")
+    if marker is None:
+        return {}
+    if marker.args:
+        raise pytest.UsageError("cannon_sandbox marker takes keyword arguments only")
+    return dict(marker.kwargs)
+
+
 @dataclass(frozen=True)
 class SandboxFixture:
     """What ``cannon_sandbox`` yields.
 
     Attributes:
         base_url: ``http://127.0.0.1:PORT`` of the running server.
-        api_key: a key the sandbox accepts (``cs_test_...``).
+        api_key: a key the sandbox accepts (``cs_test_...``), with both scopes.
+        read_only_key: a key of the same account with only ``requests:read`` (creates get 403).
         webhook_secret: the ``whsec_...`` secret that signs webhooks.
         account: the account id of ``api_key``.
-        sandbox: the control handle (ledger, credits, faults, webhook deliveries, reset).
+        sandbox: the control handle (ledger, credits, faults, webhook deliveries, clock, reset).
     """
 
     base_url: str
     api_key: str
+    read_only_key: str
     webhook_secret: str
     account: str
     sandbox: Sandbox
@@ -46,27 +76,47 @@ class SandboxFixture:
     def __repr__(self) -> str:  # never show the key or secret
         return f"SandboxFixture(base_url={self.base_url!r}, account={self.account!r})"
 
+    def configure(self, **updates: Any) -> None:
+        """Change :class:`~.config.SandboxConfig` fields for this test (undone after it), e.g.
+        ``refund_failed=True``, ``rate_limit_per_s=2``. Raises ValueError on bad values."""
+        self.sandbox.update_config(**updates)
+
+    def advance_clock(self, seconds: float) -> int:
+        """Move the sandbox clock forward by ``seconds`` (see ``Sandbox.advance_clock``); the
+        clock is put back after the test. Returns the new sandbox time in epoch ms."""
+        return self.sandbox.advance_clock(seconds)
+
 
 @pytest.fixture(scope="session")
 def _cannon_sandbox_server() -> Iterator[ServerHandle]:
-    from .config import SandboxConfig
+    from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, SandboxConfig
     from .control import Sandbox
+    from .scopes import READ_ONLY
 
-    sandbox = Sandbox(SandboxConfig.instant())
+    config = SandboxConfig.instant(
+        api_keys={DEFAULT_API_KEY: DEFAULT_ACCOUNT, READ_ONLY_KEY: DEFAULT_ACCOUNT},
+        key_scopes={READ_ONLY_KEY: READ_ONLY},
+    )
+    sandbox = Sandbox(config)
     with sandbox.serve(host="127.0.0.1", port=0) as server:
         yield server
 
 
 @pytest.fixture
-def cannon_sandbox(_cannon_sandbox_server: ServerHandle) -> Iterator[SandboxFixture]:
-    """A running sandbox (instant mode), reset before the test; config changes are undone after."""
+def cannon_sandbox(
+    _cannon_sandbox_server: ServerHandle, request: pytest.FixtureRequest
+) -> Iterator[SandboxFixture]:
+    """A running sandbox (instant mode), reset before the test; config changes and clock moves
+    are undone after. Takes ``@pytest.mark.cannon_sandbox(**config)``."""
     sandbox = _cannon_sandbox_server.sandbox
     original = sandbox.config
     sandbox.reset()
     try:
+        sandbox.update_config(**_marker_config(request))
         yield SandboxFixture(
             base_url=_cannon_sandbox_server.base_url,
             api_key=sandbox.api_key,
+            read_only_key=READ_ONLY_KEY,
             webhook_secret=sandbox.config.webhook_secret,
             account=sandbox.account,
             sandbox=sandbox,
@@ -80,9 +130,10 @@ def cannon_sandbox(_cannon_sandbox_server: ServerHandle) -> Iterator[SandboxFixt
 
 
 @pytest.fixture
-def cannon_sandbox_app() -> Iterator[Sandbox]:
-    """A fresh in-process sandbox (instant mode) for ``httpx2.ASGITransport(sandbox.app)``."""
+def cannon_sandbox_app(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
+    """A fresh in-process sandbox (instant mode) for ``httpx2.ASGITransport(sandbox.app)``.
+    Takes ``@pytest.mark.cannon_sandbox(**config)``."""
     from .config import SandboxConfig
     from .control import Sandbox
 
-    yield Sandbox(SandboxConfig.instant())
+    yield Sandbox(SandboxConfig.instant(**_marker_config(request)))

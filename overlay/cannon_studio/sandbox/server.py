@@ -12,8 +12,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .config import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig
+from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig
 from .faults import quiet_uvicorn_drops
+from .ratelimit import parse_rate
+from .scopes import READ_ONLY
 
 if TYPE_CHECKING:
     from .control import Sandbox
@@ -147,13 +149,65 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=0, help="seed for durations, failures and faults"
     )
     parser.add_argument(
+        "--read-only-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="also accept KEY with only the requests:read scope (same account; repeatable)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=_rate,
+        default=None,
+        metavar="N/s",
+        help="allow N requests per second per API key; more get 429 with Retry-After",
+    )
+    parser.add_argument(
+        "--refund-failed",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="give the credits of failed requests back (default: --no-refund-failed)",
+    )
+    parser.add_argument(
         "--log-level", default="warning", help="uvicorn log level (default warning)"
     )
     return parser
 
 
+def _rate(text: str) -> float:
+    try:
+        return parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def config_from_args(args: argparse.Namespace) -> SandboxConfig:
+    """The :class:`SandboxConfig` of parsed command-line arguments (see :func:`build_parser`).
+
+    Raises:
+        ValueError: inconsistent or invalid values (e.g. a read-only key equal to ``--api-key``).
+    """
+    read_only = [key for key in args.read_only_key if key != args.api_key]
+    if len(read_only) != len(args.read_only_key):
+        raise ValueError("--read-only-key must differ from --api-key")
+    common = {
+        "api_keys": {args.api_key: DEFAULT_ACCOUNT} | dict.fromkeys(read_only, DEFAULT_ACCOUNT),
+        "key_scopes": dict.fromkeys(read_only, READ_ONLY),
+        "webhook_secret": args.webhook_secret,
+        "initial_credits": args.credits,
+        "failure_rate": args.failure_rate,
+        "seed": args.seed,
+        "rate_limit_per_s": args.rate_limit,
+        "refund_failed": args.refund_failed,
+    }
+    return SandboxConfig.instant(**common) if args.instant else SandboxConfig(**common)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``python -m cannon_studio.sandbox --host 127.0.0.1 --port 8787 [--api-key KEY] [--instant]``.
+
+    Also ``--read-only-key KEY`` (a key with only ``requests:read``), ``--rate-limit N/s`` and
+    ``--refund-failed`` / ``--no-refund-failed``.
 
     Prints ``Cannon Studio sandbox on http://HOST:PORT  api key: KEY`` and ``webhook secret: whsec_...``
     (flushed) before serving; with ``--port 0`` the chosen port is printed. Serves until
@@ -162,18 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(list(argv) if argv is not None else None)
     try:
-        common = {
-            "api_keys": {args.api_key: "acct_default"},
-            "webhook_secret": args.webhook_secret,
-            "initial_credits": args.credits,
-            "failure_rate": args.failure_rate,
-            "seed": args.seed,
-        }
-        config = SandboxConfig.instant(**common) if args.instant else SandboxConfig(**common)
+        config = config_from_args(args)
     except ValueError as exc:
         parser.print_usage(sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    read_only = [k for k, v in config.key_scopes.items() if "requests:write" not in v]
     from .control import Sandbox
 
     sandbox = Sandbox(config)
@@ -188,6 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     print(f"webhook secret: {args.webhook_secret}", flush=True)
+    for key in read_only:
+        print(f"read-only api key: {key}", flush=True)
     import uvicorn
 
     server = _uvicorn_server(sandbox, args.log_level)

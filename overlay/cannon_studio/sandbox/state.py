@@ -2,8 +2,11 @@
 
 The lifecycle is computed from timestamps on every read (no per-request timers), so thousands of
 requests cost nothing while they wait: a request is ``queued`` until ``startedAtMs``,
-``processing`` until ``completedAtMs``, then ``succeeded`` or ``failed``. All mutation happens
-under one lock, so the control handle can be used from another thread than the server's.
+``processing`` until ``completedAtMs``, then ``succeeded`` or ``failed``. What must *happen* at a
+time (refunds of failed requests, the 7-day sweep of request logs) sits in due-queues on the
+sandbox clock and is applied by :meth:`SandboxState.tick`, which every API call and the ticker
+run. All mutation happens under one lock, so the control handle can be used from another thread
+than the server's.
 """
 
 from __future__ import annotations
@@ -14,26 +17,34 @@ import json
 import random
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from . import outputs
+from .clock import DueQueue, SandboxClock, wall_ms
 from .config import SandboxConfig
 from .pricing import price
+from .retention import RETENTION_DAYS, RETENTION_MS, RetentionSweeper, swept_log
+from .storage import AssetSigner
 
-#: Documented: request logs are kept 7 days after completion.
-RETENTION_DAYS = 7
-RETENTION_MS = RETENTION_DAYS * 24 * 3600 * 1000
+__all__ = [
+    "FAIL_MARKER",
+    "RETENTION_DAYS",
+    "RETENTION_MS",
+    "AssetSigner",
+    "CreateOutcome",
+    "RequestRecord",
+    "SandboxState",
+    "fingerprint",
+    "now_ms",
+]
+
 #: Input marker that makes a request end ``failed`` (contract).
 FAIL_MARKER = "[fail]"
-
-
-def now_ms() -> int:
-    """Wall-clock time in epoch milliseconds."""
-    return int(time.time() * 1000)
+#: Wall-clock time in epoch milliseconds (the default clock source).
+now_ms = wall_ms
 
 
 def fingerprint(body: Any) -> str:
@@ -69,6 +80,12 @@ class RequestRecord:
     base_url: str
     idempotency_key: str | None
     accepted: dict[str, Any] = field(default_factory=dict)
+    #: The credits go back when the request ends ``failed`` (``refund_failed`` at creation).
+    refund_on_failure: bool = False
+    #: Credits given back so far (0 or ``credits``).
+    refunded: int = 0
+    #: The 7-day retention sweep removed the request log.
+    log_swept: bool = False
 
     def status(self, at_ms: int) -> str:
         """``queued``, ``processing``, ``succeeded`` or ``failed`` at time ``at_ms``."""
@@ -77,37 +94,6 @@ class RequestRecord:
         if at_ms < self.completed_at_ms:
             return "processing"
         return "failed" if self.error_message else "succeeded"
-
-
-class AssetSigner:
-    """Signs asset URLs like cloud-storage signed URLs: ``?expires=<epoch s>&signature=<hex>``."""
-
-    def __init__(self, key: bytes | None = None) -> None:
-        self._key = key or secrets.token_bytes(32)
-
-    def signature(self, request_id: str, name: str, expires_s: int) -> str:
-        """HMAC-SHA256 (hex, 32 chars) over ``request_id/name:expires``."""
-        msg = f"{request_id}/{name}:{expires_s}".encode()
-        return hmac.new(self._key, msg, hashlib.sha256).hexdigest()[:32]
-
-    def url(self, base_url: str, request_id: str, name: str, expires_s: int) -> str:
-        """Absolute signed URL of an asset."""
-        sig = self.signature(request_id, name, expires_s)
-        return f"{base_url}/assets/{quote(request_id)}/{quote(name)}?expires={expires_s}&signature={sig}"
-
-    def check(
-        self, request_id: str, name: str, expires: str, signature: str, at_s: float
-    ) -> str | None:
-        """``None`` when valid, else the reason (bad signature or expired)."""
-        try:
-            expires_s = int(expires)
-        except ValueError:
-            return "malformed expires"
-        if not hmac.compare_digest(self.signature(request_id, name, expires_s), signature):
-            return "invalid signature"
-        if at_s > expires_s:
-            return "URL expired"
-        return None
 
 
 class CreateOutcome:
@@ -129,14 +115,20 @@ class SandboxState:
 
     Args:
         config: the sandbox configuration (read on every create, so updates apply at once).
-        clock_ms: time source in epoch milliseconds (tests may inject one).
+        clock: the sandbox clock, or a bare time source in epoch milliseconds (wrapped in a
+            :class:`~.clock.SandboxClock`).
     """
 
-    def __init__(self, config: SandboxConfig, clock_ms: Callable[[], int] = now_ms) -> None:
+    def __init__(
+        self, config: SandboxConfig, clock: SandboxClock | Callable[[], int] = now_ms
+    ) -> None:
         self.config = config
-        self.clock_ms = clock_ms
+        self.clock = clock if isinstance(clock, SandboxClock) else SandboxClock(clock)
+        self.clock_ms: Callable[[], int] = self.clock.now_ms
         self.lock = threading.RLock()
         self.signer = AssetSigner()
+        self.retention = RetentionSweeper()
+        self.refunds = DueQueue()
         self.reset()
 
     def reset(self) -> None:
@@ -150,6 +142,32 @@ class SandboxState:
             )
             self.rng = random.Random(self.config.seed)
             self._counter = 0
+            self.retention.reset()
+            self.refunds.clear()
+
+    def tick(self, at_ms: int | None = None) -> list[str]:
+        """Apply what fell due by ``at_ms`` (default: now): refunds, then the retention sweep.
+
+        Returns the ids of requests whose log was swept by this call.
+        """
+        at = self.clock_ms() if at_ms is None else at_ms
+        with self.lock:
+            for request_id in self.refunds.pop_due(at):
+                record = self.requests.get(request_id)
+                if record is None or record.refunded:
+                    continue
+                record.refunded = record.credits
+                self.credits[record.account] = self.credits.get(record.account, 0) + record.credits
+                for entry in self.ledger:
+                    if entry["id"] == request_id:
+                        entry["refunded_credits"] = record.credits
+            swept = []
+            for request_id in self.retention.sweep(at):
+                record = self.requests.get(request_id)
+                if record is not None and not record.log_swept:
+                    record.log_swept = True
+                    swept.append(request_id)
+            return swept
 
     # -- accounts -----------------------------------------------------------------------------
 
@@ -163,7 +181,8 @@ class SandboxState:
         return None
 
     def credits_remaining(self, account: str) -> int:
-        """Credit balance of ``account``."""
+        """Credit balance of ``account`` (refunds that fell due are applied first)."""
+        self.tick()
         with self.lock:
             return self.credits.get(account, self.config.initial_credits)
 
@@ -241,6 +260,7 @@ class SandboxState:
                 error_message=error,
                 base_url=base_url,
                 idempotency_key=idempotency_key,
+                refund_on_failure=cfg.refund_failed and error is not None,
             )
             record.accepted = {
                 "id": request_id,
@@ -259,8 +279,12 @@ class SandboxState:
                     "credits": cost,
                     "idempotency_key": idempotency_key,
                     "created_at_ms": at,
+                    "refunded_credits": 0,
                 }
             )
+            self.retention.schedule(request_id, record.completed_at_ms)
+            if record.refund_on_failure:
+                self.refunds.push(record.completed_at_ms, request_id)
             if idempotency_key is not None:
                 self.idempotency[(account, idempotency_key)] = (request_id, digest, at)
             return CreateOutcome(record=record)
@@ -276,8 +300,8 @@ class SandboxState:
         return record
 
     def asset_url(self, record: RequestRecord, name: str) -> str:
-        """Signed asset URL, valid until the end of the 7-day retention window."""
-        expires_s = (record.completed_at_ms + RETENTION_MS) // 1000
+        """Signed asset URL, valid ``asset_url_ttl_s`` seconds after completion (default 7 days)."""
+        expires_s = (record.completed_at_ms + int(self.config.asset_url_ttl_s * 1000)) // 1000
         return self.signer.url(record.base_url, record.id, name, expires_s)
 
     def view(self, record: RequestRecord, at_ms: int | None = None) -> dict[str, Any]:
@@ -295,20 +319,25 @@ class SandboxState:
         elif status == "failed":
             output = outputs.failed_output(record.operation, record.id, record.input)
         retained_until = record.completed_at_ms + RETENTION_MS if terminal else None
-        available = retained_until is None or at <= retained_until
-        log: dict[str, Any] = {
-            "available": available,
-            "retentionDays": RETENTION_DAYS,
-            "retainedUntilMs": retained_until,
-            "input": record.input if available else None,
-            "output": (output if status == "succeeded" else None) if available else None,
-            "errorMessage": record.error_message if terminal else None,
-        }
+        swept = record.log_swept or (retained_until is not None and at > retained_until)
+        log: dict[str, Any]
+        if swept and retained_until is not None:
+            log = swept_log(retained_until)
+        else:
+            log = {
+                "available": True,
+                "retentionDays": RETENTION_DAYS,
+                "retainedUntilMs": retained_until,
+                "input": record.input,
+                "output": output if status == "succeeded" else None,
+                "errorMessage": record.error_message if terminal else None,
+            }
+        refunded = status == "failed" and record.refund_on_failure
         return {
             "id": record.id,
             "operation": record.operation,
             "status": status,
-            "billableCredits": record.credits,
+            "billableCredits": 0 if refunded else record.credits,
             "inputPreview": outputs.input_preview(record.input),
             "outputPreview": output_preview,
             "createdAtMs": record.created_at_ms,
@@ -337,13 +366,17 @@ class SandboxState:
             return sum(1 for e in self.ledger if account is None or e["account"] == account)
 
     def credits_charged(self, account: str | None = None) -> int:
-        """Total credits charged, optionally for one account."""
+        """Total credits charged net of refunds, optionally for one account."""
+        self.tick()
         with self.lock:
             return sum(
-                e["credits"] for e in self.ledger if account is None or e["account"] == account
+                e["credits"] - e["refunded_credits"]
+                for e in self.ledger
+                if account is None or e["account"] == account
             )
 
     def ledger_entries(self) -> list[dict[str, Any]]:
-        """A copy of the ledger: one entry per created request."""
+        """A copy of the ledger: one entry per created request (``refunded_credits`` included)."""
+        self.tick()
         with self.lock:
             return [dict(e) for e in self.ledger]

@@ -29,16 +29,9 @@ from urllib.parse import urlsplit
 import httpx2
 from standardwebhooks import Webhook
 
+from .clock import iso_ms
 from .config import SandboxConfig
 from .state import RequestRecord, SandboxState
-
-
-def _iso(ms: int) -> str:
-    return (
-        datetime.fromtimestamp(ms / 1000, tz=UTC)
-        .isoformat(timespec="milliseconds")
-        .replace("+00:00", "Z")
-    )
 
 
 class WebhookDispatcher:
@@ -83,6 +76,11 @@ class WebhookDispatcher:
             with self._lock:
                 heapq.heappush(self._pending, (record.completed_at_ms, record.id))
 
+    def has_pending(self) -> bool:
+        """True when some webhook is waiting for its request to become terminal."""
+        with self._lock:
+            return bool(self._pending)
+
     @property
     def idle(self) -> bool:
         """True when nothing is pending or being delivered."""
@@ -103,6 +101,7 @@ class WebhookDispatcher:
         With ``persistent=False`` it stops once nothing is pending or in flight.
         """
         while True:
+            self._state.tick()
             self.dispatch_due()
             if not persistent and self.idle:
                 return
@@ -139,7 +138,7 @@ class WebhookDispatcher:
         return {
             "id": "msg_" + secrets.token_hex(12),
             "type": f"request.{data['status']}",
-            "timestamp": _iso(record.completed_at_ms),
+            "timestamp": iso_ms(record.completed_at_ms),
             "data": data,
         }
 
