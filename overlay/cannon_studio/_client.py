@@ -30,12 +30,15 @@ from ._constants import (
     ENV_API_KEY,
     ENV_BASE_URL,
     ENV_WEBHOOK_SECRET,
+    MAX_IN_FLIGHT_REQUESTS,
     WEBHOOK_TOLERANCE_S,
 )
 from ._errors import APIResponseValidationError, CannonError, ConfigurationError
+from ._gate import InFlightGate
 from ._logging import mask, register_secret, setup_logging
 from ._requests import AsyncRequestHandle, AsyncRequests, RequestHandle, Requests
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
+from .transports import default_async_transport
 from .webhooks import Webhooks
 
 if TYPE_CHECKING:
@@ -259,18 +262,20 @@ class _AsyncCore:
         config: _Config,
         http_client: httpx2.AsyncClient | None,
         transport: httpx2.AsyncBaseTransport | None,
+        max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
     ) -> None:
         from cannon_studio_api.client import AuthenticatedClient
 
         _check_http_client(http_client, httpx2.AsyncClient, " for AsyncCannon")
         owned = transport is None and http_client is None
+        self.gate = InFlightGate(max_in_flight)
         inner: httpx2.AsyncBaseTransport
         if transport is not None:
             inner = transport
         elif http_client is not None:
             inner = AsyncClientTransport(http_client)
         else:
-            inner = httpx2.AsyncHTTPTransport()
+            inner = default_async_transport(max_in_flight)
         self._inner = inner
         self._max_retries = config.max_retries
         self._timeout = config.timeout
@@ -278,7 +283,9 @@ class _AsyncCore:
             base_url=config.base_url,
             headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
             timeout=config.timeout,
-            transport=AsyncRetryTransport(inner, max_retries=config.max_retries, close_inner=owned),
+            transport=AsyncRetryTransport(
+                inner, max_retries=config.max_retries, close_inner=owned, gate=self.gate
+            ),
         )
         self.api: AuthenticatedClient = AuthenticatedClient(
             base_url=config.base_url,
@@ -291,39 +298,42 @@ class _AsyncCore:
 
     async def get_request(self, request_id: str) -> RequestObject:
         get_request, RequestObject = _get_request_api()
-        try:
-            response = await get_request.asyncio_detailed(request_id, client=self.api)
-        except CannonError:
-            raise
-        except (ValueError, KeyError, TypeError) as exc:
-            raise _parse_failure(exc, f"GET request {request_id}") from exc
-        return _expect(response, RequestObject)
+        async with self.gate.slot():  # held from building the request to the parsed model
+            try:
+                response = await get_request.asyncio_detailed(request_id, client=self.api)
+            except CannonError:
+                raise
+            except (ValueError, KeyError, TypeError) as exc:
+                raise _parse_failure(exc, f"GET request {request_id}") from exc
+            return _expect(response, RequestObject)
 
     async def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest:
         from cannon_studio_api.api.requests import create_request
         from cannon_studio_api.models.accepted_request import AcceptedRequest
 
-        try:
-            response = await create_request.asyncio_detailed(
-                client=self.api, body=envelope, x_idempotency_key=idempotency_key
-            )
-        except CannonError:
-            raise
-        except (ValueError, KeyError, TypeError) as exc:
-            raise _parse_failure(exc, "POST /api/v1/requests") from exc
-        return _expect(response, AcceptedRequest)
+        async with self.gate.slot():  # a no-op when the create already holds one
+            try:
+                response = await create_request.asyncio_detailed(
+                    client=self.api, body=envelope, x_idempotency_key=idempotency_key
+                )
+            except CannonError:
+                raise
+            except (ValueError, KeyError, TypeError) as exc:
+                raise _parse_failure(exc, "POST /api/v1/requests") from exc
+            return _expect(response, AcceptedRequest)
 
     async def status(self) -> StatusResponse:
         from cannon_studio_api.api.status import get_status
         from cannon_studio_api.models.status_response import StatusResponse
 
-        try:
-            response = await get_status.asyncio_detailed(client=self.api)
-        except CannonError:
-            raise
-        except (ValueError, KeyError, TypeError) as exc:
-            raise _parse_failure(exc, "GET /api/v1/status") from exc
-        return _expect(response, StatusResponse)
+        async with self.gate.slot():
+            try:
+                response = await get_status.asyncio_detailed(client=self.api)
+            except CannonError:
+                raise
+            except (ValueError, KeyError, TypeError) as exc:
+                raise _parse_failure(exc, "GET /api/v1/status") from exc
+            return _expect(response, StatusResponse)
 
     def download_client(self) -> httpx2.AsyncClient:
         """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
@@ -333,7 +343,11 @@ class _AsyncCore:
                 timeout=self._timeout,
                 follow_redirects=True,
                 transport=AsyncRetryTransport(
-                    self._inner, max_retries=self._max_retries, close_inner=False, buffer=False
+                    self._inner,
+                    max_retries=self._max_retries,
+                    close_inner=False,
+                    buffer=False,
+                    gate=self.gate,
                 ),
             )
         return self._download
@@ -508,7 +522,13 @@ class AsyncCannon(_ClientBase):
     """Asynchronous Cannon Studio client: the same surface as ``Cannon``, awaited.
 
     ``http_client`` must be an ``httpx2.AsyncClient`` and ``transport`` an async transport
-    (e.g. ``httpx2.ASGITransport(app)`` to mount the sandbox in-process). See ``Cannon``.
+    (e.g. ``httpx2.ASGITransport(app)`` to mount the sandbox in-process, or
+    ``cannon_studio.transports.aiohttp_transport()``). See ``Cannon``.
+
+    ``max_in_flight`` (default 64) caps the HTTP calls this client has in flight: a create or
+    poll takes its slot before its request is validated and built, so starting 10,000 creates at
+    once costs 10,000 waiting coroutines, not 10,000 built requests; the default transport keeps
+    that many connections alive, so calls reuse them instead of opening new ones.
     """
 
     def __init__(
@@ -522,10 +542,17 @@ class AsyncCannon(_ClientBase):
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
         webhook_tolerance: float = WEBHOOK_TOLERANCE_S,
+        max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
     ) -> None:
         setup_logging()
+        if (
+            not isinstance(max_in_flight, int)
+            or isinstance(max_in_flight, bool)
+            or max_in_flight < 1
+        ):
+            raise ConfigurationError("max_in_flight must be an integer >= 1")
         self._config = _Config(api_key, base_url, timeout, max_retries, webhook_secret)
-        self._core = _AsyncCore(self._config, http_client, transport)
+        self._core = _AsyncCore(self._config, http_client, transport, max_in_flight)
         self.requests = AsyncRequests(self._core)
         """Create, retrieve and follow requests."""
         self.webhooks = Webhooks(self._config.webhook_secret, tolerance=webhook_tolerance)

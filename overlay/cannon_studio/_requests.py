@@ -31,6 +31,7 @@ from ._constants import (
     POLL_MULTIPLIER,
 )
 from ._errors import InputValidationError, RequestFailedError, WaitTimeoutError
+from ._gate import InFlightGate
 from ._logging import logger
 
 if TYPE_CHECKING:
@@ -112,6 +113,8 @@ class _SyncCore(Protocol):
 
 
 class _AsyncCore(Protocol):
+    gate: InFlightGate
+
     async def get_request(self, request_id: str) -> RequestObject: ...
     async def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest: ...
     def download_client(self) -> httpx2.AsyncClient: ...
@@ -516,9 +519,14 @@ class AsyncRequests:
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
     ) -> AsyncRequestHandle:
-        """Create a request after client-side validation. See ``Requests.create``."""
-        spec, envelope, key = _prepare_create(operation, input, webhook_url, idempotency_key)
-        accepted = await self._core.create_request(envelope, key)
+        """Create a request after client-side validation. See ``Requests.create``.
+
+        The client's in-flight slot is taken before ``input`` is validated and the request
+        built, so many creates started at once wait as small coroutines (see ``_gate``).
+        """
+        async with self._core.gate.slot():
+            spec, envelope, key = _prepare_create(operation, input, webhook_url, idempotency_key)
+            accepted = await self._core.create_request(envelope, key)
         logger.info("created request %s (%s)", accepted.id, spec.id)
         return AsyncRequestHandle(
             self._core,

@@ -36,6 +36,7 @@ from ._constants import (
     RETRYABLE_STATUS_CODES,
 )
 from ._errors import APIConnectionError, APITimeoutError, make_status_error
+from ._gate import InFlightGate
 from ._logging import REDACTED, logger
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -244,7 +245,16 @@ class RetryTransport(httpx2.BaseTransport):
 
 
 class AsyncRetryTransport(httpx2.AsyncBaseTransport):
-    """The async twin of ``RetryTransport`` (sleeps through ``_requests.async_sleep``)."""
+    """The async twin of ``RetryTransport`` (sleeps through ``_requests.async_sleep``).
+
+    Args:
+        gate: the client's ``InFlightGate``, shared by its API and download transports; a call
+            that already holds a slot (the overlay takes it before building the request) sends
+            at once, any other call takes a slot per attempt. Backoff sleeps give the slot back.
+            Default: a gate of its own with ``max_in_flight`` slots.
+        max_in_flight: slots of the default gate (ignored when ``gate`` is given).
+        The other arguments are those of ``RetryTransport``.
+    """
 
     def __init__(
         self,
@@ -255,20 +265,18 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
         close_inner: bool = True,
         buffer: bool = True,
         max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
+        gate: InFlightGate | None = None,
     ) -> None:
-        import asyncio
-
         self._inner = inner
         self.max_retries = max_retries
         self._raise_for_status = raise_for_status
         self._close_inner = close_inner
         self._buffer = buffer
-        # Binds to the running loop on first use (Python >= 3.10), so it can be made here.
-        self._gate = asyncio.Semaphore(max_in_flight)
+        self._gate = gate if gate is not None else InFlightGate(max_in_flight)
 
     async def _send(self, request: httpx2.Request) -> httpx2.Response:
-        """One attempt, holding one of ``max_in_flight`` slots until the body is read."""
-        async with self._gate:
+        """One attempt, holding a slot of the gate (the caller's, or its own) until the body is read."""
+        async with self._gate.slot():
             response = await self._inner.handle_async_request(request)
             if self._buffer:
                 try:
@@ -293,7 +301,8 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
                 ):
                     delay = retry_delay(attempt)
                     _log_retry(request, attempt, self.max_retries, type(exc).__name__, delay)
-                    await _requests.async_sleep(delay)
+                    async with self._gate.released():
+                        await _requests.async_sleep(delay)
                     attempt += 1
                     continue
                 raise _map_transport_error(exc, request) from exc
@@ -313,7 +322,8 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
                 delay = retry_delay(attempt, retry_after=parse_retry_after(response.headers))
                 await response.aclose()
                 _log_retry(request, attempt, self.max_retries, f"HTTP {status}", delay)
-                await _requests.async_sleep(delay)
+                async with self._gate.released():
+                    await _requests.async_sleep(delay)
                 attempt += 1
                 continue
             if not self._raise_for_status:

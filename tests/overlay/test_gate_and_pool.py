@@ -1,0 +1,176 @@
+"""The async client's in-flight limit is taken before a request is built, is given back during
+retry backoff, and the default transport reuses its connections (pool sized to the limit)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx2
+import psutil
+import pytest
+from cannon_studio import AsyncCannon, ConfigurationError, _requests
+from cannon_studio._gate import InFlightGate
+from cannon_studio.sandbox import Sandbox, SandboxConfig
+from cannon_studio.transports import aiohttp_transport, default_async_transport, pool_limits
+
+API_KEY = "cs_test_gate_0000000000000000"
+OPERATION = "image.generate"
+INPUT = {"prompt": "a red square"}
+
+
+def _accepted(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(
+        202,
+        json={
+            "id": f"req_{request.headers['x-idempotency-key'][-12:]}",
+            "status": "queued",
+            "operation": OPERATION,
+            "poll_after_ms": 1000,
+            "urls": {"get": "https://api.test/api/v1/requests/x"},
+        },
+    )
+
+
+async def test_creates_are_built_only_when_they_hold_a_slot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limit = 4
+    prepared_not_sent = 0
+    peak = 0
+    original: Callable[..., Any] = _requests._prepare_create
+
+    def counting_prepare(*args: Any) -> Any:
+        nonlocal prepared_not_sent, peak
+        prepared_not_sent += 1
+        peak = max(peak, prepared_not_sent)
+        return original(*args)
+
+    class Slow(httpx2.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+            nonlocal prepared_not_sent
+            await asyncio.sleep(0.001)
+            prepared_not_sent -= 1
+            return _accepted(request)
+
+    monkeypatch.setattr(_requests, "_prepare_create", counting_prepare)
+    async with AsyncCannon(
+        api_key=API_KEY, base_url="https://api.test", transport=Slow(), max_in_flight=limit
+    ) as client:
+        handles = await asyncio.gather(
+            *(client.requests.create(OPERATION, INPUT) for _ in range(100))
+        )
+        assert client._core.gate.in_flight == 0
+    assert len({h.id for h in handles}) == 100
+    assert peak == limit  # never more built envelopes than slots, however many creates wait
+
+
+async def test_backoff_sleep_gives_the_slot_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen_during_sleep: list[int] = []
+    gate_of: list[InFlightGate] = []
+
+    async def recording_sleep(seconds: float) -> None:
+        seen_during_sleep.append(gate_of[0].in_flight)
+
+    attempts = 0
+
+    def flaky(request: httpx2.Request) -> httpx2.Response:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            return httpx2.Response(503, json={"error": {"message": "busy"}})
+        return _accepted(request)
+
+    monkeypatch.setattr(_requests, "async_sleep", recording_sleep)
+    async with AsyncCannon(
+        api_key=API_KEY,
+        base_url="https://api.test",
+        transport=httpx2.MockTransport(flaky),
+        max_in_flight=1,
+    ) as client:
+        gate_of.append(client._core.gate)
+        await client.requests.create(OPERATION, INPUT)
+        assert client._core.gate.in_flight == 0
+    assert attempts == 2 and seen_during_sleep == [0]
+
+
+async def test_cancelled_create_gives_its_slot_back() -> None:
+    started = asyncio.Event()
+
+    class Hanging(httpx2.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+            started.set()
+            await asyncio.sleep(3600)
+            raise AssertionError("unreachable")
+
+    async with AsyncCannon(
+        api_key=API_KEY, base_url="https://api.test", transport=Hanging(), max_in_flight=1
+    ) as client:
+        task = asyncio.create_task(client.requests.create(OPERATION, INPUT))
+        await started.wait()
+        assert client._core.gate.in_flight == 1
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert client._core.gate.in_flight == 0
+
+
+def _client_sockets_to(port: int) -> int:
+    """TCP sockets on this machine whose remote end is ``port`` (ESTABLISHED or TIME_WAIT)."""
+    return sum(
+        1
+        for conn in psutil.net_connections(kind="tcp")
+        if conn.raddr
+        and conn.raddr.port == port
+        and conn.status in (psutil.CONN_ESTABLISHED, psutil.CONN_TIME_WAIT)
+    )
+
+
+@pytest.mark.parametrize("limit", [32])
+async def test_default_transport_reuses_connections(limit: int) -> None:
+    sandbox = Sandbox(SandboxConfig.instant())
+    calls = 600
+    with sandbox.serve(host="127.0.0.1", port=0) as server:
+        port = urlsplit(server.base_url).port
+        assert port is not None
+        async with AsyncCannon(
+            api_key=sandbox.api_key, base_url=server.base_url, max_in_flight=limit
+        ) as client:
+            handles = await asyncio.gather(
+                *(client.requests.create(OPERATION, INPUT) for _ in range(calls // 2))
+            )
+            await asyncio.gather(*(h.refresh() for h in handles))
+            opened = _client_sockets_to(port)
+    # 600 calls, `limit` at a time: each connection is opened once and reused (httpx2's default
+    # pool keeps 20 alive, so more calls in flight than that open a connection per call).
+    assert 1 <= opened <= limit
+
+
+def test_pool_limits_follow_the_in_flight_limit() -> None:
+    limits = pool_limits(48)
+    assert limits.max_connections == 48 and limits.max_keepalive_connections == 48
+    assert isinstance(default_async_transport(48), httpx2.AsyncHTTPTransport)
+
+
+def test_in_flight_limit_must_be_positive() -> None:
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ConfigurationError):
+            AsyncCannon(api_key=API_KEY, max_in_flight=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        InFlightGate(0)
+
+
+async def test_aiohttp_transport_works_against_the_sandbox() -> None:
+    pytest.importorskip("httpx_aiohttp")
+    sandbox = Sandbox(SandboxConfig.instant())
+    with sandbox.serve(host="127.0.0.1", port=0) as server:
+        transport = aiohttp_transport(8)
+        async with AsyncCannon(
+            api_key=sandbox.api_key, base_url=server.base_url, transport=transport
+        ) as client:
+            handle = await client.requests.create(OPERATION, INPUT)
+            await handle.wait(timeout=30)
+            assert handle.status == "succeeded"
+        await transport.aclose()
