@@ -1,0 +1,66 @@
+"""Durable batch runs: thousands of jobs from a JSON Lines file, chained, resumable, budgeted.
+
+``Cannon.batch(file, out_dir)`` / ``await AsyncCannon.batch(...)`` (and ``cannon-studio batch``)
+run every job of the file with bounded concurrency, wait with the client's poll policy, and
+download each job's assets into ``out_dir/<job id>/``. A SQLite journal
+(``out_dir/journal.sqlite``) records each job's deterministic idempotency key before its
+create and every change after, so running the same command again after any stop continues
+where it stopped and never creates or charges a job twice.
+
+Files: ``_jobs`` (parse + validate the file), ``_graph`` (references, cycles, components),
+``_keys`` (batch id, idempotency keys), ``_journal`` (SQLite), ``_shard`` (``K/N`` parts),
+``_scheduler`` (the sans-IO state machine and budget), ``_transfer`` (files of a job),
+``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging).
+"""
+
+from __future__ import annotations
+
+from ._errors import BatchFileError, BatchJournalError, FileProblem
+from ._graph import JobGraph
+from ._jobs import Job, Reference, jobs_from_mappings, load_jobs, parse_jobs
+from ._journal import STATES, JobRow, Journal
+from ._keys import batch_id_for, idempotency_key
+from ._report import (
+    JOURNAL_NAME,
+    REPORT_NAME,
+    BatchSummary,
+    ReportRow,
+    merge_reports,
+    read_report,
+    summarize,
+    write_report,
+)
+from ._runner import DEFAULT_CONCURRENCY, BatchStoppedError, arun_batch, run_batch
+from ._scheduler import BatchEvent
+from ._shard import Shard
+
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "JOURNAL_NAME",
+    "REPORT_NAME",
+    "STATES",
+    "BatchEvent",
+    "BatchFileError",
+    "BatchJournalError",
+    "BatchStoppedError",
+    "BatchSummary",
+    "FileProblem",
+    "Job",
+    "JobGraph",
+    "JobRow",
+    "Journal",
+    "Reference",
+    "ReportRow",
+    "Shard",
+    "arun_batch",
+    "batch_id_for",
+    "idempotency_key",
+    "jobs_from_mappings",
+    "load_jobs",
+    "merge_reports",
+    "parse_jobs",
+    "read_report",
+    "run_batch",
+    "summarize",
+    "write_report",
+]

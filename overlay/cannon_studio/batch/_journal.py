@@ -1,0 +1,276 @@
+"""The journal: every job's key, state, request id, credits, output and files, in SQLite.
+
+Standard-library ``sqlite3`` in WAL mode (readers such as ``cannon-studio batch status`` never
+block the runner) with ``synchronous=NORMAL``: each change is its own committed transaction,
+so a killed process (``kill -9`` included) loses nothing it had written; only a power cut may
+lose the last few commits (SQLite's documented WAL trade-off). The intent to create is
+committed, with the idempotency key, before the create is sent. Every change is also appended
+to ``events``: the client-side request history the API does not keep.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import BatchJournalError
+
+__all__ = ["SCHEMA_VERSION", "STATES", "JobRow", "Journal"]
+
+SCHEMA_VERSION = 1
+"""Format of the journal tables; a newer journal is refused, never rewritten."""
+
+STATES = (
+    "pending",
+    "held",
+    "creating",
+    "queued",
+    "processing",
+    "downloading",
+    "succeeded",
+    "failed",
+    "skipped",
+)
+"""Job states, in the order a job normally passes through them.
+
+``pending``: not started (waiting for a slot or for the jobs it takes values from);
+``held``: not created because the credit budget was reached; ``creating``: the create is (or
+may have been) sent, its key is journaled; ``queued``/``processing``: the request exists (its id
+is journaled); ``downloading``: the request succeeded, its files are being fetched;
+``succeeded``: request succeeded and every file is on disk; ``failed``: the request failed or its
+create was refused; ``skipped``: a job it takes values from failed or was skipped.
+"""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    operation TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 1,
+    idempotency_key TEXT,
+    request_id TEXT,
+    credits INTEGER,
+    seconds REAL,
+    output TEXT,
+    error TEXT,
+    files TEXT,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    job_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    request_id TEXT,
+    detail TEXT
+);
+"""
+
+_COLUMNS = (
+    "id",
+    "seq",
+    "line",
+    "operation",
+    "content_hash",
+    "state",
+    "attempt",
+    "idempotency_key",
+    "request_id",
+    "credits",
+    "seconds",
+    "output",
+    "error",
+    "files",
+    "updated_at",
+)
+_UPDATABLE = frozenset(_COLUMNS) - {"id", "seq", "line", "operation"}
+
+
+@dataclass
+class JobRow:
+    """One job as the journal holds it.
+
+    Attributes:
+        id, seq (position in the file), line, operation, content_hash, state (see ``STATES``),
+        attempt (1, then 2... with ``retry_failed``), idempotency_key, request_id,
+        credits (``billableCredits``), seconds (the request's ``completedAtMs - createdAtMs``
+        in SECONDS), output (JSON form), error (text), files (``[{"name", "bytes"}]``),
+        updated_at (Unix time, SECONDS).
+    """
+
+    id: str
+    seq: int
+    line: int
+    operation: str
+    content_hash: str
+    state: str = "pending"
+    attempt: int = 1
+    idempotency_key: str | None = None
+    request_id: str | None = None
+    credits: int | None = None
+    seconds: float | None = None
+    output: dict[str, Any] | None = None
+    error: str | None = None
+    files: list[dict[str, Any]] = field(default_factory=list)
+    updated_at: float = 0.0
+
+    @classmethod
+    def from_sql(cls, values: tuple[Any, ...]) -> JobRow:
+        data = dict(zip(_COLUMNS, values, strict=True))
+        data["output"] = json.loads(data["output"]) if data["output"] else None
+        data["files"] = json.loads(data["files"]) if data["files"] else []
+        return cls(**data)
+
+
+def _sql_value(name: str, value: Any) -> Any:
+    if name in ("output", "files"):
+        return None if value is None else json.dumps(value, separators=(",", ":"))
+    return value
+
+
+class Journal:
+    """A batch journal in one SQLite file. Thread-safe (one connection behind a lock).
+
+    Args:
+        path: the database file (created with its directory when missing, unless ``readonly``).
+        readonly: open for reading only (``batch status`` while a run is going).
+
+    Raises:
+        BatchJournalError: the file is not a journal, or is of a newer format.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self.closed = False
+        try:
+            if readonly:
+                if not self.path.is_file():
+                    raise BatchJournalError(f"no journal at {self.path}")
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10.0)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(
+                    self.path, check_same_thread=False, timeout=30.0, isolation_level=None
+                )
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+            version = self.meta().get("schema_version")
+        except sqlite3.DatabaseError as exc:
+            raise BatchJournalError(f"{self.path} is not a batch journal ({exc})") from None
+        if version is None and not readonly:
+            self.set_meta({"schema_version": str(SCHEMA_VERSION)})
+        elif version is not None and int(version) > SCHEMA_VERSION:
+            raise BatchJournalError(
+                f"{self.path} was written by a newer cannon-studio (journal format {version})"
+            )
+
+    # -- meta ------------------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        """The ``meta`` table (batch id, shard, source file, schema version)."""
+        with self._lock:
+            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, values: Mapping[str, str]) -> None:
+        """Write ``meta`` entries (one transaction)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT INTO meta(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                list(values.items()),
+            )
+            self._db.execute("COMMIT")
+
+    # -- jobs ------------------------------------------------------------------------------------
+
+    def rows(self) -> dict[str, JobRow]:
+        """Every job row, by id, in file order."""
+        with self._lock:
+            cursor = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM jobs ORDER BY seq")
+            return {row.id: row for row in map(JobRow.from_sql, cursor.fetchall())}
+
+    def add(self, rows: Iterable[JobRow]) -> None:
+        """Insert new job rows (one transaction)."""
+        now = time.time()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                f"INSERT INTO jobs({', '.join(_COLUMNS)}) VALUES({', '.join('?' * len(_COLUMNS))})",
+                [(*(_sql_value(c, getattr(row, c)) for c in _COLUMNS[:-1]), now) for row in rows],
+            )
+            self._db.execute("COMMIT")
+
+    def update(self, job_id: str, *, detail: str | None = None, **values: Any) -> None:
+        """Change a job's columns and append an event, in one committed transaction.
+
+        Args:
+            job_id: the job.
+            detail: free text for the event (an error message, a file name).
+            values: columns to set (``state``, ``request_id``, ``credits``, ``output``...).
+
+        Does nothing once the journal is closed (a runner thread still finishing after Ctrl-C).
+        """
+        unknown = set(values) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not journal columns: {sorted(unknown)}")
+        now = time.time()
+        values["updated_at"] = now
+        names = list(values)
+        with self._lock:
+            if self.closed:
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                f"UPDATE jobs SET {', '.join(f'{n}=?' for n in names)} WHERE id=?",
+                [*(_sql_value(n, values[n]) for n in names), job_id],
+            )
+            if "state" in values or detail is not None:
+                state = values.get("state")
+                if state is None:
+                    found = self._db.execute("SELECT state FROM jobs WHERE id=?", (job_id,))
+                    state = found.fetchone()[0]
+                self._db.execute(
+                    "INSERT INTO events(at, job_id, state, request_id, detail) VALUES(?, ?, ?, ?, ?)",
+                    (now, job_id, state, values.get("request_id"), detail),
+                )
+            self._db.execute("COMMIT")
+
+    def events(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The change history, oldest first (the last ``limit`` when given)."""
+        with self._lock:
+            query = "SELECT seq, at, job_id, state, request_id, detail FROM events ORDER BY seq"
+            if limit is not None:
+                query = (
+                    "SELECT * FROM (SELECT seq, at, job_id, state, request_id, detail FROM events "
+                    f"ORDER BY seq DESC LIMIT {int(limit)}) ORDER BY seq"
+                )
+            names = ("seq", "at", "job_id", "state", "request_id", "detail")
+            return [dict(zip(names, r, strict=True)) for r in self._db.execute(query)]
+
+    def close(self) -> None:
+        """Close the connection (later ``update`` calls are ignored)."""
+        with self._lock:
+            if not self.closed:
+                self.closed = True
+                self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,506 @@
+"""Running a batch: the shared set-up, then the sync (threads) or async (tasks) driver.
+
+Each job is one piece of work from ``Scheduler.next_action``: create (with its journaled key),
+wait with the client's own poll policy (``handle.wait``), download what is missing. At most
+``concurrency`` jobs are in flight at once. Outcomes go back to the scheduler, which journals
+them before anything else happens.
+
+Errors: a create the API refuses (400/402/404/409/413/422) or a request that fails fails that
+job only. An API that cannot be reached, 5xx after the client's retries, or a refused key (401,
+403, 429 after retries) stops the run: nothing more starts, running work ends, the journal
+keeps every job's state, and ``BatchStoppedError`` is raised after the report is written.
+"""
+
+# ruff: noqa: ASYNC109  (the async API mirrors the sync one: timeout in seconds)
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .._errors import (
+    APIStatusError,
+    CannonError,
+    InputValidationError,
+    NotFoundError,
+    RequestFailedError,
+    WaitTimeoutError,
+)
+from ._errors import BatchJournalError
+from ._graph import JobGraph
+from ._jobs import Job, jobs_from_mappings, load_jobs
+from ._journal import Journal
+from ._keys import batch_id_for
+from ._report import (
+    JOURNAL_NAME,
+    REPORT_NAME,
+    BatchSummary,
+    report_rows,
+    summarize,
+    write_report,
+)
+from ._scheduler import Action, BatchEvent, Scheduler
+from ._shard import Shard
+from ._transfer import adownload_missing, download_missing
+
+if TYPE_CHECKING:
+    from .._client import AsyncCannon, Cannon
+    from .._requests import AsyncRequestHandle, RequestHandle
+
+__all__ = ["DEFAULT_CONCURRENCY", "BatchStoppedError", "arun_batch", "run_batch"]
+
+DEFAULT_CONCURRENCY = 16
+"""Jobs in flight at once unless told otherwise."""
+
+DEFAULT_JOB_TIMEOUT_S = 24 * 3600.0
+"""How long one run waits for one request (SECONDS) before leaving it for the next run."""
+
+_REFUSALS = frozenset({400, 402, 404, 409, 413, 422})
+"""Create answers that are final for that job (no request was created)."""
+
+JobsSource = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
+
+
+class BatchStoppedError(CannonError):
+    """The run stopped early: the API could not be reached, answered 5xx after retries, or
+    refused the key. Every job keeps its journaled state; run the batch again to resume.
+
+    Attributes:
+        summary: the ``BatchSummary`` at the stop (its ``exit_code`` is 3).
+        cause: the error that stopped the run (also ``__cause__``).
+    """
+
+    def __init__(self, summary: BatchSummary, cause: BaseException) -> None:
+        self.summary = summary
+        self.cause = cause
+        super().__init__(
+            f"batch stopped: {type(cause).__name__}: {cause} "
+            f"({summary.unfinished} job(s) unfinished; run again to resume)"
+        )
+
+
+@dataclass
+class _Plan:
+    scheduler: Scheduler
+    journal: Journal
+    out_dir: Path
+    started: float
+
+
+def _load(jobs: JobsSource) -> list[Job]:
+    if isinstance(jobs, str | os.PathLike):
+        return load_jobs(jobs)
+    return jobs_from_mappings(jobs)
+
+
+def _check_meta(journal: Journal, batch_id: str, shard: Shard | None, given_id: bool) -> None:
+    meta = journal.meta()
+    old_id, old_shard = meta.get("batch_id"), meta.get("shard")
+    shard_text = str(shard) if shard else "all"
+    if old_shard is not None and old_shard != shard_text:
+        raise BatchJournalError(
+            f"{journal.path} belongs to shard {old_shard}, not {shard_text}; "
+            "give each shard its own output directory"
+        )
+    if old_id is not None and old_id != batch_id and given_id:
+        raise BatchJournalError(
+            f"{journal.path} belongs to batch {old_id}, not {batch_id}; "
+            "use another output directory for another batch"
+        )
+
+
+def prepare(
+    jobs: JobsSource,
+    out_dir: str | os.PathLike[str],
+    *,
+    journal_path: str | os.PathLike[str] | None = None,
+    shard: Shard | str | None = None,
+    batch_id: str | None = None,
+    max_credits: int | None = None,
+    retry_failed: bool = False,
+    on_event: Callable[[BatchEvent], object] | None = None,
+) -> _Plan:
+    """Validate the jobs, open the journal, build the scheduler (nothing is sent here)."""
+    parsed = _load(jobs)
+    graph = JobGraph(parsed)
+    part = Shard.parse(shard) if isinstance(shard, str) else shard
+    selected = part.select(graph.components()) if part else set(graph.order)
+    if max_credits is not None and (isinstance(max_credits, bool) or max_credits < 0):
+        raise ValueError("max_credits must be a number of credits >= 0")
+    out = Path(out_dir)
+    journal = Journal(journal_path if journal_path is not None else out / JOURNAL_NAME)
+    try:
+        default_id = batch_id_for(parsed)
+        _check_meta(journal, batch_id or default_id, part, batch_id is not None)
+        meta = journal.meta()
+        chosen = meta.get("batch_id") or batch_id or default_id
+        journal.set_meta(
+            {
+                "batch_id": chosen,
+                "shard": str(part) if part else "all",
+                "source": str(jobs) if isinstance(jobs, str | os.PathLike) else "<mappings>",
+                "jobs_in_file": str(len(parsed)),
+            }
+        )
+        scheduler = Scheduler(
+            graph,
+            selected,
+            journal,
+            batch_id=chosen,
+            max_credits=max_credits,
+            retry_failed=retry_failed,
+            on_event=on_event,
+        )
+    except BaseException:
+        journal.close()
+        raise
+    return _Plan(scheduler, journal, out, time.monotonic())
+
+
+def _finish(plan: _Plan, *, interrupted: bool, error: BaseException | None) -> BatchSummary:
+    plan.scheduler.close()
+    rows = report_rows(plan.journal)
+    plan.out_dir.mkdir(parents=True, exist_ok=True)
+    write_report(rows, plan.out_dir / REPORT_NAME)
+    plan.journal.close()
+    return summarize(
+        rows,
+        interrupted=interrupted,
+        error=None if error is None else f"{type(error).__name__}: {error}",
+        elapsed_s=time.monotonic() - plan.started,
+        out_dirs=[str(plan.out_dir)],
+    )
+
+
+def _seconds(handle: RequestHandle | AsyncRequestHandle) -> float | None:
+    request = handle.request
+    created = getattr(request, "created_at_ms", None)
+    completed = getattr(request, "completed_at_ms", None)
+    if isinstance(created, int) and isinstance(completed, int):
+        return (completed - created) / 1000.0
+    return None
+
+
+def _output(handle: RequestHandle | AsyncRequestHandle) -> dict[str, Any]:
+    output = handle.output
+    data: dict[str, Any] = output.to_dict() if output is not None else {}
+    return data
+
+
+def _refused(exc: APIStatusError) -> bool:
+    return exc.status_code in _REFUSALS
+
+
+# ---------------------------------------------------------------------------------------- sync
+def _execute(
+    client: Cannon,
+    sched: Scheduler,
+    action: Action,
+    out_dir: Path,
+    timeout: float,
+    notify: Callable[[], None],
+    fatal: list[BaseException],
+) -> None:
+    job = action.job
+    try:
+        handle: RequestHandle | None = None
+        output: dict[str, Any]
+        if action.kind == "create":
+            try:
+                handle = client.requests.create(
+                    job.operation,
+                    action.input or {},
+                    webhook_url=job.webhook_url,
+                    idempotency_key=action.key,
+                )
+            except InputValidationError as exc:
+                sched.failed(job.id, f"refused before sending: {exc}")
+                return
+            except APIStatusError as exc:
+                if not _refused(exc):
+                    raise
+                sched.failed(job.id, f"create refused: {exc}")
+                return
+            sched.created(job.id, handle.id, handle.status)
+            if sched.max_credits is not None:
+                handle.refresh()
+                sched.update(job.id, handle.status, handle.credits)
+                notify()
+        elif action.kind == "attach":
+            try:
+                handle = client.requests.retrieve(action.request_id or "")
+            except NotFoundError as exc:
+                sched.failed(job.id, f"request {action.request_id} is not known any more: {exc}")
+                return
+            sched.update(job.id, handle.status, handle.credits)
+        if handle is not None:
+            known = handle
+
+            def on_update(h: RequestHandle) -> None:
+                sched.update(job.id, h.status, h.credits)
+
+            try:
+                known.wait(timeout=timeout, on_update=on_update)
+            except RequestFailedError:
+                sched.failed(
+                    job.id,
+                    known.error_message or "the request failed",
+                    credits=known.credits,
+                    seconds=_seconds(known),
+                )
+                return
+            output = _output(known)
+            sched.remote_succeeded(job.id, output, known.credits, _seconds(known))
+        else:
+            output = action.output or {}
+        try:
+            files = download_missing(output, out_dir / job.id, _download_client(client))
+        except (CannonError, httpx.HTTPError, OSError) as exc:
+            sched.interrupted(job.id, f"download failed: {exc}")
+            return
+        sched.finished(job.id, files)
+    except WaitTimeoutError as exc:
+        sched.interrupted(job.id, str(exc))
+    except (CannonError, httpx.HTTPError) as exc:
+        sched.interrupted(job.id)
+        fatal.append(exc)
+        sched.stop()
+    finally:
+        notify()
+
+
+def _download_client(client: Cannon) -> httpx.Client:
+    # The client's own download client: no API key, the client's retries and timeouts.
+    download_client: httpx.Client = client._core.download_client()
+    return download_client
+
+
+def run_batch(
+    client: Cannon,
+    jobs: JobsSource,
+    out_dir: str | os.PathLike[str],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    max_credits: int | None = None,
+    shard: Shard | str | None = None,
+    retry_failed: bool = False,
+    batch_id: str | None = None,
+    journal_path: str | os.PathLike[str] | None = None,
+    job_timeout: float = DEFAULT_JOB_TIMEOUT_S,
+    on_event: Callable[[BatchEvent], object] | None = None,
+) -> BatchSummary:
+    """Run (or resume) a batch with a sync client; see ``Cannon.batch`` for the arguments.
+
+    Raises:
+        BatchFileError: a line of the file was refused (nothing sent).
+        BatchJournalError: the journal belongs to another batch or shard, or a started job changed.
+        BatchStoppedError: the API could not be reached or refused the key (state kept).
+        KeyboardInterrupt: after the journal and the report are written (state kept).
+    """
+    if concurrency < 1:
+        raise ValueError("concurrency must be >= 1")
+    plan = prepare(
+        jobs,
+        out_dir,
+        journal_path=journal_path,
+        shard=shard,
+        batch_id=batch_id,
+        max_credits=max_credits,
+        retry_failed=retry_failed,
+        on_event=on_event,
+    )
+    sched = plan.scheduler
+    cond = threading.Condition()
+    running = [0]
+    fatal: list[BaseException] = []
+
+    def notify() -> None:
+        with cond:
+            cond.notify_all()
+
+    def worker(action: Action) -> None:
+        try:
+            _execute(client, sched, action, plan.out_dir, job_timeout, notify, fatal)
+        finally:
+            with cond:
+                running[0] -= 1
+                cond.notify_all()
+
+    interrupted = False
+    try:
+        with cond:
+            while True:
+                while running[0] < concurrency:
+                    action = sched.next_action()
+                    if action is None:
+                        break
+                    running[0] += 1
+                    threading.Thread(
+                        target=worker, args=(action,), name=f"batch-{action.job.id}", daemon=True
+                    ).start()
+                if running[0] == 0:
+                    break
+                cond.wait(timeout=1.0)
+    except KeyboardInterrupt:
+        interrupted = True
+        sched.stop()
+        _finish(plan, interrupted=True, error=None)
+        raise
+    finally:
+        if not interrupted:
+            summary = _finish(plan, interrupted=False, error=fatal[0] if fatal else None)
+    if fatal:
+        raise BatchStoppedError(summary, fatal[0]) from fatal[0]
+    return summary
+
+
+# --------------------------------------------------------------------------------------- async
+async def _aexecute(
+    client: AsyncCannon,
+    sched: Scheduler,
+    action: Action,
+    out_dir: Path,
+    timeout: float,
+    notify: Callable[[], None],
+    fatal: list[BaseException],
+) -> None:
+    job = action.job
+    try:
+        handle: AsyncRequestHandle | None = None
+        output: dict[str, Any]
+        if action.kind == "create":
+            try:
+                handle = await client.requests.create(
+                    job.operation,
+                    action.input or {},
+                    webhook_url=job.webhook_url,
+                    idempotency_key=action.key,
+                )
+            except InputValidationError as exc:
+                sched.failed(job.id, f"refused before sending: {exc}")
+                return
+            except APIStatusError as exc:
+                if not _refused(exc):
+                    raise
+                sched.failed(job.id, f"create refused: {exc}")
+                return
+            sched.created(job.id, handle.id, handle.status)
+            if sched.max_credits is not None:
+                await handle.refresh()
+                sched.update(job.id, handle.status, handle.credits)
+                notify()
+        elif action.kind == "attach":
+            try:
+                handle = await client.requests.retrieve(action.request_id or "")
+            except NotFoundError as exc:
+                sched.failed(job.id, f"request {action.request_id} is not known any more: {exc}")
+                return
+            sched.update(job.id, handle.status, handle.credits)
+        if handle is not None:
+            known = handle
+
+            def on_update(h: AsyncRequestHandle) -> None:
+                sched.update(job.id, h.status, h.credits)
+
+            try:
+                await known.wait(timeout=timeout, on_update=on_update)
+            except RequestFailedError:
+                sched.failed(
+                    job.id,
+                    known.error_message or "the request failed",
+                    credits=known.credits,
+                    seconds=_seconds(known),
+                )
+                return
+            output = _output(known)
+            sched.remote_succeeded(job.id, output, known.credits, _seconds(known))
+        else:
+            output = action.output or {}
+        try:
+            files = await adownload_missing(output, out_dir / job.id, _adownload_client(client))
+        except (CannonError, httpx.HTTPError, OSError) as exc:
+            sched.interrupted(job.id, f"download failed: {exc}")
+            return
+        sched.finished(job.id, files)
+    except WaitTimeoutError as exc:
+        sched.interrupted(job.id, str(exc))
+    except (CannonError, httpx.HTTPError) as exc:
+        sched.interrupted(job.id)
+        fatal.append(exc)
+        sched.stop()
+    finally:
+        notify()
+
+
+def _adownload_client(client: AsyncCannon) -> httpx.AsyncClient:
+    download_client: httpx.AsyncClient = client._core.download_client()
+    return download_client
+
+
+async def arun_batch(
+    client: AsyncCannon,
+    jobs: JobsSource,
+    out_dir: str | os.PathLike[str],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    max_credits: int | None = None,
+    shard: Shard | str | None = None,
+    retry_failed: bool = False,
+    batch_id: str | None = None,
+    journal_path: str | os.PathLike[str] | None = None,
+    job_timeout: float = DEFAULT_JOB_TIMEOUT_S,
+    on_event: Callable[[BatchEvent], object] | None = None,
+) -> BatchSummary:
+    """Async twin of ``run_batch`` (one task per job in flight). Cancelling it (or Ctrl-C under
+    ``asyncio.run``) stops the run with every job's state journaled, then re-raises."""
+    if concurrency < 1:
+        raise ValueError("concurrency must be >= 1")
+    plan = prepare(
+        jobs,
+        out_dir,
+        journal_path=journal_path,
+        shard=shard,
+        batch_id=batch_id,
+        max_credits=max_credits,
+        retry_failed=retry_failed,
+        on_event=on_event,
+    )
+    sched = plan.scheduler
+    wake = asyncio.Event()
+    fatal: list[BaseException] = []
+    tasks: set[asyncio.Task[None]] = set()
+    try:
+        while True:
+            while len(tasks) < concurrency:
+                action = sched.next_action()
+                if action is None:
+                    break
+                tasks.add(
+                    asyncio.create_task(
+                        _aexecute(client, sched, action, plan.out_dir, job_timeout, wake.set, fatal)
+                    )
+                )
+            if not tasks:
+                break
+            await wake.wait()
+            wake.clear()
+            tasks = {task for task in tasks if not task.done()}
+    except BaseException:  # CancelledError, KeyboardInterrupt
+        sched.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        _finish(plan, interrupted=True, error=None)
+        raise
+    summary = _finish(plan, interrupted=False, error=fatal[0] if fatal else None)
+    if fatal:
+        raise BatchStoppedError(summary, fatal[0]) from fatal[0]
+    return summary

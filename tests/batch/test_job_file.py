@@ -1,0 +1,153 @@
+"""Bad job files are refused before anything is sent, naming the line and the field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from batch_support import ref, write_jobs
+from cannon_studio import Cannon
+from cannon_studio._operations import registry
+from cannon_studio.batch import BatchFileError, load_jobs, parse_jobs
+
+GOOD = {"id": "ok", "operation": "prompt.enhance.image", "input": {"prompt": "a lighthouse"}}
+
+
+def _first_required() -> tuple[str, str]:
+    """An operation with a required input field, and that field (from the schema)."""
+    spec = next(s for s in registry() if s.required)
+    return spec.id, spec.required[0]
+
+
+def _bad_cases() -> list[tuple[str, list[Any], int, str]]:
+    op, field = _first_required()
+    return [
+        ("not json", [GOOD, "{not json"], 2, ""),
+        ("not an object", [GOOD, [1, 2]], 2, ""),
+        ("unknown key", [GOOD, {**GOOD, "id": "x", "opration": "a"}], 2, "opration"),
+        ("no operation", [GOOD, {"id": "x", "input": {}}], 2, "operation"),
+        ("unknown operation", [{"operation": "video.generat", "input": {}}], 1, "operation"),
+        ("no input", [{"operation": "prompt.enhance.image"}], 1, "input"),
+        ("missing required", [GOOD, {"operation": op, "input": {}}], 2, f"input.{field}"),
+        (
+            "wrong type",
+            [{"operation": "prompt.enhance.image", "input": {"prompt": 5}}],
+            1,
+            "input.prompt",
+        ),
+        ("bad id", [{**GOOD, "id": "../etc"}], 1, "id"),
+        ("reserved id", [{**GOOD, "id": "report.jsonl"}], 1, "id"),
+        ("duplicate id", [GOOD, GOOD], 2, "id"),
+        ("duplicate by case", [GOOD, {**GOOD, "id": "OK"}], 2, "id"),
+        (
+            "unknown reference",
+            [
+                GOOD,
+                {"operation": "image.generate", "input": {"prompt": ref("nope", "enhancedPrompt")}},
+            ],
+            2,
+            "input.prompt.from",
+        ),
+        (
+            "reference without output",
+            [GOOD, {"operation": "image.generate", "input": {"prompt": {"from": "ok"}}}],
+            2,
+            "input.prompt.output",
+        ),
+        (
+            "cycle",
+            [
+                {"id": "a", "operation": "image.generate", "input": {"prompt": ref("b", "x")}},
+                {"id": "b", "operation": "image.generate", "input": {"prompt": ref("a", "x")}},
+            ],
+            2,
+            "input.prompt.from",
+        ),
+        (
+            "self reference",
+            [{"id": "a", "operation": "image.generate", "input": {"prompt": ref("a", "x")}}],
+            1,
+            "input.prompt.from",
+        ),
+        ("bad webhook", [{**GOOD, "webhook_url": 7}], 1, "webhook_url"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "lines", "line", "field"), _bad_cases(), ids=[c[0] for c in _bad_cases()]
+)
+def test_bad_file_is_refused_and_nothing_is_sent(
+    name: str,
+    lines: list[Any],
+    line: int,
+    field: str,
+    client: Cannon,
+    cannon_sandbox: Any,
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "jobs.jsonl"
+    file.write_text(
+        "".join((item if isinstance(item, str) else json.dumps(item)) + "\n" for item in lines),
+        encoding="utf-8",
+    )
+    with pytest.raises(BatchFileError) as caught:
+        client.batch(file, tmp_path / "out")
+    error = caught.value
+    assert error.line == line, str(error)
+    if field:
+        assert error.field == field, str(error)
+    assert f"line {line}" in str(error)
+    assert cannon_sandbox.sandbox.created_count() == 0
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_problem_is_listed() -> None:
+    lines = [json.dumps(GOOD), "", "{", json.dumps({"operation": "nope", "input": {}})]
+    with pytest.raises(BatchFileError) as caught:
+        parse_jobs(lines)
+    assert [p.line for p in caught.value.problems] == [3, 4]
+
+
+def test_unknown_operation_suggests_the_closest() -> None:
+    with pytest.raises(BatchFileError, match=r"did you mean 'video\.generate'"):
+        parse_jobs([json.dumps({"operation": "video.generat", "input": {}})])
+
+
+def test_referenced_fields_are_checked_once_known(tmp_path: Path) -> None:
+    """A required field given by reference is not reported missing; its siblings are checked."""
+    jobs = [
+        GOOD,
+        {
+            "id": "img",
+            "operation": "image.generate",
+            "input": {"prompt": ref("ok", "enhancedPrompt")},
+        },
+        {
+            "id": "bad",
+            "operation": "image.generate",
+            "input": {"prompt": ref("ok", "enhancedPrompt"), "aspect_ratio": 3},
+        },
+    ]
+    with pytest.raises(BatchFileError) as caught:
+        load_jobs(write_jobs(tmp_path / "j.jsonl", jobs))
+    assert [(p.line, p.field) for p in caught.value.problems] == [(3, "input.aspect_ratio")]
+    parsed = load_jobs(write_jobs(tmp_path / "k.jsonl", jobs[:2]))
+    assert parsed[1].depends_on == ("ok",)
+
+
+def test_ids_derived_from_content_are_stable_and_distinct(tmp_path: Path) -> None:
+    job = {"operation": "prompt.enhance.image", "input": {"prompt": "same"}}
+    first = [j.id for j in load_jobs(write_jobs(tmp_path / "a.jsonl", [job, job, GOOD]))]
+    second = [j.id for j in load_jobs(write_jobs(tmp_path / "b.jsonl", [GOOD, job, job]))]
+    assert first[0] != first[1]
+    assert sorted(first) == sorted(second)
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(BatchFileError, match="cannot read"):
+        load_jobs(tmp_path / "missing.jsonl")
+    (tmp_path / "latin1.jsonl").write_bytes(b'{"operation": "\xe9"}\n')
+    with pytest.raises(BatchFileError, match="not UTF-8"):
+        load_jobs(tmp_path / "latin1.jsonl")
