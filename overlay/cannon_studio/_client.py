@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -38,10 +38,13 @@ from ._gate import InFlightGate
 from ._logging import mask, register_secret, setup_logging
 from ._requests import AsyncRequestHandle, AsyncRequests, RequestHandle, Requests
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
+from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
 from .transports import default_async_transport
 from .webhooks import Webhooks
 
 if TYPE_CHECKING:
+    from os import PathLike
+
     from cannon_studio_api.client import AuthenticatedClient
     from cannon_studio_api.models import AcceptedRequest, RequestObject, StatusResponse
     from cannon_studio_api.types import Response
@@ -502,6 +505,61 @@ class Cannon(_ClientBase):
         )
         return handle.wait(timeout=timeout, on_update=on_update).output
 
+    def batch(
+        self,
+        jobs: str | PathLike[str] | Iterable[Mapping[str, Any]],
+        out_dir: str | PathLike[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_credits: int | None = None,
+        shard: Shard | str | None = None,
+        retry_failed: bool = False,
+        batch_id: str | None = None,
+        journal: str | PathLike[str] | None = None,
+        job_timeout: float = 24 * 3600.0,
+        on_event: Callable[[BatchEvent], object] | None = None,
+    ) -> BatchSummary:
+        """Run (or resume) a durable batch: every job of a JSON Lines file, journaled.
+
+        Args:
+            jobs: a job file (one ``{"id"?, "operation", "input", "webhook_url"?}`` per line)
+                or an iterable of such mappings. Every job is validated before anything is
+                sent; input values may be ``{"from": "<job id>", "output": "<field>"}``.
+            out_dir: each job's files go to ``out_dir/<job id>/``; ``report.jsonl`` and (by
+                default) ``journal.sqlite`` too.
+            concurrency: jobs in flight at once (>= 1).
+            max_credits: stop creating once this many credits (``billableCredits``) are charged;
+                the rest is ``held``. The total can pass it by less than one job's price.
+            shard: ``"K/N"`` or a ``Shard``: run only the K-th of N disjoint parts of the file.
+            retry_failed: create new requests (new keys) for failed jobs and those skipped after.
+            batch_id: the id keys are derived from (default: a hash of the file's jobs).
+            journal: the journal's path (default ``out_dir/journal.sqlite``).
+            job_timeout: SECONDS to wait for one request before leaving it to the next run.
+            on_event: called with a ``BatchEvent`` after each job state change (any thread).
+
+        Returns:
+            The ``BatchSummary`` (counts per state, credits, held, ``exit_code``).
+
+        Raises:
+            BatchFileError: a line was refused (its line and field named; nothing sent).
+            BatchJournalError: the journal is another batch's or shard's, or a started job changed.
+            BatchStoppedError: the API could not be reached or refused the key (state kept).
+            KeyboardInterrupt: re-raised once the journal and report are written.
+        """
+        return run_batch(
+            self,
+            jobs,
+            out_dir,
+            concurrency=concurrency,
+            max_credits=max_credits,
+            shard=shard,
+            retry_failed=retry_failed,
+            batch_id=batch_id,
+            journal_path=journal,
+            job_timeout=job_timeout,
+            on_event=on_event,
+        )
+
     def close(self) -> None:
         """Close the HTTP clients this object created (never a caller's ``http_client``)."""
         self._core.close()
@@ -626,6 +684,36 @@ class AsyncCannon(_ClientBase):
             operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
         )
         return (await handle.wait(timeout=timeout, on_update=on_update)).output
+
+    async def batch(
+        self,
+        jobs: str | PathLike[str] | Iterable[Mapping[str, Any]],
+        out_dir: str | PathLike[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_credits: int | None = None,
+        shard: Shard | str | None = None,
+        retry_failed: bool = False,
+        batch_id: str | None = None,
+        journal: str | PathLike[str] | None = None,
+        job_timeout: float = 24 * 3600.0,
+        on_event: Callable[[BatchEvent], object] | None = None,
+    ) -> BatchSummary:
+        """Run (or resume) a durable batch with one task per job in flight. See ``Cannon.batch``
+        (same arguments, return and errors); cancelling it keeps every job's state journaled."""
+        return await arun_batch(
+            self,
+            jobs,
+            out_dir,
+            concurrency=concurrency,
+            max_credits=max_credits,
+            shard=shard,
+            retry_failed=retry_failed,
+            batch_id=batch_id,
+            journal_path=journal,
+            job_timeout=job_timeout,
+            on_event=on_event,
+        )
 
     async def close(self) -> None:
         """Close the HTTP clients this object created (never a caller's ``http_client``)."""
