@@ -21,6 +21,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from cannon_studio.cli._batch import batch
 from cannon_studio.cli._errors import CliError, ExitCode, translate_errors
 from cannon_studio.cli._fields import (
     FieldInfo,
@@ -261,6 +262,9 @@ def cli(
     state.verbose = verbose
     ctx.call_on_close(_configure_logging(state))
     ctx.call_on_close(state.close)
+
+
+cli.add_command(batch)
 
 
 # --------------------------------------------------------------------------------------- status

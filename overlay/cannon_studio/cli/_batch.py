@@ -1,0 +1,385 @@
+"""``cannon-studio batch``: run a job file durably, show a journal, merge shard reports.
+
+\b
+cannon-studio batch FILE --out DIR [--concurrency N] [--max-credits N] [--shard K/N]
+                       [--retry-failed] [--batch-id ID] [--journal PATH] [--json]
+cannon-studio batch status DIR [--json]
+cannon-studio batch report DIR_OR_REPORT... [--output FILE] [--json]
+
+Exit codes: 0 every job succeeded; 1 some failed, were skipped, held back by the budget or are
+unfinished; 2 bad file (the line and field named, nothing sent) or unusable journal; 3 the API
+could not be reached or refused the key; 130 interrupted (run the same command to resume).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cannon_studio import AsyncCannon, CannonError, ConfigurationError
+from cannon_studio.batch import (
+    DEFAULT_CONCURRENCY,
+    JOURNAL_NAME,
+    REPORT_NAME,
+    BatchFileError,
+    BatchJournalError,
+    BatchStoppedError,
+    BatchSummary,
+    Journal,
+    ReportRow,
+    Shard,
+    arun_batch,
+    merge_reports,
+    read_report,
+    summarize,
+    write_report,
+)
+from cannon_studio.cli._batch_progress import BatchProgress, state_style
+from cannon_studio.cli._errors import CliError, ExitCode
+from cannon_studio.cli._render import echo_json
+
+__all__ = ["batch"]
+
+MAX_LISTED = 20
+"""Jobs listed by name (failed, skipped, unfinished) under the summary."""
+
+
+class _State(Protocol):
+    """What the batch commands use of the CLI's shared options (``cli._app.AppState``)."""
+
+    base_url: str | None
+    api_key: str | None
+    json: bool
+    out: Console
+    err: Console
+
+
+def _state() -> _State:
+    state: _State = click.get_current_context().find_root().obj
+    return state
+
+
+def _json_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and ctx.find_root().obj is not None:
+        ctx.find_root().obj.json = True
+
+
+_JSON = click.option(
+    "--json",
+    "json_flag",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_json_flag,
+    help="Print the summary as JSON on stdout.",
+)
+
+
+class _BatchGroup(click.Group):
+    """``batch FILE ...`` runs a file; ``batch status|report ...`` are sub-commands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_BatchGroup, epilog=__doc__.split("\n\n", 2)[2] if __doc__ else None)
+def batch() -> None:
+    """Run a JSON Lines job file durably: resumable after any stop, never charged twice.
+
+    \b
+    cannon-studio batch jobs.jsonl --out runs/spring
+    cannon-studio batch status runs/spring
+    cannon-studio batch report runs/shard-1 runs/shard-2 --output merged.jsonl
+
+    One job per line: {"id": "clip-1", "operation": "video.generate", "input": {...}}; an input
+    value may be {"from": "<job id>", "output": "<output field>"}. Files go to DIR/<job id>/,
+    the journal to DIR/journal.sqlite, the report to DIR/report.jsonl.
+    """
+
+
+def _resume_command(file: Path, out: Path, options: dict[str, Any]) -> str:
+    words = ["cannon-studio", "batch", str(file), "--out", str(out)]
+    for flag, value in options.items():
+        if value is None or value is False:
+            continue
+        words += [flag] if value is True else [flag, str(value)]
+    return shlex.join(words)
+
+
+def _listed(rows: Sequence[ReportRow]) -> list[ReportRow]:
+    return [row for row in rows if row.state != "succeeded"][:MAX_LISTED]
+
+
+def _render_summary(console: Console, summary: BatchSummary, rows: Sequence[ReportRow]) -> None:
+    table = Table(title="batch", title_justify="left", show_edge=False)
+    table.add_column("state")
+    table.add_column("jobs", justify="right")
+    for state, count in summary.counts.items():
+        if count:
+            table.add_row(Text(state, style=state_style(state)), str(count))
+    table.add_row(Text("total", style="bold"), str(summary.jobs))
+    console.print(table)
+    line = f"credits charged: {summary.credits}"
+    if summary.held:
+        line += f"   held back by the budget: {summary.held}"
+    if summary.elapsed_s:
+        line += f"   {summary.elapsed_s:.1f} s"
+    console.print(line, highlight=False)
+    listed = _listed(rows)
+    if listed:
+        jobs = Table(show_edge=False, title="not succeeded", title_justify="left")
+        for name in ("job", "operation", "state", "request id", "credits", "error"):
+            jobs.add_column(name, overflow="fold")
+        for row in listed:
+            jobs.add_row(
+                row.id,
+                row.operation,
+                Text(row.state, style=state_style(row.state)),
+                row.request_id or "",
+                "" if row.credits is None else str(row.credits),
+                row.error or "",
+            )
+        console.print(jobs)
+        more = sum(1 for row in rows if row.state != "succeeded") - len(listed)
+        if more > 0:
+            console.print(f"... and {more} more (see the report)", highlight=False)
+
+
+def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
+    lines = [str(p) for p in exc.problems[:MAX_LISTED]]
+    if len(exc.problems) > MAX_LISTED:
+        lines.append(f"... and {len(exc.problems) - MAX_LISTED} more")
+    message = f"{exc}\n  " + "\n  ".join(lines) + "\nnothing was sent"
+    details = {
+        "type": "BatchFileError",
+        "problems": [
+            {"line": p.line, "field": p.field, "message": p.message, "job_id": p.job_id}
+            for p in exc.problems
+        ],
+    }
+    return CliError(message, ExitCode.USAGE, details=details, json_output=json_output)
+
+
+@batch.command("run", hidden=True)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the files (DIR/<job id>/), the journal and report.jsonl.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=DEFAULT_CONCURRENCY,
+    show_default=True,
+    help="Jobs in flight at once.",
+)
+@click.option(
+    "--max-credits",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Stop creating jobs once N credits are charged (in-flight jobs still finish).",
+)
+@click.option("--shard", metavar="K/N", help="Run only the K-th of N disjoint parts of the file.")
+@click.option("--retry-failed", is_flag=True, help="Create new requests for failed jobs.")
+@click.option("--batch-id", metavar="ID", help="Id the idempotency keys derive from.")
+@click.option(
+    "--journal",
+    "journal_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Journal file (default DIR/{JOURNAL_NAME}).",
+)
+@_JSON
+def run_command(
+    file: Path,
+    out_dir: Path,
+    concurrency: int,
+    max_credits: int | None,
+    shard: str | None,
+    retry_failed: bool,
+    batch_id: str | None,
+    journal_path: Path | None,
+) -> None:
+    """Run (or resume) FILE; see `cannon-studio batch --help`."""
+    state = _state()
+    part: Shard | None = None
+    if shard is not None:
+        try:
+            part = Shard.parse(shard)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--shard") from None
+    resume = _resume_command(
+        file,
+        out_dir,
+        {
+            "--concurrency": concurrency if concurrency != DEFAULT_CONCURRENCY else None,
+            "--max-credits": max_credits,
+            "--shard": shard,
+            "--batch-id": batch_id,
+            "--journal": journal_path,
+        },
+    )
+    live = not state.json and state.err.is_terminal
+    progress = BatchProgress(state.err, live=live, counts=_current_counts(out_dir, journal_path))
+    try:
+        with progress:
+            summary = asyncio.run(
+                _run(
+                    state,
+                    file,
+                    out_dir,
+                    concurrency=concurrency,
+                    max_credits=max_credits,
+                    shard=part,
+                    retry_failed=retry_failed,
+                    batch_id=batch_id,
+                    journal_path=journal_path,
+                    on_event=progress,
+                )
+            )
+    except BatchFileError as exc:
+        raise _file_error(exc, state.json) from None
+    except (BatchJournalError, ConfigurationError, ValueError) as exc:
+        raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
+    except BatchStoppedError as exc:
+        _print_result(state, exc.summary, out_dir)
+        raise CliError(
+            f"{exc}\nresume with: {resume}",
+            ExitCode.API_ERROR,
+            details={"summary": exc.summary.to_dict(), "resume": resume},
+        ) from None
+    except KeyboardInterrupt:
+        rows = read_report(out_dir / REPORT_NAME) if (out_dir / REPORT_NAME).is_file() else []
+        summary = summarize(rows, interrupted=True, out_dirs=[str(out_dir)])
+        _print_result(state, summary, out_dir)
+        raise CliError(
+            f"interrupted; every job's state is in the journal. resume with: {resume}",
+            ExitCode.INTERRUPTED,
+            details={"resume": resume},
+        ) from None
+    except CannonError as exc:
+        raise CliError(str(exc), ExitCode.API_ERROR, json_output=state.json) from None
+    _print_result(state, summary, out_dir)
+    if summary.exit_code != 0:
+        raise CliError(
+            f"{summary.jobs - summary.counts['succeeded']} of {summary.jobs} job(s) did not "
+            f"succeed; see {out_dir / REPORT_NAME}"
+            + (f" (resume or raise --max-credits: {resume})" if summary.held else ""),
+            ExitCode.REQUEST_FAILED,
+        )
+
+
+def _current_counts(out_dir: Path, journal_path: Path | None) -> dict[str, int] | None:
+    path = journal_path or out_dir / JOURNAL_NAME
+    if not path.is_file():
+        return None
+    try:
+        with Journal(path, readonly=True) as journal:
+            rows = list(journal.rows().values())
+    except BatchJournalError:
+        return None
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    return counts
+
+
+async def _run(state: _State, file: Path, out_dir: Path, **options: Any) -> BatchSummary:
+    async with AsyncCannon(api_key=state.api_key, base_url=state.base_url) as client:
+        return await arun_batch(client, file, out_dir, **options)
+
+
+def _print_result(state: _State, summary: BatchSummary, out_dir: Path) -> None:
+    rows = read_report(out_dir / REPORT_NAME) if (out_dir / REPORT_NAME).is_file() else []
+    if state.json:
+        echo_json({"summary": summary.to_dict(), "report": str(out_dir / REPORT_NAME)})
+        return
+    _render_summary(state.out, summary, rows)
+    state.out.print(f"report: {out_dir / REPORT_NAME}", highlight=False)
+
+
+@batch.command("status")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_JSON
+def status_command(directory: Path) -> None:
+    """Show the journal of DIRECTORY: jobs per state, credits, what did not succeed.
+
+    Reads the journal read-only, so it works while a run is going.
+    """
+    state = _state()
+    path = directory / JOURNAL_NAME
+    try:
+        with Journal(path, readonly=True) as journal:
+            rows = read_report(directory)
+            meta = journal.meta()
+            events = journal.events(limit=5)
+    except BatchJournalError as exc:
+        raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
+    summary = summarize(rows, out_dirs=[str(directory)])
+    if state.json:
+        echo_json(
+            {
+                "summary": summary.to_dict(),
+                "batch_id": meta.get("batch_id"),
+                "shard": meta.get("shard"),
+                "recent": events,
+            }
+        )
+        return
+    state.out.print(
+        f"batch {meta.get('batch_id')}  shard {meta.get('shard')}  source {meta.get('source')}",
+        highlight=False,
+    )
+    _render_summary(state.out, summary, rows)
+
+
+@batch.command("report")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the merged report (JSON Lines) to this file.",
+)
+@_JSON
+def report_command(sources: Sequence[Path], output: Path | None) -> None:
+    """Merge the reports of several runs (shards): output directories or report.jsonl files.
+
+    A directory's journal is read when it has one (current even while a run is going).
+    Exit code 0 when every job of every source succeeded, 1 otherwise.
+    """
+    state = _state()
+    reports: list[list[ReportRow]] = []
+    for source in sources:
+        try:
+            reports.append(read_report(source))
+        except (BatchJournalError, OSError, ValueError, KeyError) as exc:
+            raise CliError(
+                f"cannot read a report from {source}: {exc}", ExitCode.USAGE, json_output=state.json
+            ) from None
+    rows = merge_reports(reports)
+    summary = summarize(rows, out_dirs=[str(s) for s in sources])
+    if output is not None:
+        write_report(rows, output)
+    if state.json:
+        echo_json({"summary": summary.to_dict(), "output": str(output) if output else None})
+    else:
+        _render_summary(state.out, summary, rows)
+        if output is not None:
+            state.out.print(f"merged report: {output}", highlight=False)
+    if summary.exit_code != 0:
+        raise CliError(
+            f"{summary.jobs - summary.counts['succeeded']} of {summary.jobs} job(s) did not succeed",
+            ExitCode.REQUEST_FAILED,
+        )
