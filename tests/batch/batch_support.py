@@ -27,8 +27,8 @@ def ref(job_id: str, output: str) -> dict[str, str]:
 
 
 def mixed_jobs(n: int, *, seed: int = 0, fail_rate: float = 0.15) -> list[dict[str, Any]]:
-    """About ``n`` jobs: single prompts and images, and chains (prompt -> image -> video,
-    video + narration -> lip sync); some carry the failure marker."""
+    """``n`` jobs: single prompts and images, and chains (prompt -> image -> video, video +
+    narration -> lip sync); about ``fail_rate`` of them carry the failure marker."""
     rng = random.Random(seed)
     jobs: list[dict[str, Any]] = []
 
@@ -38,7 +38,10 @@ def mixed_jobs(n: int, *, seed: int = 0, fail_rate: float = 0.15) -> list[dict[s
     i = 0
     while len(jobs) < n:
         i += 1
-        kind = rng.choice(["prompt", "image", "chain", "lipsync"])
+        kinds = (
+            ["prompt", "image", "chain", "lipsync"] if n - len(jobs) >= 3 else ["prompt", "image"]
+        )
+        kind = rng.choice(kinds)
         if kind == "prompt":
             jobs.append(
                 {

@@ -142,12 +142,12 @@ def _render_summary(console: Console, summary: BatchSummary, rows: Sequence[Repo
             jobs.add_column(name, overflow="fold")
         for row in listed:
             jobs.add_row(
-                row.id,
-                row.operation,
+                Text(row.id),
+                Text(row.operation),
                 Text(row.state, style=state_style(row.state)),
-                row.request_id or "",
-                "" if row.credits is None else str(row.credits),
-                row.error or "",
+                Text(row.request_id or ""),
+                Text("" if row.credits is None else str(row.credits)),
+                Text(row.error or ""),
             )
         console.print(jobs)
         more = sum(1 for row in rows if row.state != "succeeded") - len(listed)
@@ -339,8 +339,9 @@ def status_command(directory: Path) -> None:
         )
         return
     state.out.print(
-        f"batch {meta.get('batch_id')}  shard {meta.get('shard')}  source {meta.get('source')}",
-        highlight=False,
+        Text(
+            f"batch {meta.get('batch_id')}  shard {meta.get('shard')}  source {meta.get('source')}"
+        )
     )
     _render_summary(state.out, summary, rows)
 
