@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from batch_support import expected_states, mixed_jobs, read_jsonl, write_jobs
 from cannon_studio.assets import asset_urls
@@ -55,7 +55,7 @@ class SandboxProcess:
         match = BANNER.search(line)
         assert match, f"sandbox did not start: {line!r}"
         self.base_url = match.group(1)
-        self.http = httpx.Client(base_url=self.base_url, timeout=30.0)
+        self.http = httpx2.Client(base_url=self.base_url, timeout=30.0)
 
     def control(self, method: str, path: str, json: Any = None) -> Any:
         response = self.http.request(method, f"/_sandbox/{path}", json=json)
@@ -156,7 +156,7 @@ def _check_files(out: Path, report: list[dict[str, Any]]) -> None:
     for row in report:
         if row["state"] == "succeeded":
             assert len(row["files"]) == len(asset_urls(outputs[row["id"]])), row
-    with httpx.Client(timeout=60.0) as http:
+    with httpx2.Client(timeout=60.0) as http:
 
         def same(item: tuple[Path, int, str]) -> bool:
             path, size, url = item

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from batch_support import expected_states, mixed_jobs, read_jsonl, ref, write_jobs
 from cannon_studio import AsyncCannon, Cannon
@@ -44,7 +44,7 @@ def check_run(jobs: list[dict[str, Any]], out: Path, sandbox: Any) -> list[dict[
     assert sum(row["credits"] or 0 for row in report) == sandbox.credits_charged()
     with Journal(out / JOURNAL_NAME) as journal:
         outputs = {job_id: r.output for job_id, r in journal.rows().items()}
-    with httpx.Client() as http:
+    with httpx2.Client() as http:
         for row in report:
             if row["state"] != "succeeded":
                 assert row["files"] == []
@@ -151,7 +151,7 @@ def test_resume_from_every_journaled_state(
     first_url = half.asset_urls()[0]
     (out / "half").mkdir(parents=True)
     first_name = first_url.split("?")[0].rsplit("/", 1)[-1]
-    (out / "half" / first_name).write_bytes(httpx.get(first_url).content)
+    (out / "half" / first_name).write_bytes(httpx2.get(first_url).content)
     (out / "half" / f".{first_name}.0123.part").write_bytes(b"partial")
     # ... and what it had journaled
     client.batch(file, out, max_credits=0)  # journal the jobs, create nothing

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 
 from .._errors import (
     APIStatusError,
@@ -263,13 +263,13 @@ def _execute(
             output = action.output or {}
         try:
             files = download_missing(output, out_dir / job.id, _download_client(client))
-        except (CannonError, httpx.HTTPError, OSError) as exc:
+        except (CannonError, httpx2.HTTPError, OSError) as exc:
             sched.interrupted(job.id, f"download failed: {exc}")
             return
         sched.finished(job.id, files)
     except WaitTimeoutError as exc:
         sched.interrupted(job.id, str(exc))
-    except (CannonError, httpx.HTTPError) as exc:
+    except (CannonError, httpx2.HTTPError) as exc:
         sched.interrupted(job.id)
         fatal.append(exc)
         sched.stop()
@@ -277,9 +277,9 @@ def _execute(
         notify()
 
 
-def _download_client(client: Cannon) -> httpx.Client:
+def _download_client(client: Cannon) -> httpx2.Client:
     # The client's own download client: no API key, the client's retries and timeouts.
-    download_client: httpx.Client = client._core.download_client()
+    download_client: httpx2.Client = client._core.download_client()
     return download_client
 
 
@@ -426,13 +426,13 @@ async def _aexecute(
             output = action.output or {}
         try:
             files = await adownload_missing(output, out_dir / job.id, _adownload_client(client))
-        except (CannonError, httpx.HTTPError, OSError) as exc:
+        except (CannonError, httpx2.HTTPError, OSError) as exc:
             sched.interrupted(job.id, f"download failed: {exc}")
             return
         sched.finished(job.id, files)
     except WaitTimeoutError as exc:
         sched.interrupted(job.id, str(exc))
-    except (CannonError, httpx.HTTPError) as exc:
+    except (CannonError, httpx2.HTTPError) as exc:
         sched.interrupted(job.id)
         fatal.append(exc)
         sched.stop()
@@ -440,8 +440,8 @@ async def _aexecute(
         notify()
 
 
-def _adownload_client(client: AsyncCannon) -> httpx.AsyncClient:
-    download_client: httpx.AsyncClient = client._core.download_client()
+def _adownload_client(client: AsyncCannon) -> httpx2.AsyncClient:
+    download_client: httpx2.AsyncClient = client._core.download_client()
     return download_client
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 from ..assets import adownload, asset_urls, download, safe_filename
 
@@ -48,7 +48,7 @@ def _record(path: Path) -> dict[str, Any]:
 
 
 def download_missing(
-    output: Mapping[str, Any], directory: Path, http_client: httpx.Client
+    output: Mapping[str, Any], directory: Path, http_client: httpx2.Client
 ) -> list[dict[str, Any]]:
     """Download the output's assets that are not in ``directory`` yet; return every file.
 
@@ -72,7 +72,7 @@ def download_missing(
 
 
 async def adownload_missing(
-    output: Mapping[str, Any], directory: Path, http_client: httpx.AsyncClient
+    output: Mapping[str, Any], directory: Path, http_client: httpx2.AsyncClient
 ) -> list[dict[str, Any]]:
     """Async twin of ``download_missing``."""
     planned = planned_files(output)
