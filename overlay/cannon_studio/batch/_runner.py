@@ -11,29 +11,20 @@ job only. An API that cannot be reached, 5xx after the client's retries, or a re
 keeps every job's state, and ``BatchStoppedError`` is raised after the report is written.
 """
 
-# ruff: noqa: ASYNC109  (the async API mirrors the sync one: timeout in seconds)
-
 from __future__ import annotations
 
 import asyncio
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from .._errors import (
-    APIStatusError,
-    CannonError,
-    InputValidationError,
-    NotFoundError,
-    RequestFailedError,
-    WaitTimeoutError,
-)
+from .._errors import CannonError
 from ._errors import BatchJournalError
 from ._graph import JobGraph
 from ._jobs import Job, jobs_from_mappings, load_jobs
@@ -49,11 +40,11 @@ from ._report import (
 )
 from ._scheduler import Action, BatchEvent, Scheduler
 from ._shard import Shard
+from ._steps import Create, Refresh, Retrieve, Step, Wait, job_steps
 from ._transfer import adownload_missing, download_missing
 
 if TYPE_CHECKING:
     from .._client import AsyncCannon, Cannon
-    from .._requests import AsyncRequestHandle, RequestHandle
 
 __all__ = ["DEFAULT_CONCURRENCY", "BatchStoppedError", "arun_batch", "run_batch"]
 
@@ -62,9 +53,6 @@ DEFAULT_CONCURRENCY = 16
 
 DEFAULT_JOB_TIMEOUT_S = 24 * 3600.0
 """How long one run waits for one request (SECONDS) before leaving it for the next run."""
-
-_REFUSALS = frozenset({400, 402, 404, 409, 413, 422})
-"""Create answers that are final for that job (no request was created)."""
 
 JobsSource = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
 
@@ -180,101 +168,34 @@ def _finish(plan: _Plan, *, interrupted: bool, error: BaseException | None) -> B
     )
 
 
-def _seconds(handle: RequestHandle | AsyncRequestHandle) -> float | None:
-    request = handle.request
-    created = getattr(request, "created_at_ms", None)
-    completed = getattr(request, "completed_at_ms", None)
-    if isinstance(created, int) and isinstance(completed, int):
-        return (completed - created) / 1000.0
-    return None
-
-
-def _output(handle: RequestHandle | AsyncRequestHandle) -> dict[str, Any]:
-    output = handle.output
-    data: dict[str, Any] = output.to_dict() if output is not None else {}
-    return data
-
-
-def _refused(exc: APIStatusError) -> bool:
-    return exc.status_code in _REFUSALS
-
-
 # ---------------------------------------------------------------------------------------- sync
-def _execute(
-    client: Cannon,
-    sched: Scheduler,
-    action: Action,
-    out_dir: Path,
-    timeout: float,
-    notify: Callable[[], None],
-    fatal: list[BaseException],
-) -> None:
-    job = action.job
-    try:
-        handle: RequestHandle | None = None
-        output: dict[str, Any]
-        if action.kind == "create":
-            try:
-                handle = client.requests.create(
-                    job.operation,
-                    action.input or {},
-                    webhook_url=job.webhook_url,
-                    idempotency_key=action.key,
-                )
-            except InputValidationError as exc:
-                sched.failed(job.id, f"refused before sending: {exc}")
-                return
-            except APIStatusError as exc:
-                if not _refused(exc):
-                    raise
-                sched.failed(job.id, f"create refused: {exc}")
-                return
-            sched.created(job.id, handle.id, handle.status)
-            if sched.max_credits is not None:
-                handle.refresh()
-                sched.update(job.id, handle.status, handle.credits)
-                notify()
-        elif action.kind == "attach":
-            try:
-                handle = client.requests.retrieve(action.request_id or "")
-            except NotFoundError as exc:
-                sched.failed(job.id, f"request {action.request_id} is not known any more: {exc}")
-                return
-            sched.update(job.id, handle.status, handle.credits)
-        if handle is not None:
-            known = handle
+def _perform(client: Cannon, step: Step) -> Any:
+    if isinstance(step, Create):
+        return client.requests.create(
+            step.operation, step.input, webhook_url=step.webhook_url, idempotency_key=step.key
+        )
+    if isinstance(step, Refresh):
+        return step.handle.refresh()
+    if isinstance(step, Retrieve):
+        return client.requests.retrieve(step.request_id)
+    if isinstance(step, Wait):
+        return step.handle.wait(timeout=step.timeout, on_update=step.on_update)
+    return download_missing(step.output, step.directory, _download_client(client))
 
-            def on_update(h: RequestHandle) -> None:
-                sched.update(job.id, h.status, h.credits)
 
-            try:
-                known.wait(timeout=timeout, on_update=on_update)
-            except RequestFailedError:
-                sched.failed(
-                    job.id,
-                    known.error_message or "the request failed",
-                    credits=known.credits,
-                    seconds=_seconds(known),
-                )
-                return
-            output = _output(known)
-            sched.remote_succeeded(job.id, output, known.credits, _seconds(known))
-        else:
-            output = action.output or {}
+def _drive(client: Cannon, steps: Generator[Step, Any, None]) -> None:
+    """Perform each step of a job with the sync client, sending results (or errors) back."""
+    result: Any = None
+    error: Exception | None = None
+    while True:
         try:
-            files = download_missing(output, out_dir / job.id, _download_client(client))
-        except (CannonError, httpx2.HTTPError, OSError) as exc:
-            sched.interrupted(job.id, f"download failed: {exc}")
+            step = steps.send(result) if error is None else steps.throw(error)
+        except StopIteration:
             return
-        sched.finished(job.id, files)
-    except WaitTimeoutError as exc:
-        sched.interrupted(job.id, str(exc))
-    except (CannonError, httpx2.HTTPError) as exc:
-        sched.interrupted(job.id)
-        fatal.append(exc)
-        sched.stop()
-    finally:
-        notify()
+        try:
+            result, error = _perform(client, step), None
+        except Exception as exc:
+            result, error = None, exc
 
 
 def _download_client(client: Cannon) -> httpx2.Client:
@@ -328,13 +249,12 @@ def run_batch(
 
     def worker(action: Action) -> None:
         try:
-            _execute(client, sched, action, plan.out_dir, job_timeout, notify, fatal)
+            _drive(client, job_steps(sched, action, plan.out_dir, job_timeout, notify, fatal))
         finally:
             with cond:
                 running[0] -= 1
                 cond.notify_all()
 
-    interrupted = False
     try:
         with cond:
             while True:
@@ -349,95 +269,44 @@ def run_batch(
                 if running[0] == 0:
                     break
                 cond.wait(timeout=1.0)
-    except KeyboardInterrupt:
-        interrupted = True
+    except BaseException:  # KeyboardInterrupt: running jobs keep their journaled state
         sched.stop()
         _finish(plan, interrupted=True, error=None)
         raise
-    finally:
-        if not interrupted:
-            summary = _finish(plan, interrupted=False, error=fatal[0] if fatal else None)
+    summary = _finish(plan, interrupted=False, error=fatal[0] if fatal else None)
     if fatal:
         raise BatchStoppedError(summary, fatal[0]) from fatal[0]
     return summary
 
 
 # --------------------------------------------------------------------------------------- async
-async def _aexecute(
-    client: AsyncCannon,
-    sched: Scheduler,
-    action: Action,
-    out_dir: Path,
-    timeout: float,
-    notify: Callable[[], None],
-    fatal: list[BaseException],
-) -> None:
-    job = action.job
-    try:
-        handle: AsyncRequestHandle | None = None
-        output: dict[str, Any]
-        if action.kind == "create":
-            try:
-                handle = await client.requests.create(
-                    job.operation,
-                    action.input or {},
-                    webhook_url=job.webhook_url,
-                    idempotency_key=action.key,
-                )
-            except InputValidationError as exc:
-                sched.failed(job.id, f"refused before sending: {exc}")
-                return
-            except APIStatusError as exc:
-                if not _refused(exc):
-                    raise
-                sched.failed(job.id, f"create refused: {exc}")
-                return
-            sched.created(job.id, handle.id, handle.status)
-            if sched.max_credits is not None:
-                await handle.refresh()
-                sched.update(job.id, handle.status, handle.credits)
-                notify()
-        elif action.kind == "attach":
-            try:
-                handle = await client.requests.retrieve(action.request_id or "")
-            except NotFoundError as exc:
-                sched.failed(job.id, f"request {action.request_id} is not known any more: {exc}")
-                return
-            sched.update(job.id, handle.status, handle.credits)
-        if handle is not None:
-            known = handle
+async def _aperform(client: AsyncCannon, step: Step) -> Any:
+    if isinstance(step, Create):
+        return await client.requests.create(
+            step.operation, step.input, webhook_url=step.webhook_url, idempotency_key=step.key
+        )
+    if isinstance(step, Refresh):
+        return await step.handle.refresh()
+    if isinstance(step, Retrieve):
+        return await client.requests.retrieve(step.request_id)
+    if isinstance(step, Wait):
+        return await step.handle.wait(timeout=step.timeout, on_update=step.on_update)
+    return await adownload_missing(step.output, step.directory, _adownload_client(client))
 
-            def on_update(h: AsyncRequestHandle) -> None:
-                sched.update(job.id, h.status, h.credits)
 
-            try:
-                await known.wait(timeout=timeout, on_update=on_update)
-            except RequestFailedError:
-                sched.failed(
-                    job.id,
-                    known.error_message or "the request failed",
-                    credits=known.credits,
-                    seconds=_seconds(known),
-                )
-                return
-            output = _output(known)
-            sched.remote_succeeded(job.id, output, known.credits, _seconds(known))
-        else:
-            output = action.output or {}
+async def _adrive(client: AsyncCannon, steps: Generator[Step, Any, None]) -> None:
+    """Async twin of ``_drive``."""
+    result: Any = None
+    error: Exception | None = None
+    while True:
         try:
-            files = await adownload_missing(output, out_dir / job.id, _adownload_client(client))
-        except (CannonError, httpx2.HTTPError, OSError) as exc:
-            sched.interrupted(job.id, f"download failed: {exc}")
+            step = steps.send(result) if error is None else steps.throw(error)
+        except StopIteration:
             return
-        sched.finished(job.id, files)
-    except WaitTimeoutError as exc:
-        sched.interrupted(job.id, str(exc))
-    except (CannonError, httpx2.HTTPError) as exc:
-        sched.interrupted(job.id)
-        fatal.append(exc)
-        sched.stop()
-    finally:
-        notify()
+        try:
+            result, error = await _aperform(client, step), None
+        except Exception as exc:
+            result, error = None, exc
 
 
 def _adownload_client(client: AsyncCannon) -> httpx2.AsyncClient:
@@ -485,7 +354,10 @@ async def arun_batch(
                     break
                 tasks.add(
                     asyncio.create_task(
-                        _aexecute(client, sched, action, plan.out_dir, job_timeout, wake.set, fatal)
+                        _adrive(
+                            client,
+                            job_steps(sched, action, plan.out_dir, job_timeout, wake.set, fatal),
+                        )
                     )
                 )
             if not tasks:

@@ -9,31 +9,25 @@ removed first.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx2
 
-from ..assets import adownload, asset_urls, download, safe_filename
+from ..assets import _unique_names, adownload, asset_urls, download
 
 __all__ = ["adownload_missing", "download_missing", "planned_files"]
 
+# ``_unique_names`` is the package's own naming of several assets in one directory (the one
+# ``download_many`` uses), so a resumed job finds its files under the names it gave them.
+
 
 def planned_files(output: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(url, file name)`` for every asset of an output (JSON form); names unique, safe (pure)."""
-    planned: list[tuple[str, str]] = []
-    taken: set[str] = set()
-    for url in asset_urls(output):
-        name = safe_filename(url)
-        stem, dot, ext = name.partition(".")
-        candidate, n = name, 1
-        while candidate in taken:
-            candidate = f"{stem}-{n}{dot}{ext}"
-            n += 1
-        taken.add(candidate)
-        planned.append((url, candidate))
-    return planned
+    """``(url, file name)`` for every asset of an output (JSON form), named as
+    ``download_many`` names them: safe, and unique within the output (pure)."""
+    urls = asset_urls(output)
+    return list(zip(urls, _unique_names(urls), strict=True))
 
 
 def _prepare(directory: Path) -> None:
@@ -45,6 +39,22 @@ def _prepare(directory: Path) -> None:
 
 def _record(path: Path) -> dict[str, Any]:
     return {"name": path.name, "bytes": path.stat().st_size}
+
+
+def _missing(
+    output: Mapping[str, Any], directory: Path
+) -> tuple[list[Path], list[tuple[str, Path]]]:
+    """Every target file of the output, and the ``(url, target)`` pairs not on disk yet."""
+    planned = planned_files(output)
+    if planned:
+        _prepare(directory)
+    targets = [directory / name for _, name in planned]
+    missing = [
+        (url, target)
+        for (url, _), target in zip(planned, targets, strict=True)
+        if not target.is_file()
+    ]
+    return targets, missing
 
 
 def download_missing(
@@ -59,39 +69,17 @@ def download_missing(
         AssetDownloadError, APIStatusError, APIConnectionError: a download failed (what was
         complete stays; the failed file leaves nothing behind).
     """
-    planned = planned_files(output)
-    if planned:
-        _prepare(directory)
-    files: list[dict[str, Any]] = []
-    for url, name in planned:
-        target = directory / name
-        if not target.is_file():
-            download(url, target, http_client=http_client)
-        files.append(_record(target))
-    return files
+    targets, missing = _missing(output, directory)
+    for url, target in missing:
+        download(url, target, http_client=http_client)
+    return [_record(target) for target in targets]
 
 
 async def adownload_missing(
     output: Mapping[str, Any], directory: Path, http_client: httpx2.AsyncClient
 ) -> list[dict[str, Any]]:
     """Async twin of ``download_missing``."""
-    planned = planned_files(output)
-    if planned:
-        _prepare(directory)
-    files: list[dict[str, Any]] = []
-    for url, name in planned:
-        target = directory / name
-        if not target.is_file():
-            await adownload(url, target, http_client=http_client)
-        files.append(_record(target))
-    return files
-
-
-def directory_for(out_dir: Path, job_id: str) -> Path:
-    """``DIR/<job id>/`` (job ids are checked to be safe directory names)."""
-    return out_dir / job_id
-
-
-def names_of(files: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The file names of a journaled ``files`` list."""
-    return [str(f.get("name")) for f in files]
+    targets, missing = _missing(output, directory)
+    for url, target in missing:
+        await adownload(url, target, http_client=http_client)
+    return [_record(target) for target in targets]

@@ -1,0 +1,174 @@
+"""One job's work as a sans-IO generator: it yields the I/O it needs, the driver performs it.
+
+``job_steps`` holds every decision of a job's life (what to send, which answers are final for
+the job, which stop the run, what goes to the journal) exactly once; the sync runner performs
+each yielded step with ``Cannon`` and the async runner with ``AsyncCannon`` (the httpcore /
+h11 pattern: logic without I/O, thin drivers around it). A failed step is thrown back into the
+generator, so the error handling lives here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from .._errors import (
+    APIStatusError,
+    CannonError,
+    InputValidationError,
+    NotFoundError,
+    RequestFailedError,
+    WaitTimeoutError,
+)
+from ._scheduler import Action, Scheduler
+
+__all__ = ["Create", "Download", "Refresh", "Retrieve", "Step", "Wait", "job_steps"]
+
+REFUSALS = frozenset({400, 402, 404, 409, 413, 422})
+"""Create answers that are final for that job (no request was created, nothing charged)."""
+
+
+@dataclass(frozen=True)
+class Create:
+    """``requests.create(operation, input, webhook_url=..., idempotency_key=key)`` -> handle."""
+
+    operation: str
+    input: dict[str, Any]
+    webhook_url: str | None
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """``handle.refresh()`` (one poll) -> handle."""
+
+    handle: Any
+
+
+@dataclass(frozen=True)
+class Retrieve:
+    """``requests.retrieve(request_id)`` -> handle."""
+
+    request_id: str
+
+
+@dataclass(frozen=True)
+class Wait:
+    """``handle.wait(timeout=seconds, on_update=...)`` -> handle (``RequestFailedError``)."""
+
+    handle: Any
+    timeout: float
+    on_update: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class Download:
+    """Fetch the output's missing files into ``directory`` -> ``[{"name", "bytes"}]``."""
+
+    output: dict[str, Any]
+    directory: Path
+
+
+Step = Create | Refresh | Retrieve | Wait | Download
+
+
+def _seconds(handle: Any) -> float | None:
+    request = handle.request
+    created = getattr(request, "created_at_ms", None)
+    completed = getattr(request, "completed_at_ms", None)
+    if isinstance(created, int) and isinstance(completed, int):
+        return (completed - created) / 1000.0
+    return None
+
+
+def _output(handle: Any) -> dict[str, Any]:
+    output = handle.output
+    data: dict[str, Any] = output.to_dict() if output is not None else {}
+    return data
+
+
+def job_steps(
+    sched: Scheduler,
+    action: Action,
+    out_dir: Path,
+    timeout: float,
+    notify: Callable[[], None],
+    fatal: list[BaseException],
+) -> Generator[Step, Any, None]:
+    """The steps of one ``Action``; every outcome is reported to ``sched``.
+
+    Args:
+        sched: the scheduler to report to.
+        action: what to do (create, attach to a request, or download).
+        out_dir: the batch's output directory (files go to ``out_dir/<job id>/``).
+        timeout: SECONDS to wait for the request in this run.
+        notify: wakes the driver's loop (a price became known, the job ended).
+        fatal: an error that must stop the run is appended here (the job keeps its state).
+    """
+    job = action.job
+    try:
+        handle: Any = None
+        output: dict[str, Any]
+        if action.kind == "create":
+            try:
+                handle = yield Create(
+                    job.operation, action.input or {}, job.webhook_url, action.key
+                )
+            except InputValidationError as exc:
+                sched.failed(job.id, f"refused before sending: {exc}")
+                return
+            except APIStatusError as exc:
+                if exc.status_code not in REFUSALS:
+                    raise
+                sched.failed(job.id, f"create refused: {exc}")
+                return
+            sched.created(job.id, handle.id, handle.status)
+            if sched.max_credits is not None:  # learn the price before the next create
+                handle = yield Refresh(handle)
+                sched.update(job.id, handle.status, handle.credits)
+                notify()
+        elif action.kind == "attach":
+            try:
+                handle = yield Retrieve(action.request_id or "")
+            except NotFoundError as exc:
+                sched.failed(job.id, f"request {action.request_id} is not known any more: {exc}")
+                return
+            sched.update(job.id, handle.status, handle.credits)
+        if handle is not None:
+            known = handle
+
+            def on_update(h: Any) -> None:
+                sched.update(job.id, h.status, h.credits)
+
+            try:
+                yield Wait(known, timeout, on_update)
+            except RequestFailedError:
+                sched.failed(
+                    job.id,
+                    known.error_message or "the request failed",
+                    credits=known.credits,
+                    seconds=_seconds(known),
+                )
+                return
+            output = _output(known)
+            sched.remote_succeeded(job.id, output, known.credits, _seconds(known))
+        else:
+            output = action.output or {}
+        try:
+            files = yield Download(output, out_dir / job.id)
+        except (CannonError, httpx2.HTTPError, OSError) as exc:
+            sched.interrupted(job.id, f"download failed: {exc}")
+            return
+        sched.finished(job.id, files)
+    except WaitTimeoutError as exc:
+        sched.interrupted(job.id, str(exc))
+    except (CannonError, httpx2.HTTPError) as exc:  # unreachable, 5xx after retries, 401/403/429
+        sched.interrupted(job.id)
+        fatal.append(exc)
+        sched.stop()
+    finally:
+        notify()
