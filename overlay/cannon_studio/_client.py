@@ -36,6 +36,7 @@ from ._constants import (
 from ._errors import APIResponseValidationError, CannonError, ConfigurationError
 from ._gate import InFlightGate
 from ._logging import mask, register_secret, setup_logging
+from ._polling import PollPolicy
 from ._requests import AsyncRequestHandle, AsyncRequests, RequestHandle, Requests
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
@@ -185,6 +186,7 @@ class _SyncCore:
             inner = httpx2.HTTPTransport()
         self._inner = inner
         self._owned_inner = owned
+        self.polling = PollPolicy()
         self._max_retries = config.max_retries
         self._timeout = config.timeout
         self.http = httpx2.Client(
@@ -280,6 +282,7 @@ class _AsyncCore:
         else:
             inner = default_async_transport(max_in_flight)
         self._inner = inner
+        self.polling = PollPolicy()
         self._max_retries = config.max_retries
         self._timeout = config.timeout
         self.http = httpx2.AsyncClient(

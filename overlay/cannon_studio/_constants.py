@@ -64,7 +64,25 @@ POLL_MAX_INTERVAL_S = 5.0
 """Cap of the poll interval in seconds."""
 
 POLL_JITTER = (0.8, 1.0)
-"""Poll intervals are multiplied by a factor drawn uniformly from this range."""
+"""Poll intervals are multiplied by a factor drawn uniformly from this range (no history only)."""
+
+POLL_MIN_SAMPLES = 8
+"""Finished requests of an operation needed before polls follow its observed durations."""
+
+POLL_HISTORY_WINDOW = 256
+"""Observed durations kept per operation (the most recent), for the adaptive schedule."""
+
+POLL_STEP_MASS = 0.24
+"""Adaptive polls are spaced so that this fraction of the observed duration distribution
+completes between two polls. For jobs uniform over a window W: ~1/(2 x 0.24) + 0.5 = 2.6 GETs per
+request and a mean notice latency of 0.12 x W (replicate's 0.5 s loop: 0.25 s; a 1 s loop: 2.7
+GETs for 1-3 s jobs), measured in ``make bench`` (section polling)."""
+
+POLL_MIN_INTERVAL_S = 0.1
+"""Shortest wait between two adaptive polls of one request, in seconds (fal's interval)."""
+
+POLL_TAIL_FRACTION = 0.25
+"""Past every observed duration, the next poll waits this fraction of the request's age."""
 
 DEFAULT_WAIT_TIMEOUT_S = 1800.0
 """Overall deadline of ``wait`` / ``as_completed`` in seconds when none is given (30 minutes)."""

@@ -14,25 +14,19 @@ Tests replace ``sleep`` / ``async_sleep`` (and ``monotonic`` for deadlines) on t
 from __future__ import annotations
 
 import heapq
-import random
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from ._constants import (
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_POLL_AFTER_MS,
-    DEFAULT_WAIT_TIMEOUT_S,
-    POLL_INITIAL_INTERVAL_S,
-    POLL_JITTER,
-    POLL_MAX_INTERVAL_S,
-    POLL_MULTIPLIER,
-)
+from ._constants import DEFAULT_MAX_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_S
 from ._errors import InputValidationError, RequestFailedError, WaitTimeoutError
 from ._gate import InFlightGate
 from ._logging import logger
+from ._polling import PollPolicy, poll_delay
+
+__all__ = ["AsyncRequestHandle", "AsyncRequests", "RequestHandle", "Requests", "poll_delay"]
 
 if TYPE_CHECKING:
     import asyncio
@@ -82,31 +76,9 @@ monotonic: Callable[[], float] = time.monotonic
 ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
 
 
-def poll_delay(
-    polls_done: int,
-    poll_after_ms: int | None,
-    *,
-    uniform: Callable[[float, float], float] = random.uniform,
-) -> float:
-    """Seconds to wait before the next poll (pure apart from ``uniform``).
-
-    Args:
-        polls_done: GETs already made for this request while waiting (0 = none yet).
-        poll_after_ms: the create response's ``poll_after_ms`` in MILLISECONDS (``None``: not
-            known; ``DEFAULT_POLL_AFTER_MS`` is used).
-
-    Returns:
-        ``poll_after_ms / 1000`` before the first poll, then
-        ``min(0.5 * 1.5**(polls_done - 1), 5) * U[0.8, 1]`` seconds.
-    """
-    if polls_done <= 0:
-        ms = DEFAULT_POLL_AFTER_MS if poll_after_ms is None else max(0, poll_after_ms)
-        return ms / 1000.0
-    base = min(POLL_INITIAL_INTERVAL_S * POLL_MULTIPLIER ** (polls_done - 1), POLL_MAX_INTERVAL_S)
-    return base * uniform(*POLL_JITTER)
-
-
 class _SyncCore(Protocol):
+    polling: PollPolicy
+
     def get_request(self, request_id: str) -> RequestObject: ...
     def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest: ...
     def download_client(self) -> httpx2.Client: ...
@@ -114,6 +86,7 @@ class _SyncCore(Protocol):
 
 class _AsyncCore(Protocol):
     gate: InFlightGate
+    polling: PollPolicy
 
     async def get_request(self, request_id: str) -> RequestObject: ...
     async def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest: ...
@@ -154,6 +127,8 @@ class _HandleBase:
         # When the create was answered (``monotonic`` clock, seconds): the first poll is due
         # ``poll_after_ms`` after it, however late waiting starts (e.g. after 1,000 creates).
         self._created_at = monotonic()
+        if request is not None and isinstance(request.created_at_ms, int):  # retrieved by id
+            self._created_at -= max(0.0, time.time() - request.created_at_ms / 1000.0)
 
     @property
     def status(self) -> str:
@@ -197,6 +172,8 @@ class _HandleBase:
         self.operation = request.operation
         new = str(request.status)
         changed = new != self._status
+        if changed and new in TERMINAL_STATUSES:
+            self._observe_finish(request)
         self._status = new
         self._polls += 1
         if changed and logger.isEnabledFor(10):
@@ -204,13 +181,29 @@ class _HandleBase:
         return changed
 
     def _next_delay(self) -> float:
+        """Seconds from now to this handle's next poll (its client's ``PollPolicy`` decides)."""
         if self._polls == 0 and self._status == UNKNOWN_STATUS:
             return 0.0
         poll_after = self.accepted.poll_after_ms if self.accepted is not None else None
-        if self._polls == 0:
-            due = self._created_at + poll_delay(0, poll_after)
-            return max(0.0, due - monotonic())
-        return poll_delay(self._polls, poll_after)
+        now = monotonic()
+        elapsed = now - self._created_at
+        policy = self._policy()
+        if policy is None:  # a handle without a client (tests): today's policy
+            if self._polls == 0:
+                return max(0.0, poll_delay(0, poll_after) - elapsed)
+            return poll_delay(self._polls, poll_after)
+        return max(0.0, policy.poll_at(self.operation, elapsed, self._polls, poll_after) - elapsed)
+
+    def _policy(self) -> PollPolicy | None:
+        policy: PollPolicy | None = getattr(getattr(self, "_core", None), "polling", None)
+        return policy
+
+    def _observe_finish(self, request: RequestObject) -> None:
+        """Feed the server-side duration of a request that just finished to the policy."""
+        policy = self._policy()
+        created, completed = request.created_at_ms, request.completed_at_ms
+        if policy is not None and isinstance(created, int) and isinstance(completed, int):
+            policy.observe(request.operation, (completed - created) / 1000.0)
 
     def _raise_if_failed(self) -> None:
         if self._status == "failed" and self.request is not None:
@@ -386,6 +379,14 @@ class Requests:
     def __init__(self, core: _SyncCore) -> None:
         self._core = core
 
+    @property
+    def polling(self) -> PollPolicy:
+        """This client's poll schedule and the job durations it has seen (see ``_polling``).
+
+        ``polling.observe(operation, seconds)`` feeds it durations from elsewhere (a journal).
+        """
+        return self._core.polling
+
     def create(
         self,
         operation: str,
@@ -511,6 +512,14 @@ class AsyncRequests:
     def __init__(self, core: _AsyncCore) -> None:
         self._core = core
 
+    @property
+    def polling(self) -> PollPolicy:
+        """This client's poll schedule and the job durations it has seen (see ``_polling``).
+
+        ``polling.observe(operation, seconds)`` feeds it durations from elsewhere (a journal).
+        """
+        return self._core.polling
+
     async def create(
         self,
         operation: str,
@@ -566,48 +575,83 @@ class AsyncRequests:
     ) -> AsyncIterator[AsyncRequestHandle]:
         """Yield each request as it becomes terminal (no raise on ``failed``).
 
-        One asyncio task per request sleeps until its next poll; a semaphore bounds the polls
-        in flight to ``max_concurrency`` (default 32). ``timeout`` is in SECONDS (default 1800).
+        One scheduler keeps a priority queue of next-poll times (as the sync loop does) and
+        runs the polls that are due, at most ``max_concurrency`` (default 32) at once, so
+        10,000 requests cost 10,000 heap entries, not 10,000 sleeping tasks. ``timeout`` is in
+        SECONDS (default 1800).
 
         Raises:
             WaitTimeoutError: deadline passed; ``request_ids`` lists the pending ones.
+            The first ``APIStatusError`` / ``APIConnectionError`` a poll raises (after retries).
         """
         import asyncio
 
         handles = self._handles(handles_or_ids)
         limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
-        deadline = monotonic() + limit
-        gate = asyncio.Semaphore(max_concurrency or DEFAULT_MAX_CONCURRENCY)
-        done: asyncio.Queue[tuple[AsyncRequestHandle, BaseException | None]] = asyncio.Queue()
-
-        async def follow(handle: AsyncRequestHandle) -> None:
-            try:
-                while not handle.is_terminal:
-                    remaining = deadline - monotonic()
-                    if remaining <= 0:
-                        done.put_nowait((handle, WaitTimeoutError([handle.id], limit)))
-                        return
-                    await async_sleep(min(handle._next_delay(), remaining))
-                    async with gate:
-                        await handle._poll(on_update)
-                done.put_nowait((handle, None))
-            except Exception as exc:  # CancelledError is not an Exception: it propagates
-                done.put_nowait((handle, exc))
-
-        tasks = [asyncio.create_task(follow(handle)) for handle in handles]
-        try:
-            for _ in range(len(handles)):
-                handle, error = await done.get()
-                if isinstance(error, WaitTimeoutError):
-                    pending = [h.id for h in handles if not h.is_terminal]
-                    raise WaitTimeoutError(pending, limit)
-                if error is not None:
-                    raise error
+        start = monotonic()
+        deadline = start + limit
+        concurrency = max_concurrency or DEFAULT_MAX_CONCURRENCY
+        heap: list[tuple[float, int, AsyncRequestHandle]] = []
+        for index, handle in enumerate(handles):
+            if handle.is_terminal:
                 yield handle
+            else:
+                heap.append((start + handle._next_delay(), index, handle))
+        heapq.heapify(heap)
+        polling: dict[asyncio.Task[None], tuple[int, AsyncRequestHandle]] = {}
+        sleeper: asyncio.Future[None] | None = None
+        sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
+        try:
+            while heap or polling:
+                now = monotonic()
+                if now >= deadline:
+                    pending = [
+                        h.id for _, (_, h) in sorted(polling.items(), key=lambda kv: kv[1][0])
+                    ]
+                    pending += [h.id for _, _, h in sorted(heap)]
+                    raise WaitTimeoutError(pending, limit)
+                woke = sleeper is not None and sleeper.done()
+                if woke:
+                    sleeper = None
+                # Start the polls that are due (the head too when the sleep for it ended:
+                # sleeps are the module's ``async_sleep``, which tests make instant).
+                while heap and len(polling) < concurrency and (heap[0][0] <= now or woke):
+                    woke = False
+                    _, index, handle = heapq.heappop(heap)
+                    task = asyncio.create_task(handle._poll(on_update))
+                    polling[task] = (index, handle)
+                waiters: set[asyncio.Future[None]] = set(polling)
+                if heap and len(polling) < concurrency:
+                    if sleeper is None:
+                        sleeper_at = min(heap[0][0], deadline)
+                        sleeper = asyncio.ensure_future(async_sleep(max(0.0, sleeper_at - now)))
+                    waiters.add(sleeper)
+                elif not polling:  # pragma: no cover - nothing to wait for
+                    break
+                done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                for finished in done:
+                    if finished is sleeper:
+                        continue
+                    index, handle = polling.pop(finished)  # type: ignore[call-overload]
+                    error = finished.exception()
+                    if error is not None:
+                        raise error
+                    if handle.is_terminal:
+                        yield handle
+                    else:
+                        due = monotonic() + handle._next_delay()
+                        heapq.heappush(heap, (due, index, handle))
+                        if sleeper is not None and due < sleeper_at:
+                            sleeper.cancel()  # this poll is due before the sleeper wakes
+                            sleeper = None
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            leftovers: list[asyncio.Future[None]] = [*polling]
+            if sleeper is not None:
+                leftovers.append(sleeper)
+            for future in leftovers:
+                future.cancel()
+            if leftovers:
+                await asyncio.gather(*leftovers, return_exceptions=True)
 
     async def wait_all(
         self,
