@@ -180,6 +180,7 @@ class Step:
     """One row of the summary."""
 
     operation: str
+    input: dict[str, Any] = field(default_factory=dict)
     request_id: str = ""
     status: str = "not run"
     credits: int | None = None
@@ -191,6 +192,7 @@ class Step:
     def to_dict(self) -> dict[str, Any]:
         return {
             "operation": self.operation,
+            "input": self.input,
             "request_id": self.request_id,
             "status": self.status,
             "credits": self.credits,
@@ -218,7 +220,7 @@ class Pipeline:
     steps: list[Step] = field(default_factory=list)
 
     def _submit(self, operation: str, payload: dict[str, Any]) -> tuple[Step, Any]:
-        step = Step(operation)
+        step = Step(operation, dict(payload))
         self.steps.append(step)
         handle = self.client.requests.create(operation, payload, webhook_url=self.webhook_url)
         step.request_id = handle.id

@@ -454,7 +454,7 @@ def test_wait_human_with_download_and_a_failure(invoke: Invoke, tmp_path: Path) 
     assert result.exit_code == 1
     assert good in result.stdout and bad in result.stdout
     assert "at least one request failed" in result.stderr
-    assert [p.suffix for p in (tmp_path / good).iterdir()] == [".wav"]
+    assert [p.suffix for p in (tmp_path / good).iterdir()] == [".mp3"]
     assert not (tmp_path / bad).exists()
 
 

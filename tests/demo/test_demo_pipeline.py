@@ -1,7 +1,8 @@
 """``make demo`` (scripts/demo.py): the pipeline end to end, run as a real process.
 
 The fast mode (instant sandbox) runs the same pipeline as ``make demo``; every downloaded asset
-is then opened with a real decoder (Pillow for PNG, wave for WAV, PyAV for MP4).
+is then opened with a real decoder (Pillow for PNG, PyAV for MP4 and MP3) and checked against
+the input of the step that made it.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ import signal
 import socket
 import subprocess
 import sys
-import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import av
 import pytest
+from cannon_studio.sandbox.mediaspec import SCALE
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,33 +99,87 @@ def test_each_step_feeds_the_next(fast_run: DemoRun) -> None:
     assert "enhanced prompt:" in fast_run.stderr
 
 
-def test_png_opens_with_pillow(fast_run: DemoRun) -> None:
-    (png,) = _files(fast_run, "image.generate")
-    assert png.suffix == ".png"
-    with Image.open(png) as image:
-        image.verify()
-    with Image.open(png) as image:
-        assert image.format == "PNG"
-        assert image.width > 0 and image.height > 0
-        image.load()
+def _step(run: DemoRun, operation: str) -> dict[str, Any]:
+    step: dict[str, Any] = next(s for s in run.summary["steps"] if s["operation"] == operation)
+    return step
 
 
-def test_wav_opens_with_wave(fast_run: DemoRun) -> None:
-    (wav,) = _files(fast_run, "narration.generate")
-    with wave.open(str(wav)) as audio:
-        assert audio.getnframes() > 0
-        assert audio.getframerate() > 0
-        assert len(audio.readframes(audio.getnframes())) > 0
+def _aspect(label: str) -> Fraction:
+    w, h = label.split(":")
+    return Fraction(int(w), int(h))
 
 
-@pytest.mark.parametrize("operation", ["video.generate", "lipsync.generate", "video.upscale"])
-def test_mp4_decodes_with_pyav(fast_run: DemoRun, operation: str) -> None:
-    (mp4,) = _files(fast_run, operation)
-    assert mp4.suffix == ".mp4"
-    with av.open(str(mp4)) as container:
+@dataclass
+class Media:
+    """What a real decoder (Pillow / PyAV) finds in a downloaded asset. Seconds."""
+
+    width: int = 0
+    height: int = 0
+    seconds: float = 0.0
+    frame_s: float = 0.0
+    audio: bool = False
+    audio_codec: str | None = None
+
+
+def _open(path: Path) -> Media:
+    if path.suffix == ".png":
+        with Image.open(path) as image:
+            image.load()
+            assert image.format == "PNG"
+            return Media(image.width, image.height)
+    with av.open(str(path)) as container:
+        audio = container.streams.audio[0] if container.streams.audio else None
+        codec = audio.codec_context.name if audio else None
+        if not container.streams.video:
+            assert audio is not None
+            samples = sum(frame.samples for frame in container.decode(audio=0))
+            return Media(
+                seconds=samples / audio.codec_context.sample_rate, audio=True, audio_codec=codec
+            )
+        fps = float(container.streams.video[0].average_rate or 0)
         frames = list(container.decode(video=0))
-    assert frames
-    assert frames[0].width > 0 and frames[0].height > 0
+    return Media(
+        frames[0].width, frames[0].height, len(frames) / fps, 1 / fps, audio is not None, codec
+    )
+
+
+def test_the_assets_follow_the_inputs(fast_run: DemoRun) -> None:
+    """Every downloaded file, opened by a real decoder, is what its step's input asked for."""
+    image_in = _step(fast_run, "image.generate")["input"]
+    (image_file,) = _files(fast_run, "image.generate")
+    image = _open(image_file)
+    assert Fraction(image.width, image.height) == _aspect(image_in["aspect_ratio"])
+
+    video_in = _step(fast_run, "video.generate")["input"]
+    (video_file,) = _files(fast_run, "video.generate")
+    video = _open(video_file)
+    assert Fraction(video.width, video.height) == _aspect(video_in["aspect_ratio"])
+    assert abs(video.seconds - video_in["duration"]) <= video.frame_s
+    assert min(video.width, video.height) == int(video_in["resolution"].rstrip("p")) // SCALE
+    assert video.audio is ("audio_url" in video_in)
+
+    (narration_file,) = _files(fast_run, "narration.generate")
+    assert narration_file.suffix == ".mp3"
+    narration = _open(narration_file)
+    assert narration.audio_codec is not None and narration.audio_codec.startswith("mp3")
+    assert narration.seconds > 0
+
+    (lipsync_file,) = _files(fast_run, "lipsync.generate")
+    lipsync = _open(lipsync_file)
+    assert lipsync.audio  # the narration is on it
+    assert (lipsync.width, lipsync.height) == (video.width, video.height)
+    assert abs(lipsync.seconds - video_in["duration"]) <= lipsync.frame_s
+
+    upscale_in = _step(fast_run, "video.upscale")["input"]
+    (upscale_file,) = _files(fast_run, "video.upscale")
+    upscaled = _open(upscale_file)
+    assert (
+        min(upscaled.width, upscaled.height)
+        == int(upscale_in["target_resolution"].rstrip("p")) // SCALE
+    )
+    assert Fraction(upscaled.width, upscaled.height) == Fraction(video.width, video.height)
+    assert abs(upscaled.seconds - video_in["duration"]) <= upscaled.frame_s
+    assert upscaled.audio
 
 
 def test_one_asset_per_media_step_in_out_dir(fast_run: DemoRun) -> None:
@@ -133,7 +189,7 @@ def test_one_asset_per_media_step_in_out_dir(fast_run: DemoRun) -> None:
         "01-enhanced-prompt.txt",
         "02-image-generate.png",
         "03-video-generate.mp4",
-        "04-narration-generate.wav",
+        "04-narration-generate.mp3",
         "05-lipsync-generate.mp4",
         "06-video-upscale.mp4",
     ]

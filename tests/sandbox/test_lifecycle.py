@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import io
-import re
-import wave
 from typing import Any
 
-import av
 import httpx2
-import pygltflib  # type: ignore[import-untyped]
 import pytest
 from cannon_studio.sandbox import Sandbox, SandboxConfig
 from cannon_studio.sandbox.schema import ApiSchema
-from PIL import Image
 
 from .conftest import VALID_INPUTS, body
+from .media_probe import aspect_of, probe
 
 SCHEMA = ApiSchema.load()
 URL_KEYS = (
@@ -194,36 +189,6 @@ async def test_failure_marker_and_failure_rate() -> None:
     assert replay == statuses  # same seed, same outcomes
 
 
-def _decode(content_type: str, data: bytes) -> str:
-    if content_type == "image/png":
-        image = Image.open(io.BytesIO(data))
-        image.load()
-        assert image.format == "PNG" and image.size == (320, 180)
-        return "png"
-    if content_type == "audio/wav":
-        with wave.open(io.BytesIO(data)) as w:
-            assert w.getnframes() > 0 and w.getframerate() == 16_000
-        return "wav"
-    if content_type == "video/mp4":
-        with av.open(io.BytesIO(data), mode="r") as container:
-            stream = container.streams.video[0]
-            assert stream.codec_context.name == "h264"
-            frames = list(container.decode(video=0))
-        assert len(frames) >= 4 and frames[0].width == 160
-        return "mp4"
-    if content_type == "application/x-subrip":
-        cues = re.findall(
-            r"(\d+)\n(\d\d:\d\d:\d\d,\d{3}) --> (\d\d:\d\d:\d\d,\d{3})\n(.+)\n", data.decode()
-        )
-        assert cues and cues[0][0] == "1"
-        return "srt"
-    if content_type == "model/gltf-binary":
-        gltf = pygltflib.GLTF2.load_from_bytes(data)
-        assert gltf.meshes and gltf.accessors[1].count == 8 and len(gltf.binary_blob()) > 0
-        return "glb"
-    raise AssertionError(content_type)
-
-
 @pytest.mark.parametrize(
     "operation", sorted(op for op in VALID_INPUTS if not op.startswith("prompt."))
 )
@@ -236,7 +201,14 @@ async def test_every_asset_url_serves_a_decodable_file(
     for url in asset_urls(output):
         r = await client.get(url)  # no API key needed: the URL is signed
         assert r.status_code == 200, url
-        kinds.append(_decode(r.headers["content-type"], r.content))
+        facts = probe(r.headers["content-type"], r.content)
+        kinds.append(facts.kind)
+        # the output's metadata fields describe the file they point at
+        if facts.kind == "mp4" and url == output.get("video_url"):
+            assert abs(facts.duration_s - output["duration"]) <= facts.frame_s / 2
+            assert facts.aspect == aspect_of(output["aspect_ratio"])
+        if facts.kind == "png" and url == output.get("image_url"):
+            assert facts.aspect == aspect_of(output["aspect_ratio"])
     assert kinds
 
 

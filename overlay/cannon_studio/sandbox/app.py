@@ -255,12 +255,10 @@ class Api:
             return storage_error(NO_SUCH_KEY)
         if record.status(self.sb.state.clock_ms()) != "succeeded":
             return storage_error(NO_SUCH_KEY)
-        text = outputs.caption(record.input)
-        duration = record.input.get("duration")
-        seconds = (
-            float(duration) if isinstance(duration, int | float) and 0 < duration < 3600 else None
-        )
-        data = await run_in_threadpool(media.render, name, text, seconds)
+        spec = self.sb.state.asset_specs(record).get(name)
+        if spec is None:
+            return storage_error(NO_SUCH_KEY)
+        data = await run_in_threadpool(media.render, spec)
         return Response(data, media_type=media.content_type(name))
 
     # -- admin (/_sandbox) --------------------------------------------------------------------

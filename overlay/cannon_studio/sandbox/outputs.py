@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .mediaspec import AssetSpec
+
 #: Model reported by the prompt operations (documented: ``gpt-5-mini``).
 PROMPT_MODEL = "gpt-5-mini"
 #: Longest enhanced prompt, so it can be fed forward into a prompt field (maxLength 4000).
@@ -54,13 +56,13 @@ PROFILES: dict[str, OperationProfile] = {
     "prompt.enhance.image": OperationProfile("pe", "openai", PROMPT_MODEL, ()),
     "prompt.enhance.location": OperationProfile("pe", "openai", PROMPT_MODEL, ()),
     "prompt.enhance.variant": OperationProfile("pe", "openai", PROMPT_MODEL, ()),
-    "music.generate": OperationProfile("mus", "kie", "V5", ("track.wav",)),
-    "narration.generate": OperationProfile("nar", "elevenlabs", "narration", ("narration.wav",)),
+    "music.generate": OperationProfile("mus", "kie", "V5", ("track.mp3",)),
+    "narration.generate": OperationProfile("nar", "elevenlabs", "narration", ("narration.mp3",)),
     "soundfx.generate": OperationProfile(
-        "sfx", "replicate", "soundfx", ("sfx.wav", "sfx-preview.mp4")
+        "sfx", "replicate", "soundfx", ("sfx.mp3", "sfx-preview.mp4")
     ),
     "lipsync.generate": OperationProfile(
-        "lip", "wavespeed", "lipsync", ("lipsync.mp4", "dialogue.wav")
+        "lip", "wavespeed", "lipsync", ("lipsync.mp4", "dialogue.mp3")
     ),
     "subtitles.generate": OperationProfile(
         "sub", None, "subtitles", ("subtitled.mp4", "subtitled.srt")
@@ -103,11 +105,6 @@ def input_preview(input_: dict[str, Any], limit: int = 200) -> str | None:
     if text is None:
         return None
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def caption(input_: dict[str, Any]) -> str:
-    """Text drawn into PNG assets and written into SRT subtitles."""
-    return _text(input_, "prompt", "text", "description", "name") or "Cannon Studio sandbox"
 
 
 def _clip(base: str, tail: str) -> str:
@@ -176,14 +173,42 @@ def _requested_model(operation: str, input_: dict[str, Any]) -> str | None:
     return None
 
 
+def _number(value: float) -> int | float:
+    """Seconds as JSON: an integer when whole (``5``), else rounded to milliseconds."""
+    return int(value) if float(value).is_integer() else round(value, 3)
+
+
 def final_output(
     operation: str,
     request_id: str,
     input_: dict[str, Any],
     credits: int,
     asset_url: Callable[[str], str],
+    specs: dict[str, AssetSpec] | None = None,
 ) -> dict[str, Any]:
-    """The success output of ``operation``, with asset URLs built by ``asset_url(name)``."""
+    """The success output of ``operation``, with asset URLs built by ``asset_url(name)``.
+
+    ``specs`` (asset name -> :class:`~.mediaspec.AssetSpec`) supplies the metadata fields that
+    describe the files: every video output's ``duration`` (seconds) and ``aspect_ratio``, and
+    the image outputs' ``aspect_ratio``, so they always match what the files hold.
+    """
+    out = _final_output(operation, request_id, input_, credits, asset_url)
+    first = next(iter((specs or {}).values()), None)
+    if first is not None and out.get("asset_type") == "video" and first.kind == "video":
+        out["duration"] = _number(first.duration_s)
+        out["aspect_ratio"] = first.aspect_ratio
+    elif first is not None and out.get("asset_type") == "image" and first.kind == "image":
+        out["aspect_ratio"] = first.aspect_ratio
+    return out
+
+
+def _final_output(
+    operation: str,
+    request_id: str,
+    input_: dict[str, Any],
+    credits: int,
+    asset_url: Callable[[str], str],
+) -> dict[str, Any]:
     prof = profile(operation)
     tid = task_id(operation, request_id)
     urls = [asset_url(name) for name in prof.assets]
@@ -198,8 +223,6 @@ def final_output(
     if operation == "video.generate":
         out = {"task_id": tid, "asset_type": "video", "status": "succeeded", "video_url": urls[0]}
         out.update(provider=prof.provider, model=model)
-        out["duration"] = input_.get("duration", 5)
-        out["aspect_ratio"] = input_.get("aspect_ratio", "16:9")
         return out
     if operation == "image.generate":
         out = {
@@ -212,7 +235,6 @@ def final_output(
             "provider_image_count": 1,
             "provider": prof.provider,
             "model": prof.model,
-            "aspect_ratio": input_.get("aspect_ratio", "16:9"),
         }
         if _text(input_, "model"):
             out["requested_model"] = input_["model"]
@@ -307,9 +329,6 @@ def final_output(
         # smartmotion, sora2.video.*, sora2.character_video.generate
         out = {"task_id": tid, "asset_type": "video", "status": "succeeded", "video_url": urls[0]}
         out.update(provider=prof.provider, model=model)
-        if operation == "sora2.character_video.generate":
-            out["duration"] = input_.get("duration", 4)
-            out["aspect_ratio"] = input_.get("aspect_ratio", "16:9")
         return out
     return {"task_id": tid, "status": "succeeded", "provider": prof.provider, "model": prof.model}
 

@@ -25,9 +25,10 @@ from urllib.parse import quote
 from . import outputs
 from .clock import DueQueue, SandboxClock, wall_ms
 from .config import SandboxConfig
+from .mediaspec import AssetSpec, plan
 from .pricing import price
 from .retention import RETENTION_DAYS, RETENTION_MS, RetentionSweeper, swept_log
-from .storage import AssetSigner
+from .storage import AssetSigner, asset_ref
 
 __all__ = [
     "FAIL_MARKER",
@@ -45,6 +46,8 @@ __all__ = [
 FAIL_MARKER = "[fail]"
 #: Wall-clock time in epoch milliseconds (the default clock source).
 now_ms = wall_ms
+#: How many sandbox sources deep a source chain is followed (upscale of a lip sync of a video...).
+MAX_SOURCE_DEPTH = 16
 
 
 def fingerprint(body: Any) -> str:
@@ -86,6 +89,8 @@ class RequestRecord:
     refunded: int = 0
     #: The 7-day retention sweep removed the request log.
     log_swept: bool = False
+    #: Asset name -> what the file is (planned once from the input; see :mod:`.mediaspec`).
+    specs: dict[str, AssetSpec] | None = None
 
     def status(self, at_ms: int) -> str:
         """``queued``, ``processing``, ``succeeded`` or ``failed`` at time ``at_ms``."""
@@ -349,14 +354,42 @@ class SandboxState:
         }
 
     def final_output(self, record: RequestRecord) -> dict[str, Any]:
-        """The success output of ``record`` (asset URLs signed for this sandbox)."""
+        """The success output of ``record`` (asset URLs signed for this sandbox; its metadata
+        fields describe the files)."""
         return outputs.final_output(
             record.operation,
             record.id,
             record.input,
             record.credits,
             lambda name: self.asset_url(record, name),
+            self.asset_specs(record),
         )
+
+    def asset_specs(self, record: RequestRecord, depth: int = 0) -> dict[str, AssetSpec]:
+        """Asset name -> spec of ``record``'s files, planned from its input (once).
+
+        A media input that is an asset URL of this sandbox contributes that asset's own spec
+        (size, duration, audio), followed up to ``MAX_SOURCE_DEPTH`` requests deep.
+        """
+        if record.specs is None:
+
+            def lookup(url: object) -> AssetSpec | None:
+                return self.source_spec(url, depth + 1)
+
+            specs = plan(record.operation, record.input, lookup)
+            record.specs = {spec.name: spec for spec in specs}
+        return record.specs
+
+    def source_spec(self, url: object, depth: int = 0) -> AssetSpec | None:
+        """The spec of the sandbox asset ``url`` points at, or ``None`` (not ours, or too deep)."""
+        ref = asset_ref(url)
+        if ref is None or depth > MAX_SOURCE_DEPTH:
+            return None
+        with self.lock:
+            record = self.requests.get(ref[0])
+        if record is None:
+            return None
+        return self.asset_specs(record, depth).get(ref[1])
 
     # -- control ------------------------------------------------------------------------------
 
