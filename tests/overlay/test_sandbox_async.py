@@ -39,7 +39,7 @@ async def test_quickstart_flow(aclient: AsyncCannon, tmp_path: Path) -> None:
     assert handle.status == "succeeded" and seen[-1] == "succeeded"
     assert type(handle.output).__name__ == "AudioOutput"
     paths = await handle.download(tmp_path)
-    assert paths and paths[0].read_bytes()[:4] == b"RIFF"
+    assert paths and paths[0].suffix == ".mp3" and paths[0].read_bytes()[:3] == b"ID3"  # MP3
     out = await aclient.video.generate(prompt="sunrise", wait=True)
     assert type(out).__name__ == "VideoOutput"
     assert (await aclient.requests.retrieve(handle.id)).status == "succeeded"
