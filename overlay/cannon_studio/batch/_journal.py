@@ -65,16 +65,23 @@ CREATE TABLE IF NOT EXISTS jobs (
     output TEXT,
     error TEXT,
     files TEXT,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    detail TEXT
 );
 CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     at REAL NOT NULL,
     job_id TEXT NOT NULL,
     state TEXT NOT NULL,
     request_id TEXT,
     detail TEXT
 );
+CREATE TRIGGER IF NOT EXISTS jobs_history AFTER UPDATE ON jobs
+WHEN NEW.state IS NOT OLD.state OR NEW.detail IS NOT NULL
+BEGIN
+    INSERT INTO events(at, job_id, state, request_id, detail)
+    VALUES (NEW.updated_at, NEW.id, NEW.state, NEW.request_id, NEW.detail);
+END;
 """
 
 _COLUMNS = (
@@ -216,11 +223,13 @@ class Journal:
             self._db.execute("COMMIT")
 
     def update(self, job_id: str, *, detail: str | None = None, **values: Any) -> None:
-        """Change a job's columns and append an event, in one committed transaction.
+        """Change a job's columns; a state change (or a ``detail``) also appends an event.
+
+        One statement in its own committed transaction (a trigger writes the event inside it).
 
         Args:
             job_id: the job.
-            detail: free text for the event (an error message, a file name).
+            detail: free text for the event (an error message, "retry"...).
             values: columns to set (``state``, ``request_id``, ``credits``, ``output``...).
 
         Does nothing once the journal is closed (a runner thread still finishing after Ctrl-C).
@@ -228,27 +237,14 @@ class Journal:
         unknown = set(values) - _UPDATABLE
         if unknown:
             raise ValueError(f"not journal columns: {sorted(unknown)}")
-        now = time.time()
-        values["updated_at"] = now
+        values["updated_at"] = time.time()
+        values["detail"] = detail
         names = list(values)
+        sql = f"UPDATE jobs SET {', '.join(f'{n}=?' for n in names)} WHERE id=?"
+        params = [*(_sql_value(n, values[n]) for n in names), job_id]
         with self._lock:
-            if self.closed:
-                return
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                f"UPDATE jobs SET {', '.join(f'{n}=?' for n in names)} WHERE id=?",
-                [*(_sql_value(n, values[n]) for n in names), job_id],
-            )
-            if "state" in values or detail is not None:
-                state = values.get("state")
-                if state is None:
-                    found = self._db.execute("SELECT state FROM jobs WHERE id=?", (job_id,))
-                    state = found.fetchone()[0]
-                self._db.execute(
-                    "INSERT INTO events(at, job_id, state, request_id, detail) VALUES(?, ?, ?, ?, ?)",
-                    (now, job_id, state, values.get("request_id"), detail),
-                )
-            self._db.execute("COMMIT")
+            if not self.closed:
+                self._db.execute(sql, params)
 
     def events(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The change history, oldest first (the last ``limit`` when given)."""
