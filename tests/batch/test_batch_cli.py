@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from batch_support import expected_states, mixed_jobs, read_jsonl, write_jobs
-from cannon_studio.batch import REPORT_NAME
+from cannon_studio.batch import REPORT_NAME, BatchEvent
 from cannon_studio.cli import cli
+from cannon_studio.cli._batch_progress import BatchProgress
 from click.testing import CliRunner, Result
+from rich.console import Console
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "batch" / "demo-pipeline.jsonl"
 
@@ -137,3 +140,50 @@ def test_the_demo_pipeline_example_runs(cannon_sandbox: Any, tmp_path: Path) -> 
     for row in media:
         for file in row["files"]:
             assert (tmp_path / "demo" / file["path"]).stat().st_size == file["bytes"] > 0
+
+
+def test_live_panel_counts_credits_throughput_and_eta() -> None:
+    clock = [100.0]
+    console = Console(file=io.StringIO(), force_terminal=True, width=120)
+    progress = BatchProgress(console, live=True, counts={"pending": 4}, clock=lambda: clock[0])
+
+    def event(job: str, previous: str, state: str, credits: int | None = None) -> BatchEvent:
+        return BatchEvent(job, "image.generate", state, previous, "req_1", credits, None, 0.0)
+
+    with progress:
+        progress(event("a", "pending", "creating"))
+        progress(event("a", "creating", "queued"))
+        progress(event("a", "queued", "succeeded", credits=6))
+        clock[0] += 2.0
+        rate, eta = progress.rates()
+        panel = Console(file=io.StringIO(), width=120)
+        panel.print(progress)
+    text = panel.file.getvalue()  # type: ignore[attr-defined]
+    assert progress.counts["pending"] == 3 and progress.counts["succeeded"] == 1
+    assert rate == 0.5 and eta == 6.0
+    assert (
+        "1/4 ended" in text and "credits 6" in text and "0.5 jobs/s" in text and "ETA 6 s" in text
+    )
+
+
+def test_lines_in_a_pipe_one_per_state_change() -> None:
+    console = Console(file=io.StringIO(), width=200)
+    progress = BatchProgress(console, live=False)
+    progress(BatchEvent("a", "video.generate", "failed", "queued", "req_9", 20, "boom", 1.5))
+    assert console.file.getvalue().split() == [  # type: ignore[attr-defined]
+        "1.5s",
+        "a",
+        "video.generate",
+        "failed",
+        "req_9",
+        "20",
+        "credits",
+        "boom",
+    ]
+
+
+def test_run_help_lists_the_run_options(tmp_path: Path) -> None:
+    result = run({}, "batch", str(tmp_path / "jobs.jsonl"), "--help")
+    assert result.exit_code == 0
+    for flag in ("--out", "--concurrency", "--max-credits", "--shard", "--retry-failed", "--json"):
+        assert flag in result.output

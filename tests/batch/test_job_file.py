@@ -11,6 +11,8 @@ from batch_support import ref, write_jobs
 from cannon_studio import Cannon
 from cannon_studio._operations import registry
 from cannon_studio.batch import BatchFileError, load_jobs, parse_jobs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 GOOD = {"id": "ok", "operation": "prompt.enhance.image", "input": {"prompt": "a lighthouse"}}
 
@@ -151,3 +153,31 @@ def test_unreadable_file(tmp_path: Path) -> None:
     (tmp_path / "latin1.jsonl").write_bytes(b'{"operation": "\xe9"}\n')
     with pytest.raises(BatchFileError, match="not UTF-8"):
         load_jobs(tmp_path / "latin1.jsonl")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_line = st.one_of(
+    st.text(max_size=40),
+    _json.map(json.dumps),
+    st.fixed_dictionaries(
+        {"operation": st.sampled_from([*registry().ids()[:3], "nope", 3]), "input": _json},
+        optional={"id": st.text(max_size=6) | _json, "from": _json, "webhook_url": _json},
+    ).map(json.dumps),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_line, max_size=6))
+def test_any_file_gives_jobs_or_a_batch_file_error(lines: list[str]) -> None:
+    try:
+        jobs = parse_jobs(lines)
+    except BatchFileError as exc:
+        assert exc.problems and all(p.message for p in exc.problems)
+        return
+    assert len({job.id.lower() for job in jobs}) == len(jobs)
