@@ -83,6 +83,34 @@ _JSON = click.option(
 )
 
 
+def _root_setter(attr: str) -> Any:
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value and ctx.find_root().obj is not None:
+            setattr(ctx.find_root().obj, attr, value)
+
+    return callback
+
+
+_BASE_URL = click.option(
+    "--base-url",
+    "base_url_flag",
+    metavar="URL",
+    expose_value=False,
+    is_eager=True,
+    callback=_root_setter("base_url"),
+    help="API base URL (as the global option; env CANNON_BASE_URL).",
+)
+_API_KEY = click.option(
+    "--api-key",
+    "api_key_flag",
+    metavar="KEY",
+    expose_value=False,
+    is_eager=True,
+    callback=_root_setter("api_key"),
+    help="API key (as the global option; env CANNON_API_KEY).",
+)
+
+
 class _BatchGroup(click.Group):
     """``batch FILE ...`` runs a file; ``batch status|report ...`` are sub-commands."""
 
@@ -202,6 +230,8 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     help=f"Journal file (default DIR/{JOURNAL_NAME}).",
 )
 @_JSON
+@_BASE_URL
+@_API_KEY
 def run_command(
     file: Path,
     out_dir: Path,
