@@ -3,8 +3,10 @@
 What it does, by default (no environment needed):
 
 1. starts the sandbox (``cannon_studio.sandbox``) on a free loopback port, with realistic timing
-   (a few seconds per job), and a local webhook receiver (a real HTTP server on 127.0.0.1) that
-   verifies every delivery with :func:`cannon_studio.webhooks.verify`;
+   (a few seconds per job) and webhooks sent like a real at-least-once sender (some duplicated,
+   some reordered), and a local webhook receiver (a real HTTP server on 127.0.0.1) that verifies
+   every delivery with :func:`cannon_studio.webhooks.verify`, handles each event once and
+   acknowledges repeats;
 2. runs the pipeline, each step feeding the next::
 
        status -> prompt.enhance.image -> image.generate (enhancedPrompt)
@@ -51,6 +53,7 @@ from cannon_studio import Cannon
 from cannon_studio.assets import download as download_asset
 from cannon_studio.assets import safe_filename
 from cannon_studio.cli._progress import RequestProgress, status_style
+from cannon_studio.webhooks import MemoryDedupeStore
 from cannon_studio.webhooks import verify as verify_webhook
 from rich.console import Console
 from rich.table import Table
@@ -76,6 +79,7 @@ class Delivery:
     event_type: str | None
     verified: bool
     error: str | None = None
+    repeat: bool = False  # the same webhook-id again (at-least-once delivery)
 
 
 class WebhookReceiver:
@@ -85,13 +89,16 @@ class WebhookReceiver:
         secret: the ``whsec_...`` signing secret.
         host, port: where to listen (port 0 picks a free one).
 
-    Each POST is verified with :func:`cannon_studio.webhooks.verify`; a good delivery gets
-    ``204``, a bad one ``400``. Use as a context manager: the server stops when the block exits.
+    Each POST is verified with :func:`cannon_studio.webhooks.verify` and deduplicated on
+    ``webhook-id``: a good delivery gets ``204``, a repeat of one already handled ``204`` too
+    (acknowledged, not handled again), a bad one ``400``. Use as a context manager: the server
+    stops when the block exits.
     """
 
     def __init__(self, secret: str, host: str = "127.0.0.1", port: int = 0) -> None:
         self.secret = secret
         self.deliveries: list[Delivery] = []
+        self._seen = MemoryDedupeStore()
         self._cond = threading.Condition()
         receiver = self
 
@@ -123,8 +130,10 @@ class WebhookReceiver:
     def _receive(self, body: bytes, headers: dict[str, str]) -> bool:
         """Verify and record one delivery; return whether it verified."""
         try:
-            event = verify_webhook(body, headers, self.secret)
+            event = verify_webhook(body, headers, self.secret, dedupe=self._seen)
             delivery = Delivery(event.data.id, event.type_, True)
+        except cannon_studio.WebhookReplayError:  # signed correctly, seen before: acknowledge
+            delivery = Delivery(_request_id_of(body), None, True, repeat=True)
         except Exception as exc:  # a bad delivery is recorded, never crashes the receiver
             delivery = Delivery(_request_id_of(body), None, False, f"{type(exc).__name__}: {exc}")
         with self._cond:
@@ -136,14 +145,20 @@ class WebhookReceiver:
         """``verified`` (signed correctly, event type ``request.<status>``), ``INVALID`` (a
         delivery failed verification), ``wrong type`` or ``missing``."""
         with self._cond:
-            mine = [d for d in self.deliveries if d.request_id == request_id]
-        if any(not d.verified for d in mine):
+            every = [d for d in self.deliveries if d.request_id == request_id]
+        mine = [d for d in every if not d.repeat]
+        if any(not d.verified for d in every):
             return "INVALID"
         if not mine:
             return "missing"
         return (
             "verified" if all(d.event_type == f"request.{status}" for d in mine) else "wrong type"
         )
+
+    def repeats(self, request_id: str) -> int:
+        """How many repeat deliveries (same ``webhook-id``) ``request_id`` got."""
+        with self._cond:
+            return sum(1 for d in self.deliveries if d.request_id == request_id and d.repeat)
 
     def wait_for(self, request_ids: list[str], timeout: float) -> None:
         """Block until each of ``request_ids`` has a delivery, or ``timeout`` SECONDS passed."""
@@ -186,6 +201,7 @@ class Step:
     credits: int | None = None
     seconds: float | None = None
     webhook: str = "n/a"
+    webhook_repeats: int = 0
     files: list[Path] = field(default_factory=list)
     detail: str = ""
 
@@ -198,6 +214,7 @@ class Step:
             "credits": self.credits,
             "seconds": self.seconds,
             "webhook": self.webhook,
+            "webhook_repeats": self.webhook_repeats,
             "files": [{"path": str(p), "bytes": p.stat().st_size} for p in self.files],
             "detail": self.detail,
         }
@@ -350,24 +367,44 @@ class Target:
     label: str
 
 
+#: Share of webhook events the demo's sandbox sends twice / holds back (a real sender does both).
+WEBHOOK_DUPLICATE_RATE = 0.5
+WEBHOOK_REORDER_RATE = 0.5
+
+
 @contextlib.contextmanager
 def sandbox_target(fast: bool) -> Iterator[Target]:
-    """Start the sandbox on a free loopback port; stop it when the block exits."""
-    from cannon_studio.sandbox import Sandbox, SandboxConfig
+    """Start the sandbox on a free loopback port; stop it when the block exits.
+
+    Its webhooks behave like a real at-least-once sender's: some events arrive twice (same
+    ``webhook-id``), some are held back so later ones overtake them.
+    """
+    from cannon_studio.sandbox import FaultRule, Sandbox, SandboxConfig
 
     if fast:
         config = SandboxConfig.instant()
     else:  # realistic: a few seconds per job, polled as the API advises (poll_after_ms)
         config = SandboxConfig(job_duration_s=(1.5, 3.5), queue_delay_s=0.5, poll_after_ms=1000)
     api_key = next(iter(config.api_keys))
-    with Sandbox(config).serve(host="127.0.0.1", port=0) as server:
+    sandbox = Sandbox(config)
+    delay_s = 0.05 if fast else 0.5
+    sandbox.add_fault(
+        FaultRule("duplicate", endpoint="webhooks", rate=WEBHOOK_DUPLICATE_RATE, delay_s=delay_s)
+    )
+    sandbox.add_fault(
+        FaultRule("reorder", endpoint="webhooks", rate=WEBHOOK_REORDER_RATE, delay_s=2 * delay_s)
+    )
+    with sandbox.serve(host="127.0.0.1", port=0) as server:
         yield Target(
             base_url=server.base_url,
             api_key=api_key,
             webhook_secret=config.webhook_secret,
             webhook_url=None,  # the receiver's own loopback URL
             receiver_port=0,
-            label=f"sandbox at {server.base_url} ({'instant' if fast else 'a few seconds per job'})",
+            label=(
+                f"sandbox at {server.base_url} ({'instant' if fast else 'a few seconds per job'}; "
+                "webhooks duplicated and reordered like a real sender's)"
+            ),
         )
 
 
@@ -410,7 +447,11 @@ def _summary(console: Console, steps: list[Step], out_dir: Path) -> None:
                 Text(step.status, style=status_style(step.status)) if first else "",
                 (str(step.credits) if step.credits is not None else "") if first else "",
                 (f"{step.seconds:.1f}" if step.seconds is not None else "") if first else "",
-                Text(step.webhook, style="green" if step.webhook == "verified" else "yellow")
+                Text(
+                    step.webhook
+                    + (f" (+{step.webhook_repeats} repeat)" if step.webhook_repeats else ""),
+                    style="green" if step.webhook == "verified" else "yellow",
+                )
                 if first
                 else "",
                 path.name if path else "",
@@ -498,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
                 for step in steps:
                     if step.request_id:
                         step.webhook = receiver.verdict(step.request_id, step.status)
+                        step.webhook_repeats = receiver.repeats(step.request_id)
             after = client.status()
             err.print(f"credits remaining: {after.credits_remaining}")
             all_verified = receiver is None or all(s.webhook == "verified" for s in steps)

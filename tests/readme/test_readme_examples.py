@@ -103,8 +103,10 @@ def _signed_delivery() -> tuple[bytes, dict[str, str]]:
 @pytest.mark.parametrize(
     "block", RECEIVER_BLOCKS, ids=["fastapi" if "@api." in b else "flask" for b in RECEIVER_BLOCKS]
 )
-def test_receiver_snippet_accepts_signed_and_rejects_replayed_and_forged(block: str) -> None:
-    from cannon_studio import Cannon, WebhookVerificationError
+def test_receiver_snippet_accepts_signed_acknowledges_repeats_and_rejects_forged(
+    block: str,
+) -> None:
+    from cannon_studio import Cannon, WebhookReplayError, WebhookVerificationError
     from cannon_studio.webhooks import MemoryDedupeStore
 
     handled: list[Any] = []
@@ -113,6 +115,7 @@ def test_receiver_snippet_accepts_signed_and_rejects_replayed_and_forged(block: 
         "seen": MemoryDedupeStore(),
         "handle_event": handled.append,
         "WebhookVerificationError": WebhookVerificationError,
+        "WebhookReplayError": WebhookReplayError,
     }
     if "@api." in block:
         from fastapi import FastAPI, HTTPException, Request
@@ -135,8 +138,8 @@ def test_receiver_snippet_accepts_signed_and_rejects_replayed_and_forged(block: 
     body, headers = _signed_delivery()
     assert post(body, headers).status_code == 204
     assert [event.data.id for event in handled] == ["req_1"]
-    replay = post(body, headers)
-    assert replay.status_code == 400
+    replay = post(body, headers)  # a repeat delivery: acknowledged, not handled again
+    assert replay.status_code == 204
     forged = post(body.replace(b"req_1", b"req_2"), headers | {"webhook-id": "x"})
     assert forged.status_code == 400
     assert len(handled) == 1

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx2
@@ -140,3 +143,30 @@ async def client(sb: Sandbox) -> AsyncIterator[httpx2.AsyncClient]:
 def body(operation: str, **extra: Any) -> dict[str, Any]:
     """A valid create body for ``operation``."""
     return {"operation": operation, "input": dict(VALID_INPUTS[operation]), **extra}
+
+
+@contextlib.contextmanager
+def loopback_server(answer: Callable[[dict[str, str], bytes], int]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 (free port) whose POSTs are answered by
+    ``answer(headers, body) -> status``; yields its ``http://127.0.0.1:PORT/hook`` URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers["content-length"]))
+            status = answer({k.lower(): v for k, v in self.headers.items()}, raw)
+            self.send_response(status)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx2
@@ -15,7 +13,7 @@ from cannon_studio.sandbox import Sandbox, SandboxConfig
 from cannon_studio.sandbox.schema import ApiSchema
 from standardwebhooks import Webhook
 
-from .conftest import body
+from .conftest import body, loopback_server
 
 SCHEMA = ApiSchema.load()
 
@@ -131,25 +129,12 @@ async def test_no_webhook_url_no_delivery_and_non_loopback_hosts_are_not_contact
 def loopback_receiver() -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]]]]:
     calls: list[tuple[dict[str, str], bytes]] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers["content-length"]))
-            calls.append(({k.lower(): v for k, v in self.headers.items()}, raw))
-            self.send_response(200)
-            self.send_header("content-length", "0")
-            self.end_headers()
+    def answer(headers: dict[str, str], raw: bytes) -> int:
+        calls.append((headers, raw))
+        return 200
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", calls
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(answer) as url:
+        yield url, calls
 
 
 def test_webhooks_go_out_over_loopback_even_if_nobody_polls(

@@ -51,7 +51,9 @@ class Sandbox:
         self.state = SandboxState(self._config, self.clock)
         self.faults = FaultInjector(self._config.seed, self.clock.now_ms)
         self.rate_limiter = RateLimiter(self.clock.now_ms)
-        self.webhooks = WebhookDispatcher(self.state, lambda: self._config, webhook_transport)
+        self.webhooks = WebhookDispatcher(
+            self.state, lambda: self._config, webhook_transport, self.faults
+        )
         self._app: Starlette | None = None
 
     def __repr__(self) -> str:

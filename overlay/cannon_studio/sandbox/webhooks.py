@@ -1,16 +1,19 @@
-"""Webhook delivery: a WebhookEvent POSTed to ``webhook_url`` when a request reaches a terminal state.
-
-Signed with the ``standardwebhooks`` library (headers ``webhook-id``, ``webhook-timestamp``,
-``webhook-signature``); non-2xx answers and transport errors are retried with exponential backoff
-(``webhook_backoff_s``, doubled per retry) up to ``webhook_max_attempts`` attempts; the same
-``webhook-id`` is used on every attempt. Every attempt is written to the delivery log.
+"""Webhook scheduling: a WebhookEvent POSTed to ``webhook_url`` when a request reaches a terminal
+state, delivered like a real at-least-once sender (see :mod:`.delivery`).
 
 Assumed (the docs only say terminal delivery is attempted): payload ``{id, type, timestamp,
-data}`` with ``type`` ``request.succeeded`` / ``request.failed`` and ``data`` the request object.
+data}`` with ``type`` ``request.succeeded`` / ``request.failed`` and ``data`` the request object,
+signed per Standard Webhooks; retries with exponential backoff on non-2xx, errors and timeouts.
 
-A background ticker finds requests whose terminal time has passed, so webhooks go out even if
-nobody polls. It runs for the server's lifetime (lifespan) and is also started on demand inside
-whatever event loop serves a create, so in-process (ASGITransport) use delivers too.
+Webhook fault kinds (``FaultRule(kind, endpoint="webhooks")``), drawn once per event:
+``duplicate`` sends the event a second time, same ``webhook-id``, ``delay_s`` after the first
+copy was acknowledged (or given up); ``reorder`` holds the event back ``delay_s`` so events that
+fell due later overtake it.
+
+A background ticker finds requests whose terminal time has passed (on the sandbox clock), so
+webhooks go out even if nobody polls. It runs for the server's lifetime (lifespan) and is also
+started on demand inside whatever event loop serves a create, so in-process (ASGITransport) use
+delivers too.
 """
 
 from __future__ import annotations
@@ -22,15 +25,15 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2
-from standardwebhooks import Webhook
 
 from .clock import iso_ms
 from .config import SandboxConfig
+from .delivery import Attempt, DeliveryLog, Policy, send
+from .faults import FaultInjector
 from .state import RequestRecord, SandboxState
 
 
@@ -40,8 +43,9 @@ class WebhookDispatcher:
     Args:
         state: the sandbox state (records and the clock).
         config: callable returning the current configuration.
-        transport: optional httpx2 async transport for deliveries (e.g. an ASGI receiver in tests);
-            when given, the loopback-only host check is skipped.
+        transport: optional httpx2 async transport for deliveries (e.g. an ASGI receiver in
+            tests); when given, the loopback-only host check is skipped.
+        faults: the sandbox's fault injector (webhook fault kinds ``duplicate`` and ``reorder``).
     """
 
     def __init__(
@@ -49,26 +53,28 @@ class WebhookDispatcher:
         state: SandboxState,
         config: Callable[[], SandboxConfig],
         transport: httpx2.AsyncBaseTransport | None = None,
+        faults: FaultInjector | None = None,
     ) -> None:
         self._state = state
         self._config = config
         self._transport = transport
+        self._faults = faults
         self._lock = threading.Lock()
         self._ticker: asyncio.Task[None] | None = None
+        self._log = DeliveryLog()
         self.reset()
 
     def reset(self) -> None:
         """Forget pending webhooks and the delivery log (in-flight deliveries finish unlogged)."""
         with self._lock:
             self._pending: list[tuple[int, str]] = []
-            self._deliveries: list[dict[str, Any]] = []
             self._tasks: set[asyncio.Task[None]] = set()
-            self._generation = getattr(self, "_generation", 0) + 1
+        self._log.reset()
 
     def deliveries(self) -> list[dict[str, Any]]:
-        """The delivery log: url, event_id, request_id, type, attempt, status_code, ok, error, at_ms."""
-        with self._lock:
-            return [dict(d) for d in self._deliveries]
+        """The delivery log: one entry per attempt, in the order the attempts finished (keys in
+        :class:`~.delivery.DeliveryLog`)."""
+        return self._log.entries()
 
     def register(self, record: RequestRecord) -> None:
         """Queue the terminal webhook of ``record`` (no-op without ``webhook_url``)."""
@@ -118,19 +124,25 @@ class WebhookDispatcher:
             record = self._state.requests.get(request_id)
             if record is None:
                 continue
-            task = asyncio.get_running_loop().create_task(self.deliver(record))
+            held_s = self._fault_delay("reorder", request_id)
+            duplicate_s = self._fault_delay("duplicate", request_id)
+            task = asyncio.get_running_loop().create_task(
+                self.deliver(record, held_s=held_s or 0.0, duplicate_after_s=duplicate_s)
+            )
             with self._lock:
                 self._tasks.add(task)
             task.add_done_callback(self._forget)
 
+    def _fault_delay(self, kind: str, request_id: str) -> float | None:
+        """``delay_s`` of the ``kind`` webhook fault that hits this event, or ``None``."""
+        if self._faults is None:
+            return None
+        rule = self._faults.pick("webhooks", "POST", request_id, kinds=(kind,))
+        return rule.delay_s if rule is not None else None
+
     def _forget(self, task: asyncio.Task[None]) -> None:
         with self._lock:
             self._tasks.discard(task)
-
-    def _log(self, generation: int, entry: dict[str, Any]) -> None:
-        with self._lock:
-            if generation == self._generation:
-                self._deliveries.append(entry)
 
     def event_for(self, record: RequestRecord) -> dict[str, Any]:
         """The WebhookEvent for a terminal ``record``."""
@@ -142,63 +154,52 @@ class WebhookDispatcher:
             "data": data,
         }
 
-    async def deliver(self, record: RequestRecord) -> None:
-        """Deliver the terminal event of ``record`` with retries; log every attempt."""
+    async def deliver(
+        self, record: RequestRecord, held_s: float = 0.0, duplicate_after_s: float | None = None
+    ) -> None:
+        """Deliver the terminal event of ``record`` with retries; log every attempt.
+
+        Args:
+            held_s: SECONDS to hold the delivery back first (``reorder`` fault).
+            duplicate_after_s: when set, send a second copy (same ``webhook-id``) that many
+                SECONDS after the first one finished (``duplicate`` fault).
+        """
         cfg = self._config()
-        generation = self._generation
+        generation = self._log.generation
         url = record.webhook_url or ""
         event = self.event_for(record)
         payload = json.dumps(event, separators=(",", ":"))
         base = {"url": url, "event_id": event["id"], "request_id": record.id, "type": event["type"]}
+
+        def log(entry: dict[str, Any]) -> None:
+            self._log.add(generation, {**base, **entry, "at_ms": self._state.clock_ms()})
+
         host = urlsplit(url).hostname or ""
         if self._transport is None and host not in cfg.webhook_hosts:
-            self._log(
-                generation,
+            log(
                 {
-                    **base,
+                    "copy": 1,
+                    "duplicate": False,
+                    "held_s": 0.0,
                     "attempt": 0,
                     "status_code": None,
                     "ok": False,
                     "error": f"host {host!r} not in webhook_hosts; not attempted",
-                    "at_ms": self._state.clock_ms(),
-                },
+                }
             )
             return
-        signer = Webhook(cfg.webhook_secret)
-        async with httpx2.AsyncClient(
-            transport=self._transport, timeout=cfg.webhook_timeout_s
-        ) as client:
-            for attempt in range(1, cfg.webhook_max_attempts + 1):
-                now = datetime.now(tz=UTC)
-                headers = {
-                    "content-type": "application/json",
-                    "user-agent": "cannon-studio-sandbox/webhooks",
-                    "webhook-id": event["id"],
-                    "webhook-timestamp": str(int(now.timestamp())),
-                    "webhook-signature": signer.sign(event["id"], now, payload),
-                }
-                status: int | None = None
-                error: str | None = None
-                try:
-                    response = await client.post(url, content=payload.encode(), headers=headers)
-                    status = response.status_code
-                except httpx2.HTTPError as exc:
-                    error = f"{type(exc).__name__}: {exc}"
-                ok = status is not None and 200 <= status < 300
-                self._log(
-                    generation,
-                    {
-                        **base,
-                        "attempt": attempt,
-                        "status_code": status,
-                        "ok": ok,
-                        "error": error,
-                        "at_ms": int(time.time() * 1000),
-                    },
+        policy = Policy(cfg.webhook_max_attempts, cfg.webhook_backoff_s, cfg.webhook_timeout_s)
+        async with httpx2.AsyncClient(transport=self._transport) as client:
+            if held_s:
+                await asyncio.sleep(held_s)  # reorder: events that fell due later go first
+            await send(
+                client, url, event, payload, cfg.webhook_secret, policy, log, Attempt(1, held_s)
+            )
+            if duplicate_after_s is not None:
+                await asyncio.sleep(duplicate_after_s)
+                await send(
+                    client, url, event, payload, cfg.webhook_secret, policy, log, Attempt(2, held_s)
                 )
-                if ok or attempt == cfg.webhook_max_attempts:
-                    return
-                await asyncio.sleep(cfg.webhook_backoff_s * 2 ** (attempt - 1))
 
     async def drain(self, timeout_s: float = 10.0) -> None:
         """Wait (in the loop that runs deliveries) until nothing is pending or in flight.
