@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx2
 
+from ._backoff import check_seconds
 from ._constants import (
     API_KEY_HEADER,
     DEFAULT_BASE_URL,
@@ -33,11 +34,22 @@ from ._constants import (
     MAX_IN_FLIGHT_REQUESTS,
     WEBHOOK_TOLERANCE_S,
 )
-from ._errors import APIResponseValidationError, CannonError, ConfigurationError
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    CannonError,
+    ConfigurationError,
+)
 from ._gate import InFlightGate
-from ._logging import mask, register_secret, setup_logging
+from ._logging import mask, redact, redact_chain, register_secret, safe_url, setup_logging
 from ._polling import PollPolicy
-from ._requests import AsyncRequestHandle, AsyncRequests, RequestHandle, Requests
+from ._requests import (
+    AsyncRequestHandle,
+    AsyncRequests,
+    RequestHandle,
+    Requests,
+    tag_create_error,
+)
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
 from .transports import default_async_transport
@@ -78,7 +90,7 @@ _T = TypeVar("_T")
 class _Config:
     """Resolved configuration (arguments first, then the environment)."""
 
-    __slots__ = ("api_key", "base_url", "max_retries", "timeout", "webhook_secret")
+    __slots__ = ("api_key", "auth", "base_url", "max_retries", "timeout", "webhook_secret")
 
     def __init__(
         self,
@@ -95,11 +107,27 @@ class _Config:
             )
         if key != key.strip() or any(ch in key for ch in "\r\n\t ") or not key.isprintable():
             raise ConfigurationError("the API key contains whitespace or control characters")
-        url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).strip().rstrip("/")
+        raw_url = base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
+        if not isinstance(raw_url, str):
+            raise ConfigurationError(f"base_url must be a str, got {type(raw_url).__name__}")
+        url = raw_url.strip().rstrip("/")
+        shown = safe_url(url)
         if not url.startswith(("http://", "https://")) or len(url.split("://", 1)[1]) == 0:
-            raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {url!r}")
+            raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {shown!r}")
+        try:
+            parsed = httpx2.URL(url)
+        except (httpx2.InvalidURL, ValueError, TypeError):
+            raise ConfigurationError(f"base_url is not a valid URL: {shown!r}") from None
+        # Credentials in the URL are sent as Basic auth (as httpx2 would) but taken out of the
+        # URL, so no request, log, error or repr shows them.
+        self.auth: httpx2.BasicAuth | None = None
+        if parsed.userinfo:
+            register_secret(parsed.password or None)
+            register_secret(parsed.userinfo.decode("ascii", "replace"))
+            self.auth = httpx2.BasicAuth(parsed.username, parsed.password)
+            url = str(parsed.copy_with(username=None, password=None)).rstrip("/")
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-            raise ConfigurationError("max_retries must be an integer >= 0")
+            raise ConfigurationError(f"max_retries must be an integer >= 0, got {max_retries!r}")
         secret = (
             webhook_secret if webhook_secret is not None else os.environ.get(ENV_WEBHOOK_SECRET)
         )
@@ -107,6 +135,7 @@ class _Config:
         register_secret(secret)
         self.api_key = key
         self.base_url = url
+        """The base URL without userinfo (credentials are in ``auth``)."""
         self.max_retries = max_retries
         self.webhook_secret = secret or None
         if isinstance(timeout, httpx2.Timeout):
@@ -114,24 +143,35 @@ class _Config:
         elif timeout is None:
             self.timeout = httpx2.Timeout(None)
         else:
-            if timeout <= 0:
-                raise ConfigurationError("timeout must be a positive number of seconds")
-            self.timeout = httpx2.Timeout(
-                float(timeout), connect=min(float(timeout), DEFAULT_CONNECT_TIMEOUT_S)
-            )
+            seconds = check_seconds(timeout, "timeout", allow_zero=False)
+            assert seconds is not None
+            self.timeout = httpx2.Timeout(seconds, connect=min(seconds, DEFAULT_CONNECT_TIMEOUT_S))
 
 
 def _expect(response: Response[Any], model: type[_T]) -> _T:
-    """The parsed model of a success response; a typed error for anything else."""
+    """The parsed model of a success response; a typed error for anything else.
+
+    Models with an ``id`` (``AcceptedRequest``, ``RequestObject``) must carry a non-empty string
+    ``id``, ``operation`` and ``status``: a handle is never built on ``id: null``.
+    """
     parsed = response.parsed
-    if isinstance(parsed, model):
+    if isinstance(parsed, model) and _has_handle_fields(parsed):
         return parsed
-    body = response.content[:500].decode("utf-8", "replace")
+    body = redact(response.content[:500].decode("utf-8", "replace"))
     raise APIResponseValidationError(
         f"unexpected HTTP {int(response.status_code)} response (expected a {model.__name__})",
         status_code=int(response.status_code),
         body=body,
     )
+
+
+def _has_handle_fields(parsed: object) -> bool:
+    if not hasattr(parsed, "id"):
+        return True
+    return all(
+        isinstance(getattr(parsed, name, None), str) and getattr(parsed, name)
+        for name in ("id", "operation")
+    ) and isinstance(getattr(parsed, "status", None), str)
 
 
 @functools.cache
@@ -141,6 +181,39 @@ def _get_request_api() -> tuple[Any, type[RequestObject]]:
     from cannon_studio_api.models.request_object import RequestObject
 
     return get_request, RequestObject
+
+
+_HOSTILE = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OverflowError,
+    httpx2.HTTPError,
+    httpx2.StreamError,
+)
+"""What a hostile body or a broken connection can raise inside the generated parsers and httpx2
+(``RecursionError``: deep JSON; ``httpx2.DecodingError``: bad gzip; ``TypeError``: wrong types in
+known fields). Other exceptions are bugs or the caller's (a test harness) and pass unchanged."""
+
+
+def _parse_failure(exc: BaseException, what: str) -> CannonError:
+    """The typed error for anything but a ``CannonError`` escaping a generated call.
+
+    A stray httpx2 error (a body that fails to decode, a protocol error outside the transport)
+    is an ``APIConnectionError``; anything else (deep JSON's ``RecursionError``, wrong types in
+    known fields) an ``APIResponseValidationError``. The chain is redacted and kept as cause.
+    """
+    redact_chain(exc)
+    if isinstance(exc, httpx2.HTTPError | httpx2.StreamError):
+        return APIConnectionError(f"{what} failed: {type(exc).__name__}")
+    return APIResponseValidationError(
+        f"{what}: the response body does not fit the schema ({type(exc).__name__})",
+        status_code=0,
+        body="",
+    )
 
 
 def _check_http_client(http_client: object, expected: type[Any], hint: str) -> None:
@@ -156,12 +229,11 @@ def _check_http_client(http_client: object, expected: type[Any], hint: str) -> N
     raise ConfigurationError(f"http_client must be an httpx2.{expected.__name__}{hint}")
 
 
-def _parse_failure(exc: Exception, what: str) -> APIResponseValidationError:
-    return APIResponseValidationError(
-        f"{what}: the response body does not fit the schema ({type(exc).__name__})",
-        status_code=0,
-        body="",
-    )
+def _tag_run_error(exc: CannonError, handle: RequestHandle | AsyncRequestHandle) -> None:
+    """An error while ``run`` waits: name the request and the key it was created with."""
+    tag_create_error(exc, handle.idempotency_key)
+    if exc.request_id is None:
+        exc.request_id = handle.id
 
 
 class _SyncCore:
@@ -192,6 +264,7 @@ class _SyncCore:
         self.http = httpx2.Client(
             base_url=config.base_url,
             headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
+            auth=config.auth,
             timeout=config.timeout,
             transport=RetryTransport(inner, max_retries=config.max_retries, close_inner=owned),
         )
@@ -210,7 +283,7 @@ class _SyncCore:
             response = get_request.sync_detailed(request_id, client=self.api)
         except CannonError:
             raise
-        except (ValueError, KeyError, TypeError) as exc:
+        except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
             raise _parse_failure(exc, f"GET request {request_id}") from exc
         return _expect(response, RequestObject)
 
@@ -224,7 +297,7 @@ class _SyncCore:
             )
         except CannonError:
             raise
-        except (ValueError, KeyError, TypeError) as exc:
+        except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
             raise _parse_failure(exc, "POST /api/v1/requests") from exc
         return _expect(response, AcceptedRequest)
 
@@ -236,7 +309,7 @@ class _SyncCore:
             response = get_status.sync_detailed(client=self.api)
         except CannonError:
             raise
-        except (ValueError, KeyError, TypeError) as exc:
+        except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
             raise _parse_failure(exc, "GET /api/v1/status") from exc
         return _expect(response, StatusResponse)
 
@@ -288,6 +361,7 @@ class _AsyncCore:
         self.http = httpx2.AsyncClient(
             base_url=config.base_url,
             headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
+            auth=config.auth,
             timeout=config.timeout,
             transport=AsyncRetryTransport(
                 inner, max_retries=config.max_retries, close_inner=owned, gate=self.gate
@@ -309,7 +383,7 @@ class _AsyncCore:
                 response = await get_request.asyncio_detailed(request_id, client=self.api)
             except CannonError:
                 raise
-            except (ValueError, KeyError, TypeError) as exc:
+            except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
                 raise _parse_failure(exc, f"GET request {request_id}") from exc
             return _expect(response, RequestObject)
 
@@ -324,7 +398,7 @@ class _AsyncCore:
                 )
             except CannonError:
                 raise
-            except (ValueError, KeyError, TypeError) as exc:
+            except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
                 raise _parse_failure(exc, "POST /api/v1/requests") from exc
             return _expect(response, AcceptedRequest)
 
@@ -337,7 +411,7 @@ class _AsyncCore:
                 response = await get_status.asyncio_detailed(client=self.api)
             except CannonError:
                 raise
-            except (ValueError, KeyError, TypeError) as exc:
+            except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
                 raise _parse_failure(exc, "GET /api/v1/status") from exc
             return _expect(response, StatusResponse)
 
@@ -506,7 +580,11 @@ class Cannon(_ClientBase):
         handle = self.requests.create(
             operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
         )
-        return handle.wait(timeout=timeout, on_update=on_update).output
+        try:
+            return handle.wait(timeout=timeout, on_update=on_update).output
+        except CannonError as exc:
+            _tag_run_error(exc, handle)
+            raise
 
     def batch(
         self,
@@ -686,7 +764,11 @@ class AsyncCannon(_ClientBase):
         handle = await self.requests.create(
             operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
         )
-        return (await handle.wait(timeout=timeout, on_update=on_update)).output
+        try:
+            return (await handle.wait(timeout=timeout, on_update=on_update)).output
+        except CannonError as exc:
+            _tag_run_error(exc, handle)
+            raise
 
     async def batch(
         self,

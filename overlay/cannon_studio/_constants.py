@@ -54,6 +54,10 @@ RETRYABLE_STATUS_CODES = frozenset({408, 429, 500, 502, 503, 504})
 DEFAULT_POLL_AFTER_MS = 1000
 """First poll delay in milliseconds when the server gives no ``poll_after_ms`` (docs show 2000)."""
 
+MAX_POLL_AFTER_MS = 600_000
+"""Largest server ``poll_after_ms`` honoured, in milliseconds (10 minutes); larger hints are
+clamped to it, non-numbers replaced by ``DEFAULT_POLL_AFTER_MS``."""
+
 POLL_INITIAL_INTERVAL_S = 0.5
 """Interval in seconds between the first and the second poll; later intervals grow."""
 
@@ -103,12 +107,19 @@ never queues (it rescans every queued request on each change: 1,000 creates queu
 WEBHOOK_TOLERANCE_S = 300.0
 """Allowed distance in seconds between ``webhook-timestamp`` and now, both ways (Standard Webhooks)."""
 
+WEBHOOK_MIN_SECRET_BYTES = 24
+"""Shortest accepted webhook signing key, in bytes (Standard Webhooks: 24-64 random bytes)."""
+
 WEBHOOK_DEDUPE_MAX_IDS = 10_000
 """How many webhook ids ``MemoryDedupeStore`` remembers (oldest are dropped first)."""
 
 # --- assets -----------------------------------------------------------------------------------
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
 """Chunk size in bytes for streamed downloads."""
+
+DEFAULT_MAX_DOWNLOAD_BYTES = 8 * 1024**3
+"""Default ``max_bytes`` of a download: 8 GiB of DECODED bytes (a long 4K video fits; an endless
+body or a compression bomb does not). Pass ``max_bytes=None`` to lift it."""
 
 DEFAULT_DOWNLOAD_NAME = "asset"
 """File name used when an asset URL has no usable last path segment."""

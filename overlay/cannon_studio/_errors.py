@@ -33,14 +33,27 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ._logging import redact
+from ._logging import redact, safe_url
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import ErrorResponse, RequestObject
 
 
 class CannonError(Exception):
-    """Base class of every error raised by ``cannon_studio``."""
+    """Base class of every error raised by ``cannon_studio``.
+
+    Attributes:
+        idempotency_key: set on every error raised from a create (``requests.create``, ``run``
+            and the operation wrappers): the ``x-idempotency-key`` the create was sent with.
+            When the outcome is unknown (connection lost, 5xx, unreadable answer) the request
+            may exist and be charged; create again with ``idempotency_key=exc.idempotency_key``
+            and the API returns that request instead of charging a second one. ``None`` for
+            errors of other calls.
+        request_id: the request's id when one was seen (error body, handle), else ``None``.
+    """
+
+    idempotency_key: str | None = None
+    request_id: str | None = None
 
 
 class APIStatusError(CannonError):
@@ -211,7 +224,17 @@ class ConfigurationError(CannonError):
 
 
 class AssetDownloadError(CannonError):
-    """An asset download failed its checks (size mismatch, unsafe target, unusable URL)."""
+    """An asset download failed: size mismatch or over ``max_bytes``, unsafe target, unusable
+    URL, a broken transfer (short body, bad encoding, redirect loop, bad ``Location``) or a local
+    write error. Nothing is left on disk.
+
+    Attributes:
+        url: the asset URL without credentials and query (``None`` when not known).
+    """
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        self.url = _public_url(url) if url is not None else None
+        super().__init__(redact(message))
 
 
 class WebhookVerificationError(CannonError):
@@ -288,6 +311,11 @@ def make_status_error(response: httpx2.Response) -> APIStatusError:
             message += f"; allowed: {allowed}]" if isinstance(allowed, list) else "]"
     cls = error_class_for(response.status_code)
     return cls(redact(message), response=response, body=body, error=error_model)
+
+
+def _public_url(url: str) -> str:
+    """``url`` without userinfo and query string (signed asset URLs carry their signature there)."""
+    return redact(safe_url(url).split("?", 1)[0])
 
 
 def _opt_str(value: object) -> str | None:

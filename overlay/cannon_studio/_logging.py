@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 from ._constants import ENV_LOG
 
@@ -34,13 +35,46 @@ def redact(text: str) -> str:
     return text
 
 
+def redact_chain(exc: BaseException | None) -> BaseException | None:
+    """Redact, in place, the string arguments of ``exc`` and of every exception chained to it
+    (``__cause__`` / ``__context__``), so a server that reflects the key into an error message
+    cannot put it into a traceback. Returns ``exc``.
+    """
+    seen: set[int] = set()
+    current = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _secrets and any(isinstance(arg, str) for arg in current.args):
+            current.args = tuple(
+                safe_url(redact(arg)) if isinstance(arg, str) else arg for arg in current.args
+            )
+        current = current.__cause__ or current.__context__
+    return exc
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]*@")
+
+
+def safe_url(url: str) -> str:
+    """``url`` (or any text holding URLs) with the ``user:password@`` part of each URL removed."""
+    return _USERINFO.sub(r"\1", url)
+
+
+MASK_PREFIX_CHARS = 8
+"""At most this many leading characters of a secret are shown (``cs_live_`` / ``cs_test_``)."""
+
+
 def mask(secret: str | None) -> str:
-    """A display form of a secret for ``repr``: its kind prefix only, e.g. ``'cs_test_...'``."""
+    """A display form of a secret for ``repr``: a fixed short prefix, whatever the key's shape.
+
+    At most ``MASK_PREFIX_CHARS`` (8) characters and never more than a quarter of the secret are
+    shown, e.g. ``'cs_test_***'`` for a 40-character sandbox key, ``'ab***'`` for an odd
+    10-character one.
+    """
     if not secret:
         return "None"
-    head = secret.split("_", 2)
-    prefix = "_".join(head[:2]) + "_" if len(head) > 2 else ""
-    return f"'{prefix}***'"
+    shown = secret[: min(MASK_PREFIX_CHARS, len(secret) // 4)]
+    return f"'{shown}***'"
 
 
 class _RedactingFilter(logging.Filter):

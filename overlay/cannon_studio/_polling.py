@@ -27,8 +27,10 @@ import random
 from collections import deque
 from collections.abc import Callable, Sequence
 
+from ._backoff import capped_exponential, server_ms
 from ._constants import (
     DEFAULT_POLL_AFTER_MS,
+    MAX_POLL_AFTER_MS,
     POLL_HISTORY_WINDOW,
     POLL_INITIAL_INTERVAL_S,
     POLL_JITTER,
@@ -43,27 +45,38 @@ from ._constants import (
 __all__ = ["PollPolicy", "adaptive_poll_at", "poll_delay"]
 
 
+def hint_s(poll_after_ms: object) -> float:
+    """The server's ``poll_after_ms`` as SECONDS, made safe (pure): anything but a finite
+    number (``None``, ``"2000"``, ``NaN``) gives ``DEFAULT_POLL_AFTER_MS``; the value is clamped
+    to ``[0, MAX_POLL_AFTER_MS]`` (``1e11`` is 10 minutes, not three years)."""
+    return (
+        server_ms(poll_after_ms, default_ms=DEFAULT_POLL_AFTER_MS, max_ms=MAX_POLL_AFTER_MS) / 1000
+    )
+
+
 def poll_delay(
     polls_done: int,
-    poll_after_ms: int | None,
+    poll_after_ms: object,
     *,
     uniform: Callable[[float, float], float] = random.uniform,
 ) -> float:
-    """Seconds to wait before the next poll with no history (pure apart from ``uniform``).
+    """Seconds to wait before the next poll with no history (pure apart from ``uniform``;
+    never overflows, however many polls were made).
 
     Args:
         polls_done: GETs already made for this request while waiting (0 = none yet).
-        poll_after_ms: the create response's ``poll_after_ms`` in MILLISECONDS (``None``: not
-            known; ``DEFAULT_POLL_AFTER_MS`` is used).
+        poll_after_ms: the create response's ``poll_after_ms`` in MILLISECONDS as the server
+            sent it (see ``hint_s``; ``None``: ``DEFAULT_POLL_AFTER_MS``).
 
     Returns:
         ``poll_after_ms / 1000`` before the first poll, then
         ``min(0.5 * 1.5**(polls_done - 1), 5) * U[0.8, 1]`` seconds.
     """
     if polls_done <= 0:
-        ms = DEFAULT_POLL_AFTER_MS if poll_after_ms is None else max(0, poll_after_ms)
-        return ms / 1000.0
-    base = min(POLL_INITIAL_INTERVAL_S * POLL_MULTIPLIER ** (polls_done - 1), POLL_MAX_INTERVAL_S)
+        return hint_s(poll_after_ms)
+    base = capped_exponential(
+        POLL_INITIAL_INTERVAL_S, POLL_MULTIPLIER, polls_done - 1, POLL_MAX_INTERVAL_S
+    )
     return base * uniform(*POLL_JITTER)
 
 
@@ -94,7 +107,7 @@ def adaptive_poll_at(
     elapsed_s: float,
     *,
     first: bool,
-    poll_after_ms: int | None,
+    poll_after_ms: object,
     step_mass: float = POLL_STEP_MASS,
     min_interval_s: float = POLL_MIN_INTERVAL_S,
     max_interval_s: float = POLL_MAX_INTERVAL_S,
@@ -113,9 +126,9 @@ def adaptive_poll_at(
         A time in seconds since the create, ``>= elapsed_s``.
     """
     if first:
-        hint_s = (DEFAULT_POLL_AFTER_MS if poll_after_ms is None else max(0, poll_after_ms)) / 1000
+        hint = hint_s(poll_after_ms)
         at = max(elapsed_s, _quantile(samples, min(step_mass, 1.0)))  # late: poll at once
-        return min(at, max(elapsed_s, hint_s), elapsed_s + max_interval_s)
+        return min(at, max(elapsed_s, hint), elapsed_s + max_interval_s)
     done = _cdf(samples, elapsed_s)
     if done + step_mass <= 1.0:
         at = _quantile(samples, done + step_mass)
@@ -171,7 +184,7 @@ class PollPolicy:
         operation: str,
         elapsed_s: float,
         polls_done: int,
-        poll_after_ms: int | None,
+        poll_after_ms: object,
         *,
         uniform: Callable[[float, float], float] = random.uniform,
     ) -> float:

@@ -20,8 +20,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from ._constants import DEFAULT_MAX_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_S
-from ._errors import InputValidationError, RequestFailedError, WaitTimeoutError
+from ._backoff import check_seconds
+from ._constants import DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT_S
+from ._errors import CannonError, InputValidationError, RequestFailedError, WaitTimeoutError
 from ._gate import InFlightGate
 from ._logging import logger
 from ._polling import PollPolicy, poll_delay
@@ -74,6 +75,22 @@ monotonic: Callable[[], float] = time.monotonic
 """Clock (seconds) for wait deadlines. Tests replace it together with the sleeps."""
 
 ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
+
+
+def wait_limit(timeout: object) -> float:
+    """The overall wait deadline in SECONDS: ``timeout`` checked, or the default (pure).
+
+    Raises:
+        ConfigurationError: ``timeout`` is not a finite number >= 0 (``nan`` would never end).
+    """
+    checked = check_seconds(timeout, "timeout", allow_none=True)
+    return DEFAULT_WAIT_TIMEOUT_S if checked is None else checked
+
+
+def tag_create_error(exc: CannonError, key: str | None) -> None:
+    """Attach the create's idempotency key to ``exc`` (kept when one is already set)."""
+    if exc.idempotency_key is None:
+        exc.idempotency_key = key
 
 
 class _SyncCore(Protocol):
@@ -249,36 +266,57 @@ class RequestHandle(_HandleBase):
         """Poll until the request is terminal; return ``self``.
 
         Args:
-            timeout: overall deadline in SECONDS (default ``DEFAULT_WAIT_TIMEOUT_S`` = 1800).
+            timeout: overall deadline in SECONDS, a finite number >= 0 (default
+                ``DEFAULT_WAIT_TIMEOUT_S`` = 1800). The request is polled at least once, so
+                ``timeout=0`` is "poll once, then give up".
             on_update: called with this handle after each status change.
 
         Raises:
             RequestFailedError: the request ended ``failed`` (carries it and ``errorMessage``).
             WaitTimeoutError: the deadline passed first (carries the id; the job goes on).
+            ConfigurationError: ``timeout`` is not a finite number >= 0.
         """
-        limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
+        limit = wait_limit(timeout)
         deadline = monotonic() + limit
+        polled = False
         while not self.is_terminal:
             remaining = deadline - monotonic()
-            if remaining <= 0:
+            if remaining <= 0 and polled:
                 raise WaitTimeoutError([self.id], limit)
-            sleep(min(self._next_delay(), remaining))
+            sleep(max(0.0, min(self._next_delay(), remaining)))
             self._poll(on_update)
+            polled = True
         self._raise_if_failed()
         return self
 
     def download(
-        self, dest_dir: str | Path, *, progress: ProgressCallback | None = None
+        self,
+        dest_dir: str | Path,
+        *,
+        progress: ProgressCallback | None = None,
+        overwrite: bool = False,
+        max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     ) -> list[Path]:
         """Download every asset of the output into ``dest_dir``; return the file paths.
 
-        Files are written atomically (temporary file, then rename); names come from the URL and
-        cannot escape ``dest_dir``. ``progress(bytes_done, total_or_None)`` is called per chunk.
+        Files are written atomically (temporary file, then link/rename); names come from the URL
+        and cannot escape ``dest_dir``. ``progress(bytes_done, total_or_None)`` is called per
+        chunk. An existing file is never replaced unless ``overwrite=True``: the new one gets a
+        free ``name-1.ext`` (the returned paths say which). ``max_bytes`` bounds each asset's
+        decoded size in BYTES (default 8 GiB, ``None`` = no limit).
+
+        Raises:
+            AssetDownloadError, APIStatusError, APIConnectionError (see ``assets.download``).
         """
         from .assets import download_many
 
         return download_many(
-            self.asset_urls(), dest_dir, http_client=self._core.download_client(), progress=progress
+            self.asset_urls(),
+            dest_dir,
+            http_client=self._core.download_client(),
+            progress=progress,
+            overwrite=overwrite,
+            max_bytes=max_bytes,
         )
 
 
@@ -308,25 +346,37 @@ class AsyncRequestHandle(_HandleBase):
         on_update: Callable[[AsyncRequestHandle], object] | None = None,
     ) -> AsyncRequestHandle:
         """Poll until terminal; ``on_update`` may be plain or awaitable. See ``RequestHandle.wait``."""
-        limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
+        limit = wait_limit(timeout)
         deadline = monotonic() + limit
+        polled = False
         while not self.is_terminal:
             remaining = deadline - monotonic()
-            if remaining <= 0:
+            if remaining <= 0 and polled:
                 raise WaitTimeoutError([self.id], limit)
-            await async_sleep(min(self._next_delay(), remaining))
+            await async_sleep(max(0.0, min(self._next_delay(), remaining)))
             await self._poll(on_update)
+            polled = True
         self._raise_if_failed()
         return self
 
     async def download(
-        self, dest_dir: str | Path, *, progress: ProgressCallback | None = None
+        self,
+        dest_dir: str | Path,
+        *,
+        progress: ProgressCallback | None = None,
+        overwrite: bool = False,
+        max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     ) -> list[Path]:
         """Download every asset of the output into ``dest_dir`` (see ``RequestHandle.download``)."""
         from .assets import adownload_many
 
         return await adownload_many(
-            self.asset_urls(), dest_dir, http_client=self._core.download_client(), progress=progress
+            self.asset_urls(),
+            dest_dir,
+            http_client=self._core.download_client(),
+            progress=progress,
+            overwrite=overwrite,
+            max_bytes=max_bytes,
         )
 
 
@@ -406,10 +456,18 @@ class Requests:
 
         Raises:
             InputValidationError: bad input or unknown operation (nothing sent).
-            APIStatusError subclasses, APIConnectionError: after retries.
+            APIStatusError subclasses, APIConnectionError, APIResponseValidationError: after
+                retries. Every error raised here carries ``exc.idempotency_key`` (and
+                ``exc.request_id`` when the server named one): when the outcome is unknown,
+                call ``create`` again with ``idempotency_key=exc.idempotency_key`` to get the
+                original request back instead of charging a second one.
         """
         spec, envelope, key = _prepare_create(operation, input, webhook_url, idempotency_key)
-        accepted = self._core.create_request(envelope, key)
+        try:
+            accepted = self._core.create_request(envelope, key)
+        except CannonError as exc:
+            tag_create_error(exc, key)
+            raise
         logger.info("created request %s (%s)", accepted.id, spec.id)
         return RequestHandle(
             self._core,
@@ -461,10 +519,11 @@ class Requests:
         """
         del max_concurrency
         handles = self._handles(handles_or_ids)
-        limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
+        limit = wait_limit(timeout)
         start = monotonic()
         deadline = start + limit
         heap: list[tuple[float, int, RequestHandle]] = []
+        polled: set[int] = set()  # every request is polled at least once, even past the deadline
         for index, handle in enumerate(handles):
             if handle.is_terminal:
                 yield handle
@@ -472,15 +531,18 @@ class Requests:
                 heap.append((start + handle._next_delay(), index, handle))
         heapq.heapify(heap)
         while heap:
-            due, index, handle = heapq.heappop(heap)
             now = monotonic()
             if now >= deadline:
-                pending = [handle.id] + [h.id for _, _, h in sorted(heap)]
-                raise WaitTimeoutError(pending, limit)
+                if all(index in polled for _, index, _ in heap):
+                    raise WaitTimeoutError([h.id for _, _, h in sorted(heap)], limit)
+                heap = [(due if i in polled else now, i, h) for due, i, h in heap]
+                heapq.heapify(heap)
+            due, index, handle = heapq.heappop(heap)
             due = min(due, deadline)
             if due > now:
                 sleep(due - now)
             handle._poll(on_update)
+            polled.add(index)
             if handle.is_terminal:
                 yield handle
             else:
@@ -535,7 +597,11 @@ class AsyncRequests:
         """
         async with self._core.gate.slot():
             spec, envelope, key = _prepare_create(operation, input, webhook_url, idempotency_key)
-            accepted = await self._core.create_request(envelope, key)
+            try:
+                accepted = await self._core.create_request(envelope, key)
+            except CannonError as exc:
+                tag_create_error(exc, key)
+                raise
         logger.info("created request %s (%s)", accepted.id, spec.id)
         return AsyncRequestHandle(
             self._core,
@@ -587,9 +653,10 @@ class AsyncRequests:
         import asyncio
 
         handles = self._handles(handles_or_ids)
-        limit = DEFAULT_WAIT_TIMEOUT_S if timeout is None else timeout
+        limit = wait_limit(timeout)
         start = monotonic()
         deadline = start + limit
+        polled: set[int] = set()  # every request is polled at least once, even past the deadline
         concurrency = max_concurrency or DEFAULT_MAX_CONCURRENCY
         heap: list[tuple[float, int, AsyncRequestHandle]] = []
         for index, handle in enumerate(handles):
@@ -605,11 +672,14 @@ class AsyncRequests:
             while heap or polling:
                 now = monotonic()
                 if now >= deadline:
-                    pending = [
-                        h.id for _, (_, h) in sorted(polling.items(), key=lambda kv: kv[1][0])
-                    ]
-                    pending += [h.id for _, _, h in sorted(heap)]
-                    raise WaitTimeoutError(pending, limit)
+                    if all(index in polled for _, index, _ in heap):
+                        pending = [
+                            h.id for _, (_, h) in sorted(polling.items(), key=lambda kv: kv[1][0])
+                        ]
+                        pending += [h.id for _, _, h in sorted(heap)]
+                        raise WaitTimeoutError(pending, limit)
+                    heap = [(due if i in polled else now, i, h) for due, i, h in heap]
+                    heapq.heapify(heap)
                 woke = sleeper is not None and sleeper.done()
                 if woke:
                     sleeper = None
@@ -620,6 +690,7 @@ class AsyncRequests:
                     _, index, handle = heapq.heappop(heap)
                     task = asyncio.create_task(handle._poll(on_update))
                     polling[task] = (index, handle)
+                    polled.add(index)
                 waiters: set[asyncio.Future[None]] = set(polling)
                 if heap and len(polling) < concurrency:
                     if sleeper is None:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 import httpx2
 
 from . import _requests
+from ._backoff import capped_exponential
 from ._constants import (
     API_KEY_HEADER,
     IDEMPOTENCY_HEADER,
@@ -37,7 +38,7 @@ from ._constants import (
 )
 from ._errors import APIConnectionError, APITimeoutError, make_status_error
 from ._gate import InFlightGate
-from ._logging import REDACTED, logger
+from ._logging import REDACTED, logger, redact, redact_chain, safe_url
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -139,23 +140,27 @@ def retry_delay(
     A server ``retry_after`` (seconds) wins, capped at ``RETRY_AFTER_MAX_S``; otherwise
     ``min(0.5 * 2**attempt, 8) * U[0.75, 1]``.
     """
-    if retry_after is not None and retry_after >= 0:
+    if retry_after is not None and retry_after >= 0:  # NaN fails the comparison
         return min(retry_after, RETRY_AFTER_MAX_S)
-    base = min(RETRY_INITIAL_DELAY_S * (2.0**attempt), RETRY_MAX_DELAY_S)
+    base = capped_exponential(RETRY_INITIAL_DELAY_S, 2.0, attempt, RETRY_MAX_DELAY_S)
     return base * uniform(*RETRY_JITTER)
 
 
 def _describe(request: httpx2.Request) -> str:
+    """``METHOD scheme://host/path``: no query string (signatures), no userinfo (passwords)."""
     url = request.url
-    shown = url.copy_with(query=None) if url.query else url
-    return f"{request.method} {shown}"
+    shown = url.copy_with(query=None, username=None, password=None)
+    return redact(f"{request.method} {safe_url(str(shown))}")
 
 
-def _map_transport_error(exc: httpx2.TransportError, request: httpx2.Request) -> APIConnectionError:
+def _map_transport_error(exc: httpx2.HTTPError, request: httpx2.Request) -> APIConnectionError:
+    """The typed error for a failed attempt; the message and the whole chain are redacted."""
     what = _describe(request)
+    redact_chain(exc)
     if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(f"{what} timed out ({type(exc).__name__})")
-    return APIConnectionError(f"{what} failed: {type(exc).__name__}: {exc}")
+    detail = redact(safe_url(str(exc)))[:300]
+    return APIConnectionError(f"{what} failed: {type(exc).__name__}: {detail}")
 
 
 class RetryTransport(httpx2.BaseTransport):
@@ -197,7 +202,7 @@ class RetryTransport(httpx2.BaseTransport):
                     except BaseException:
                         response.close()
                         raise
-            except httpx2.TransportError as exc:
+            except httpx2.HTTPError as exc:  # transport errors, and DecodingError of the body
                 if should_retry(
                     attempt=attempt,
                     max_retries=self.max_retries,
@@ -291,7 +296,7 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
         while True:
             try:
                 response = await self._send(request)
-            except httpx2.TransportError as exc:
+            except httpx2.HTTPError as exc:  # transport errors, and DecodingError of the body
                 if should_retry(
                     attempt=attempt,
                     max_retries=self.max_retries,

@@ -2,6 +2,13 @@
 
 Asset URLs are absolute (signed, cloud-storage style) and may live on another host than the API,
 so downloads never send the API key: the clients use a separate HTTP client without it.
+
+Nothing already on disk is replaced unless ``overwrite=True`` is asked for: a name that exists
+gets a ``-1``, ``-2``, ... suffix (the finished file is linked into place with ``os.link``, which
+never replaces, so two processes downloading into one directory cannot clobber each other).
+``max_bytes`` bounds the DECODED size, so an endless body or a compression bomb stops early.
+Every failure is a typed error (``AssetDownloadError``, or the ``APIStatusError`` of the asset
+host's error status) and leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ from urllib.parse import unquote, urlsplit
 
 import httpx2
 
-from ._constants import DEFAULT_DOWNLOAD_NAME, DOWNLOAD_CHUNK_BYTES
-from ._errors import AssetDownloadError, make_status_error
+from ._constants import DEFAULT_DOWNLOAD_NAME, DEFAULT_MAX_DOWNLOAD_BYTES, DOWNLOAD_CHUNK_BYTES
+from ._errors import AssetDownloadError, CannonError, make_status_error
+from ._logging import redact, safe_url
 
 ProgressCallback = Callable[[int, "int | None"], object]
 """``progress(bytes_done, total_bytes_or_None)``, called after each chunk."""
@@ -84,6 +92,7 @@ def safe_filename(url: str, default: str = DEFAULT_DOWNLOAD_NAME) -> str:
 
 
 def _target(url: str, dest: str | os.PathLike[str]) -> Path:
+    """The wanted path of a download (before the no-replace rule picks a free name)."""
     path = Path(dest)
     if path.is_dir() or str(dest).endswith(("/", os.sep)):
         path.mkdir(parents=True, exist_ok=True)
@@ -96,6 +105,27 @@ def _target(url: str, dest: str | os.PathLike[str]) -> Path:
     return path
 
 
+def _split_name(name: str) -> tuple[str, str]:
+    """``("video", ".mp4")``; ``("archive", ".tar.gz")``; ``(".env", "")`` (pure)."""
+    if name.startswith("."):
+        return name, ""
+    stem, dot, ext = name.partition(".")
+    return stem, dot + ext
+
+
+def _suffixed(name: str, n: int) -> str:
+    stem, ext = _split_name(name)
+    return f"{stem}-{n}{ext}"
+
+
+def _check_limit(max_bytes: int | None) -> int | None:
+    if max_bytes is None:
+        return None
+    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 0:
+        raise AssetDownloadError(f"max_bytes must be an integer >= 0 or None, got {max_bytes!r}")
+    return max_bytes
+
+
 def _expected_total(response: httpx2.Response, expected_size: int | None) -> int | None:
     if expected_size is not None:
         return expected_size
@@ -105,15 +135,37 @@ def _expected_total(response: httpx2.Response, expected_size: int | None) -> int
     return int(raw) if raw is not None and raw.isascii() and raw.isdigit() else None
 
 
+def _check_declared(url: str, response: httpx2.Response, limit: int | None) -> None:
+    raw = response.headers.get("content-length", "")
+    encoded = response.headers.get("content-encoding", "identity") not in ("", "identity")
+    if limit is not None and not encoded and raw.isascii() and raw.isdigit() and int(raw) > limit:
+        raise AssetDownloadError(
+            f"{_where(url)} is {int(raw)} bytes, more than max_bytes={limit}", url=url
+        )
+
+
+def _count(url: str, done: int, limit: int | None) -> None:
+    if limit is not None and done > limit:
+        raise AssetDownloadError(
+            f"{_where(url)} is larger than max_bytes={limit} (decoded); download stopped", url=url
+        )
+
+
+def _where(url: str) -> str:
+    return redact(urlsplit(safe_url(url)).path or "asset")
+
+
 def _check_status(response: httpx2.Response) -> None:
     if response.status_code >= 400:
         response.read()
         raise make_status_error(response)
 
 
-def _check_url(url: str) -> None:
-    if not url.startswith(("http://", "https://")):
-        raise AssetDownloadError(f"not an http(s) asset URL: {url[:80]!r}")
+def _check_url(url: object) -> str:
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        shown = redact(safe_url(url))[:80] if isinstance(url, str) else type(url).__name__
+        raise AssetDownloadError(f"not an http(s) asset URL: {shown!r}")
+    return url
 
 
 def _open_part(target: Path) -> tuple[BinaryIO, Path]:
@@ -123,12 +175,94 @@ def _open_part(target: Path) -> tuple[BinaryIO, Path]:
     file gets the permissions the user's umask gives any new file.
     """
     for _ in range(100):
-        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        tmp = target.parent / f".{target.name[:200]}.{secrets.token_hex(6)}.part"
         try:
             return open(tmp, "xb"), tmp
         except FileExistsError:
             continue
-    raise FileExistsError(f"could not create a temporary file beside {target}")
+    raise AssetDownloadError(f"could not create a temporary file beside {target}")
+
+
+def _commit(tmp: Path, target: Path, overwrite: bool) -> Path:
+    """Move the finished ``tmp`` to ``target`` (or a free ``-N`` name); return the final path.
+
+    Without ``overwrite`` the file is hard-linked into place (``os.link`` fails instead of
+    replacing), so a file that appears meanwhile is never clobbered; where hard links are not
+    supported, the name is reserved with ``open(..., "xb")`` first and then replaced.
+    """
+    if overwrite:
+        os.replace(tmp, target)
+        return target
+    n = 0
+    while True:
+        candidate = target if n == 0 else target.with_name(_suffixed(target.name, n))
+        try:
+            os.link(tmp, candidate)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError:  # no hard links here (some network / FAT file systems)
+            try:
+                with open(candidate, "xb"):
+                    pass
+            except FileExistsError:
+                n += 1
+                continue
+            os.replace(tmp, candidate)
+            return candidate
+        os.unlink(tmp)
+        return candidate
+
+
+class _Sink:
+    """One download's temporary file: ``write`` counts decoded bytes; ``finish`` commits."""
+
+    def __init__(
+        self,
+        url: str,
+        target: Path,
+        *,
+        total: int | None,
+        limit: int | None,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.url = url
+        self.target = target
+        self.total = total
+        self.limit = limit
+        self.progress = progress
+        self.done = 0
+        self.handle, self.tmp = _open_part(target)
+
+    def write(self, chunk: bytes) -> None:
+        self.done += len(chunk)
+        _count(self.url, self.done, self.limit)
+        self.handle.write(chunk)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def finish(self, overwrite: bool) -> Path:
+        self.handle.close()
+        _check_size(self.url, self.done, self.total)
+        return _commit(self.tmp, self.target, overwrite)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+
+
+def _as_download_error(url: str, exc: BaseException) -> AssetDownloadError:
+    """A typed, redacted error for a transport, decoding, redirect or local I/O failure."""
+    detail = redact(str(exc))[:300]
+    return AssetDownloadError(
+        f"download of {_where(url)} failed: {type(exc).__name__}: {detail}", url=url
+    )
+
+
+_WRAPPED = (httpx2.HTTPError, httpx2.InvalidURL, httpx2.StreamError, OSError, ValueError)
+"""Failures inside a download that become ``AssetDownloadError`` (CannonErrors pass as they are)."""
 
 
 def download(
@@ -138,6 +272,8 @@ def download(
     http_client: httpx2.Client | None = None,
     progress: ProgressCallback | None = None,
     expected_size: int | None = None,
+    overwrite: bool = False,
+    max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> Path:
     """Stream ``url`` to a file atomically and return its path.
 
@@ -147,38 +283,44 @@ def download(
         http_client: client to use (default: a short-lived one). It must not carry the API key.
         progress: ``progress(bytes_done, total_or_None)`` after each chunk.
         expected_size: expected size in BYTES (default: ``Content-Length`` when not encoded).
+        overwrite: replace an existing file of the same name. Default ``False``: the file gets
+            a free ``name-1.ext``, ``name-2.ext``, ... instead, and the RETURNED path says which.
+        max_bytes: largest accepted size in BYTES after decoding (default 8 GiB; ``None``: no
+            limit). A larger asset raises ``AssetDownloadError`` as soon as the limit is passed.
 
     Raises:
-        AssetDownloadError: bad URL, unsafe name, or size mismatch (nothing left behind).
+        AssetDownloadError: bad URL, unsafe name, size mismatch or over ``max_bytes``, a
+            broken transfer (short body, bad encoding, redirect loop, bad ``Location``), a local
+            write failure. Nothing is left behind.
         APIStatusError: the asset host answered with an error status.
+        APIConnectionError: the asset host could not be reached (after retries).
     """
     _check_url(url)
-    target = _target(url, dest)
+    limit = _check_limit(max_bytes)
     owned = http_client is None
     client = http_client or httpx2.Client(follow_redirects=True, timeout=60.0)
+    sink: _Sink | None = None
     try:
+        target = _target(url, dest)
         with client.stream("GET", url) as response:
             _check_status(response)
+            _check_declared(url, response, limit)
             total = _expected_total(response, expected_size)
-            handle, tmp = _open_part(target)
-            try:
-                done = 0
-                with handle:
-                    for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
-                        handle.write(chunk)
-                        done += len(chunk)
-                        if progress is not None:
-                            progress(done, total)
-                _check_size(url, done, total)
-                os.replace(tmp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            sink = _Sink(url, target, total=total, limit=limit, progress=progress)
+            for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
+                sink.write(chunk)
+            path = sink.finish(overwrite)
+            sink = None
+            return path
+    except CannonError:
+        raise
+    except _WRAPPED as exc:
+        raise _as_download_error(url, exc) from None
     finally:
+        if sink is not None:
+            sink.discard()
         if owned:
             client.close()
-    return target
 
 
 async def adownload(
@@ -188,57 +330,75 @@ async def adownload(
     http_client: httpx2.AsyncClient | None = None,
     progress: ProgressCallback | None = None,
     expected_size: int | None = None,
+    overwrite: bool = False,
+    max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> Path:
     """Async twin of ``download`` (same arguments, units and errors)."""
     _check_url(url)
-    target = _target(url, dest)
+    limit = _check_limit(max_bytes)
     owned = http_client is None
     client = http_client or httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
+    sink: _Sink | None = None
     try:
+        target = _target(url, dest)
         async with client.stream("GET", url) as response:
             if response.status_code >= 400:
                 await response.aread()
                 raise make_status_error(response)
+            _check_declared(url, response, limit)
             total = _expected_total(response, expected_size)
-            handle, tmp = _open_part(target)
-            try:
-                done = 0
-                with handle:
-                    async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
-                        handle.write(chunk)
-                        done += len(chunk)
-                        if progress is not None:
-                            progress(done, total)
-                _check_size(url, done, total)
-                os.replace(tmp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            sink = _Sink(url, target, total=total, limit=limit, progress=progress)
+            async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
+                sink.write(chunk)
+            path = sink.finish(overwrite)
+            sink = None
+            return path
+    except CannonError:
+        raise
+    except _WRAPPED as exc:
+        raise _as_download_error(url, exc) from None
     finally:
+        if sink is not None:
+            sink.discard()
         if owned:
             await client.aclose()
-    return target
 
 
 def _check_size(url: str, done: int, total: int | None) -> None:
     if total is not None and done != total:
         raise AssetDownloadError(
-            f"size mismatch for {urlsplit(url).path}: got {done} bytes, expected {total}"
+            f"size mismatch for {_where(url)}: got {done} bytes, expected {total}", url=url
         )
 
 
 def iter_bytes(
-    url: str, *, http_client: httpx2.Client | None = None, chunk_size: int = DOWNLOAD_CHUNK_BYTES
+    url: str,
+    *,
+    http_client: httpx2.Client | None = None,
+    chunk_size: int = DOWNLOAD_CHUNK_BYTES,
+    max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> Iterator[bytes]:
-    """Stream an asset's bytes (chunks of ``chunk_size`` BYTES) without writing a file."""
+    """Stream an asset's bytes (chunks of ``chunk_size`` BYTES) without writing a file.
+
+    Raises the same errors as ``download``; ``max_bytes`` (decoded BYTES) stops the stream.
+    """
     _check_url(url)
+    limit = _check_limit(max_bytes)
     owned = http_client is None
     client = http_client or httpx2.Client(follow_redirects=True, timeout=60.0)
     try:
         with client.stream("GET", url) as response:
             _check_status(response)
-            yield from response.iter_bytes(chunk_size)
+            _check_declared(url, response, limit)
+            done = 0
+            for chunk in response.iter_bytes(chunk_size):
+                done += len(chunk)
+                _count(url, done, limit)
+                yield chunk
+    except CannonError:
+        raise
+    except _WRAPPED as exc:
+        raise _as_download_error(url, exc) from None
     finally:
         if owned:
             client.close()
@@ -249,9 +409,11 @@ async def aiter_bytes(
     *,
     http_client: httpx2.AsyncClient | None = None,
     chunk_size: int = DOWNLOAD_CHUNK_BYTES,
+    max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> AsyncIterator[bytes]:
     """Async twin of ``iter_bytes``."""
     _check_url(url)
+    limit = _check_limit(max_bytes)
     owned = http_client is None
     client = http_client or httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
     try:
@@ -259,24 +421,47 @@ async def aiter_bytes(
             if response.status_code >= 400:
                 await response.aread()
                 raise make_status_error(response)
+            _check_declared(url, response, limit)
+            done = 0
             async for chunk in response.aiter_bytes(chunk_size):
+                done += len(chunk)
+                _count(url, done, limit)
                 yield chunk
+    except CannonError:
+        raise
+    except _WRAPPED as exc:
+        raise _as_download_error(url, exc) from None
     finally:
         if owned:
             await client.aclose()
 
 
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Make ``names`` unique in order: repeats become ``name-1.ext``, ``name-2.ext``... (pure).
+
+    Linear time: a set of names taken and, per name, the next suffix to try.
+    """
+    taken: set[str] = set()
+    next_n: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        candidate = name
+        if candidate in taken:
+            n = next_n.get(name, 1)
+            while (candidate := _suffixed(name, n)) in taken:
+                n += 1
+            next_n[name] = n + 1
+        taken.add(candidate)
+        out.append(candidate)
+    return out
+
+
 def _unique_names(urls: Sequence[str]) -> list[str]:
-    names: list[str] = []
-    for url in urls:
-        name = safe_filename(url)
-        stem, dot, ext = name.partition(".")
-        candidate, n = name, 1
-        while candidate in names:
-            candidate = f"{stem}-{n}{dot}{ext}"
-            n += 1
-        names.append(candidate)
-    return names
+    """The file names ``download_many`` gives ``urls`` (safe, unique within the call; pure).
+
+    Kept for ``cannon_studio.batch``, which must find a resumed job's files under those names.
+    """
+    return unique_names([safe_filename(url) for url in urls])
 
 
 def download_many(
@@ -285,13 +470,31 @@ def download_many(
     *,
     http_client: httpx2.Client | None = None,
     progress: ProgressCallback | None = None,
+    overwrite: bool = False,
+    max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> list[Path]:
-    """Download several assets into ``dest_dir`` (unique safe names); return the paths."""
+    """Download several assets into ``dest_dir``; return the paths (in ``urls`` order).
+
+    Names are unique within the call (``video.mp4``, ``video-1.mp4``...); a name that already
+    exists on disk gets the next free suffix unless ``overwrite=True``. ``max_bytes`` applies to
+    each asset. Raises what ``download`` raises.
+    """
     directory = Path(dest_dir)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AssetDownloadError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    names = _unique_names(urls)
     return [
-        download(url, directory / name, http_client=http_client, progress=progress)
-        for url, name in zip(urls, _unique_names(urls), strict=True)
+        download(
+            url,
+            directory / name,
+            http_client=http_client,
+            progress=progress,
+            overwrite=overwrite,
+            max_bytes=max_bytes,
+        )
+        for url, name in zip(urls, names, strict=True)
     ]
 
 
@@ -301,11 +504,24 @@ async def adownload_many(
     *,
     http_client: httpx2.AsyncClient | None = None,
     progress: ProgressCallback | None = None,
+    overwrite: bool = False,
+    max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> list[Path]:
     """Async twin of ``download_many``."""
     directory = Path(dest_dir)
-    directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (local, instant)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (local, instant)
+    except OSError as exc:
+        raise AssetDownloadError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    names = _unique_names(urls)
     return [
-        await adownload(url, directory / name, http_client=http_client, progress=progress)
-        for url, name in zip(urls, _unique_names(urls), strict=True)
+        await adownload(
+            url,
+            directory / name,
+            http_client=http_client,
+            progress=progress,
+            overwrite=overwrite,
+            max_bytes=max_bytes,
+        )
+        for url, name in zip(urls, names, strict=True)
     ]

@@ -6,6 +6,11 @@ separated ``v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">``), secret ``wh
 Signatures are computed by the ``standardwebhooks`` library; this module adds a configurable
 timestamp tolerance, one exception per failure, and replay protection with a dedupe store.
 Error messages never contain the secret or a signature.
+
+Dedupe is one atomic step, ``store.claim(webhook_id, ttl_s) -> bool`` (True: first time, go on;
+False: a copy was already claimed). Check-then-add over a network store lets concurrent copies
+of one delivery all pass; ``claim`` is a single round trip (Redis: ``SET key 1 NX EX ttl``).
+Secrets shorter than the Standard Webhooks minimum (24 bytes) are refused.
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ import base64
 import binascii
 import hmac
 import json
+import math
+import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ._constants import WEBHOOK_DEDUPE_MAX_IDS, WEBHOOK_TOLERANCE_S
+from ._backoff import is_real
+from ._constants import WEBHOOK_DEDUPE_MAX_IDS, WEBHOOK_MIN_SECRET_BYTES, WEBHOOK_TOLERANCE_S
 from ._errors import (
     ConfigurationError,
     WebhookHeaderError,
@@ -47,31 +55,103 @@ __all__ = [
 ]
 
 
+@runtime_checkable
 class DedupeStore(Protocol):
-    """Where seen ``webhook-id`` values are kept (a ``set`` works; so does a Redis wrapper)."""
+    """Where processed ``webhook-id`` values are claimed, atomically.
 
-    def __contains__(self, webhook_id: object) -> bool: ...
+    ``claim(webhook_id, ttl_s)`` records the id for ``ttl_s`` SECONDS and returns True when it
+    was not recorded yet, False when it was; check and record must be ONE atomic step (one
+    round trip for a network store), or concurrent copies of one delivery all pass. Redis::
 
-    def add(self, webhook_id: str) -> None: ...
+        class RedisDedupeStore:
+            def __init__(self, redis): self.redis = redis
+            def claim(self, webhook_id: str, ttl_s: float) -> bool:
+                key = "cannon:webhook:" + webhook_id
+                return bool(self.redis.set(key, b"1", nx=True, ex=max(1, math.ceil(ttl_s))))
+
+    A plain ``set`` is accepted too (claimed under a process-wide lock; one process only).
+    """
+
+    def claim(self, webhook_id: str, ttl_s: float) -> bool: ...
 
 
 class MemoryDedupeStore:
-    """A bounded in-memory ``DedupeStore`` (oldest ids dropped beyond ``max_ids``)."""
+    """A bounded, thread-safe in-memory ``DedupeStore`` for one process.
 
-    def __init__(self, max_ids: int = WEBHOOK_DEDUPE_MAX_IDS) -> None:
-        self._ids: OrderedDict[str, None] = OrderedDict()
+    Args:
+        max_ids: ids remembered at most (the oldest are dropped first).
+        clock: time source in SECONDS (default ``time.monotonic``), for tests.
+    """
+
+    def __init__(
+        self, max_ids: int = WEBHOOK_DEDUPE_MAX_IDS, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ids: OrderedDict[str, float] = OrderedDict()
         self._max = max_ids
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    def claim(self, webhook_id: str, ttl_s: float) -> bool:
+        """Record ``webhook_id`` for ``ttl_s`` seconds; True if it was not recorded (atomic)."""
+        with self._lock:
+            now = self._clock()
+            while self._ids:
+                oldest, expires = next(iter(self._ids.items()))
+                if expires > now and len(self._ids) < self._max:
+                    break
+                del self._ids[oldest]
+            until = self._ids.get(webhook_id)
+            if until is not None and until > now:
+                return False
+            self._ids[webhook_id] = now + ttl_s
+            self._ids.move_to_end(webhook_id)
+            return True
 
     def __contains__(self, webhook_id: object) -> bool:
-        return webhook_id in self._ids
-
-    def add(self, webhook_id: str) -> None:
-        self._ids[webhook_id] = None
-        while len(self._ids) > self._max:
-            self._ids.popitem(last=False)
+        with self._lock:
+            expires = self._ids.get(webhook_id) if isinstance(webhook_id, str) else None
+            return expires is not None and expires > self._clock()
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+_SET_LOCK = threading.Lock()
+
+
+def _claim(store: object, webhook_id: str, ttl_s: float) -> bool:
+    """``store.claim(...)``; a built-in ``set`` is claimed under a process-wide lock."""
+    if isinstance(store, DedupeStore):
+        return bool(store.claim(webhook_id, ttl_s))
+    if isinstance(store, set):
+        with _SET_LOCK:
+            if webhook_id in store:
+                return False
+            store.add(webhook_id)
+            return True
+    raise ConfigurationError(
+        "dedupe store must implement claim(webhook_id, ttl_s) -> bool (atomic), or be a set"
+    )
+
+
+def check_tolerance(tolerance: object) -> float:
+    """``tolerance`` in SECONDS if it is a finite number > 0, else ``ConfigurationError``."""
+    if not is_real(tolerance) or not math.isfinite(float(tolerance)) or float(tolerance) <= 0:  # type: ignore[arg-type]
+        raise ConfigurationError(
+            f"webhook tolerance must be a finite number of seconds > 0, got {tolerance!r}"
+        )
+    return float(tolerance)  # type: ignore[arg-type]
+
+
+def _secret_bytes(secret: str | bytes) -> int | None:
+    """Length in bytes of the key a secret stands for (``None`` when it is not decodable)."""
+    if isinstance(secret, bytes):
+        return len(secret)
+    text = secret[len("whsec_") :] if secret.startswith("whsec_") else secret
+    try:
+        return len(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _webhook(secret: str | bytes) -> Any:
@@ -79,6 +159,18 @@ def _webhook(secret: str | bytes) -> Any:
 
     if not secret:
         raise ConfigurationError("webhook secret is empty")
+    if not isinstance(secret, str | bytes):
+        raise ConfigurationError(
+            f"webhook secret must be str or bytes, not {type(secret).__name__}"
+        )
+    size = _secret_bytes(secret)
+    if size is None:
+        raise ConfigurationError("webhook secret is not a valid 'whsec_<base64>' secret")
+    if size < WEBHOOK_MIN_SECRET_BYTES:
+        raise ConfigurationError(
+            f"webhook secret is {size} bytes; Standard Webhooks secrets are at least "
+            f"{WEBHOOK_MIN_SECRET_BYTES} random bytes (whsec_ + base64)"
+        )
     try:
         return Webhook(secret)
     except Exception:  # never chain: the library's message could quote the secret
@@ -101,13 +193,20 @@ def sign(secret: str | bytes, webhook_id: str, timestamp: int, body: bytes | str
     return str(wh.sign(webhook_id, when, text))
 
 
+def _encodable(value: str, what: str, error: type[WebhookVerificationError]) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise error(f"{what} holds characters that cannot be encoded as UTF-8") from None
+
+
 def verify(
     body: bytes | str,
     headers: Mapping[str, str],
     secret: str | bytes,
     *,
     tolerance: float = WEBHOOK_TOLERANCE_S,
-    dedupe: DedupeStore | None = None,
+    dedupe: DedupeStore | set[str] | None = None,
     now: float | None = None,
 ) -> WebhookEvent:
     """Verify a delivery and return the typed event (``event.data`` is the ``RequestObject``).
@@ -117,8 +216,10 @@ def verify(
         headers: the request headers (any case).
         secret: the ``whsec_...`` signing secret.
         tolerance: allowed distance between ``webhook-timestamp`` and now, in SECONDS, both ways.
-        dedupe: optional store of seen ``webhook-id`` values; a repeat raises
-            ``WebhookReplayError``. The id is recorded only after the signature checks out.
+        dedupe: optional ``DedupeStore`` (``claim(webhook_id, ttl_s) -> bool``, atomic) or a
+            ``set``; a repeat raises ``WebhookReplayError``. The id is claimed only after the
+            signature checks out, for ``2 * tolerance`` seconds (any copy still inside the
+            timestamp window is caught).
         now: current Unix time in seconds (default ``time.time()``), for tests.
 
     Raises:
@@ -126,9 +227,13 @@ def verify(
         WebhookTimestampError: the timestamp is older or newer than ``tolerance`` allows.
         WebhookSignatureError: no ``v1`` signature matches.
         WebhookReplayError: the id was seen before.
-        ConfigurationError: the secret is unusable.
+        ConfigurationError: the secret is unusable or shorter than 24 bytes, the tolerance is not
+            a finite number > 0, or ``dedupe`` has no ``claim``.
     """
+    tolerance = check_tolerance(tolerance)
     h = _lower(headers)
+    for name in ("webhook-id", "webhook-timestamp", "webhook-signature"):
+        _encodable(h.get(name, ""), name, WebhookHeaderError)
     webhook_id = h.get("webhook-id", "").strip()
     raw_ts = h.get("webhook-timestamp", "").strip()
     raw_sig = h.get("webhook-signature", "").strip()
@@ -175,14 +280,15 @@ def verify(
         text = body.decode("utf-8") if isinstance(body, bytes) else body
     except UnicodeDecodeError:
         raise WebhookSignatureError("body is not UTF-8; it cannot match a signature") from None
+    if not isinstance(text, str):
+        raise WebhookHeaderError(f"body must be bytes or str, not {type(body).__name__}")
+    _encodable(text, "body", WebhookSignatureError)
     expected_text = sign(secret, webhook_id, timestamp, text)
     expected = base64.b64decode(expected_text.split(",", 1)[1])
     if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
         raise WebhookSignatureError(f"no webhook-signature matches the body (id {webhook_id})")
-    if dedupe is not None:
-        if webhook_id in dedupe:
-            raise WebhookReplayError(f"webhook-id {webhook_id} was already processed")
-        dedupe.add(webhook_id)
+    if dedupe is not None and not _claim(dedupe, webhook_id, 2 * tolerance):
+        raise WebhookReplayError(f"webhook-id {webhook_id} was already processed")
     return _unwrap(text)
 
 
@@ -204,8 +310,9 @@ class Webhooks:
     """``client.webhooks``: verification with the client's secret (``CANNON_WEBHOOK_SECRET``)."""
 
     def __init__(self, secret: str | None, *, tolerance: float = WEBHOOK_TOLERANCE_S) -> None:
+        """Raises ``ConfigurationError`` when ``tolerance`` (SECONDS) is not finite and > 0."""
         self._secret = secret
-        self.tolerance = tolerance
+        self.tolerance = check_tolerance(tolerance)
 
     def verify(
         self,
@@ -213,7 +320,7 @@ class Webhooks:
         headers: Mapping[str, str],
         *,
         tolerance: float | None = None,
-        dedupe: DedupeStore | None = None,
+        dedupe: DedupeStore | set[str] | None = None,
     ) -> WebhookEvent:
         """``verify(body, headers, secret=<client secret>)``; see the module function."""
         if not self._secret:

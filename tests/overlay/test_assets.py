@@ -56,13 +56,15 @@ def test_truncated_body_detected(tmp_path: Path) -> None:
     assert [p for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
-def test_existing_file_replaced_atomically(tmp_path: Path) -> None:
+def test_existing_file_replaced_atomically_only_with_overwrite(tmp_path: Path) -> None:
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
     t = asset_server(**{"/x": httpx2.Response(200, content=b"new")})
     with httpx2.Client(transport=t) as http:
-        assert download("https://cdn.test/x", target, http_client=http) == target
-    assert target.read_bytes() == b"new"
+        kept = download("https://cdn.test/x", target, http_client=http)
+        assert kept == tmp_path / "out-1.bin" and target.read_bytes() == b"old"
+        assert download("https://cdn.test/x", target, http_client=http, overwrite=True) == target
+    assert target.read_bytes() == b"new" and kept.read_bytes() == b"new"
 
 
 @pytest.mark.parametrize("name", ["..%2F..%2Fescape.txt", "%2e%2e", "..", "a%5C..%5Cb"])

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.text import Text
 
 from cannon_studio.cli._batch import batch
-from cannon_studio.cli._errors import CliError, ExitCode, translate_errors
+from cannon_studio.cli._errors import CliError, ExitCode, remember_rerun, translate_errors
 from cannon_studio.cli._fields import (
     FieldInfo,
     FieldValueError,
@@ -455,7 +455,7 @@ def _build_run_command(op: OperationInfo) -> click.Command:
     def callback(**params: Any) -> None:
         _run(op, params)
 
-    return click.Command(
+    return _RunCommand(
         op.id,
         params=[*field_params, *common],
         callback=callback,
@@ -464,6 +464,53 @@ def _build_run_command(op: OperationInfo) -> click.Command:
         deprecated=op.deprecated,
         epilog=EXIT_CODES_HELP,
     )
+
+
+_ARGS_META_KEY = "cannon_studio.run_args"
+_DROPPED_ON_RERUN = ("--idempotency-key", "--api-key")
+"""Options left out of the suggested re-run command: the key is appended with the value the
+client sent; an API key given as a flag is never printed (it comes from the environment)."""
+
+
+class _RunCommand(click.Command):
+    """One ``run OPERATION`` command; remembers its raw arguments for the re-run hint."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_ARGS_META_KEY] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def _without_options(args: Sequence[str], names: Sequence[str]) -> list[str]:
+    """``args`` with every ``--name value`` / ``--name=value`` of ``names`` removed (pure)."""
+    out: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg in names:
+            skip = True
+            continue
+        if any(arg.startswith(name + "=") for name in names):
+            continue
+        out.append(arg)
+    return out
+
+
+def _rerun_argv(op: OperationInfo) -> list[str]:
+    """The arguments (after ``cannon-studio``) that repeat this ``run`` exactly, minus the key."""
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    prefix: list[str] = []
+    source = root.get_parameter_source("base_url")
+    if source == click.core.ParameterSource.COMMANDLINE and root.params.get("base_url"):
+        prefix += ["--base-url", str(root.params["base_url"])]
+    if root.params.get("json_output"):
+        prefix.append("--json")
+    if root.params.get("verbose"):
+        prefix.append("--verbose")
+    own = _without_options(ctx.meta.get(_ARGS_META_KEY, []), _DROPPED_ON_RERUN)
+    return [*prefix, "run", op.id, *own]
 
 
 class _RunGroup(click.Group):
@@ -513,6 +560,7 @@ def _run(op: OperationInfo, params: dict[str, Any]) -> None:
         flags = ", ".join(f"{f.flag} ({f.name})" for f in missing)
         raise click.UsageError(f"{op.id} needs {flags}")
 
+    remember_rerun(click.get_current_context(), _rerun_argv(op))
     with state.errors(describe_field=_describe_field(op)):
         client = state.client()
         handle = client.requests.create(

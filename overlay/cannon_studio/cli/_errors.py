@@ -9,7 +9,8 @@ secret.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import shlex
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
 from typing import IO, Any
@@ -17,7 +18,28 @@ from typing import IO, Any
 import click
 import httpx2
 
-__all__ = ["CliError", "ExitCode", "translate_errors"]
+__all__ = ["RERUN_META_KEY", "CliError", "ExitCode", "remember_rerun", "translate_errors"]
+
+RERUN_META_KEY = "cannon_studio.rerun_argv"
+"""``click.Context.meta`` key of the argv that re-runs the current create (without its key)."""
+
+
+def remember_rerun(ctx: click.Context, argv: Sequence[str]) -> None:
+    """Record the command line that re-runs this create, minus any ``--idempotency-key``.
+
+    When the create then fails with an unknown outcome, the error message prints it with the
+    key the client sent, so running it again returns the same request instead of charging twice.
+    """
+    ctx.meta[RERUN_META_KEY] = list(argv)
+
+
+def _rerun_command(exc: BaseException) -> str | None:
+    key = getattr(exc, "idempotency_key", None)
+    ctx = click.get_current_context(silent=True)
+    argv = ctx.meta.get(RERUN_META_KEY) if ctx is not None else None
+    if not isinstance(key, str) or not argv:
+        return None
+    return shlex.join(["cannon-studio", *argv, "--idempotency-key", key])
 
 
 class ExitCode(IntEnum):
@@ -117,7 +139,19 @@ def translate_errors(
     """
     import cannon_studio as cs
 
-    def fail(message: str, exit_code: ExitCode, /, **details: Any) -> CliError:
+    def fail(
+        message: str, exit_code: ExitCode, /, exc: BaseException | None = None, **details: Any
+    ) -> CliError:
+        rerun = _rerun_command(exc) if exc is not None else None
+        if rerun is not None:
+            message += (
+                "\nThe request may have been created. Re-run exactly this to get it back "
+                f"(it is charged at most once):\n  {rerun}"
+            )
+            details.update(idempotency_key=getattr(exc, "idempotency_key", None), rerun=rerun)
+        request_id = getattr(exc, "request_id", None)
+        if request_id and "request_id" not in details:
+            details["request_id"] = request_id
         return CliError(message, exit_code, details=details, json_output=json_output)
 
     try:
@@ -163,21 +197,24 @@ def translate_errors(
         ) from None
     except cs.APITimeoutError as exc:
         raise fail(
-            f"the API did not answer in time: {exc}", ExitCode.TIMEOUT, type="APITimeoutError"
+            f"the API did not answer in time: {exc}",
+            ExitCode.TIMEOUT,
+            exc=exc,
+            type="APITimeoutError",
         ) from None
     except cs.APIConnectionError as exc:
         raise fail(
-            f"cannot reach the API: {exc}", ExitCode.API_ERROR, type="APIConnectionError"
+            f"cannot reach the API: {exc}", ExitCode.API_ERROR, exc=exc, type="APIConnectionError"
         ) from None
     except cs.APIStatusError as exc:
         message, details = _api_error_message(exc)
-        raise fail(message, ExitCode.API_ERROR, **details) from None
+        raise fail(message, ExitCode.API_ERROR, exc=exc, **details) from None
     except cs.WebhookVerificationError as exc:
         raise fail(
             f"webhook did not verify: {exc}", ExitCode.REQUEST_FAILED, type=type(exc).__name__
         ) from None
     except cs.CannonError as exc:
-        raise fail(str(exc), ExitCode.API_ERROR, type=type(exc).__name__) from None
+        raise fail(str(exc), ExitCode.API_ERROR, exc=exc, type=type(exc).__name__) from None
     except httpx2.HTTPError as exc:  # e.g. an asset host that refuses the download
         raise fail(f"HTTP error: {exc}", ExitCode.API_ERROR, type=type(exc).__name__) from None
     except OSError as exc:  # a download directory that cannot be written, an unreadable file
