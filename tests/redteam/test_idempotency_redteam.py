@@ -11,7 +11,6 @@ import httpx2
 import pytest
 from cannon_studio import APIConnectionError, AsyncCannon, Cannon, CannonError
 from cannon_studio.cli import cli
-from cannon_studio.sandbox import FaultRule
 from click.testing import CliRunner
 from redteam_support import API_KEY, record
 
@@ -31,18 +30,43 @@ def fast(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_requests, "async_sleep", no_sleep)
 
 
-def _lose_every_create_response(sandbox: Any, attempts: int) -> None:
-    sandbox.add_fault(FaultRule("drop_after_commit", endpoint="create", count=attempts))
+class LoseCreateResponses(httpx2.HTTPTransport):
+    """Real HTTP to the sandbox, but every create's response is lost on the way back (the
+    server commits, or replays, and the client only sees a broken connection)."""
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = super().handle_request(request)
+        if request.method == "POST":
+            response.read()
+            response.close()
+            raise httpx2.ReadError("connection reset while reading the response")
+        return response
+
+
+class AsyncLoseCreateResponses(httpx2.AsyncHTTPTransport):
+    """Async twin of ``LoseCreateResponses``."""
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await super().handle_async_request(request)
+        if request.method == "POST":
+            await response.aread()
+            await response.aclose()
+            raise httpx2.ReadError("connection reset while reading the response")
+        return response
 
 
 def test_lost_create_resumed_with_the_key_from_the_error(cannon_sandbox: Any, fast: None) -> None:
     sb = cannon_sandbox.sandbox
+    lossy = Cannon(
+        api_key=cannon_sandbox.api_key,
+        base_url=cannon_sandbox.base_url,
+        transport=LoseCreateResponses(),
+    )
+    with lossy, pytest.raises(APIConnectionError) as caught:
+        lossy.requests.create("image.generate", INPUT)
+    key = caught.value.idempotency_key
+    assert key is not None and sb.created_count() == 1
     with Cannon(api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url) as client:
-        _lose_every_create_response(sb, client.max_retries + 1)
-        with pytest.raises(APIConnectionError) as caught:
-            client.requests.create("image.generate", INPUT)
-        key = caught.value.idempotency_key
-        assert key is not None and sb.created_count() == 1
         handle = client.requests.create("image.generate", INPUT, idempotency_key=key)
     original = sb.ledger()[0]
     held = (
@@ -55,18 +79,25 @@ def test_lost_create_resumed_with_the_key_from_the_error(cannon_sandbox: Any, fa
 
 async def test_lost_create_resumed_async(cannon_sandbox: Any, fast: None) -> None:
     sb = cannon_sandbox.sandbox
-    async with AsyncCannon(api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url) as c:
-        _lose_every_create_response(sb, c.max_retries + 1)
+    lossy = AsyncCannon(
+        api_key=cannon_sandbox.api_key,
+        base_url=cannon_sandbox.base_url,
+        transport=AsyncLoseCreateResponses(),
+    )
+    async with lossy:
         with pytest.raises(APIConnectionError) as caught:
-            await c.requests.create("image.generate", INPUT)
-        key = caught.value.idempotency_key
-        assert key is not None
+            await lossy.requests.create("image.generate", INPUT)
+    key = caught.value.idempotency_key
+    assert key is not None and sb.created_count() == 1
+    async with AsyncCannon(api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url) as c:
         handle = await c.requests.create("image.generate", INPUT, idempotency_key=key)
     held = handle.id == sb.ledger()[0]["id"] and sb.created_count() == 1
     assert record(AREA, held)
 
 
-def test_lost_create_resumed_with_the_cli_command_it_prints(cannon_sandbox: Any) -> None:
+def test_lost_create_resumed_with_the_cli_command_it_prints(
+    cannon_sandbox: Any, fast: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sb = cannon_sandbox.sandbox
     env = {
         "CANNON_API_KEY": cannon_sandbox.api_key,
@@ -74,9 +105,10 @@ def test_lost_create_resumed_with_the_cli_command_it_prints(cannon_sandbox: Any)
         "CANNON_LOG": None,
         "COLUMNS": "400",
     }
-    _lose_every_create_response(sb, 3)  # the default client makes 1 + 2 retries
+    monkeypatch.setattr(httpx2, "HTTPTransport", LoseCreateResponses)
     args = ["run", "image.generate", "--prompt", "a lighthouse", "--no-wait", "--json"]
     first = CliRunner().invoke(cli, args, env=env)
+    monkeypatch.undo()
     assert first.exit_code == 3, first.output
     match = re.search(r"^\s+(cannon-studio .*--idempotency-key \S+)$", first.stderr, re.M)
     assert match is not None, first.stderr
