@@ -8,6 +8,7 @@ each, every succeeded job's files complete on disk, the report complete and corr
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import random
 import re
@@ -227,6 +228,15 @@ def test_ctrl_c_stops_prints_the_resume_command_and_exits_130(
     proc = _runner(file, out, realistic.base_url)
     assert _wait_started(proc, out)
     time.sleep(0.5)
+    status = subprocess.run(  # the journal can be read while the run writes it
+        [sys.executable, "-m", "cannon_studio.cli", "batch", "status", str(out), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["summary"]["jobs"] == len(jobs)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr[-2000:]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import _thread
+import asyncio
 import hashlib
 import json
 from collections import Counter
@@ -238,3 +240,50 @@ def test_unreachable_api_stops_and_keeps_state(tmp_path: Path) -> None:
     assert {r["state"] for r in report} <= {"creating", "pending"}
     assert any(r["state"] == "creating" and r["idempotency_key"] for r in report)
     assert json.loads(json.dumps(caught.value.summary.to_dict()))["exit_code"] == 3
+
+
+def test_sync_ctrl_c_keeps_state_and_the_next_run_finishes(
+    client: Cannon, cannon_sandbox: Any, tmp_path: Path
+) -> None:
+    jobs = mixed_jobs(30, seed=17, fail_rate=0.0)
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    seen: list[BatchEvent] = []
+
+    def interrupt_after_a_few(event: BatchEvent) -> None:
+        seen.append(event)
+        if len(seen) == 12:
+            _thread.interrupt_main()
+
+    with pytest.raises(KeyboardInterrupt):
+        client.batch(file, tmp_path / "out", concurrency=4, on_event=interrupt_after_a_few)
+    report = read_jsonl(tmp_path / "out" / REPORT_NAME)
+    assert len(report) == len(jobs)
+    assert any(row["state"] != "succeeded" for row in report)
+    summary = client.batch(file, tmp_path / "out")
+    assert summary.counts["succeeded"] == len(jobs)
+    check_run(jobs, tmp_path / "out", cannon_sandbox.sandbox)
+
+
+async def test_async_cancel_keeps_state_and_the_next_run_finishes(
+    aclient: AsyncCannon, cannon_sandbox: Any, tmp_path: Path
+) -> None:
+    jobs = mixed_jobs(30, seed=18, fail_rate=0.0)
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    started = asyncio.Event()
+
+    def on_event(event: BatchEvent) -> None:
+        if event.state == "succeeded":
+            started.set()
+
+    run = asyncio.create_task(
+        aclient.batch(file, tmp_path / "out", concurrency=4, on_event=on_event)
+    )
+    await started.wait()
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    report = read_jsonl(tmp_path / "out" / REPORT_NAME)
+    assert any(row["state"] != "succeeded" for row in report)
+    summary = await aclient.batch(file, tmp_path / "out")
+    assert summary.counts["succeeded"] == len(jobs)
+    check_run(jobs, tmp_path / "out", cannon_sandbox.sandbox)

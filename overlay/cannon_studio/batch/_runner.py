@@ -7,8 +7,9 @@ them before anything else happens.
 
 Errors: a create the API refuses (400/402/404/409/413/422) or a request that fails fails that
 job only. An API that cannot be reached, 5xx after the client's retries, or a refused key (401,
-403, 429 after retries) stops the run: nothing more starts, running work ends, the journal
-keeps every job's state, and ``BatchStoppedError`` is raised after the report is written.
+403, 429 after retries) stops the run: nothing more starts, running jobs stop at their next
+step, the journal keeps every job's state, and ``BatchStoppedError`` is raised after the report
+is written.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from ._report import (
 )
 from ._scheduler import Action, BatchEvent, Scheduler
 from ._shard import Shard
-from ._steps import Create, Refresh, Retrieve, Step, Wait, job_steps
+from ._steps import Create, Refresh, Retrieve, Step, StopRun, Wait, job_steps
 from ._transfer import adownload_missing, download_missing
 
 if TYPE_CHECKING:
@@ -183,8 +184,9 @@ def _perform(client: Cannon, step: Step) -> Any:
     return download_missing(step.output, step.directory, _download_client(client))
 
 
-def _drive(client: Cannon, steps: Generator[Step, Any, None]) -> None:
-    """Perform each step of a job with the sync client, sending results (or errors) back."""
+def _drive(client: Cannon, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
+    """Perform each step of a job with the sync client, sending results (or errors) back;
+    once the run is stopping, the next step is not performed (``StopRun`` is thrown in)."""
     result: Any = None
     error: Exception | None = None
     while True:
@@ -192,6 +194,9 @@ def _drive(client: Cannon, steps: Generator[Step, Any, None]) -> None:
             step = steps.send(result) if error is None else steps.throw(error)
         except StopIteration:
             return
+        if sched.stopping:
+            result, error = None, StopRun()
+            continue
         try:
             result, error = _perform(client, step), None
         except Exception as exc:
@@ -249,7 +254,9 @@ def run_batch(
 
     def worker(action: Action) -> None:
         try:
-            _drive(client, job_steps(sched, action, plan.out_dir, job_timeout, notify, fatal))
+            _drive(
+                client, sched, job_steps(sched, action, plan.out_dir, job_timeout, notify, fatal)
+            )
         finally:
             with cond:
                 running[0] -= 1
@@ -294,7 +301,7 @@ async def _aperform(client: AsyncCannon, step: Step) -> Any:
     return await adownload_missing(step.output, step.directory, _adownload_client(client))
 
 
-async def _adrive(client: AsyncCannon, steps: Generator[Step, Any, None]) -> None:
+async def _adrive(client: AsyncCannon, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
     """Async twin of ``_drive``."""
     result: Any = None
     error: Exception | None = None
@@ -303,6 +310,9 @@ async def _adrive(client: AsyncCannon, steps: Generator[Step, Any, None]) -> Non
             step = steps.send(result) if error is None else steps.throw(error)
         except StopIteration:
             return
+        if sched.stopping:
+            result, error = None, StopRun()
+            continue
         try:
             result, error = await _aperform(client, step), None
         except Exception as exc:
@@ -356,6 +366,7 @@ async def arun_batch(
                     asyncio.create_task(
                         _adrive(
                             client,
+                            sched,
                             job_steps(sched, action, plan.out_dir, job_timeout, wake.set, fatal),
                         )
                     )

@@ -26,7 +26,16 @@ from .._errors import (
 )
 from ._scheduler import Action, Scheduler
 
-__all__ = ["Create", "Download", "Refresh", "Retrieve", "Step", "Wait", "job_steps"]
+__all__ = [
+    "Create",
+    "Download",
+    "Refresh",
+    "Retrieve",
+    "Step",
+    "StopRun",
+    "Wait",
+    "job_steps",
+]
 
 REFUSALS = frozenset({400, 402, 404, 409, 413, 422})
 """Create answers that are final for that job (no request was created, nothing charged)."""
@@ -74,6 +83,11 @@ class Download:
 
 
 Step = Create | Refresh | Retrieve | Wait | Download
+
+
+class StopRun(Exception):
+    """Thrown into a job's steps by the driver once the run is stopping (Ctrl-C, a stop):
+    the job keeps its journaled state and the next run continues it."""
 
 
 def _seconds(handle: Any) -> float | None:
@@ -164,6 +178,8 @@ def job_steps(
             sched.interrupted(job.id, f"download failed: {exc}")
             return
         sched.finished(job.id, files)
+    except StopRun:
+        sched.interrupted(job.id)
     except WaitTimeoutError as exc:
         sched.interrupted(job.id, str(exc))
     except (CannonError, httpx2.HTTPError) as exc:  # unreachable, 5xx after retries, 401/403/429
