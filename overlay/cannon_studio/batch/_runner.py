@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import httpx2
 
@@ -106,10 +106,22 @@ def _check_meta(journal: Journal, batch_id: str, shard: Shard | None, given_id: 
         )
 
 
+class PlanOptions(TypedDict, total=False):
+    """The options of a run besides ``concurrency`` and ``job_timeout`` (see ``Cannon.batch``)."""
+
+    max_credits: int | None
+    shard: Shard | str | None
+    retry_failed: bool
+    batch_id: str | None
+    journal_path: str | os.PathLike[str] | None
+    on_event: Callable[[BatchEvent], object] | None
+
+
 def prepare(
     jobs: JobsSource,
     out_dir: str | os.PathLike[str],
     *,
+    concurrency: int = DEFAULT_CONCURRENCY,
     journal_path: str | os.PathLike[str] | None = None,
     shard: Shard | str | None = None,
     batch_id: str | None = None,
@@ -117,7 +129,13 @@ def prepare(
     retry_failed: bool = False,
     on_event: Callable[[BatchEvent], object] | None = None,
 ) -> _Plan:
-    """Validate the jobs, open the journal, build the scheduler (nothing is sent here)."""
+    """Validate the jobs, open the journal, build the scheduler (nothing is sent here).
+
+    Raises:
+        BatchFileError, BatchJournalError; ValueError for a bad ``concurrency`` or ``max_credits``.
+    """
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError("concurrency must be an integer >= 1")
     parsed = _load(jobs)
     graph = JobGraph(parsed)
     part = Shard.parse(shard) if isinstance(shard, str) else shard
@@ -215,13 +233,8 @@ def run_batch(
     out_dir: str | os.PathLike[str],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
-    max_credits: int | None = None,
-    shard: Shard | str | None = None,
-    retry_failed: bool = False,
-    batch_id: str | None = None,
-    journal_path: str | os.PathLike[str] | None = None,
     job_timeout: float = DEFAULT_JOB_TIMEOUT_S,
-    on_event: Callable[[BatchEvent], object] | None = None,
+    **options: Unpack[PlanOptions],
 ) -> BatchSummary:
     """Run (or resume) a batch with a sync client; see ``Cannon.batch`` for the arguments.
 
@@ -231,18 +244,7 @@ def run_batch(
         BatchStoppedError: the API could not be reached or refused the key (state kept).
         KeyboardInterrupt: after the journal and the report are written (state kept).
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be >= 1")
-    plan = prepare(
-        jobs,
-        out_dir,
-        journal_path=journal_path,
-        shard=shard,
-        batch_id=batch_id,
-        max_credits=max_credits,
-        retry_failed=retry_failed,
-        on_event=on_event,
-    )
+    plan = prepare(jobs, out_dir, concurrency=concurrency, **options)
     sched = plan.scheduler
     cond = threading.Condition()
     running = [0]
@@ -330,28 +332,12 @@ async def arun_batch(
     out_dir: str | os.PathLike[str],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
-    max_credits: int | None = None,
-    shard: Shard | str | None = None,
-    retry_failed: bool = False,
-    batch_id: str | None = None,
-    journal_path: str | os.PathLike[str] | None = None,
     job_timeout: float = DEFAULT_JOB_TIMEOUT_S,
-    on_event: Callable[[BatchEvent], object] | None = None,
+    **options: Unpack[PlanOptions],
 ) -> BatchSummary:
     """Async twin of ``run_batch`` (one task per job in flight). Cancelling it (or Ctrl-C under
     ``asyncio.run``) stops the run with every job's state journaled, then re-raises."""
-    if concurrency < 1:
-        raise ValueError("concurrency must be >= 1")
-    plan = prepare(
-        jobs,
-        out_dir,
-        journal_path=journal_path,
-        shard=shard,
-        batch_id=batch_id,
-        max_credits=max_credits,
-        retry_failed=retry_failed,
-        on_event=on_event,
-    )
+    plan = prepare(jobs, out_dir, concurrency=concurrency, **options)
     sched = plan.scheduler
     wake = asyncio.Event()
     fatal: list[BaseException] = []
