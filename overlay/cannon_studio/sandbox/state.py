@@ -232,7 +232,10 @@ class SandboxState:
                     return CreateOutcome(record=self.requests[seen[0]], replayed=True)
             operation: str = body["operation"]
             input_: dict[str, Any] = body["input"]
-            cost = price(operation, input_)
+            specs = self._plan(operation, input_, depth=0)
+            primary = next(iter(specs.values()), None)
+            seconds = primary.duration_s if primary and primary.kind in ("video", "audio") else None
+            cost = price(operation, input_, seconds)
             balance = self.credits.get(account, cfg.initial_credits)
             if balance < cost:
                 return CreateOutcome(
@@ -266,6 +269,7 @@ class SandboxState:
                 base_url=base_url,
                 idempotency_key=idempotency_key,
                 refund_on_failure=cfg.refund_failed and error is not None,
+                specs=specs,
             )
             record.accepted = {
                 "id": request_id,
@@ -372,13 +376,14 @@ class SandboxState:
         (size, duration, audio), followed up to ``MAX_SOURCE_DEPTH`` requests deep.
         """
         if record.specs is None:
-
-            def lookup(url: object) -> AssetSpec | None:
-                return self.source_spec(url, depth + 1)
-
-            specs = plan(record.operation, record.input, lookup)
-            record.specs = {spec.name: spec for spec in specs}
+            record.specs = self._plan(record.operation, record.input, depth)
         return record.specs
+
+    def _plan(self, operation: str, input_: dict[str, Any], depth: int) -> dict[str, AssetSpec]:
+        def lookup(url: object) -> AssetSpec | None:
+            return self.source_spec(url, depth + 1)
+
+        return {spec.name: spec for spec in plan(operation, input_, lookup)}
 
     def source_spec(self, url: object, depth: int = 0) -> AssetSpec | None:
         """The spec of the sandbox asset ``url`` points at, or ``None`` (not ours, or too deep)."""
