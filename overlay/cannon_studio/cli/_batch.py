@@ -49,7 +49,8 @@ from cannon_studio.cli._render import echo_json
 __all__ = ["batch"]
 
 MAX_LISTED = 20
-"""Jobs listed by name (failed, skipped, unfinished) under the summary."""
+"""Batches up to this size get a row per job at the end; larger ones list this many of the
+jobs that did not succeed (the report has them all)."""
 
 
 class _State(Protocol):
@@ -144,43 +145,54 @@ def _resume_command(file: Path, out: Path, options: dict[str, Any]) -> str:
     return shlex.join(words)
 
 
-def _listed(rows: Sequence[ReportRow]) -> list[ReportRow]:
-    return [row for row in rows if row.state != "succeeded"][:MAX_LISTED]
+def _jobs_table(rows: Sequence[ReportRow], title: str) -> Table:
+    table = Table(show_edge=False, title=title, title_justify="left")
+    for name in ("job", "operation", "state", "request id", "credits", "seconds", "files", "error"):
+        table.add_column(
+            name, overflow="fold", justify="right" if name in ("credits", "seconds") else "left"
+        )
+    for row in rows:
+        table.add_row(
+            Text(row.id),
+            Text(row.operation),
+            Text(row.state, style=state_style(row.state)),
+            Text(row.request_id or ""),
+            Text("" if row.credits is None else str(row.credits)),
+            Text("" if row.seconds is None else f"{row.seconds:.1f}"),
+            Text(", ".join(str(f["path"]).split("/", 1)[-1] for f in row.files)),
+            Text(row.error or "", style="red"),
+        )
+    return table
 
 
 def _render_summary(console: Console, summary: BatchSummary, rows: Sequence[ReportRow]) -> None:
-    table = Table(title="batch", title_justify="left", show_edge=False)
-    table.add_column("state")
-    table.add_column("jobs", justify="right")
-    for state, count in summary.counts.items():
-        if count:
-            table.add_row(Text(state, style=state_style(state)), str(count))
-    table.add_row(Text("total", style="bold"), str(summary.jobs))
-    console.print(table)
-    line = f"credits charged: {summary.credits}"
-    if summary.held:
-        line += f"   held back by the budget: {summary.held}"
-    if summary.elapsed_s:
-        line += f"   {summary.elapsed_s:.1f} s"
-    console.print(line, highlight=False)
-    listed = _listed(rows)
-    if listed:
-        jobs = Table(show_edge=False, title="not succeeded", title_justify="left")
-        for name in ("job", "operation", "state", "request id", "credits", "error"):
-            jobs.add_column(name, overflow="fold")
-        for row in listed:
-            jobs.add_row(
-                Text(row.id),
-                Text(row.operation),
-                Text(row.state, style=state_style(row.state)),
-                Text(row.request_id or ""),
-                Text("" if row.credits is None else str(row.credits)),
-                Text(row.error or ""),
+    """Every job when there are at most ``MAX_LISTED``; else the counts per state and the jobs
+    that did not succeed; then credits, held and time."""
+    if len(rows) <= MAX_LISTED:
+        console.print(_jobs_table(rows, "jobs"))
+    else:
+        table = Table(title="jobs per state", title_justify="left", show_edge=False)
+        table.add_column("state")
+        table.add_column("jobs", justify="right")
+        for state, count in summary.counts.items():
+            if count:
+                table.add_row(Text(state, style=state_style(state)), str(count))
+        table.add_row(Text("total", style="bold"), str(summary.jobs))
+        console.print(table)
+        not_ok = [row for row in rows if row.state != "succeeded"]
+        if not_ok:
+            console.print(_jobs_table(not_ok[:MAX_LISTED], "not succeeded"))
+        if len(not_ok) > MAX_LISTED:
+            console.print(
+                f"... and {len(not_ok) - MAX_LISTED} more (see the report)", highlight=False
             )
-        console.print(jobs)
-        more = sum(1 for row in rows if row.state != "succeeded") - len(listed)
-        if more > 0:
-            console.print(f"... and {more} more (see the report)", highlight=False)
+    counts = ", ".join(f"{n} {state}" for state, n in summary.counts.items() if n)
+    line = f"{summary.jobs} jobs: {counts}; credits charged: {summary.credits}"
+    if summary.held:
+        line += f"; held back by the budget: {summary.held}"
+    if summary.elapsed_s:
+        line += f"; {summary.elapsed_s:.1f} s"
+    console.print(Text(line))
 
 
 def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
