@@ -31,8 +31,10 @@ __all__ = [
     "JOB_KEYS",
     "RESERVED_NAMES",
     "Job",
+    "MissingOutputError",
     "Reference",
     "canonical_json",
+    "jobs_from_mappings",
     "load_jobs",
     "parse_jobs",
     "resolve_input",
@@ -86,7 +88,7 @@ class Job:
         operation: operation id (known to the schema).
         input: the input as written, references included.
         webhook_url: optional ``webhook_url`` of the create.
-        line: 1-based line number (0 for jobs given as Python mappings... numbered from 1 too).
+        line: 1-based line number in the file (jobs given as mappings are numbered from 1).
         references: every reference in ``input``, in document order.
         content_hash: SHA-256 (hex) of the canonical ``{operation, input, webhook_url}``.
     """
