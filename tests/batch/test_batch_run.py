@@ -287,3 +287,25 @@ async def test_async_cancel_keeps_state_and_the_next_run_finishes(
     summary = await aclient.batch(file, tmp_path / "out")
     assert summary.counts["succeeded"] == len(jobs)
     check_run(jobs, tmp_path / "out", cannon_sandbox.sandbox)
+
+
+def test_expired_asset_urls_fail_the_job_with_a_clear_error(
+    client: Cannon, cannon_sandbox: Any, tmp_path: Path
+) -> None:
+    """A run that stopped while downloading, resumed after the signed URLs expired: the job
+    fails (the URLs cannot be renewed) instead of staying unfinished forever."""
+    jobs = [{"id": "img", "operation": "image.generate", "input": {"prompt": "a"}}]
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    out = tmp_path / "out"
+    client.batch(file, out)
+    with Journal(out / JOURNAL_NAME) as journal:
+        journal.update("img", state="downloading", files=[])
+    for path in (out / "img").iterdir():
+        path.unlink()
+    sandbox = cannon_sandbox.sandbox
+    cannon_sandbox.advance_clock(sandbox.config.asset_url_ttl_s + 60)  # put back after the test
+    summary = client.batch(file, out)
+    row = read_jsonl(out / REPORT_NAME)[0]
+    assert row["state"] == "failed" and "cannot be downloaded" in row["error"]
+    assert summary.exit_code == 1
+    assert len(sandbox.ledger()) == 1

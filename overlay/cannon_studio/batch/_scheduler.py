@@ -39,7 +39,7 @@ class Action:
         job: the job.
         key: the idempotency key (``create``).
         input: the input with references filled in (``create``).
-        request_id: the request (``attach``).
+        request_id: the request (``attach``, ``download``).
         output: the request's output, JSON form (``download``).
     """
 
@@ -192,7 +192,9 @@ class Scheduler:
         elif row.state in ("queued", "processing"):
             self._resume.append(Action("attach", job, request_id=row.request_id))
         elif row.state == "downloading":
-            self._resume.append(Action("download", job, output=row.output or {}))
+            self._resume.append(
+                Action("download", job, request_id=row.request_id, output=row.output or {})
+            )
         elif row.state == "pending":
             missing = sum(1 for d in job.depends_on if self.rows[d].state != "succeeded")
             if missing:
@@ -299,6 +301,11 @@ class Scheduler:
         with self._lock:
             self._unpriced.discard(job_id)
             self._set(job_id, state="downloading", output=output, credits=credits, seconds=seconds)
+
+    def new_output(self, job_id: str, output: dict[str, Any]) -> None:
+        """The request was fetched again for fresh asset URLs: journal its new output."""
+        with self._lock:
+            self._set(job_id, output=output, detail="asset URLs refreshed")
 
     def finished(self, job_id: str, files: Sequence[dict[str, Any]]) -> None:
         """Every file is on disk: the job succeeded; jobs waiting for it may start."""

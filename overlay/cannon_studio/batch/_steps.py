@@ -40,6 +40,10 @@ __all__ = [
 REFUSALS = frozenset({400, 402, 404, 409, 413, 422})
 """Create answers that are final for that job (no request was created, nothing charged)."""
 
+GONE = frozenset({400, 401, 403, 404, 410})
+"""Asset-host answers that mean the signed URL is no longer good (expired, revoked): the
+request is fetched again once for fresh URLs (Assumed: the API may re-sign them)."""
+
 
 @dataclass(frozen=True)
 class Create:
@@ -172,11 +176,28 @@ def job_steps(
             sched.remote_succeeded(job.id, output, known.credits, _seconds(known))
         else:
             output = action.output or {}
-        try:
-            files = yield Download(output, out_dir / job.id)
-        except (CannonError, httpx2.HTTPError, OSError) as exc:
-            sched.interrupted(job.id, f"download failed: {exc}")
-            return
+        request_id = handle.id if handle is not None else action.request_id
+        for attempt in (1, 2):
+            try:
+                files = yield Download(output, out_dir / job.id)
+                break
+            except APIStatusError as exc:
+                if exc.status_code not in GONE or request_id is None:
+                    sched.interrupted(job.id, f"download failed: {exc}")
+                    return
+                fresh = _output((yield Retrieve(request_id))) if attempt == 1 else output
+                if fresh == output:  # the URLs are what they were: expired for good
+                    sched.failed(
+                        job.id,
+                        f"the request succeeded but its files cannot be downloaded any more "
+                        f"({exc}); --retry-failed creates the job again",
+                    )
+                    return
+                output = fresh
+                sched.new_output(job.id, output)
+            except (CannonError, httpx2.HTTPError, OSError) as exc:
+                sched.interrupted(job.id, f"download failed: {exc}")
+                return
         sched.finished(job.id, files)
     except StopRun:
         sched.interrupted(job.id)
