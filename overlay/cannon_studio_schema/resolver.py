@@ -1,0 +1,137 @@
+"""Reference resolution for one OpenAPI document, through the ``referencing`` library.
+
+Every ``$ref`` in the project is followed here and nowhere else. A :class:`Resolver` wraps one
+document registered under :data:`BASE_URI`; :meth:`Resolver.resolve` follows ``$ref`` chains
+(cycle-safe) and :meth:`Resolver.flatten` also merges ``allOf`` parts, which is what a reader of
+``{"allOf": [{"$ref": X}], "description": ...}`` means. Both report the component name of the
+last reference and the JSON pointer where the schema they return lives, so callers can compile a
+validator for exactly that place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from referencing import Registry
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from .errors import SchemaError
+
+BASE_URI = "urn:cannon-studio:openapi"
+"""The URI the document is registered under (``{"$ref": BASE_URI + "#/..."}`` reaches into it)."""
+
+_MAX_DEPTH = 32
+"""Bound on ``$ref`` / ``allOf`` nesting followed in one call (guards self-referencing schemas)."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A schema after following references.
+
+    Attributes:
+        schema: the target schema object (``{}`` when the node is not an object).
+        name: the last path segment of the last ``$ref`` followed (the component name), or
+            ``None`` when the node was not a reference.
+        pointer: JSON pointer (``#/components/schemas/X``) of where ``schema`` lives, or ``None``
+            when the caller gave no pointer for an inline node.
+    """
+
+    schema: dict[str, Any]
+    name: str | None
+    pointer: str | None
+
+
+def escape(segment: str) -> str:
+    """Escape one JSON-pointer segment (``/`` -> ``~1``, ``~`` -> ``~0``)."""
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+def child(pointer: str | None, *segments: str | int) -> str | None:
+    """``pointer`` extended by ``segments`` (``None`` stays ``None``)."""
+    if pointer is None:
+        return None
+    return pointer + "".join("/" + escape(str(segment)) for segment in segments)
+
+
+def component_pointer(name: str) -> str:
+    """The pointer of ``components.schemas[name]``."""
+    return "#/components/schemas/" + escape(name)
+
+
+class Resolver:
+    """Resolves references inside one document with a ``referencing`` registry.
+
+    Args:
+        document: the parsed OpenAPI document (JSON Schema 2020-12 dialect, i.e. OpenAPI 3.1;
+            upgrade 3.0 documents first with :func:`cannon_studio_schema.upgrade.upgrade`).
+    """
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.registry: Registry[Any] = Registry().with_resource(
+            BASE_URI, DRAFT202012.create_resource(document)
+        )
+        self._resolver = self.registry.resolver(base_uri=BASE_URI)
+
+    def lookup(self, ref: str) -> Any:
+        """The node ``ref`` points to; only references inside the document are supported.
+
+        Raises:
+            SchemaError: ``ref`` is not local (``other.json#/X``) or does not resolve.
+        """
+        if not ref.startswith("#"):
+            raise SchemaError(f"only local references are supported, not {ref!r}")
+        try:
+            return self._resolver.lookup(ref).contents
+        except Unresolvable as exc:
+            raise SchemaError(f"the reference {ref!r} does not resolve in the document") from exc
+
+    def resolve(self, node: Any, pointer: str | None = None) -> Resolved:
+        """Follow ``$ref`` chains from ``node`` (found at ``pointer``, if known).
+
+        Raises:
+            SchemaError: a reference is not local or does not resolve.
+        """
+        name: str | None = None
+        seen: set[str] = set()
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            ref = str(node["$ref"])
+            if ref in seen or len(seen) > _MAX_DEPTH:
+                break
+            seen.add(ref)
+            node = self.lookup(ref)
+            name = ref.rsplit("/", 1)[-1]
+            pointer = ref
+        return Resolved(dict(node) if isinstance(node, Mapping) else {}, name, pointer)
+
+    def flatten(self, node: Any, pointer: str | None = None, _depth: int = 0) -> Resolved:
+        """Resolve ``node`` and merge its ``allOf`` parts into one schema.
+
+        ``properties`` and ``required`` are unioned; other keywords keep the first value seen
+        (the outer schema wins). A single-part ``allOf`` reports its part's component name.
+
+        Raises:
+            SchemaError: a reference is not local or does not resolve.
+        """
+        resolved = self.resolve(node, pointer)
+        schema, name = resolved.schema, resolved.name
+        parts = schema.get("allOf")
+        if not isinstance(parts, list) or _depth > _MAX_DEPTH:
+            return resolved
+        merged = {key: value for key, value in schema.items() if key != "allOf"}
+        for index, part in enumerate(parts):
+            flat = self.flatten(part, child(resolved.pointer, "allOf", index), _depth + 1)
+            if name is None and len(parts) == 1:
+                name = flat.name
+            for key, value in flat.schema.items():
+                if key == "properties" and isinstance(value, Mapping):
+                    merged["properties"] = {**value, **merged.get("properties", {})}
+                elif key == "required" and isinstance(value, list):
+                    known = list(merged.get("required", []))
+                    merged["required"] = known + [item for item in value if item not in known]
+                else:
+                    merged.setdefault(key, value)
+        return Resolved(merged, name, resolved.pointer)
