@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from cannon_studio_schema import CREATE_PATH, ApiSchema, Resolver, SchemaError
 from regenerate import (
     GENERATED,
     PACKAGE,
@@ -59,8 +60,6 @@ REQUEST = "request"
 RESPONSE = "response"
 """Direction of a schema the client parses (responses, webhook payloads): widening it breaks them."""
 
-CREATE_PATH = "/api/v1/requests"
-"""The one POST endpoint whose body is a ``oneOf`` of per-operation envelopes."""
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 DOC_KEYS = frozenset({"description", "summary", "title", "examples", "example", "externalDocs"})
 
@@ -128,58 +127,61 @@ class Docs(NamedTuple):
 # --------------------------------------------------------------------------------------------
 
 
+_RESOLVERS: dict[int, tuple[Mapping[str, Any], Resolver]] = {}
+"""One ``cannon_studio_schema.Resolver`` per document compared (keyed by identity, kept small)."""
+
+
+def _resolver(doc: Mapping[str, Any]) -> Resolver:
+    entry = _RESOLVERS.get(id(doc))
+    if entry is None or entry[0] is not doc:
+        if len(_RESOLVERS) > 16:
+            _RESOLVERS.clear()
+        entry = (doc, Resolver(doc))
+        _RESOLVERS[id(doc)] = entry
+    return entry[1]
+
+
 def resolve_pointer(doc: Mapping[str, Any], ref: str) -> Any:
     """Return the node ``ref`` (a local ``#/...`` JSON pointer) points to in ``doc``.
+
+    Resolution is ``cannon_studio_schema.Resolver`` (the ``referencing`` library).
 
     Raises:
         KeyError: the pointer is not local or does not resolve.
     """
-    if not ref.startswith("#/"):
-        raise KeyError(f"only local references are supported: {ref}")
-    node: Any = doc
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
+    try:
+        return _resolver(doc).lookup(ref)
+    except SchemaError as exc:
+        raise KeyError(str(exc)) from exc
 
 
 def deref(doc: Mapping[str, Any], node: Any) -> tuple[dict[str, Any], str | None]:
-    """Follow ``$ref`` chains; return the target object and the last reference's name."""
-    name = None
-    seen: set[str] = set()
-    while isinstance(node, Mapping) and "$ref" in node:
-        ref = node["$ref"]
-        if ref in seen:
-            break
-        seen.add(ref)
-        name = ref.rsplit("/", 1)[-1]
-        node = resolve_pointer(doc, ref)
-    return (dict(node) if isinstance(node, Mapping) else {}), name
+    """Follow ``$ref`` chains; return the target object and the last reference's name.
+
+    Raises:
+        KeyError: a reference is not local or does not resolve.
+    """
+    try:
+        resolved = _resolver(doc).resolve(node)
+    except SchemaError as exc:
+        raise KeyError(str(exc)) from exc
+    return resolved.schema, resolved.name
 
 
-def flatten(doc: Mapping[str, Any], node: Any, depth: int = 0) -> tuple[dict[str, Any], str | None]:
+def flatten(doc: Mapping[str, Any], node: Any) -> tuple[dict[str, Any], str | None]:
     """Resolve ``$ref`` and merge ``allOf`` parts into one schema; return it and its ref name.
 
     Merging unions ``properties`` and ``required``; other keywords keep the first value seen
     (the outer schema wins). This is what a reader of ``{"allOf": [{"$ref": X}], ...}`` means.
+
+    Raises:
+        KeyError: a reference is not local or does not resolve.
     """
-    schema, name = deref(doc, node)
-    if "allOf" not in schema or depth > 20:
-        return schema, name
-    merged = {k: v for k, v in schema.items() if k != "allOf"}
-    parts = schema["allOf"]
-    for part in parts:
-        flat, part_name = flatten(doc, part, depth + 1)
-        if name is None and len(parts) == 1:
-            name = part_name
-        for key, value in flat.items():
-            if key == "properties":
-                merged["properties"] = {**value, **merged.get("properties", {})}
-            elif key == "required":
-                merged["required"] = sorted(set(merged.get("required", [])) | set(value))
-            else:
-                merged.setdefault(key, value)
-    return merged, name
+    try:
+        resolved = _resolver(doc).flatten(node)
+    except SchemaError as exc:
+        raise KeyError(str(exc)) from exc
+    return resolved.schema, resolved.name
 
 
 def json_type(value: Any) -> str:
@@ -545,26 +547,25 @@ def diff_schema(
 
 
 def _create_body(doc: Mapping[str, Any]) -> Any:
-    return doc.get("paths", {}).get(CREATE_PATH, {}).get("post", {}).get("requestBody", {})
+    try:
+        path = ApiSchema(doc).create_path
+    except SchemaError:
+        path = CREATE_PATH
+    return doc.get("paths", {}).get(path, {}).get("post", {}).get("requestBody", {})
 
 
 def operations(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The envelopes of ``POST /api/v1/requests`` keyed by their ``operation`` const."""
+    """Each operation's envelope schema node (as written), keyed by id, from the schema model.
+
+    Every shape ``cannon_studio_schema`` understands is covered (unions by reference or inline,
+    ``oneOf``/``anyOf``, discriminator mappings, a flat ``operation`` enum); a document it cannot
+    model has no operations here.
+    """
     try:
-        body = doc["paths"][CREATE_PATH]["post"]["requestBody"]
-        body, _ = deref(doc, body)
-        schema = body["content"]["application/json"]["schema"]
-    except (KeyError, TypeError):
+        model = ApiSchema(doc)
+    except SchemaError:
         return {}
-    flat, _ = flatten(doc, schema)
-    found: dict[str, Any] = {}
-    for variant in flat.get("oneOf", []) + flat.get("anyOf", []):
-        envelope, _ = flatten(doc, variant)
-        operation, _ = flatten(doc, envelope.get("properties", {}).get("operation", {}))
-        values = enum_values(operation)
-        if values and len(values) == 1 and isinstance(values[0], str):
-            found[values[0]] = variant
-    return found
+    return {op.id: op.envelope for op in model.operations}
 
 
 def diff_operations(docs: Docs) -> list[Change]:
@@ -573,7 +574,7 @@ def diff_operations(docs: Docs) -> list[Change]:
     if old_ops and not new_ops:
         restructured = Change(
             "create body restructured", f"POST {CREATE_PATH} body", True,
-            "it is no longer a oneOf of per-operation envelopes; the typed inputs no longer apply",
+            "no operations can be read from it any more; the typed inputs no longer apply",
         )  # fmt: skip
         return [
             restructured,
@@ -1103,7 +1104,9 @@ def run_check(source: str, snapshot: Path, generated_dir: Path | None) -> Report
     if fetched_text != snapshot_text:
         try:
             changes = diff_documents(json.loads(snapshot_text), json.loads(fetched_text))
-        except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+        except (
+            KeyError, TypeError, AttributeError, ValueError, RecursionError, SchemaError
+        ) as exc:  # fmt: skip
             raise PipelineError(
                 f"Could not compare the schema from {source} with the snapshot "
                 f"({type(exc).__name__}: {str(exc)[:120]})."

@@ -4,15 +4,19 @@
 Usage: ``python scripts/generate_wrappers.py [--check]`` (``make regenerate`` runs it after the
 client is regenerated; ``--check`` exits 1 when the committed file is stale).
 
-For every operation of ``CreateRequestBody`` in the schema embedded in ``cannon_studio_api`` it
-emits a ``<Cls>Params`` TypedDict (the ``<Cls>Input`` fields: names in the API's spelling, types,
-enums as ``Literal``, required-ness, descriptions with units and limits) and, for operations named
-in the hand-written ``WRAPPERS`` table of ``cannon_studio._operations``, a method on the sync and
-async namespace classes (``client.video.generate(...)``) with overloads so that ``wait=True``
-returns the typed output model. mypy then checks user calls.
+For every operation of the schema model (``cannon_studio_schema``; by default the snapshot
+embedded in ``cannon_studio_api``) it emits a ``<Cls>Params`` TypedDict (the input's fields: names
+in the API's spelling, types, enums as ``Literal``, required-ness, descriptions with units and
+limits) and a method on the sync and async namespace classes (``client.video.generate(...)``)
+with overloads so that ``wait=True`` returns the typed output model; mypy then checks user calls.
+Namespaces and method names come from the hand-written ``WRAPPERS`` table of
+``cannon_studio._operations``; an operation the table does not name gets a derived name
+(``cannon_studio._operations.wrapper_names``). Where the schema does not say what an
+operation's input is, its wrapper takes free keywords (``**input: Any``) and :func:`undetermined`
+names it (``make regenerate`` prints one line per such operation). Every wrapper also takes
+``extra_input=`` (fields newer than the schema, sent unchecked). The ``SyncNamespaces`` /
+``AsyncNamespaces`` mixins put one cached property per namespace on ``Cannon`` / ``AsyncCannon``.
 
-An operation the table does not name is skipped here (it stays reachable through
-``client.requests.create``) and ``tests/overlay/test_operations.py`` fails naming it.
 The output is formatted with the pinned ruff so it is byte-reproducible.
 """
 
@@ -22,8 +26,12 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from cannon_studio._operations import WRAPPERS, wrapper_names
+from cannon_studio_schema import ApiSchema, Operation, embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "overlay" / "cannon_studio" / "_wrappers.py"
@@ -37,6 +45,9 @@ NAMESPACE_DOCS = {
     "sora": "Sora 2 edit / extend / remix and characters.",
     "locations": "Cannon 3D locations (generation).",
 }
+DERIVED_NAMESPACE_DOC = (
+    "Operations the schema added after the friendly names were chosen (derived names)."
+)
 LONG_PROMPT_NOTE = (
     " Assumed: the docs give no length limit; this snapshot caps prompt text at 4000 characters"
     " so that clients fail fast instead of being charged for a request the service may reject."
@@ -55,6 +66,7 @@ the ``WRAPPERS`` table in ``_operations.py``. Do not edit: change the schema or 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -67,38 +79,46 @@ from typing import (
     overload,
 )
 
-from ._operations import _AsyncNamespace, _SyncNamespace
+from ._namespaces import _AsyncNamespace, _SyncNamespace
 
 if TYPE_CHECKING:
-    from cannon_studio_api.models import (
 {output_imports}
-    )
-
-    from ._operations import AsyncUpdateCallback, UpdateCallback
+    from ._client import AsyncCannon, Cannon
+    from ._namespaces import AsyncUpdateCallback, UpdateCallback
     from ._requests import AsyncRequestHandle, RequestHandle
 '''
 
 
-def _ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[1]
+def params_name(op: Operation) -> str:
+    """The TypedDict name of an operation's input: ``<Input component minus Input>Params``."""
+    stem = op.input_name.removesuffix("Input") if op.input_name else op.class_stem
+    return stem + "Params"
+
+
+def undetermined(model: ApiSchema) -> list[str]:
+    """One line per operation whose input the schema does not describe (free keywords)."""
+    return [
+        f"{op.id}: the schema does not say what its input is; its wrapper takes free keywords"
+        for op in model.operations
+        if not op.input_known
+    ]
 
 
 class _Emitter:
-    def __init__(self, schema: dict[str, Any], wrappers: dict[str, tuple[str, str]]) -> None:
-        self.components: dict[str, Any] = schema["components"]["schemas"]
-        self.wrappers = wrappers
-        self.operations = []
-        for variant in self.components["CreateRequestBody"]["oneOf"]:
-            envelope = self.components[_ref_name(variant["$ref"])]
-            op = envelope["properties"]["operation"]["const"]
-            input_name = _ref_name(envelope["properties"]["input"]["$ref"])
-            self.operations.append((op, input_name, envelope))
+    def __init__(self, model: ApiSchema, wrappers: Mapping[str, tuple[str, str]]) -> None:
+        self.model = model
+        self.wrappers = wrapper_names(list(model.ids), wrappers)
+        self.operations = list(model.operations)
 
-    def _target(self, prop: dict[str, Any]) -> dict[str, Any]:
-        ref = prop.get("$ref") or (prop.get("allOf") or [{}])[0].get("$ref")
-        return self.components[_ref_name(ref)] if ref else prop
+    def _target(self, prop: Mapping[str, Any]) -> Mapping[str, Any]:
+        flat = self.model.resolver.flatten(prop)
+        return flat.schema if flat.name else prop
 
-    def type_of(self, prop: dict[str, Any]) -> str:
+    def output_of(self, op: Operation) -> str:
+        name = op.output_name
+        return name if name and self.model.component(name) is not None else "Any"
+
+    def type_of(self, prop: Mapping[str, Any]) -> str:
         target = self._target(prop)
         if "enum" in target:
             return "Literal[" + ", ".join(json.dumps(v) for v in target["enum"]) + "]"
@@ -110,7 +130,7 @@ class _Emitter:
             return f"Sequence[{self.type_of(target['items'])}]"
         return "Mapping[str, Any]" if kind == "object" else "Any"
 
-    def describe(self, prop: dict[str, Any]) -> str:
+    def describe(self, prop: Mapping[str, Any]) -> str:
         target = self._target(prop)
         text = prop.get("description") or target.get("description", "")
         text = text.replace(LONG_PROMPT_NOTE, " Assumed: at most 4000 characters.")
@@ -131,28 +151,28 @@ class _Emitter:
             text += " [" + ", ".join(extra) + "]"
         return text.replace("\\", "\\\\").replace('"""', "'''")
 
-    def typed_dict(self, op: str, input_name: str) -> str:
-        schema = self.components[input_name]
-        required = set(schema.get("required", []))
-        name = input_name.removesuffix("Input") + "Params"
+    def typed_dict(self, op: Operation) -> str:
+        required = set(op.required)
+        name = params_name(op)
+        where = f"schema ``{op.input_name}``" if op.input_name else "inline schema"
         lines = [
             f"class {name}(TypedDict, total=False):",
-            f'    """Input fields of ``{op}`` (schema ``{input_name}``); JSON spelling, units as stated.',
+            f'    """Input fields of ``{op.id}`` ({where}); JSON spelling, units as stated.',
             "",
         ]
-        for field, prop in schema["properties"].items():
+        for field, prop in op.fields.items():
             flag = "required" if field in required else "optional"
             wrapped = textwrap.wrap(
                 f"{field} ({flag}): {self.describe(prop)}", 92, subsequent_indent="        "
             )
             lines += ["    " + line for line in wrapped]
         lines += ['    """', ""]
-        for field, prop in schema["properties"].items():
+        for field, prop in op.fields.items():
             marker = "Required" if field in required else "NotRequired"
             lines.append(f"    {field}: {marker}[{self.type_of(prop)}]")
         return "\n".join(lines)
 
-    def namespace(self, name: str, members: list[tuple[str, str, str, dict[str, Any]]], *, asynchronous: bool) -> str:  # fmt: skip
+    def namespace(self, name: str, members: list[tuple[str, Operation]], *, asynchronous: bool) -> str:  # fmt: skip
         base = "_AsyncNamespace" if asynchronous else "_SyncNamespace"
         cls = ("Async" if asynchronous else "") + "".join(p.capitalize() for p in name.split("_"))
         handle = "AsyncRequestHandle" if asynchronous else "RequestHandle"
@@ -160,16 +180,17 @@ class _Emitter:
         async_, await_ = ("async ", "await ") if asynchronous else ("", "")
         lines = [
             f"class {cls}({base}):",
-            f'    """``client.{name}``: {NAMESPACE_DOCS[name]}"""',
+            f'    """``client.{name}``: {NAMESPACE_DOCS.get(name, DERIVED_NAMESPACE_DOC)}"""',
             "",
         ]
-        for method, op, input_name, envelope in members:
-            output = envelope.get("x-cannon-output", "Any")
-            params = input_name.removesuffix("Input") + "Params"
+        for method, op in members:
+            output = self.output_of(op)
+            params = params_name(op)
+            keywords = f"**input: Unpack[{params}]" if op.input_known else "**input: Any"
             common = (
                 "webhook_url: str | None = None, idempotency_key: str | None = None, "
                 f"timeout: float | None = None, on_update: {callback} | None = None, "
-                f"**input: Unpack[{params}]"
+                f"extra_input: Mapping[str, Any] | None = None, {keywords}"
             )
             lines += [
                 "    @overload",
@@ -180,56 +201,105 @@ class _Emitter:
                 "",
             ]
             notes = ""
-            if envelope.get("deprecated"):
+            if op.deprecated:
                 notes += "\n\n        Deprecated by the API (warns ``DeprecationWarning``); use ``sora.edit``."
-            if envelope.get("x-cannon-assumed"):
+            if op.assumed:
                 notes += "\n\n        Assumed operation: the docs have no page for it; its shape is assumed."
-            summary = envelope["description"].split(" Credits:")[0]
+            summary = (op.description or op.display_name).split(" Credits:")[0]
+            summary = summary.replace("\\", "\\\\").replace('"""', "'''")
+            if op.input_known:
+                about = [
+                    f"        Keyword arguments are the input fields of ``{params}`` (JSON spelling, units there),",
+                    "        validated client-side before anything is sent (unknown names are refused);",
+                    "        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits",
+                ]
+            else:
+                about = [
+                    "        The schema does not say what this operation's input is: keyword arguments are sent",
+                    "        as the input, unchecked. ``wait=True`` waits",
+                ]
             lines += [
                 f"    {async_}def {method}(self, *, wait: bool = False, {common}) -> {handle} | {output}:",
-                f'        """{envelope.get("x-cannon-display-name")} (``{op}``; credits: {envelope.get("x-cannon-credits")}).',
+                f'        """{op.display_name} (``{op.id}``; credits: {op.credits}).',
                 "",
                 f"        {summary}{notes}",
                 "",
-                f"        Keyword arguments are the input fields of ``{params}`` (JSON spelling, units there),",
-                "        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in",
-                f"        SECONDS) and returns the ``{output}``; otherwise the request handle is returned.",
+                *about,
+                f"        (``timeout`` in SECONDS) and returns the ``{output}``; otherwise the request handle.",
                 "",
                 "        Raises:",
                 "            InputValidationError: bad input (nothing sent); API errors after retries;",
                 "            RequestFailedError / WaitTimeoutError when ``wait=True``.",
                 '        """',
-                f'        return cast("{handle} | {output}", {await_}self._call("{op}", input, wait=wait, '
-                "webhook_url=webhook_url, idempotency_key=idempotency_key, timeout=timeout, on_update=on_update))",
+                f'        return cast("{handle} | {output}", {await_}self._call("{op.id}", input, wait=wait, '
+                "webhook_url=webhook_url, idempotency_key=idempotency_key, timeout=timeout, on_update=on_update, "
+                "extra_input=extra_input))",
+                "",
+            ]
+        return "\n".join(lines)
+
+    def mixin(self, names: list[str], grouped: dict[str, list[tuple[str, Operation]]], *, asynchronous: bool) -> str:  # fmt: skip
+        prefix = "Async" if asynchronous else ""
+        client = "AsyncCannon" if asynchronous else "Cannon"
+        lines = [
+            f"class {'AsyncNamespaces' if asynchronous else 'SyncNamespaces'}:",
+            f'    """The typed wrapper namespaces of ``{client}`` (one cached property each)."""',
+            "",
+        ]
+        for name in names:
+            cls = prefix + "".join(p.capitalize() for p in name.split("_"))
+            ops = ", ".join(f"``{op.id}``" for _, op in grouped[name])
+            lines += [
+                "    @cached_property",
+                f"    def {name}(self) -> {cls}:",
+                f'        """{ops}."""',
+                f'        return {cls}(cast("{client}", self))',
                 "",
             ]
         return "\n".join(lines)
 
     def render(self) -> str:
-        outputs = sorted(
-            {env.get("x-cannon-output", "Any") for _, _, env in self.operations} - {"Any"}
-        )
-        parts = [HEADER.replace("{output_imports}", "\n".join(f"        {o}," for o in outputs))]
-        parts += [self.typed_dict(op, input_name) for op, input_name, _ in self.operations]
-        grouped: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
-        for op, input_name, envelope in self.operations:
-            if op in self.wrappers:
-                name, method = self.wrappers[op]
-                grouped.setdefault(name, []).append((method, op, input_name, envelope))
+        outputs = sorted({self.output_of(op) for op in self.operations} - {"Any"})
+        imports = ""
+        if outputs:
+            imports = (
+                "    from cannon_studio_api.models import (\n"
+                + "\n".join(f"        {o}," for o in outputs)
+                + "\n    )\n\n"
+            )
+        parts = [HEADER.replace("{output_imports}\n", imports)]
+        emitted: set[str] = set()
+        for op in self.operations:
+            if op.input_known and params_name(op) not in emitted:
+                emitted.add(params_name(op))
+                parts.append(self.typed_dict(op))
+        grouped: dict[str, list[tuple[str, Operation]]] = {}
+        for op in self.operations:
+            name, method = self.wrappers[op.id]
+            grouped.setdefault(name, []).append((method, op))
         for asynchronous in (False, True):
             parts += [
                 self.namespace(name, members, asynchronous=asynchronous)
                 for name, members in grouped.items()
             ]
+        for asynchronous in (False, True):
+            parts.append(self.mixin(list(grouped), grouped, asynchronous=asynchronous))
         return "\n\n\n".join(parts) + "\n"
 
 
-def render() -> str:
-    """Return the formatted text of ``_wrappers.py`` for the installed schema and table."""
-    from cannon_studio._operations import WRAPPERS
-    from cannon_studio_api._schema import load_schema
+def render(
+    model: ApiSchema | None = None, table: Mapping[str, tuple[str, str]] | None = None
+) -> str:
+    """Return the formatted text of ``_wrappers.py``.
 
-    text = _Emitter(load_schema(), WRAPPERS).render()
+    Args:
+        model: the schema model (default: the snapshot embedded in ``cannon_studio_api``).
+        table: friendly names (default: ``cannon_studio._operations.WRAPPERS``).
+
+    Raises:
+        subprocess.CalledProcessError: ruff could not format the text (a generator bug).
+    """
+    text = _Emitter(model or embedded(), WRAPPERS if table is None else table).render()
     formatted = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--isolated", "--line-length", "100",
          "--stdin-filename", "_wrappers.py", "-"],

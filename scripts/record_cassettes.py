@@ -36,11 +36,13 @@ import re
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from cannon_studio_schema import ApiSchema
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTE_DIR = ROOT / "tests" / "cassettes"
@@ -447,14 +449,14 @@ def scenarios() -> list[Scenario]:
     ]
 
 
-def check_inputs(schema: dict[str, Any]) -> list[str]:
-    """Operations of ``schema`` without an input here, and inputs here for unknown operations."""
-    envelopes = schema["components"]["schemas"]["CreateRequestBody"]["oneOf"]
-    known = set()
-    for ref in envelopes:
-        name = ref["$ref"].rsplit("/", 1)[-1]
-        known.add(schema["components"]["schemas"][name]["properties"]["operation"]["const"])
-    return sorted(known ^ set(OPERATION_INPUTS))
+def check_inputs(schema: ApiSchema | Mapping[str, Any]) -> list[str]:
+    """Operations of ``schema`` without an input here, and inputs here for unknown operations.
+
+    Args:
+        schema: the schema model, or a parsed document (modelled by ``cannon_studio_schema``).
+    """
+    model = schema if isinstance(schema, ApiSchema) else ApiSchema(schema)
+    return sorted(set(model.ids) ^ set(OPERATION_INPUTS))
 
 
 # --------------------------------------------------------------------------------------------

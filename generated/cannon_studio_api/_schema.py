@@ -8,7 +8,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-SCHEMA_SHA256 = "b11a23fd29b11bb488ae51c96f717e94e52e73b749bd7badb7a2ba3bce3d9360"
+SCHEMA_SHA256 = "9594ed3942b36ae261d1a3f3d1acdbe13b736cbce922077c6e753a70625cc5ee"
 """SHA-256 of ``openapi.json`` (the normalised snapshot), as hex."""
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
-from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -51,6 +50,7 @@ from ._requests import (
     tag_create_error,
 )
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
+from ._wrappers import AsyncNamespaces, SyncNamespaces
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
 from .transports import default_async_transport
 from .webhooks import Webhooks
@@ -64,22 +64,6 @@ if TYPE_CHECKING:
 
     from ._operations import OperationRegistry
     from ._requests import Output
-    from ._wrappers import (
-        AsyncAudio,
-        AsyncImages,
-        AsyncLocations,
-        AsyncPostProduction,
-        AsyncPrompts,
-        AsyncSora,
-        AsyncVideo,
-        Audio,
-        Images,
-        Locations,
-        PostProduction,
-        Prompts,
-        Sora,
-        Video,
-    )
 
 __all__ = ["AsyncCannon", "Cannon"]
 
@@ -466,7 +450,7 @@ class _ClientBase:
         )
 
 
-class Cannon(_ClientBase):
+class Cannon(SyncNamespaces, _ClientBase):
     """Synchronous Cannon Studio client.
 
     Args:
@@ -505,55 +489,6 @@ class Cannon(_ClientBase):
         """Create, retrieve and follow requests."""
         self.webhooks = Webhooks(self._config.webhook_secret, tolerance=webhook_tolerance)
         """Verify webhook deliveries with this client's secret."""
-
-    @cached_property
-    def video(self) -> Video:
-        """``video.generate``, ``video.upscale``."""
-        from ._wrappers import Video
-
-        return Video(self)
-
-    @cached_property
-    def images(self) -> Images:
-        """``image.generate``, ``image.edit``."""
-        from ._wrappers import Images
-
-        return Images(self)
-
-    @cached_property
-    def prompts(self) -> Prompts:
-        """``prompt.enhance.video|image|location|variant``."""
-        from ._wrappers import Prompts
-
-        return Prompts(self)
-
-    @cached_property
-    def audio(self) -> Audio:
-        """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
-        from ._wrappers import Audio
-
-        return Audio(self)
-
-    @cached_property
-    def post_production(self) -> PostProduction:
-        """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
-        from ._wrappers import PostProduction
-
-        return PostProduction(self)
-
-    @cached_property
-    def sora(self) -> Sora:
-        """``sora2.video.edit|extend|remix``, ``sora2.character.create``, character videos."""
-        from ._wrappers import Sora
-
-        return Sora(self)
-
-    @cached_property
-    def locations(self) -> Locations:
-        """``three_d.location.generate``."""
-        from ._wrappers import Locations
-
-        return Locations(self)
 
     def status(self) -> StatusResponse:
         """GET /api/v1/status: key check, credits, account (status page).
@@ -657,7 +592,7 @@ class Cannon(_ClientBase):
         self.close()
 
 
-class AsyncCannon(_ClientBase):
+class AsyncCannon(AsyncNamespaces, _ClientBase):
     """Asynchronous Cannon Studio client: the same surface as ``Cannon``, awaited.
 
     ``http_client`` must be an ``httpx2.AsyncClient`` and ``transport`` an async transport
@@ -696,55 +631,6 @@ class AsyncCannon(_ClientBase):
         """Create, retrieve and follow requests."""
         self.webhooks = Webhooks(self._config.webhook_secret, tolerance=webhook_tolerance)
         """Verify webhook deliveries with this client's secret."""
-
-    @cached_property
-    def video(self) -> AsyncVideo:
-        """``video.generate``, ``video.upscale``."""
-        from ._wrappers import AsyncVideo
-
-        return AsyncVideo(self)
-
-    @cached_property
-    def images(self) -> AsyncImages:
-        """``image.generate``, ``image.edit``."""
-        from ._wrappers import AsyncImages
-
-        return AsyncImages(self)
-
-    @cached_property
-    def prompts(self) -> AsyncPrompts:
-        """``prompt.enhance.video|image|location|variant``."""
-        from ._wrappers import AsyncPrompts
-
-        return AsyncPrompts(self)
-
-    @cached_property
-    def audio(self) -> AsyncAudio:
-        """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
-        from ._wrappers import AsyncAudio
-
-        return AsyncAudio(self)
-
-    @cached_property
-    def post_production(self) -> AsyncPostProduction:
-        """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
-        from ._wrappers import AsyncPostProduction
-
-        return AsyncPostProduction(self)
-
-    @cached_property
-    def sora(self) -> AsyncSora:
-        """``sora2.video.edit|extend|remix``, ``sora2.character.create``, character videos."""
-        from ._wrappers import AsyncSora
-
-        return AsyncSora(self)
-
-    @cached_property
-    def locations(self) -> AsyncLocations:
-        """``three_d.location.generate``."""
-        from ._wrappers import AsyncLocations
-
-        return AsyncLocations(self)
 
     async def status(self) -> StatusResponse:
         """GET /api/v1/status: key check, credits, account. See ``Cannon.status``."""

@@ -1,33 +1,27 @@
 """The operation registry: operation id -> envelope -> input model -> output model -> wrapper.
 
-Built from the schema embedded in the generated package (``cannon_studio_api._schema``) and the
-generated models: every ``<Cls>Envelope`` of ``CreateRequestBody.oneOf`` is one operation, with
-the envelope extensions ``x-cannon-group``, ``x-cannon-output``, ``x-cannon-credits``,
-``x-cannon-display-name`` and ``x-cannon-assumed``. A regenerated schema with a new operation is
-reachable at once through ``client.requests.create(operation, input)``; ``WRAPPERS`` (hand-written)
-gives the friendly ``client.<namespace>.<method>`` names, grouped like the docs.
+Built from the operation model of ``cannon_studio_schema`` (the one reader of the schema; this
+module never walks the document): every operation the create body describes, whatever its shape,
+with its ``x-cannon-*`` facts. A regenerated schema with a new operation is reachable at once
+through ``client.requests.create(operation, input)``; ``WRAPPERS`` (hand-written) gives the
+friendly ``client.<namespace>.<method>`` names, grouped like the docs, and
+:func:`wrapper_names` derives a name for every operation the table does not know.
 """
-
-# ruff: noqa: ASYNC109  (the async API mirrors the sync one: wait(timeout=seconds))
 
 from __future__ import annotations
 
 import builtins
 import functools
-from collections.abc import Callable, Iterator, Mapping
+import keyword
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import (
-    TYPE_CHECKING,
     Any,
-    TypeAlias,
 )
 
-if TYPE_CHECKING:
-    from ._client import AsyncCannon, Cannon
-    from ._requests import AsyncRequestHandle, RequestHandle
-
-    UpdateCallback: TypeAlias = Callable[[RequestHandle], object]
-    AsyncUpdateCallback: TypeAlias = Callable[[AsyncRequestHandle], object]
+from cannon_studio_schema import ApiSchema, Operation, embedded
 
 WRAPPERS: dict[str, tuple[str, str]] = {
     # generation
@@ -58,25 +52,78 @@ WRAPPERS: dict[str, tuple[str, str]] = {
 """Operation id -> (client namespace, method name) of its friendly wrapper."""
 
 
+RESERVED_NAMESPACES = frozenset(
+    {"requests", "webhooks", "operations", "status", "close", "batch", "with_options"}
+)
+"""Client attributes a derived namespace must not shadow (it gets an ``_ops`` suffix)."""
+
+
+def _identifier(text: str) -> str:
+    name = re.sub(r"[^0-9a-z_]+", "_", text.lower()).strip("_") or "operation"
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = "op_" + name
+    return name
+
+
+def wrapper_names(
+    operation_ids: builtins.list[str], table: Mapping[str, tuple[str, str]] | None = None
+) -> dict[str, tuple[str, str]]:
+    """``(namespace, method)`` for every id: the table's name, else a derived one.
+
+    A derived name takes the namespace the table uses for ids with the same first segment
+    (``image.upscale`` -> ``images``), else the first segment itself, and the method from the
+    remaining segments (``images.upscale``); a clash with a taken method uses the whole id.
+
+    Args:
+        operation_ids: ids in schema order.
+        table: friendly names (default: :data:`WRAPPERS`).
+
+    Returns:
+        ``{operation id: (namespace, method)}`` in the order of ``operation_ids``.
+    """
+    table = WRAPPERS if table is None else table
+    names = {op: table[op] for op in operation_ids if op in table}
+    taken = {pair for pair in table.values()}
+    for op in operation_ids:
+        if op in names:
+            continue
+        words = [w for w in re.split(r"\.", op) if w]
+        first = words[0] if words else op
+        homes = Counter(ns for known, (ns, _) in table.items() if known.split(".")[0] == first)
+        namespace = homes.most_common(1)[0][0] if homes else _identifier(first)
+        if namespace in RESERVED_NAMESPACES:
+            namespace += "_ops"
+        method = _identifier("_".join(words[1:])) if len(words) > 1 else "create"
+        if (namespace, method) in taken:
+            method = _identifier("_".join(words))
+        while (namespace, method) in taken:
+            method += "_"
+        taken.add((namespace, method))
+        names[op] = (namespace, method)
+    return {op: names[op] for op in operation_ids}
+
+
 @dataclass(frozen=True)
 class OperationSpec:
     """One operation of the API, as the schema describes it.
 
     Attributes:
         id: operation id, e.g. ``video.generate``.
-        envelope_name / input_name / output_name: schema component names (``output_name`` may
-            be ``None`` when the schema gives no ``x-cannon-output``).
-        group: ``x-cannon-group`` (generation, prompting, audio, post_production).
-        wrapper: ``namespace.method`` of the friendly wrapper, or ``None`` when it has none.
+        envelope_name / input_name / output_name: schema component names, each ``None`` when
+            the schema does not name one (inline envelope or input, no ``x-cannon-output``).
+        group: ``x-cannon-group`` (generation, prompting, audio, post_production; else other).
+        wrapper: ``namespace.method`` of the typed wrapper (friendly or derived).
         display_name: ``x-cannon-display-name``; credits: ``x-cannon-credits`` ("1" or "dynamic").
         assumed: ``x-cannon-assumed`` (the operation is not documented; shape assumed).
         deprecated: the envelope is ``deprecated: true`` (sora2.video.remix).
         description: the envelope description from the schema.
+        required: required input fields.
+        schema: the ``cannon_studio_schema.Operation`` it was built from (fields, pointers).
     """
 
     id: str
-    envelope_name: str
-    input_name: str
+    envelope_name: str | None
+    input_name: str | None
     output_name: str | None
     group: str
     wrapper: str | None
@@ -86,16 +133,17 @@ class OperationSpec:
     deprecated: bool
     description: str
     required: tuple[str, ...] = field(default=())
+    schema: Operation | None = field(default=None, repr=False, compare=False)
 
     @property
     def envelope_model(self) -> Any:
-        """The generated envelope class (``from_dict``/``to_dict``)."""
-        return _model(self.envelope_name)
+        """The generated envelope class, or ``None`` when the schema does not name one."""
+        return _model(self.envelope_name) if self.envelope_name else None
 
     @property
     def input_model(self) -> Any:
-        """The generated ``<Cls>Input`` class."""
-        return _model(self.input_name)
+        """The generated ``<Cls>Input`` class, or ``None`` when the schema does not name one."""
+        return _model(self.input_name) if self.input_name else None
 
     @property
     def output_model(self) -> Any:
@@ -140,102 +188,36 @@ class OperationRegistry:
         return f"OperationRegistry({len(self._specs)} operations)"
 
 
-def _ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1]
+def build_registry(schema: ApiSchema | Mapping[str, Any]) -> OperationRegistry:
+    """Build the registry from a schema model (or a parsed document, modelled first).
 
-
-def build_registry(schema: dict[str, Any]) -> OperationRegistry:
-    """Build the registry from an OpenAPI document shaped like ``openapi/cannon-studio.json``."""
-    components = schema["components"]["schemas"]
-    specs: list[OperationSpec] = []
-    for member in components["CreateRequestBody"]["oneOf"]:
-        envelope_name = _ref_name(member["$ref"])
-        envelope = components[envelope_name]
-        props = envelope["properties"]
-        operation = props["operation"].get("const") or props["operation"].get("default")
-        input_name = _ref_name(props["input"]["$ref"])
-        wrapper = WRAPPERS.get(operation)
-        specs.append(
-            OperationSpec(
-                id=operation,
-                envelope_name=envelope_name,
-                input_name=input_name,
-                output_name=envelope.get("x-cannon-output"),
-                group=envelope.get("x-cannon-group", "other"),
-                wrapper=f"{wrapper[0]}.{wrapper[1]}" if wrapper else None,
-                display_name=envelope.get("x-cannon-display-name", operation),
-                credits=str(envelope.get("x-cannon-credits", "dynamic")),
-                assumed=bool(envelope.get("x-cannon-assumed", False)),
-                deprecated=bool(envelope.get("deprecated", False)),
-                description=envelope.get("description", ""),
-                required=tuple(components[input_name].get("required", ())),
-            )
+    Raises:
+        cannon_studio_schema.SchemaError: the document cannot be modelled.
+    """
+    model = schema if isinstance(schema, ApiSchema) else ApiSchema(schema)
+    names = wrapper_names(list(model.ids))
+    specs = [
+        OperationSpec(
+            id=op.id,
+            envelope_name=op.envelope_name,
+            input_name=op.input_name,
+            output_name=op.output_name,
+            group=op.group,
+            wrapper=".".join(names[op.id]),
+            display_name=op.display_name,
+            credits=op.credits,
+            assumed=op.assumed,
+            deprecated=op.deprecated,
+            description=op.description,
+            required=op.required,
+            schema=op,
         )
+        for op in model.operations
+    ]
     return OperationRegistry(specs)
 
 
 @functools.cache
 def registry() -> OperationRegistry:
     """The registry of the embedded schema (built on first use, then cached)."""
-    from cannon_studio_api._schema import load_schema
-
-    return build_registry(load_schema())
-
-
-# ---------------------------------------------------------------------------------------------
-# Namespace bases. The typed wrappers themselves (one ``<Cls>Params`` TypedDict per ``<Cls>Input``
-# schema component and one method per operation in the namespace named by ``WRAPPERS``) are
-# generated into ``_wrappers.py`` by scripts/generate_wrappers.py.
-# ---------------------------------------------------------------------------------------------
-
-
-class _SyncNamespace:
-    def __init__(self, client: Cannon) -> None:
-        self._client = client
-
-    def _call(
-        self,
-        operation: str,
-        input: Mapping[str, Any],
-        *,
-        wait: bool,
-        webhook_url: str | None,
-        idempotency_key: str | None,
-        timeout: float | None,
-        on_update: UpdateCallback | None,
-    ) -> Any:
-        handle = self._client.requests.create(
-            operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
-        )
-        if not wait:
-            return handle
-        return handle.wait(timeout=timeout, on_update=on_update).output
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} namespace>"
-
-
-class _AsyncNamespace:
-    def __init__(self, client: AsyncCannon) -> None:
-        self._client = client
-
-    async def _call(
-        self,
-        operation: str,
-        input: Mapping[str, Any],
-        *,
-        wait: bool,
-        webhook_url: str | None,
-        idempotency_key: str | None,
-        timeout: float | None,
-        on_update: AsyncUpdateCallback | None,
-    ) -> Any:
-        handle = await self._client.requests.create(
-            operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
-        )
-        if not wait:
-            return handle
-        return (await handle.wait(timeout=timeout, on_update=on_update)).output
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} namespace>"
+    return build_registry(embedded())

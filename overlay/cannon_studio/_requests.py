@@ -408,19 +408,24 @@ def _prepare_create(
     input: Mapping[str, Any] | Any,
     webhook_url: str | None,
     idempotency_key: str | None,
-) -> tuple[Any, Any, str]:
+    extra_input: Mapping[str, Any] | None = None,
+    validate: bool = True,
+) -> tuple[str, Any, str]:
     from ._retry import new_idempotency_key
     from ._validation import build_envelope
 
-    spec, envelope = build_envelope(operation, input, webhook_url)
-    _check_key(spec.id, idempotency_key)
-    if spec.deprecated:
+    spec, envelope = build_envelope(
+        operation, input, webhook_url, extra_input=extra_input, validate=validate
+    )
+    op_id = spec.id if spec is not None else str(operation)
+    _check_key(op_id, idempotency_key)
+    if spec is not None and spec.deprecated:
         warnings.warn(
             f"operation {spec.id} is deprecated by the API ({spec.description.split('.')[0]})",
             DeprecationWarning,
             stacklevel=_caller_stacklevel(),
         )
-    return spec, envelope, idempotency_key or new_idempotency_key()
+    return op_id, envelope, idempotency_key or new_idempotency_key()
 
 
 class Requests:
@@ -444,31 +449,41 @@ class Requests:
         *,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
+        extra_input: Mapping[str, Any] | None = None,
+        validate: bool = True,
     ) -> RequestHandle:
         """Create a request (POST /api/v1/requests) after validating ``input`` client-side.
 
         Args:
             operation: operation id, e.g. ``"video.generate"`` (see ``client.operations``).
             input: mapping in the API's JSON spelling, or the generated ``<Cls>Input`` model.
+                Every key must be a field the schema declares (at every depth): a typo is
+                refused with the closest field name, before anything is sent or charged.
             webhook_url: absolute URL for terminal delivery (``wait`` still polls).
             idempotency_key: 1-255 visible ASCII characters; default: a fresh key per call,
                 reused on every retry of this create.
+            extra_input: fields newer than the schema, merged into ``input`` after validation
+                and sent UNCHECKED (the server decides); a key also in ``input`` is refused.
+            validate: ``False`` skips client-side validation entirely, so an operation id the
+                schema does not know can be sent (explicit opt-in; never done silently).
 
         Raises:
-            InputValidationError: bad input or unknown operation (nothing sent).
+            InputValidationError: bad input, unknown field or unknown operation (nothing sent).
             APIStatusError subclasses, APIConnectionError, APIResponseValidationError: after
                 retries. Every error raised here carries ``exc.idempotency_key`` (and
                 ``exc.request_id`` when the server named one): when the outcome is unknown,
                 call ``create`` again with ``idempotency_key=exc.idempotency_key`` to get the
                 original request back instead of charging a second one.
         """
-        spec, envelope, key = _prepare_create(operation, input, webhook_url, idempotency_key)
+        op_id, envelope, key = _prepare_create(
+            operation, input, webhook_url, idempotency_key, extra_input, validate
+        )
         try:
             accepted = self._core.create_request(envelope, key)
         except CannonError as exc:
             tag_create_error(exc, key)
             raise
-        logger.info("created request %s (%s)", accepted.id, spec.id)
+        logger.info("created request %s (%s)", accepted.id, op_id)
         return RequestHandle(
             self._core,
             request_id=accepted.id,
@@ -589,6 +604,8 @@ class AsyncRequests:
         *,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
+        extra_input: Mapping[str, Any] | None = None,
+        validate: bool = True,
     ) -> AsyncRequestHandle:
         """Create a request after client-side validation. See ``Requests.create``.
 
@@ -596,13 +613,15 @@ class AsyncRequests:
         built, so many creates started at once wait as small coroutines (see ``_gate``).
         """
         async with self._core.gate.slot():
-            spec, envelope, key = _prepare_create(operation, input, webhook_url, idempotency_key)
+            op_id, envelope, key = _prepare_create(
+                operation, input, webhook_url, idempotency_key, extra_input, validate
+            )
             try:
                 accepted = await self._core.create_request(envelope, key)
             except CannonError as exc:
                 tag_create_error(exc, key)
                 raise
-        logger.info("created request %s (%s)", accepted.id, spec.id)
+        logger.info("created request %s (%s)", accepted.id, op_id)
         return AsyncRequestHandle(
             self._core,
             request_id=accepted.id,

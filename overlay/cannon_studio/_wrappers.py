@@ -11,6 +11,7 @@ the ``WRAPPERS`` table in ``_operations.py``. Do not edit: change the schema or 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -23,7 +24,7 @@ from typing import (
     overload,
 )
 
-from ._operations import _AsyncNamespace, _SyncNamespace
+from ._namespaces import _AsyncNamespace, _SyncNamespace
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import (
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
         VideoOutput,
     )
 
-    from ._operations import AsyncUpdateCallback, UpdateCallback
+    from ._client import AsyncCannon, Cannon
+    from ._namespaces import AsyncUpdateCallback, UpdateCallback
     from ._requests import AsyncRequestHandle, RequestHandle
 
 
@@ -571,6 +573,7 @@ class Video(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> RequestHandle: ...
 
@@ -583,6 +586,7 @@ class Video(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> VideoOutput: ...
 
@@ -594,6 +598,7 @@ class Video(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> RequestHandle | VideoOutput:
         """Generate Video (``video.generate``; credits: dynamic).
@@ -601,8 +606,9 @@ class Video(_SyncNamespace):
         Generate Video (video.generate). Generate a video with the supported video models, prompt-only or image-guided.
 
         Keyword arguments are the input fields of ``VideoGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -618,6 +624,7 @@ class Video(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -630,6 +637,7 @@ class Video(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> RequestHandle: ...
 
@@ -642,6 +650,7 @@ class Video(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> VideoOutput: ...
 
@@ -653,6 +662,7 @@ class Video(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> RequestHandle | VideoOutput:
         """Upscale Video (``video.upscale``; credits: dynamic).
@@ -660,8 +670,9 @@ class Video(_SyncNamespace):
         Upscale Video (video.upscale). Upscale a hosted video to a higher resolution.
 
         Keyword arguments are the input fields of ``VideoUpscaleParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -677,6 +688,7 @@ class Video(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -693,6 +705,7 @@ class Images(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> RequestHandle: ...
 
@@ -705,6 +718,7 @@ class Images(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> ImageOutput: ...
 
@@ -716,6 +730,7 @@ class Images(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> RequestHandle | ImageOutput:
         """Generate Image (``image.generate``; credits: dynamic).
@@ -723,8 +738,9 @@ class Images(_SyncNamespace):
         Generate Image (image.generate). Generate a still image with the current image model stack, with reference support.
 
         Keyword arguments are the input fields of ``ImageGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``ImageOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``ImageOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -740,6 +756,7 @@ class Images(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -752,6 +769,7 @@ class Images(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> RequestHandle: ...
 
@@ -764,6 +782,7 @@ class Images(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> ImageOutput: ...
 
@@ -775,6 +794,7 @@ class Images(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> RequestHandle | ImageOutput:
         """Edit Image (``image.edit``; credits: dynamic).
@@ -782,8 +802,9 @@ class Images(_SyncNamespace):
         Edit Image (image.edit). Edit a hosted image with the image-edit stack.
 
         Keyword arguments are the input fields of ``ImageEditParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``ImageOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``ImageOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -799,6 +820,7 @@ class Images(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -815,6 +837,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> RequestHandle: ...
 
@@ -827,6 +850,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> VideoOutput: ...
 
@@ -838,6 +862,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> RequestHandle | VideoOutput:
         """Generate Sora 2 Character Video (``sora2.character_video.generate``; credits: dynamic).
@@ -847,8 +872,9 @@ class Sora(_SyncNamespace):
         Assumed operation: the docs have no page for it; its shape is assumed.
 
         Keyword arguments are the input fields of ``Sora2CharacterVideoGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -864,6 +890,7 @@ class Sora(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -876,6 +903,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> RequestHandle: ...
 
@@ -888,6 +916,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> CharacterOutput: ...
 
@@ -899,6 +928,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> RequestHandle | CharacterOutput:
         """Create Sora 2 Character (``sora2.character.create``; credits: dynamic).
@@ -908,8 +938,9 @@ class Sora(_SyncNamespace):
         Assumed operation: the docs have no page for it; its shape is assumed.
 
         Keyword arguments are the input fields of ``Sora2CharacterCreateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``CharacterOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``CharacterOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -925,6 +956,7 @@ class Sora(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -937,6 +969,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> RequestHandle: ...
 
@@ -949,6 +982,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> VideoOutput: ...
 
@@ -960,6 +994,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> RequestHandle | VideoOutput:
         """Edit Sora 2 Video (``sora2.video.edit``; credits: dynamic).
@@ -967,8 +1002,9 @@ class Sora(_SyncNamespace):
         Edit Sora 2 Video (sora2.video.edit). Submit an OpenAI Sora 2 edit against an existing native Sora video id.
 
         Keyword arguments are the input fields of ``Sora2VideoEditParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -984,6 +1020,7 @@ class Sora(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -996,6 +1033,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> RequestHandle: ...
 
@@ -1008,6 +1046,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> VideoOutput: ...
 
@@ -1019,6 +1058,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> RequestHandle | VideoOutput:
         """Extend Sora 2 Video (``sora2.video.extend``; credits: dynamic).
@@ -1026,8 +1066,9 @@ class Sora(_SyncNamespace):
         Extend Sora 2 Video (sora2.video.extend). Extend an existing Sora 2 video by 4, 8, 12, 16 or 20 seconds.
 
         Keyword arguments are the input fields of ``Sora2VideoExtendParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1043,6 +1084,7 @@ class Sora(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1055,6 +1097,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> RequestHandle: ...
 
@@ -1067,6 +1110,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> VideoOutput: ...
 
@@ -1078,6 +1122,7 @@ class Sora(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> RequestHandle | VideoOutput:
         """Remix Sora 2 Video (``sora2.video.remix``; credits: dynamic).
@@ -1087,8 +1132,9 @@ class Sora(_SyncNamespace):
         Deprecated by the API (warns ``DeprecationWarning``); use ``sora.edit``.
 
         Keyword arguments are the input fields of ``Sora2VideoRemixParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1104,6 +1150,7 @@ class Sora(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1120,6 +1167,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> RequestHandle: ...
 
@@ -1132,6 +1180,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> PromptOutput: ...
 
@@ -1143,6 +1192,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> RequestHandle | PromptOutput:
         """Enhance Video Prompt (``prompt.enhance.video``; credits: 1).
@@ -1150,8 +1200,9 @@ class Prompts(_SyncNamespace):
         Enhance Video Prompt (prompt.enhance.video). Turn a rough motion prompt into a concise, camera-aware generation prompt.
 
         Keyword arguments are the input fields of ``PromptEnhanceVideoParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``PromptOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1167,6 +1218,7 @@ class Prompts(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1179,6 +1231,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> RequestHandle: ...
 
@@ -1191,6 +1244,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> PromptOutput: ...
 
@@ -1202,6 +1256,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> RequestHandle | PromptOutput:
         """Enhance Image Prompt (``prompt.enhance.image``; credits: 1).
@@ -1209,8 +1264,9 @@ class Prompts(_SyncNamespace):
         Enhance Image Prompt (prompt.enhance.image). Rewrite an image prompt into a more specific, production-ready prompt (keeps the input language).
 
         Keyword arguments are the input fields of ``PromptEnhanceImageParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``PromptOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1226,6 +1282,7 @@ class Prompts(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1238,6 +1295,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> RequestHandle: ...
 
@@ -1250,6 +1308,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> PromptOutput: ...
 
@@ -1261,6 +1320,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> RequestHandle | PromptOutput:
         """Enhance Location Prompt (``prompt.enhance.location``; credits: 1).
@@ -1270,8 +1330,9 @@ class Prompts(_SyncNamespace):
         Assumed operation: the docs have no page for it; its shape is assumed.
 
         Keyword arguments are the input fields of ``PromptEnhanceLocationParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``PromptOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1287,6 +1348,7 @@ class Prompts(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1299,6 +1361,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> RequestHandle: ...
 
@@ -1311,6 +1374,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> PromptOutput: ...
 
@@ -1322,6 +1386,7 @@ class Prompts(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> RequestHandle | PromptOutput:
         """Enhance Variant Prompt (``prompt.enhance.variant``; credits: 1).
@@ -1329,8 +1394,9 @@ class Prompts(_SyncNamespace):
         Enhance Variant Prompt (prompt.enhance.variant). Refine character variant edits, favouring in-place changes that keep continuity.
 
         Keyword arguments are the input fields of ``PromptEnhanceVariantParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``PromptOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1346,6 +1412,7 @@ class Prompts(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1362,6 +1429,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> RequestHandle: ...
 
@@ -1374,6 +1442,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> AudioOutput: ...
 
@@ -1385,6 +1454,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> RequestHandle | AudioOutput:
         """Generate Music (``music.generate``; credits: dynamic).
@@ -1392,8 +1462,9 @@ class Audio(_SyncNamespace):
         Generate Music (music.generate). Generate a music track on the audio stack.
 
         Keyword arguments are the input fields of ``MusicGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``AudioOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1409,6 +1480,7 @@ class Audio(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1421,6 +1493,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> RequestHandle: ...
 
@@ -1433,6 +1506,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> AudioOutput: ...
 
@@ -1444,6 +1518,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> RequestHandle | AudioOutput:
         """Generate Narration (``narration.generate``; credits: dynamic).
@@ -1451,8 +1526,9 @@ class Audio(_SyncNamespace):
         Generate Narration (narration.generate). Generate hosted narration audio with the voice stack.
 
         Keyword arguments are the input fields of ``NarrationGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``AudioOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1468,6 +1544,7 @@ class Audio(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1480,6 +1557,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> RequestHandle: ...
 
@@ -1492,6 +1570,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> AudioOutput: ...
 
@@ -1503,6 +1582,7 @@ class Audio(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> RequestHandle | AudioOutput:
         """Generate Sound Effects (``soundfx.generate``; credits: dynamic).
@@ -1510,8 +1590,9 @@ class Audio(_SyncNamespace):
         Generate Sound Effects (soundfx.generate). Generate one-off sound effects, or context-aware effects from a hosted clip.
 
         Keyword arguments are the input fields of ``SoundfxGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``AudioOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1527,6 +1608,7 @@ class Audio(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1543,6 +1625,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> RequestHandle: ...
 
@@ -1555,6 +1638,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> VideoOutput: ...
 
@@ -1566,6 +1650,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> RequestHandle | VideoOutput:
         """Generate Lip Sync (``lipsync.generate``; credits: dynamic).
@@ -1573,8 +1658,9 @@ class PostProduction(_SyncNamespace):
         Generate Lip Sync (lipsync.generate). Sync hosted audio onto a hosted source video.
 
         Keyword arguments are the input fields of ``LipsyncGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1590,6 +1676,7 @@ class PostProduction(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1602,6 +1689,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> RequestHandle: ...
 
@@ -1614,6 +1702,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> VideoOutput: ...
 
@@ -1625,6 +1714,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> RequestHandle | VideoOutput:
         """Generate Subtitles (``subtitles.generate``; credits: dynamic).
@@ -1632,8 +1722,9 @@ class PostProduction(_SyncNamespace):
         Generate Subtitles (subtitles.generate). Burn styled subtitles into a hosted video.
 
         Keyword arguments are the input fields of ``SubtitlesGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1649,6 +1740,7 @@ class PostProduction(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1661,6 +1753,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> RequestHandle: ...
 
@@ -1673,6 +1766,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> VideoOutput: ...
 
@@ -1684,6 +1778,7 @@ class PostProduction(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> RequestHandle | VideoOutput:
         """Generate Smart Motion (``smartmotion.generate``; credits: dynamic).
@@ -1691,8 +1786,9 @@ class PostProduction(_SyncNamespace):
         Generate Smart Motion (smartmotion.generate). Apply camera-driven smart motion to a hosted image or video.
 
         Keyword arguments are the input fields of ``SmartmotionGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1708,6 +1804,7 @@ class PostProduction(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1724,6 +1821,7 @@ class Locations(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> RequestHandle: ...
 
@@ -1736,6 +1834,7 @@ class Locations(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> Location3DOutput: ...
 
@@ -1747,6 +1846,7 @@ class Locations(_SyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: UpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> RequestHandle | Location3DOutput:
         """Generate Cannon 3D Location (``three_d.location.generate``; credits: dynamic).
@@ -1754,8 +1854,9 @@ class Locations(_SyncNamespace):
         Generate Cannon 3D Location (three_d.location.generate). Generate Cannon Studio 3D location artifacts from hosted reference images. Documented on its own page but not counted among the overview's 19 operations; output assumed (the page is cut off).
 
         Keyword arguments are the input fields of ``ThreeDLocationGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``Location3DOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``Location3DOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1771,6 +1872,7 @@ class Locations(_SyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1787,6 +1889,7 @@ class AsyncVideo(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -1799,6 +1902,7 @@ class AsyncVideo(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> VideoOutput: ...
 
@@ -1810,6 +1914,7 @@ class AsyncVideo(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Generate Video (``video.generate``; credits: dynamic).
@@ -1817,8 +1922,9 @@ class AsyncVideo(_AsyncNamespace):
         Generate Video (video.generate). Generate a video with the supported video models, prompt-only or image-guided.
 
         Keyword arguments are the input fields of ``VideoGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1834,6 +1940,7 @@ class AsyncVideo(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1846,6 +1953,7 @@ class AsyncVideo(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> AsyncRequestHandle: ...
 
@@ -1858,6 +1966,7 @@ class AsyncVideo(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> VideoOutput: ...
 
@@ -1869,6 +1978,7 @@ class AsyncVideo(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Upscale Video (``video.upscale``; credits: dynamic).
@@ -1876,8 +1986,9 @@ class AsyncVideo(_AsyncNamespace):
         Upscale Video (video.upscale). Upscale a hosted video to a higher resolution.
 
         Keyword arguments are the input fields of ``VideoUpscaleParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1893,6 +2004,7 @@ class AsyncVideo(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1909,6 +2021,7 @@ class AsyncImages(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -1921,6 +2034,7 @@ class AsyncImages(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> ImageOutput: ...
 
@@ -1932,6 +2046,7 @@ class AsyncImages(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> AsyncRequestHandle | ImageOutput:
         """Generate Image (``image.generate``; credits: dynamic).
@@ -1939,8 +2054,9 @@ class AsyncImages(_AsyncNamespace):
         Generate Image (image.generate). Generate a still image with the current image model stack, with reference support.
 
         Keyword arguments are the input fields of ``ImageGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``ImageOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``ImageOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1956,6 +2072,7 @@ class AsyncImages(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -1968,6 +2085,7 @@ class AsyncImages(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> AsyncRequestHandle: ...
 
@@ -1980,6 +2098,7 @@ class AsyncImages(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> ImageOutput: ...
 
@@ -1991,6 +2110,7 @@ class AsyncImages(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> AsyncRequestHandle | ImageOutput:
         """Edit Image (``image.edit``; credits: dynamic).
@@ -1998,8 +2118,9 @@ class AsyncImages(_AsyncNamespace):
         Edit Image (image.edit). Edit a hosted image with the image-edit stack.
 
         Keyword arguments are the input fields of ``ImageEditParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``ImageOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``ImageOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2015,6 +2136,7 @@ class AsyncImages(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2031,6 +2153,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2043,6 +2166,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> VideoOutput: ...
 
@@ -2054,6 +2178,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Generate Sora 2 Character Video (``sora2.character_video.generate``; credits: dynamic).
@@ -2063,8 +2188,9 @@ class AsyncSora(_AsyncNamespace):
         Assumed operation: the docs have no page for it; its shape is assumed.
 
         Keyword arguments are the input fields of ``Sora2CharacterVideoGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2080,6 +2206,7 @@ class AsyncSora(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2092,6 +2219,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2104,6 +2232,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> CharacterOutput: ...
 
@@ -2115,6 +2244,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> AsyncRequestHandle | CharacterOutput:
         """Create Sora 2 Character (``sora2.character.create``; credits: dynamic).
@@ -2124,8 +2254,9 @@ class AsyncSora(_AsyncNamespace):
         Assumed operation: the docs have no page for it; its shape is assumed.
 
         Keyword arguments are the input fields of ``Sora2CharacterCreateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``CharacterOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``CharacterOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2141,6 +2272,7 @@ class AsyncSora(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2153,6 +2285,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2165,6 +2298,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> VideoOutput: ...
 
@@ -2176,6 +2310,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Edit Sora 2 Video (``sora2.video.edit``; credits: dynamic).
@@ -2183,8 +2318,9 @@ class AsyncSora(_AsyncNamespace):
         Edit Sora 2 Video (sora2.video.edit). Submit an OpenAI Sora 2 edit against an existing native Sora video id.
 
         Keyword arguments are the input fields of ``Sora2VideoEditParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2200,6 +2336,7 @@ class AsyncSora(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2212,6 +2349,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2224,6 +2362,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> VideoOutput: ...
 
@@ -2235,6 +2374,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Extend Sora 2 Video (``sora2.video.extend``; credits: dynamic).
@@ -2242,8 +2382,9 @@ class AsyncSora(_AsyncNamespace):
         Extend Sora 2 Video (sora2.video.extend). Extend an existing Sora 2 video by 4, 8, 12, 16 or 20 seconds.
 
         Keyword arguments are the input fields of ``Sora2VideoExtendParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2259,6 +2400,7 @@ class AsyncSora(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2271,6 +2413,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2283,6 +2426,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> VideoOutput: ...
 
@@ -2294,6 +2438,7 @@ class AsyncSora(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Remix Sora 2 Video (``sora2.video.remix``; credits: dynamic).
@@ -2303,8 +2448,9 @@ class AsyncSora(_AsyncNamespace):
         Deprecated by the API (warns ``DeprecationWarning``); use ``sora.edit``.
 
         Keyword arguments are the input fields of ``Sora2VideoRemixParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2320,6 +2466,7 @@ class AsyncSora(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2336,6 +2483,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2348,6 +2496,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> PromptOutput: ...
 
@@ -2359,6 +2508,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> AsyncRequestHandle | PromptOutput:
         """Enhance Video Prompt (``prompt.enhance.video``; credits: 1).
@@ -2366,8 +2516,9 @@ class AsyncPrompts(_AsyncNamespace):
         Enhance Video Prompt (prompt.enhance.video). Turn a rough motion prompt into a concise, camera-aware generation prompt.
 
         Keyword arguments are the input fields of ``PromptEnhanceVideoParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``PromptOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2383,6 +2534,7 @@ class AsyncPrompts(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2395,6 +2547,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2407,6 +2560,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> PromptOutput: ...
 
@@ -2418,6 +2572,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> AsyncRequestHandle | PromptOutput:
         """Enhance Image Prompt (``prompt.enhance.image``; credits: 1).
@@ -2425,8 +2580,9 @@ class AsyncPrompts(_AsyncNamespace):
         Enhance Image Prompt (prompt.enhance.image). Rewrite an image prompt into a more specific, production-ready prompt (keeps the input language).
 
         Keyword arguments are the input fields of ``PromptEnhanceImageParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``PromptOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2442,6 +2598,7 @@ class AsyncPrompts(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2454,6 +2611,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2466,6 +2624,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> PromptOutput: ...
 
@@ -2477,6 +2636,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> AsyncRequestHandle | PromptOutput:
         """Enhance Location Prompt (``prompt.enhance.location``; credits: 1).
@@ -2486,8 +2646,9 @@ class AsyncPrompts(_AsyncNamespace):
         Assumed operation: the docs have no page for it; its shape is assumed.
 
         Keyword arguments are the input fields of ``PromptEnhanceLocationParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``PromptOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2503,6 +2664,7 @@ class AsyncPrompts(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2515,6 +2677,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2527,6 +2690,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> PromptOutput: ...
 
@@ -2538,6 +2702,7 @@ class AsyncPrompts(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> AsyncRequestHandle | PromptOutput:
         """Enhance Variant Prompt (``prompt.enhance.variant``; credits: 1).
@@ -2545,8 +2710,9 @@ class AsyncPrompts(_AsyncNamespace):
         Enhance Variant Prompt (prompt.enhance.variant). Refine character variant edits, favouring in-place changes that keep continuity.
 
         Keyword arguments are the input fields of ``PromptEnhanceVariantParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``PromptOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2562,6 +2728,7 @@ class AsyncPrompts(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2578,6 +2745,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2590,6 +2758,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> AudioOutput: ...
 
@@ -2601,6 +2770,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> AsyncRequestHandle | AudioOutput:
         """Generate Music (``music.generate``; credits: dynamic).
@@ -2608,8 +2778,9 @@ class AsyncAudio(_AsyncNamespace):
         Generate Music (music.generate). Generate a music track on the audio stack.
 
         Keyword arguments are the input fields of ``MusicGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``AudioOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2625,6 +2796,7 @@ class AsyncAudio(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2637,6 +2809,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2649,6 +2822,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> AudioOutput: ...
 
@@ -2660,6 +2834,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> AsyncRequestHandle | AudioOutput:
         """Generate Narration (``narration.generate``; credits: dynamic).
@@ -2667,8 +2842,9 @@ class AsyncAudio(_AsyncNamespace):
         Generate Narration (narration.generate). Generate hosted narration audio with the voice stack.
 
         Keyword arguments are the input fields of ``NarrationGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``AudioOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2684,6 +2860,7 @@ class AsyncAudio(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2696,6 +2873,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2708,6 +2886,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> AudioOutput: ...
 
@@ -2719,6 +2898,7 @@ class AsyncAudio(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> AsyncRequestHandle | AudioOutput:
         """Generate Sound Effects (``soundfx.generate``; credits: dynamic).
@@ -2726,8 +2906,9 @@ class AsyncAudio(_AsyncNamespace):
         Generate Sound Effects (soundfx.generate). Generate one-off sound effects, or context-aware effects from a hosted clip.
 
         Keyword arguments are the input fields of ``SoundfxGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``AudioOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2743,6 +2924,7 @@ class AsyncAudio(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2759,6 +2941,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2771,6 +2954,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> VideoOutput: ...
 
@@ -2782,6 +2966,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Generate Lip Sync (``lipsync.generate``; credits: dynamic).
@@ -2789,8 +2974,9 @@ class AsyncPostProduction(_AsyncNamespace):
         Generate Lip Sync (lipsync.generate). Sync hosted audio onto a hosted source video.
 
         Keyword arguments are the input fields of ``LipsyncGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2806,6 +2992,7 @@ class AsyncPostProduction(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2818,6 +3005,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2830,6 +3018,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> VideoOutput: ...
 
@@ -2841,6 +3030,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Generate Subtitles (``subtitles.generate``; credits: dynamic).
@@ -2848,8 +3038,9 @@ class AsyncPostProduction(_AsyncNamespace):
         Generate Subtitles (subtitles.generate). Burn styled subtitles into a hosted video.
 
         Keyword arguments are the input fields of ``SubtitlesGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2865,6 +3056,7 @@ class AsyncPostProduction(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2877,6 +3069,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2889,6 +3082,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> VideoOutput: ...
 
@@ -2900,6 +3094,7 @@ class AsyncPostProduction(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
         """Generate Smart Motion (``smartmotion.generate``; credits: dynamic).
@@ -2907,8 +3102,9 @@ class AsyncPostProduction(_AsyncNamespace):
         Generate Smart Motion (smartmotion.generate). Apply camera-driven smart motion to a hosted image or video.
 
         Keyword arguments are the input fields of ``SmartmotionGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``VideoOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2924,6 +3120,7 @@ class AsyncPostProduction(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
 
@@ -2940,6 +3137,7 @@ class AsyncLocations(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> AsyncRequestHandle: ...
 
@@ -2952,6 +3150,7 @@ class AsyncLocations(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> Location3DOutput: ...
 
@@ -2963,6 +3162,7 @@ class AsyncLocations(_AsyncNamespace):
         idempotency_key: str | None = None,
         timeout: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> AsyncRequestHandle | Location3DOutput:
         """Generate Cannon 3D Location (``three_d.location.generate``; credits: dynamic).
@@ -2970,8 +3170,9 @@ class AsyncLocations(_AsyncNamespace):
         Generate Cannon 3D Location (three_d.location.generate). Generate Cannon Studio 3D location artifacts from hosted reference images. Documented on its own page but not counted among the overview's 19 operations; output assumed (the page is cut off).
 
         Keyword arguments are the input fields of ``ThreeDLocationGenerateParams`` (JSON spelling, units there),
-        validated client-side before anything is sent. ``wait=True`` waits (``timeout`` in
-        SECONDS) and returns the ``Location3DOutput``; otherwise the request handle is returned.
+        validated client-side before anything is sent (unknown names are refused);
+        ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
+        (``timeout`` in SECONDS) and returns the ``Location3DOutput``; otherwise the request handle.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2987,5 +3188,84 @@ class AsyncLocations(_AsyncNamespace):
                 idempotency_key=idempotency_key,
                 timeout=timeout,
                 on_update=on_update,
+                extra_input=extra_input,
             ),
         )
+
+
+class SyncNamespaces:
+    """The typed wrapper namespaces of ``Cannon`` (one cached property each)."""
+
+    @cached_property
+    def video(self) -> Video:
+        """``video.generate``, ``video.upscale``."""
+        return Video(cast("Cannon", self))
+
+    @cached_property
+    def images(self) -> Images:
+        """``image.generate``, ``image.edit``."""
+        return Images(cast("Cannon", self))
+
+    @cached_property
+    def sora(self) -> Sora:
+        """``sora2.character_video.generate``, ``sora2.character.create``, ``sora2.video.edit``, ``sora2.video.extend``, ``sora2.video.remix``."""
+        return Sora(cast("Cannon", self))
+
+    @cached_property
+    def prompts(self) -> Prompts:
+        """``prompt.enhance.video``, ``prompt.enhance.image``, ``prompt.enhance.location``, ``prompt.enhance.variant``."""
+        return Prompts(cast("Cannon", self))
+
+    @cached_property
+    def audio(self) -> Audio:
+        """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
+        return Audio(cast("Cannon", self))
+
+    @cached_property
+    def post_production(self) -> PostProduction:
+        """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
+        return PostProduction(cast("Cannon", self))
+
+    @cached_property
+    def locations(self) -> Locations:
+        """``three_d.location.generate``."""
+        return Locations(cast("Cannon", self))
+
+
+class AsyncNamespaces:
+    """The typed wrapper namespaces of ``AsyncCannon`` (one cached property each)."""
+
+    @cached_property
+    def video(self) -> AsyncVideo:
+        """``video.generate``, ``video.upscale``."""
+        return AsyncVideo(cast("AsyncCannon", self))
+
+    @cached_property
+    def images(self) -> AsyncImages:
+        """``image.generate``, ``image.edit``."""
+        return AsyncImages(cast("AsyncCannon", self))
+
+    @cached_property
+    def sora(self) -> AsyncSora:
+        """``sora2.character_video.generate``, ``sora2.character.create``, ``sora2.video.edit``, ``sora2.video.extend``, ``sora2.video.remix``."""
+        return AsyncSora(cast("AsyncCannon", self))
+
+    @cached_property
+    def prompts(self) -> AsyncPrompts:
+        """``prompt.enhance.video``, ``prompt.enhance.image``, ``prompt.enhance.location``, ``prompt.enhance.variant``."""
+        return AsyncPrompts(cast("AsyncCannon", self))
+
+    @cached_property
+    def audio(self) -> AsyncAudio:
+        """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
+        return AsyncAudio(cast("AsyncCannon", self))
+
+    @cached_property
+    def post_production(self) -> AsyncPostProduction:
+        """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
+        return AsyncPostProduction(cast("AsyncCannon", self))
+
+    @cached_property
+    def locations(self) -> AsyncLocations:
+        """``three_d.location.generate``."""
+        return AsyncLocations(cast("AsyncCannon", self))

@@ -1,10 +1,11 @@
 """Valid inputs and bad-input cases derived from the OpenAPI schema (shared by the BENCH tests).
 
 Everything here is computed from the schema embedded in ``cannon_studio_api`` (the same document
-the sandbox validates against), so a new operation added to ``CreateRequestBody`` is covered by
-the fault suite and the bad-input matrix without touching the tests.
+the sandbox validates against), read through the schema model (``cannon_studio_schema``), so a
+new operation the schema adds is covered by the fault suite and the bad-input matrix without
+touching the tests.
 
-- :func:`operations` lists ``(operation id, input schema)`` from the ``CreateRequestBody`` oneOf.
+- :func:`operations` lists ``(operation id, input component name)`` from the model.
 - :func:`valid_input` builds a small valid input: the docs example of the operation when the fact
   sheet has one (``tests/schema/fact_sheet_examples.json``, read if present) and it validates,
   else the required fields synthesised from their schemas (``examples``, ``enum``, ``format: uri``,
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from cannon_studio_schema import embedded
 
 TESTS = Path(__file__).resolve().parent.parent
 FACT_SHEET_EXAMPLES = TESTS / "schema" / "fact_sheet_examples.json"
@@ -35,50 +37,33 @@ BAD_ENUM_STRING = "definitely-not-an-allowed-value"
 @cache
 def schema() -> dict[str, Any]:
     """Return the OpenAPI document embedded in the generated package (do not mutate)."""
-    from cannon_studio_api._schema import load_schema
-
-    return load_schema()
+    return dict(embedded().document)
 
 
 def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    """Follow local ``$ref`` and single-element ``allOf`` wrappers to the concrete schema."""
-    components = schema()["components"]["schemas"]
-    while True:
-        if "$ref" in node:
-            node = components[node["$ref"].rsplit("/", 1)[-1]]
-        elif "allOf" in node and len(node["allOf"]) == 1 and "type" not in node:
-            node = node["allOf"][0]
-        else:
-            return node
+    """The schema ``node`` with references followed and ``allOf`` merged (schema model)."""
+    return dict(embedded().resolver.flatten(node).schema)
 
 
 @cache
 def operations() -> tuple[tuple[str, str], ...]:
-    """Return ``(operation id, input component name)`` for every envelope of CreateRequestBody."""
-    components = schema()["components"]["schemas"]
-    found = []
-    for ref in components["CreateRequestBody"]["oneOf"]:
-        envelope = resolve(ref)
-        op = envelope["properties"]["operation"]["const"]
-        found.append((op, envelope["properties"]["input"]["$ref"].rsplit("/", 1)[-1]))
-    return tuple(found)
+    """Return ``(operation id, input component name)`` for every operation of the model."""
+    return tuple((op.id, op.input_name or op.id) for op in embedded().operations)
 
 
 def input_schema(operation: str) -> dict[str, Any]:
     """Return the resolved input schema (an object schema) of ``operation``."""
-    name = dict(operations())[operation]
-    return resolve(schema()["components"]["schemas"][name])
+    op = embedded().operation(operation)
+    assert op is not None and op.input_schema is not None, operation
+    return dict(op.input_schema)
 
 
+@cache
 def _validator(operation: str) -> jsonschema.protocols.Validator:
     """A format-checking validator for the input of ``operation`` (refs resolve in the document)."""
-    doc = schema()
-    target = {"$ref": f"#/components/schemas/{dict(operations())[operation]}"}
-    wrapper = {**target, "components": doc["components"]}
-    cls = jsonschema.validators.validator_for(
-        {"$schema": "https://json-schema.org/draft/2020-12/schema"}
-    )
-    return cls(wrapper, format_checker=cls.FORMAT_CHECKER)
+    op = embedded().operation(operation)
+    assert op is not None and op.input_name is not None, operation
+    return embedded().component_validator(op.input_name)
 
 
 def is_valid(operation: str, value: dict[str, Any]) -> bool:

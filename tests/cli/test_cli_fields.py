@@ -15,10 +15,13 @@ from cannon_studio.cli._fields import (
 
 def _schema() -> dict[str, Any]:
     ref = "#/components/schemas/"
+    body = {"content": {"application/json": {"schema": {"$ref": ref + "DemoBody"}}}}
     return {
+        "openapi": "3.1.0",
+        "paths": {"/api/v1/requests": {"post": {"requestBody": body, "responses": {}}}},
         "components": {
             "schemas": {
-                "CreateRequestBody": {"oneOf": [{"$ref": ref + "DemoEnvelope"}]},
+                "DemoBody": {"oneOf": [{"$ref": ref + "DemoEnvelope"}]},
                 "DemoEnvelope": {
                     "x-cannon-display-name": "Demo",
                     "x-cannon-group": "generation",
@@ -46,7 +49,7 @@ def _schema() -> dict[str, Any]:
                     },
                 },
             }
-        }
+        },
     }
 
 

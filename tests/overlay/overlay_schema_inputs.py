@@ -1,23 +1,21 @@
-"""Build valid and invalid inputs for every operation straight from the embedded schema."""
+"""Build valid and invalid inputs for every operation straight from the schema model."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from cannon_studio_api._schema import load_schema
+from cannon_studio_schema import embedded
 
-COMPONENTS: dict[str, Any] = load_schema()["components"]["schemas"]
-
-
-def resolve(prop: dict[str, Any]) -> dict[str, Any]:
-    if "$ref" in prop:
-        return COMPONENTS[prop["$ref"].rsplit("/", 1)[1]]
-    if "allOf" in prop:
-        return resolve(prop["allOf"][0])
-    return prop
+MODEL = embedded()
 
 
-def sample(prop: dict[str, Any]) -> Any:
+def resolve(prop: Mapping[str, Any]) -> dict[str, Any]:
+    """The property schema with references followed and ``allOf`` merged."""
+    return dict(MODEL.resolver.flatten(prop).schema)
+
+
+def sample(prop: Mapping[str, Any]) -> Any:
     p = resolve(prop)
     if "enum" in p:
         return p["enum"][0]
@@ -40,11 +38,11 @@ def sample(prop: dict[str, Any]) -> Any:
 
 
 def input_component(operation: str) -> dict[str, Any]:
-    for member in COMPONENTS["CreateRequestBody"]["oneOf"]:
-        env = COMPONENTS[member["$ref"].rsplit("/", 1)[1]]
-        if env["properties"]["operation"]["const"] == operation:
-            return COMPONENTS[env["properties"]["input"]["$ref"].rsplit("/", 1)[1]]
-    raise KeyError(operation)
+    """The input schema of ``operation`` (references followed)."""
+    op = MODEL.operation(operation)
+    if op is None or op.input_schema is None:
+        raise KeyError(operation)
+    return dict(op.input_schema)
 
 
 def valid_input(operation: str) -> dict[str, Any]:
@@ -53,10 +51,7 @@ def valid_input(operation: str) -> dict[str, Any]:
 
 
 def operations() -> list[str]:
-    return [
-        COMPONENTS[m["$ref"].rsplit("/", 1)[1]]["properties"]["operation"]["const"]
-        for m in COMPONENTS["CreateRequestBody"]["oneOf"]
-    ]
+    return list(MODEL.ids)
 
 
 def enum_fields(operation: str) -> list[tuple[str, list[Any]]]:

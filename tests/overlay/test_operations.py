@@ -13,7 +13,7 @@ from cannon_studio._operations import WRAPPERS, build_registry, registry
 from cannon_studio_api._schema import load_schema
 from overlay_helpers import API_KEY
 from overlay_mock_api import MockAPI, accepted, ok
-from overlay_schema_inputs import COMPONENTS, input_component, operations, resolve, valid_input
+from overlay_schema_inputs import MODEL, input_component, operations, resolve, valid_input
 
 OPS = operations()
 
@@ -22,11 +22,11 @@ def test_every_schema_operation_has_a_friendly_wrapper() -> None:
     sync, async_ = Cannon(api_key=API_KEY), AsyncCannon(api_key=API_KEY)
     missing = []
     for op in OPS:
-        target = WRAPPERS.get(op)
-        if target is None:
-            missing.append(f"{op} (not in WRAPPERS)")
-            continue
-        namespace, method = target
+        spec = registry().get(op)
+        assert spec is not None and spec.wrapper is not None
+        if op not in WRAPPERS:
+            missing.append(f"{op} (not in WRAPPERS: derived name {spec.wrapper})")
+        namespace, method = spec.wrapper.split(".")
         for client in (sync, async_):
             if not callable(getattr(getattr(client, namespace, None), method, None)):
                 missing.append(f"{op} ({type(client).__name__}.{namespace}.{method} missing)")
@@ -37,7 +37,7 @@ def test_every_schema_operation_has_a_friendly_wrapper() -> None:
 
 def test_registry_maps_operation_to_models_group_and_wrapper() -> None:
     reg = registry()
-    assert reg.ids() == sorted(OPS) and len(reg) == 20
+    assert reg.ids() == sorted(OPS) and len(reg) == len(MODEL.operations)
     for spec in reg:
         assert spec.envelope_model.__name__ == spec.envelope_name
         assert spec.input_model.__name__ == spec.input_name
@@ -55,7 +55,9 @@ def test_registry_maps_operation_to_models_group_and_wrapper() -> None:
 
 
 def _params_class(operation: str) -> type:
-    name = input_component(operation)["title"][: -len("Input")] + "Params"
+    spec = MODEL.operation(operation)
+    assert spec is not None and spec.input_name is not None
+    name = spec.input_name.removesuffix("Input") + "Params"
     cls = getattr(wrappers_module, name)
     assert isinstance(cls, type)
     return cls
@@ -125,7 +127,8 @@ def test_operation_without_wrapper_is_reachable_generically(
     monkeypatch.delitem(WRAPPERS, "video.upscale")
     rebuilt = build_registry(load_schema())
     spec = rebuilt.get("video.upscale")
-    assert spec is not None and spec.wrapper is None
+    # Not in the table: a derived name in the namespace its siblings use, not silence.
+    assert spec is not None and spec.wrapper == "video.upscale"
     api = MockAPI()
     api.add("POST", "/api/v1/requests", ok(accepted(), 202))
     with Cannon(api_key=API_KEY, base_url="https://api.test", transport=api.transport()) as c:
@@ -146,5 +149,5 @@ def test_new_schema_operation_appears_in_registry() -> None:
         {"$ref": "#/components/schemas/VideoDenoiseEnvelope"}
     )
     spec = build_registry(doc).get("video.denoise")
-    assert spec is not None and spec.wrapper is None and spec.input_name == "VideoUpscaleInput"
-    assert COMPONENTS is not None
+    assert spec is not None and spec.wrapper == "video.denoise"
+    assert spec.input_name == "VideoUpscaleInput"

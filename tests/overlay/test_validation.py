@@ -10,6 +10,7 @@ from cannon_studio._validation import build_envelope
 from overlay_helpers import API_KEY
 from overlay_mock_api import MockAPI, accepted, ok
 from overlay_schema_inputs import (
+    MODEL,
     enum_fields,
     input_component,
     long_text_fields,
@@ -34,8 +35,8 @@ def client(api: MockAPI) -> Any:
         yield c
 
 
-def test_schema_has_twenty_operations() -> None:
-    assert len(OPS) == 20
+def test_every_operation_of_the_model_is_checked() -> None:
+    assert OPS and list(MODEL.ids) == OPS
 
 
 @pytest.mark.parametrize("operation", OPS)
@@ -130,11 +131,13 @@ def test_input_model_instance_is_accepted(client: Cannon, api: MockAPI) -> None:
         client.requests.create("video.generate", ["prompt"])
 
 
-def test_envelope_is_the_generated_model() -> None:
+def test_body_is_the_validated_json_and_fits_the_generated_model() -> None:
     from cannon_studio_api.models import VideoGenerateEnvelope
 
-    spec, envelope = build_envelope("video.generate", {"prompt": "x"}, None)
-    assert isinstance(envelope, VideoGenerateEnvelope) and spec.id == "video.generate"
+    spec, body = build_envelope("video.generate", {"prompt": "x"}, None)
+    assert spec is not None and spec.id == "video.generate"
+    assert body.to_dict() == {"operation": "video.generate", "input": {"prompt": "x"}}
+    assert VideoGenerateEnvelope.from_dict(body.to_dict()).to_dict() == body.to_dict()
 
 
 def test_wrapper_validation_nothing_sent(client: Cannon, api: MockAPI) -> None:

@@ -81,10 +81,9 @@ async def test_openapi_served_without_key(sb: Sandbox) -> None:
 async def test_missing_required_field_is_400_naming_the_field(
     sb: Sandbox, client: httpx2.AsyncClient, operation: str
 ) -> None:
-    component = SCHEMA.component(SCHEMA.envelopes[operation])["properties"]["input"]["$ref"].rsplit(
-        "/", 1
-    )[-1]
-    required = SCHEMA.component(component)["required"]
+    op = SCHEMA.model.operation(operation)
+    assert op is not None
+    required = list(op.required)
     bad = body(operation)
     del bad["input"][required[0]]
     r = await client.post("/api/v1/requests", json=bad)

@@ -16,9 +16,8 @@ import cannon_studio_api.models as m
 import jsonschema
 import pytest
 from cannon_studio_api._schema import SCHEMA_SHA256, load_schema
+from cannon_studio_schema import ApiSchema
 from openapi_spec_validator import validate as validate_openapi
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -53,25 +52,23 @@ def doc() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def registry(doc: dict[str, Any]) -> Registry:
-    return Registry().with_resource("urn:cannon", Resource.from_contents(doc, DRAFT202012))
+def registry(doc: dict[str, Any]) -> ApiSchema:
+    """The schema model of the snapshot (it compiles the validators)."""
+    return ApiSchema(doc)
 
 
-def validator(registry: Registry, component: str) -> jsonschema.Draft202012Validator:
-    schema = {"$ref": f"urn:cannon#/components/schemas/{component}"}
-    return jsonschema.Draft202012Validator(
-        schema, registry=registry, format_checker=jsonschema.FormatChecker()
-    )
+def validator(registry: ApiSchema, component: str) -> jsonschema.Draft202012Validator:
+    return registry.component_validator(component)
 
 
 def envelopes(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Operation id -> envelope component, read from the POST body oneOf."""
-    body = doc["components"]["schemas"]["CreateRequestBody"]
+    """Operation id -> envelope component (plus its name as ``x-name``), from the schema model."""
+    model = ApiSchema(doc)
     out = {}
-    for variant in body["oneOf"]:
-        name = variant["$ref"].rsplit("/", 1)[1]
-        env = doc["components"]["schemas"][name]
-        out[env["properties"]["operation"]["const"]] = env | {"x-name": name}
+    for op in model.operations:
+        assert op.envelope_name is not None, f"{op.id}: the snapshot names every envelope"
+        env = doc["components"]["schemas"][op.envelope_name]
+        out[op.id] = env | {"x-name": op.envelope_name}
     return out
 
 
@@ -120,11 +117,10 @@ def test_paths_and_security(doc: dict[str, Any]) -> None:
 
 def test_post_body_has_one_envelope_per_operation(doc: dict[str, Any]) -> None:
     envs = envelopes(doc)
-    assert len(envs) == 20
     assert set(envs) == DOCUMENTED | ASSUMED
     assumed = {op for op, env in envs.items() if env.get("x-cannon-assumed")}
     assert assumed == ASSUMED
-    mapping = doc["components"]["schemas"]["CreateRequestBody"]["discriminator"]["mapping"]
+    mapping = ApiSchema(doc).create_body.schema["discriminator"]["mapping"]
     assert {op: ref.rsplit("/", 1)[1] for op, ref in mapping.items()} == {
         op: env["x-name"] for op, env in envs.items()
     }
@@ -176,12 +172,14 @@ def test_every_kind_of_example_is_present() -> None:
 
 @pytest.mark.parametrize("entry", EXAMPLES, ids=[e["source"] for e in EXAMPLES])
 def test_fact_sheet_example_validates_and_parses_into_the_right_class(
-    entry: dict[str, Any], doc: dict[str, Any], registry: Registry
+    entry: dict[str, Any], doc: dict[str, Any], registry: ApiSchema
 ) -> None:
     example = entry["example"]
     kind = _kind(example)
     if kind == "create":
-        validator(registry, "CreateRequestBody").validate(example)
+        body = registry.create_body
+        assert body.pointer is not None
+        registry.validator(body.pointer).validate(example)
         env = envelopes(doc)[example["operation"]]
         cls = getattr(m, env["x-name"])
         parsed = cls.from_dict(example)
@@ -249,7 +247,7 @@ def test_image_output_is_not_mistaken_for_video_and_back() -> None:
 
 
 def test_unknown_fields_models_providers_and_asset_types_still_parse(
-    registry: Registry,
+    registry: ApiSchema,
 ) -> None:
     output = {
         "task_id": "t_1",
@@ -278,7 +276,7 @@ def test_unknown_fields_models_providers_and_asset_types_still_parse(
     assert m.RequestObject.from_dict(shapeless).output == {"something": "else"}
 
 
-def test_nullable_fields_accept_null(registry: Registry) -> None:
+def test_nullable_fields_accept_null(registry: ApiSchema) -> None:
     raw = _request_with(
         None,
         status="queued",

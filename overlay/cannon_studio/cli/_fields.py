@@ -1,9 +1,9 @@
 """Operations and their input fields, read from the schema the client was generated from.
 
-The source is the OpenAPI document embedded in the generated package
-(``cannon_studio_api._schema.load_schema()``): one ``<Cls>Envelope`` component per operation
-(``operation`` const, ``input`` ref, ``x-cannon-*`` extensions) and one ``<Cls>Input`` component
-with the fields. Nothing here talks to the network.
+The source is the operation model of ``cannon_studio_schema`` (by default the snapshot embedded
+in the generated package): each operation's id, ``x-cannon-*`` facts and declared input fields,
+whatever shape the schema gives the create body. An operation whose input the schema does not
+describe has no fields (``--input JSON`` still works). Nothing here talks to the network.
 
 Field names keep the API's spelling (``aspect_ratio`` for media operations, ``aspectRatio`` for
 ``prompt.enhance.*``); the command-line flag is always kebab-case (``--aspect-ratio``).
@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from cannon_studio_schema import ApiSchema, embedded
+
+from .._operations import build_registry
+
 __all__ = [
     "FieldInfo",
     "FieldValueError",
@@ -27,7 +31,6 @@ __all__ = [
     "load_operations",
 ]
 
-_REF_PREFIX = "#/components/schemas/"
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -154,26 +157,17 @@ def flag_for(name: str) -> str:
     return "--" + _CAMEL_BOUNDARY.sub("-", name).replace("_", "-").lower()
 
 
-def _resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, Any]:
-    """Follow ``$ref`` and single-element ``allOf`` wrappers, and drop ``null`` from ``anyOf``/``oneOf``.
+def _resolve(model: ApiSchema, node: Mapping[str, Any]) -> dict[str, Any]:
+    """Follow ``$ref`` and ``allOf`` (through the schema model), and drop ``null`` from unions.
 
     Annotations on the wrapper (description, examples) win over the target's.
     """
     merged: dict[str, Any] = {}
     current: Mapping[str, Any] = node
-    for _ in range(16):  # refs in this schema are shallow; the bound only guards cycles
-        merged = {**current, **merged}
-        if "$ref" in current:
-            ref = str(current["$ref"])
-            merged.pop("$ref", None)
-            current = schema["components"]["schemas"][ref.removeprefix(_REF_PREFIX)]
-            continue
-        if "allOf" in current and len(current["allOf"]) == 1:
-            merged.pop("allOf", None)
-            current = current["allOf"][0]
-            continue
+    for _ in range(16):  # nullable unions nest shallowly; the bound only guards cycles
+        merged = {**model.resolver.flatten(current).schema, **merged}
         for key in ("anyOf", "oneOf"):
-            variants = current.get(key)
+            variants = merged.get(key)
             if variants:
                 non_null = [v for v in variants if v.get("type") != "null"]
                 if len(non_null) == 1:
@@ -217,15 +211,13 @@ _CONSTRAINT_KEYS = (
 )
 
 
-def _field_info(
-    schema: Mapping[str, Any], name: str, node: Mapping[str, Any], required: bool
-) -> FieldInfo:
-    resolved = _resolve(schema, node)
+def _field_info(model: ApiSchema, name: str, node: Mapping[str, Any], required: bool) -> FieldInfo:
+    resolved = _resolve(model, node)
     kind = _type_of(resolved)
     item_type = None
     enum_source = resolved
     if kind == "array":
-        items = _resolve(schema, resolved.get("items", {}))
+        items = _resolve(model, resolved.get("items", {}))
         item_type = _type_of(items)
         enum_source = items
     enum = enum_source.get("enum")
@@ -246,24 +238,26 @@ def _field_info(
     )
 
 
-def operations_from_schema(schema: Mapping[str, Any]) -> dict[str, OperationInfo]:
-    """Every operation of ``CreateRequestBody`` in ``schema``, keyed by id, in schema order.
+def operations_from_schema(schema: ApiSchema | Mapping[str, Any]) -> dict[str, OperationInfo]:
+    """Every operation of the schema, keyed by id, in schema order.
 
     The operation-level facts (id, extensions, deprecation) come from the overlay's registry
-    (``cannon_studio._operations.build_registry``); this adds the input fields the CLI needs.
+    (``cannon_studio._operations.build_registry``); the input fields from the schema model.
 
     Args:
-        schema: a parsed OpenAPI document shaped like ``openapi/cannon-studio.json``.
+        schema: a ``cannon_studio_schema.ApiSchema`` or a parsed OpenAPI document.
 
     Returns:
         ``{operation id: OperationInfo}``.
-    """
-    from cannon_studio._operations import build_registry
 
-    components = schema["components"]["schemas"]
+    Raises:
+        cannon_studio_schema.SchemaError: the document cannot be modelled.
+    """
+    model = schema if isinstance(schema, ApiSchema) else ApiSchema(schema)
     operations: dict[str, OperationInfo] = {}
-    for spec in build_registry(dict(schema)):
-        input_schema = _resolve(schema, components[spec.input_name])
+    for spec in build_registry(model):
+        op = model.operation(spec.id)
+        fields = op.fields if op is not None else {}
         required = set(spec.required)
         operations[spec.id] = OperationInfo(
             id=spec.id,
@@ -275,8 +269,7 @@ def operations_from_schema(schema: Mapping[str, Any]) -> dict[str, OperationInfo
             assumed=spec.assumed,
             description=spec.description,
             fields=tuple(
-                _field_info(schema, name, node, name in required)
-                for name, node in input_schema.get("properties", {}).items()
+                _field_info(model, name, node, name in required) for name, node in fields.items()
             ),
         )
     return operations
@@ -289,9 +282,7 @@ def load_operations() -> dict[str, OperationInfo]:
     Returns:
         ``{operation id: OperationInfo}`` in schema order (do not mutate).
     """
-    from cannon_studio_api._schema import load_schema
-
-    return operations_from_schema(load_schema())
+    return operations_from_schema(embedded())
 
 
 def _convert_scalar(info: FieldInfo, kind: str, raw: str) -> Any:

@@ -1,26 +1,29 @@
 """The OpenAPI document the sandbox implements, and request validation against it.
 
-Validation is jsonschema (Draft 2020-12, formats checked) against the schema's own components;
-``$ref`` values resolve through a ``referencing`` registry built from the document. No field is
-checked by hand: the only code here picks the envelope by ``operation`` and turns the validator's
-best error into the error envelope ``{error, code, field, allowed}``.
+Everything about the document comes from ``cannon_studio_schema`` (the one reader of the schema,
+shared with the client but importing nothing from it): which operations exist, which envelope
+validates each, and compiled Draft 2020-12 validators (formats checked). No field is checked by
+hand: the only code here picks the operation's validator and turns its best error into the error
+envelope ``{error, code, field, allowed}``.
+
+The sandbox accepts exactly what the schema allows. The schema's input objects leave
+``additionalProperties`` open, so an input field the schema does not name is accepted here (and
+ignored by the job). Assumed: the live API does the same (the docs say nothing); the client is
+the one that refuses unknown fields, and ``extra_input=`` is how a caller sends them on purpose.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+import cannon_studio_schema
+from cannon_studio_schema import CREATE_PATH, SchemaError, embedded_schema_path
+from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
-
-_BASE_URI = "urn:cannon-studio:openapi"
 
 # Validator keywords whose failure means "well-formed but not allowed" -> 422 (Assumed).
 # Everything else (missing field, wrong type, malformed body) -> 400.
@@ -46,20 +49,15 @@ _SEMANTIC_KEYWORDS = frozenset(
 def locate_schema() -> Path:
     """Path of ``openapi.json`` inside the installed ``cannon_studio_api`` package.
 
-    Found with ``importlib.util.find_spec`` so that no client code is imported.
+    Found without importing any client code (``cannon_studio_schema.embedded_schema_path``).
 
     Raises:
         FileNotFoundError: the package or its schema file is missing.
     """
-    spec = importlib.util.find_spec("cannon_studio_api")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        candidate = Path(location) / "openapi.json"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        "cannot find cannon_studio_api/openapi.json; pass SandboxConfig(schema_path=...)"
-    )
+    try:
+        return embedded_schema_path()
+    except SchemaError as exc:
+        raise FileNotFoundError(f"{exc} Pass SandboxConfig(schema_path=...).") from exc
 
 
 @dataclass(frozen=True)
@@ -83,32 +81,29 @@ class InvalidBody:
 
 
 class ApiSchema:
-    """The loaded OpenAPI document plus one compiled validator per operation envelope.
+    """The sandbox's view of the document: the schema model plus request validation.
 
     Args:
-        document: the parsed OpenAPI 3.1 document.
+        model: the ``cannon_studio_schema.ApiSchema`` of the document to implement (any shape
+            the schema module understands: JSON or YAML, OpenAPI 3.0 or 3.1).
     """
 
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
-        self._registry: Registry[Any] = Registry().with_resource(
-            _BASE_URI, Resource.from_contents(document, default_specification=DRAFT202012)
-        )
-        self._format_checker = FormatChecker()
-        body = document["components"]["schemas"]["CreateRequestBody"]
-        mapping: dict[str, str] = body["discriminator"]["mapping"]
-        order = [item["$ref"] for item in body.get("oneOf", [])]
-        ops = sorted(
-            mapping, key=lambda op: order.index(mapping[op]) if mapping[op] in order else 99
-        )
-        self.envelopes: dict[str, str] = {op: mapping[op].rsplit("/", 1)[-1] for op in ops}
-        self._validators = {op: self._validator(name) for op, name in self.envelopes.items()}
+    def __init__(self, model: cannon_studio_schema.ApiSchema) -> None:
+        self.model = model
+        self.document = model.document
 
     @classmethod
     def load(cls, path: Path | None = None) -> ApiSchema:
-        """Load the document from ``path`` (default: :func:`locate_schema`)."""
+        """Load the document from ``path`` (default: :func:`locate_schema`).
+
+        Raises:
+            FileNotFoundError: no schema at ``path`` / in the installed package.
+            cannon_studio_schema.SchemaError: the document cannot be parsed or modelled.
+        """
         source = path or locate_schema()
-        return cls(json.loads(source.read_text(encoding="utf-8")))
+        if not Path(source).is_file():
+            raise FileNotFoundError(f"no schema file at {source}")
+        return cls(cannon_studio_schema.ApiSchema.from_file(source))
 
     @cached_property
     def raw_bytes(self) -> bytes:
@@ -118,39 +113,34 @@ class ApiSchema:
     @property
     def operations(self) -> list[str]:
         """The operation ids, in schema order."""
-        return list(self.envelopes)
+        return list(self.model.ids)
 
     def component(self, name: str) -> dict[str, Any]:
-        """One schema of ``components.schemas``."""
-        result: dict[str, Any] = self.document["components"]["schemas"][name]
-        return result
+        """One schema of ``components.schemas`` (references followed).
+
+        Raises:
+            KeyError: no such component.
+        """
+        found = self.model.component(name)
+        if found is None:
+            raise KeyError(name)
+        return dict(found)
 
     def envelope_extension(self, operation: str, key: str) -> Any:
-        """An ``x-cannon-*`` extension of an operation's envelope (``None`` when absent)."""
-        return self.component(self.envelopes[operation]).get(key)
-
-    def _validator(self, component: str) -> Draft202012Validator:
-        return Draft202012Validator(
-            {"$ref": f"{_BASE_URI}#/components/schemas/{component}"},
-            registry=self._registry,
-            format_checker=self._format_checker,
-        )
+        """An ``x-cannon-*`` fact of an operation (``None`` when absent or unknown)."""
+        op = self.model.operation(operation)
+        return op.extensions.get(key) if op is not None else None
 
     def validator_for(self, component: str) -> Draft202012Validator:
         """A validator for any component (used by tests to check responses)."""
-        return self._validator(component)
+        return self.model.component_validator(component)
 
     @cached_property
     def _key_validator(self) -> Draft202012Validator | None:
-        params = self.document["paths"]["/api/v1/requests"]["post"].get("parameters", [])
-        for param in params:
-            if param.get("in") == "header" and param.get("name", "").lower() == "x-idempotency-key":
-                return Draft202012Validator(
-                    param.get("schema", {}),
-                    registry=self._registry,
-                    format_checker=self._format_checker,
-                )
-        return None
+        param = self.model.parameter(CREATE_PATH, "post", "x-idempotency-key", "header")
+        if param is None or param.pointer is None:
+            return None
+        return self.model.validator(param.pointer)
 
     def validate_idempotency_key(self, value: str) -> InvalidBody | None:
         """Validate the ``x-idempotency-key`` header against its parameter schema (400 if bad)."""
@@ -174,7 +164,8 @@ class ApiSchema:
         if not isinstance(body, dict):
             return InvalidBody(400, "validation_error", "request body must be a JSON object")
         operation = body.get("operation")
-        if not isinstance(operation, str) or operation not in self._validators:
+        op = self.model.operation(operation) if isinstance(operation, str) else None
+        if op is None:
             shown = "missing" if operation is None else repr(operation)
             return InvalidBody(
                 400,
@@ -183,7 +174,10 @@ class ApiSchema:
                 field="operation",
                 allowed=self.operations,
             )
-        error = best_match(self._validators[operation].iter_errors(body))
+        pointer = op.envelope_pointer or self.model.create_body.pointer
+        if pointer is None:
+            return None
+        error = best_match(self.model.validator(pointer).iter_errors(body))
         if error is None:
             return None
         return _to_invalid(error)

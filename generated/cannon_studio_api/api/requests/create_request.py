@@ -232,7 +232,10 @@ def sync_detailed(
             Sora2VideoRemixEnvelope | SoundfxGenerateEnvelope | SubtitlesGenerateEnvelope |
             ThreeDLocationGenerateEnvelope | VideoGenerateEnvelope | VideoUpscaleEnvelope): The one
             envelope of POST /api/v1/requests: {operation, input, webhook_url?}, one variant per
-            operation.
+            operation. Assumed: the service ignores input fields an operation's input schema does not
+            declare (the docs say nothing; the input objects leave additionalProperties open), so
+            clients refuse them before sending (strict inputs) and send fields newer than this schema
+            only on explicit request.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -294,7 +297,10 @@ def sync(
             Sora2VideoRemixEnvelope | SoundfxGenerateEnvelope | SubtitlesGenerateEnvelope |
             ThreeDLocationGenerateEnvelope | VideoGenerateEnvelope | VideoUpscaleEnvelope): The one
             envelope of POST /api/v1/requests: {operation, input, webhook_url?}, one variant per
-            operation.
+            operation. Assumed: the service ignores input fields an operation's input schema does not
+            declare (the docs say nothing; the input objects leave additionalProperties open), so
+            clients refuse them before sending (strict inputs) and send fields newer than this schema
+            only on explicit request.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -351,7 +357,10 @@ async def asyncio_detailed(
             Sora2VideoRemixEnvelope | SoundfxGenerateEnvelope | SubtitlesGenerateEnvelope |
             ThreeDLocationGenerateEnvelope | VideoGenerateEnvelope | VideoUpscaleEnvelope): The one
             envelope of POST /api/v1/requests: {operation, input, webhook_url?}, one variant per
-            operation.
+            operation. Assumed: the service ignores input fields an operation's input schema does not
+            declare (the docs say nothing; the input objects leave additionalProperties open), so
+            clients refuse them before sending (strict inputs) and send fields newer than this schema
+            only on explicit request.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -411,7 +420,10 @@ async def asyncio(
             Sora2VideoRemixEnvelope | SoundfxGenerateEnvelope | SubtitlesGenerateEnvelope |
             ThreeDLocationGenerateEnvelope | VideoGenerateEnvelope | VideoUpscaleEnvelope): The one
             envelope of POST /api/v1/requests: {operation, input, webhook_url?}, one variant per
-            operation.
+            operation. Assumed: the service ignores input fields an operation's input schema does not
+            declare (the docs say nothing; the input objects leave additionalProperties open), so
+            clients refuse them before sending (strict inputs) and send fields newer than this schema
+            only on explicit request.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
