@@ -19,13 +19,15 @@ A failure raises ``InputValidationError`` naming the operation, the field as a J
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from cannon_studio_schema import embedded, suggest
-from jsonschema.exceptions import ValidationError, best_match
 
 from ._errors import InputValidationError
 from ._operations import OperationSpec, registry
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 
 class JsonBody:
@@ -141,6 +143,9 @@ def validate_envelope(spec: OperationSpec, envelope: Mapping[str, Any]) -> None:
     errors = list(embedded().validator(pointer).iter_errors(envelope))
     if not errors:
         return
+    # Deferred like the validator itself (jsonschema loads on the first create, not on import).
+    from jsonschema.exceptions import best_match
+
     first = best_match(errors)
     field, message, allowed = _field_and_message(first)
     problems = [_field_and_message(err)[:2] for err in errors]

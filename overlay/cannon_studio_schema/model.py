@@ -26,14 +26,15 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
+from typing import TYPE_CHECKING, Any
 
 from .errors import SchemaError
 from .resolver import BASE_URI, Resolved, Resolver, child, component_pointer, escape
 from .source import parse_text, read_file
 from .upgrade import upgrade
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 CREATE_PATH = "/api/v1/requests"
 """The documented create endpoint; another POST whose body carries ``operation`` is used if absent."""
@@ -222,7 +223,6 @@ class ApiSchema:
         else:
             self.document = upgrade(document)
         self.resolver = Resolver(self.document)
-        self._format_checker = FormatChecker()
         self.create_path, self.create_body = self._find_create()
         self.operations: tuple[Operation, ...] = tuple(self._find_operations())
         self._by_id = {op.id: op for op in self.operations}
@@ -511,11 +511,16 @@ class ApiSchema:
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 - one model per document, kept for its life
     def _validator(self, pointer: str) -> Draft202012Validator:
+        # jsonschema is imported on the first validator, not with the model: creating a client
+        # must stay light (pyproject: "imported lazily, on first create"); the same deferral as
+        # before this module existed.
+        from jsonschema import Draft202012Validator
+
         self.resolver.lookup(pointer)
         return Draft202012Validator(
             {"$ref": BASE_URI + pointer},
             registry=self.resolver.registry,
-            format_checker=self._format_checker,
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
 
     def component_validator(self, name: str) -> Draft202012Validator:
