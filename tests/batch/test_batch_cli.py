@@ -60,6 +60,8 @@ def test_failures_exit_1_and_status_and_report_agree(cannon_sandbox: Any, tmp_pa
     assert {k: v for k, v in counts.items() if v} == dict(expected)
     human = run(env, "batch", "status", str(tmp_path / "out"))
     assert "[fail]" in human.stdout  # markup in error messages is printed, not interpreted
+    assert "last changes:" in human.stdout
+    assert len(json.loads(status.stdout)["recent"]) == 5
 
 
 def test_bad_file_exit_2_names_line_and_field_and_sends_nothing(

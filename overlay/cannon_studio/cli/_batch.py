@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -386,6 +387,14 @@ def status_command(directory: Path) -> None:
         )
     )
     _render_summary(state.out, summary, rows)
+    if events:
+        state.out.print(Text("last changes:", style="bold"))
+        for event in events:
+            when = time.strftime("%H:%M:%S", time.localtime(float(event["at"])))
+            line = f"  {when}  {event['job_id']}  {event['state']}"
+            line += f"  {event['request_id']}" if event.get("request_id") else ""
+            line += f"  {event['detail']}" if event.get("detail") else ""
+            state.out.print(Text(line, style=state_style(str(event["state"]))))
 
 
 @batch.command("report")
