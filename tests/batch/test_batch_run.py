@@ -19,6 +19,7 @@ from cannon_studio.batch import (
     JOURNAL_NAME,
     REPORT_NAME,
     BatchEvent,
+    BatchJournalError,
     BatchStoppedError,
     Journal,
     batch_id_for,
@@ -309,3 +310,24 @@ def test_expired_asset_urls_fail_the_job_with_a_clear_error(
     assert row["state"] == "failed" and "cannot be downloaded" in row["error"]
     assert summary.exit_code == 1
     assert len(sandbox.ledger()) == 1
+
+
+def test_a_started_job_that_changed_is_refused(
+    client: Cannon, cannon_sandbox: Any, tmp_path: Path
+) -> None:
+    jobs = [
+        {"id": "a", "operation": "prompt.enhance.image", "input": {"prompt": "one"}},
+        {"id": "b", "operation": "prompt.enhance.image", "input": {"prompt": "two [fail]"}},
+    ]
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    client.batch(file, tmp_path / "out")
+    changed = [{**jobs[0], "input": {"prompt": "one, changed"}}, jobs[1]]
+    with pytest.raises(BatchJournalError, match=r"job a .*changed"):
+        client.batch(write_jobs(tmp_path / "jobs.jsonl", changed), tmp_path / "out")
+    # a failed job may be fixed and retried
+    fixed = [jobs[0], {**jobs[1], "input": {"prompt": "two"}}]
+    summary = client.batch(
+        write_jobs(tmp_path / "jobs.jsonl", fixed), tmp_path / "out", retry_failed=True
+    )
+    assert summary.counts["succeeded"] == 2
+    assert len(cannon_sandbox.sandbox.ledger()) == 3
