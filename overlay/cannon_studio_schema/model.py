@@ -177,17 +177,6 @@ def suggest(name: str, candidates: Sequence[str]) -> str | None:
     return close[0] if close else None
 
 
-def _json_schema(content_holder: Mapping[str, Any]) -> Any:
-    content = content_holder.get("content")
-    if not isinstance(content, Mapping):
-        return None
-    for media in (_JSON, *content):
-        entry = content.get(media)
-        if isinstance(entry, Mapping) and "schema" in entry and "json" in media:
-            return entry["schema"]
-    return None
-
-
 def _single_string(schema: Mapping[str, Any]) -> list[str]:
     if isinstance(schema.get("const"), str):
         return [schema["const"]]
@@ -241,6 +230,20 @@ class ApiSchema:
 
     # -- the create endpoint ---------------------------------------------------------------
 
+    def _json_body(self, holder: Any, pointer: str | None) -> Component | None:
+        """The JSON schema of a request body or response object (``None`` without one)."""
+        resolved = self.resolver.resolve(holder, pointer)
+        content = resolved.schema.get("content")
+        if not isinstance(content, Mapping):
+            return None
+        for media in (_JSON, *content):
+            entry = content.get(media)
+            if isinstance(entry, Mapping) and "schema" in entry and "json" in str(media):
+                at = child(resolved.pointer, "content", str(media), "schema")
+                flat = self.resolver.flatten(entry["schema"], at)
+                return Component(flat.name, flat.pointer, flat.schema)
+        return None
+
     def _operation_object(self, path: str, method: str) -> Mapping[str, Any] | None:
         paths = self.document.get("paths")
         item = paths.get(path) if isinstance(paths, Mapping) else None
@@ -256,16 +259,11 @@ class ApiSchema:
             op = self._operation_object(path, "post")
             if op is None or "requestBody" not in op:
                 continue
-            body = self.resolver.resolve(
-                op["requestBody"], child("#/paths", path, "post", "requestBody")
-            )
-            node = _json_schema(body.schema)
-            if node is None:
+            body = self._json_body(op["requestBody"], child("#/paths", path, "post", "requestBody"))
+            if body is None:
                 continue
-            at = child(body.pointer, "content", _JSON, "schema")
-            resolved = self.resolver.flatten(node, at)
-            if path == CREATE_PATH or self._mentions_operation(resolved.schema):
-                return path, Component(resolved.name, resolved.pointer, resolved.schema)
+            if path == CREATE_PATH or self._mentions_operation(body.schema):
+                return path, body
         raise SchemaError(
             f"The document has no create endpoint (POST {CREATE_PATH} with a JSON body)."
         )
@@ -398,14 +396,10 @@ class ApiSchema:
             return None
         for status in statuses:
             if status in responses:
-                holder = self.resolver.resolve(
-                    responses[status], child("#/paths", path, method, "responses", status)
-                )
-                node = _json_schema(holder.schema)
-                if node is not None:
-                    at = child(holder.pointer, "content", _JSON, "schema")
-                    flat = self.resolver.flatten(node, at)
-                    return Component(flat.name, flat.pointer, flat.schema)
+                at = child("#/paths", path, method, "responses", status)
+                found = self._json_body(responses[status], at)
+                if found is not None:
+                    return found
         return None
 
     @functools.cached_property
@@ -440,14 +434,10 @@ class ApiSchema:
             for method in _HTTP_METHODS:
                 op = resolved.schema.get(method)
                 if isinstance(op, Mapping) and "requestBody" in op:
-                    body = self.resolver.resolve(
-                        op["requestBody"], child(resolved.pointer, method, "requestBody")
-                    )
-                    node = _json_schema(body.schema)
-                    if node is not None:
-                        at = child(body.pointer, "content", _JSON, "schema")
-                        flat = self.resolver.flatten(node, at)
-                        return Component(flat.name, flat.pointer, flat.schema)
+                    at = child(resolved.pointer, method, "requestBody")
+                    found = self._json_body(op["requestBody"], at)
+                    if found is not None:
+                        return found
         return None
 
     @functools.cached_property
