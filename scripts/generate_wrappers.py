@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Write ``overlay/cannon_studio/_wrappers.py``: the typed friendly wrappers, from the schema.
 
-Usage: ``python scripts/generate_wrappers.py [--check]`` (``make regenerate`` runs it after the
-client is regenerated; ``--check`` exits 1 when the committed file is stale).
+Usage: ``python scripts/generate_wrappers.py [--check]`` (``make regenerate`` calls :func:`render`
+on the new document inside its temporary tree and swaps the result in with the package;
+``--check`` exits 1 when the committed file is stale).
 
 For every operation of the schema model (``cannon_studio_schema``; by default the snapshot
 embedded in ``cannon_studio_api``) it emits a ``<Cls>Params`` TypedDict (the input's fields: names

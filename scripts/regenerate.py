@@ -11,18 +11,25 @@ as ``x-api-key`` (whether the live endpoint needs a key is not documented).
 
 Pipeline, all-or-nothing:
 
-1. load the source and check it is a valid OpenAPI document (openapi-spec-validator);
-2. normalise it (sorted keys, two-space indent, UTF-8, trailing newline): the snapshot format;
-3. run the pinned openapi-python-client with ``openapi/generator.yaml``, the template overrides in
-   ``openapi/templates/`` (httpx2 instead of httpx2) and ``--fail-on-warning`` into a temporary
-   directory, then format with the pinned ruff, isolated from user config;
-4. embed the normalised schema and its SHA-256 in the package (``openapi.json``, ``_schema.py``);
-5. only then replace ``openapi/cannon-studio.json`` and swap the new package into ``generated/``;
-6. rewrite the overlay's typed wrappers (``overlay/cannon_studio/_wrappers.py``) from it.
+1. load the source, JSON or YAML, and check it is a valid OpenAPI 3.0.x/3.1.x document
+   (openapi-spec-validator);
+2. normalise it with ``cannon_studio_schema.normalise``: upgraded to 3.1, inline envelopes and
+   inputs of the create body named as components (the generator needs them for a clean client),
+   sorted keys, two-space indent, UTF-8, trailing newline: the snapshot format;
+3. in a temporary tree: run the pinned openapi-python-client with ``openapi/generator.yaml``, the
+   template overrides in ``openapi/templates/`` (httpx2, repr=False) and ``--fail-on-warning``,
+   format with the pinned ruff (isolated from user config), embed the normalised schema and its
+   SHA-256 (``openapi.json``, ``_schema.py``), and render the overlay's typed wrappers
+   (``scripts/generate_wrappers.py``) from the same document;
+4. import-check the new package and wrappers together in a fresh interpreter (the modules the
+   overlay needs, both clients, every wrapper namespace);
+5. only then swap all three in: ``generated/cannon_studio_api``, ``openapi/cannon-studio.json``
+   and ``overlay/cannon_studio/_wrappers.py`` (renames; rolled back if one fails).
 
-Any failure prints one sentence to stderr, exits 2 and leaves the tree untouched.
-The functions here are shared with ``scripts/check_drift.py`` so both normalise and generate the
-same way.
+Any failure prints one sentence to stderr, exits 2 and changes nothing. On success one line names
+the new schema, then one line per operation whose input the document does not describe (its
+wrapper takes free keywords). The functions here are shared with ``scripts/check_drift.py`` so
+both read, normalise and generate the same way.
 """
 
 from __future__ import annotations
@@ -34,8 +41,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import generate_wrappers
+import httpx2
+from cannon_studio_schema import ApiSchema, SchemaError, parse_text, snapshot_text
+from cannon_studio_schema import normalise as normalise_document
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "openapi" / "cannon-studio.json"
@@ -43,7 +59,22 @@ CONFIG = ROOT / "openapi" / "generator.yaml"
 # Overrides of the generator's built-in templates (only the files we change: httpx2, repr=False).
 TEMPLATES = ROOT / "openapi" / "templates"
 GENERATED = ROOT / "generated"
+OVERLAY = ROOT / "overlay"
+WRAPPERS = OVERLAY / "cannon_studio" / "_wrappers.py"
 PACKAGE = "cannon_studio_api"
+OVERLAY_NEEDS = (
+    "cannon_studio_api.client",
+    "cannon_studio_api.types",
+    "cannon_studio_api.api.requests.create_request",
+    "cannon_studio_api.api.requests.get_request",
+    "cannon_studio_api.api.status.get_status",
+    "cannon_studio_api.models.accepted_request",
+    "cannon_studio_api.models.error_response",
+    "cannon_studio_api.models.request_object",
+    "cannon_studio_api.models.status_response",
+    "cannon_studio_api.models.webhook_event",
+)
+"""Generated modules the overlay imports: a source that does not produce them is refused."""
 LIVE_URL = "https://www.cannonstudio.app/api/v1/openapi"
 
 # Pinned so that generated/ is byte-reproducible; keep in sync with pyproject.toml [dev].
@@ -62,15 +93,14 @@ def resolve_source(arg: str | None) -> str:
 
 
 def load_source(source: str) -> dict[str, Any]:
-    """Read ``source`` (path or http(s) URL) and return the parsed JSON document.
+    """Read ``source`` (path or http(s) URL) and return the parsed document (JSON or YAML).
 
     Raises:
-        PipelineError: unreadable file, unreachable URL, non-2xx answer, or not a JSON object.
+        PipelineError: unreadable file, unreachable URL, non-2xx answer, or neither JSON nor
+            YAML, or not an object.
     """
     if source.startswith(("http://", "https://")):
-        import httpx2
-
-        headers = {"accept": "application/json"}
+        headers = {"accept": "application/json, application/yaml;q=0.9, */*;q=0.1"}
         key = os.environ.get("CANNON_API_KEY")
         if key:
             headers["x-api-key"] = key
@@ -91,32 +121,28 @@ def load_source(source: str) -> dict[str, Any]:
         path = Path(source)
         try:
             text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise PipelineError(
-                f"Could not read the schema file {source}: {exc.strerror or exc}."
-            ) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise PipelineError(f"Could not read the schema file {source}: {reason}.") from exc
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PipelineError(
-            f"The schema from {source} is not valid JSON (line {exc.lineno})."
-        ) from exc
-    if not isinstance(document, dict):
-        raise PipelineError(f"The schema from {source} is not a JSON object.")
-    return document
+        return parse_text(text, source)
+    except SchemaError as exc:
+        raise PipelineError(str(exc)) from exc
 
 
 def validate_document(document: dict[str, Any], source: str) -> None:
-    """Check ``document`` is a valid OpenAPI 3.x document (openapi-spec-validator).
+    """Check ``document`` is a valid OpenAPI 3.0.x/3.1.x document (openapi-spec-validator).
 
     Raises:
         PipelineError: with the validator's first complaint, shortened to one sentence.
     """
-    from openapi_spec_validator import validate
-    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
     if "openapi" not in document:
         raise PipelineError(f"The document from {source} has no 'openapi' version field.")
+    version = str(document["openapi"])
+    if not version.startswith(("3.0", "3.1")):
+        raise PipelineError(
+            f"The schema from {source} is OpenAPI {version}; 3.0.x or 3.1.x is needed."
+        )
     try:
         validate(document)
     except OpenAPIValidationError as exc:
@@ -125,21 +151,36 @@ def validate_document(document: dict[str, Any], source: str) -> None:
 
 
 def normalise(document: dict[str, Any]) -> str:
-    """Return the canonical snapshot text: sorted keys, 2-space indent, UTF-8, final newline."""
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Return the snapshot text of ``document`` (``cannon_studio_schema.normalise``).
+
+    The result is 3.1 JSON with sorted keys, 2-space indent, UTF-8 and a final newline. A 3.0
+    source is validated again after the upgrade (naming components in a 3.1 document only
+    moves valid schemas, so it is not).
+
+    Raises:
+        PipelineError: the schema module cannot model the document (no create endpoint, a
+            reference that does not resolve...), or the normalised form is not valid OpenAPI.
+    """
+    try:
+        normalised = normalise_document(document)
+    except SchemaError as exc:
+        raise PipelineError(f"The schema cannot be read as the Cannon Studio API: {exc}") from exc
+    if not str(document.get("openapi", "")).startswith("3.1"):
+        validate_document(normalised, "the 3.0 -> 3.1 upgrade")
+    return snapshot_text(normalised)
 
 
-def _tool_version(module: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, check=False
-    )
-    return (out.stdout or out.stderr).strip().split()[-1] if out.returncode == 0 else "missing"
+def _tool_version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "missing"
 
 
 def check_tool_versions() -> None:
     """Refuse to generate with unpinned tools (the output would not be byte-reproducible)."""
     found = {
-        "openapi-python-client": _tool_version("openapi_python_client"),
+        "openapi-python-client": _tool_version("openapi-python-client"),
         "ruff": _tool_version("ruff"),
     }
     wanted = {"openapi-python-client": GENERATOR_VERSION, "ruff": RUFF_VERSION}
@@ -222,59 +263,159 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
     return out
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+IMPORT_CHECK = """
+import importlib, sys
+stage = sys.argv[1]
+for name in sys.argv[2:]:
+    importlib.import_module(name)
+import cannon_studio, cannon_studio._wrappers, cannon_studio_api
+for module in (cannon_studio, cannon_studio._wrappers, cannon_studio_api):
+    assert module.__file__.startswith(stage), f"{module.__name__} imported from {module.__file__}"
+from cannon_studio import AsyncCannon, Cannon
+from cannon_studio._operations import registry
+clients = (Cannon(api_key="cs_test_import_check"), AsyncCannon(api_key="cs_test_import_check"))
+for spec in registry():
+    namespace, method = spec.wrapper.split(".")
+    for client in clients:
+        assert callable(getattr(getattr(client, namespace), method)), spec.wrapper
+"""
 
 
-def swap_in(new_package: Path) -> None:
-    """Replace ``generated/cannon_studio_api`` with ``new_package`` (rename, never half-written)."""
+@dataclass(frozen=True)
+class Build:
+    """Everything one regeneration produces, staged in a temporary tree.
+
+    Attributes:
+        text: the normalised snapshot text; sha256: its hex digest.
+        package: the new ``cannon_studio_api`` directory.
+        wrappers: the text of the new ``overlay/cannon_studio/_wrappers.py``.
+        notes: one line per operation whose input the document does not describe.
+    """
+
+    text: str
+    sha256: str
+    package: Path
+    wrappers: str
+    notes: tuple[str, ...]
+
+
+def render_wrappers(snapshot_text: str) -> tuple[str, tuple[str, ...]]:
+    """The typed wrappers for ``snapshot_text`` and the operations they cannot type.
+
+    Raises:
+        PipelineError: the schema cannot be modelled or the wrapper generator failed.
+    """
+    try:
+        model = ApiSchema(json.loads(snapshot_text))
+        return generate_wrappers.render(model), tuple(generate_wrappers.undetermined(model))
+    except Exception as exc:  # any failure of this step must leave the tree untouched
+        detail = str(exc).splitlines()[0][:160] if str(exc) else "no message"
+        raise PipelineError(
+            f"The typed wrappers could not be generated ({type(exc).__name__}: {detail})."
+        ) from exc
+
+
+def check_imports(package: Path, wrappers: str, workdir: Path) -> None:
+    """Import the new package and wrappers together in a fresh interpreter.
+
+    The overlay is copied next to the new package with the new ``_wrappers.py``; the check
+    imports :data:`OVERLAY_NEEDS`, builds both clients and looks up every wrapper.
+
+    Raises:
+        PipelineError: anything failed to import or a wrapper is missing.
+    """
+    stage = workdir / "import-check"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(package, stage / "generated" / PACKAGE, ignore=ignore)
+    for name in ("cannon_studio", "cannon_studio_schema"):
+        shutil.copytree(OVERLAY / name, stage / "overlay" / name, ignore=ignore)
+    (stage / "overlay" / "cannon_studio" / "_wrappers.py").write_text(wrappers, encoding="utf-8")
+    path = [str(stage / "generated"), str(stage / "overlay")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path), "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_CHECK, str(stage), *OVERLAY_NEEDS],
+        capture_output=True, text=True, check=False, env=env, cwd=stage,
+    )  # fmt: skip
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1][:200]
+        raise PipelineError(f"The regenerated client does not import: {last}.")
+
+
+def build(snapshot_text: str, workdir: Path) -> Build:
+    """Generate the package and the wrappers into ``workdir`` and import-check them.
+
+    Raises:
+        PipelineError: any step failed (nothing outside ``workdir`` has been touched).
+    """
+    package = generate_package(snapshot_text, workdir)
+    wrappers, notes = render_wrappers(snapshot_text)
+    check_imports(package, wrappers, workdir)
+    sha = hashlib.sha256(snapshot_text.encode("utf-8")).hexdigest()
+    return Build(snapshot_text, sha, package, wrappers, notes)
+
+
+def swap_in(result: Build) -> None:
+    """Put the package, the snapshot and the wrappers in place, all or none.
+
+    Everything is staged next to its target first (same file system), then renamed in; if a
+    rename fails, the ones already done are undone.
+
+    Raises:
+        PipelineError: a file could not be staged or renamed (the tree is as before).
+    """
     GENERATED.mkdir(exist_ok=True)
     target = GENERATED / PACKAGE
     staged = GENERATED / f".{PACKAGE}.new"
     old = GENERATED / f".{PACKAGE}.old"
-    for leftover in (staged, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    shutil.copytree(new_package, staged, ignore=shutil.ignore_patterns("__pycache__"))
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staged, target)
+    files = [(SNAPSHOT, result.text), (WRAPPERS, result.wrappers)]
+    backups = [(path, path.read_bytes() if path.exists() else None) for path, _ in files]
+    done: list[str] = []
+    try:
+        for leftover in (staged, old):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        shutil.copytree(result.package, staged, ignore=shutil.ignore_patterns("__pycache__"))
+        for path, text in files:
+            path.with_name(path.name + ".new").write_text(text, encoding="utf-8")
+        if target.exists():
+            os.replace(target, old)
+            done.append("old")
+        os.replace(staged, target)
+        done.append("package")
+        for path, _ in files:
+            os.replace(path.with_name(path.name + ".new"), path)
+            done.append(str(path))
+    except OSError as exc:
+        if "package" in done:
+            shutil.rmtree(target, ignore_errors=True)
+        if "old" in done:
+            os.replace(old, target)
+        for path, content in backups:
+            if str(path) in done and content is not None:
+                path.write_bytes(content)
+        raise PipelineError(f"Could not swap the regenerated files in: {exc}.") from exc
+    finally:
+        for path, _ in files:
+            path.with_name(path.name + ".new").unlink(missing_ok=True)
+        if staged.exists():
+            shutil.rmtree(staged, ignore_errors=True)
     if old.exists():
         shutil.rmtree(old)
 
 
-def regenerate(source: str) -> str:
-    """Run the whole pipeline for ``source``; return the SHA-256 of the new snapshot."""
+def regenerate(source: str) -> Build:
+    """Run the whole pipeline for ``source``; return what was swapped in.
+
+    Raises:
+        PipelineError: any step failed; nothing in the tree has changed.
+    """
     document = load_source(source)
     validate_document(document, source)
     text = normalise(document)
     with tempfile.TemporaryDirectory(prefix="cannon-regen-") as tmp:
-        package = generate_package(text, Path(tmp))
-        _atomic_write(SNAPSHOT, text)
-        swap_in(package)
-    refresh_wrappers()
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def refresh_wrappers() -> None:
-    """Rewrite the overlay's typed wrappers (``scripts/generate_wrappers.py``) from the new schema.
-
-    Runs in a fresh interpreter so it imports the package just swapped in.
-
-    Raises:
-        PipelineError: the wrapper generator failed (generated/ is already updated).
-    """
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate_wrappers.py")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise PipelineError(f"generated/ was updated but the typed wrappers were not: {last}")
+        result = build(text, Path(tmp))
+        swap_in(result)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -284,11 +425,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     source = resolve_source(args[0] if args else None)
     try:
-        sha = regenerate(source)
+        result = regenerate(source)
     except PipelineError as exc:
         print(f"regenerate: {exc}", file=sys.stderr)
         return 2
-    print(f"regenerated generated/{PACKAGE} from {source} (schema sha256 {sha[:12]})")
+    print(f"regenerated generated/{PACKAGE} from {source} (schema sha256 {result.sha256[:12]})")
+    for note in result.notes:
+        print(f"regenerate: {note}")
     return 0
 
 

@@ -46,7 +46,7 @@ def parse_text(text: str, origin: str) -> dict[str, Any]:
             where = f" (line {mark.line + 1})" if mark is not None else ""
             raise SchemaError(f"The schema from {origin} is neither JSON nor YAML{where}.") from exc
     if not isinstance(document, dict):
-        raise SchemaError(f"The schema from {origin} is not a JSON or YAML object.")
+        raise SchemaError(f"The schema from {origin} is not a JSON object (nor a YAML mapping).")
     return document
 
 

@@ -98,6 +98,27 @@ def discriminator_mapping() -> dict[str, Any]:
     return doc
 
 
+def all_of_envelopes() -> dict[str, Any]:
+    """Envelopes composed with ``allOf``: a shared base (``webhook_url``) plus the tag and input."""
+    doc = snapshot()
+    model = ApiSchema(doc)
+    schemas = doc["components"]["schemas"]
+    base: dict[str, Any] = {"type": "object", "title": "EnvelopeBase", "properties": {}}
+    for op in model.operations:
+        assert op.envelope_name is not None
+        envelope = schemas[op.envelope_name]
+        base["properties"]["webhook_url"] = envelope["properties"].pop("webhook_url")
+        own = {
+            "type": "object",
+            "required": envelope.pop("required"),
+            "properties": envelope.pop("properties"),
+        }
+        envelope.pop("type", None)
+        envelope["allOf"] = [{"$ref": REF + "EnvelopeBase"}, own]
+    schemas["EnvelopeBase"] = base
+    return doc
+
+
 def flat_operation_enum() -> dict[str, Any]:
     """One envelope: ``operation`` an enum of ids, ``input`` a free-form object."""
     doc = snapshot()
@@ -229,6 +250,7 @@ SHAPES = (
     Shape("by-reference-anyOf", by_reference_any_of),
     Shape("inline-union", inline_union),
     Shape("discriminator-mapping", discriminator_mapping),
+    Shape("allOf-envelopes", all_of_envelopes),
     Shape("flat-operation-enum", flat_operation_enum, typed=False),
     Shape("openapi-3.0-yaml", openapi_30, suffix=".yaml"),
     Shape(

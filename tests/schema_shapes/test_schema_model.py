@@ -35,7 +35,6 @@ def test_every_shape_yields_the_snapshot_operations(shape: Shape) -> None:
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.name)
 def test_normalised_shape_is_valid_31_with_named_envelopes_and_inputs(shape: Shape) -> None:
     source = parse_text(shape.text(), shape.name)
-    validate_openapi(source)
     doc = normalise(source)
     assert doc["openapi"].startswith("3.1")
     validate_openapi(doc)
@@ -53,7 +52,8 @@ def test_the_snapshot_normalises_to_itself() -> None:
 
 
 def test_facts_have_defaults_where_the_document_is_silent() -> None:
-    flat = ApiSchema(parse_text(SHAPES[4].text(), "flat"))
+    [shape] = [s for s in SHAPES if not s.typed]
+    flat = ApiSchema(parse_text(shape.text(), "flat"))
     op = flat.operations[0]
     assert (op.group, op.credits, op.display_name, op.output_name) == (
         "other",
