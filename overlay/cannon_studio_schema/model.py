@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import SchemaError
+from .errors import SchemaError, guarded
 from .resolver import BASE_URI, Resolved, Resolver, child, component_pointer, escape
 from .source import parse_text, read_file
 from .upgrade import upgrade
@@ -206,7 +206,10 @@ class ApiSchema:
             endpoint with a JSON body.
     """
 
+    @guarded("finding the operations")
     def __init__(self, document: Mapping[str, Any]) -> None:
+        if not isinstance(document, Mapping):
+            raise SchemaError("The document is not a JSON object.")
         if str(document.get("openapi", "")).startswith("3.1"):
             self.document: Mapping[str, Any] = document
         else:
@@ -382,6 +385,7 @@ class ApiSchema:
         """The known id closest to ``operation_id`` (``difflib``), or ``None``."""
         return suggest(operation_id, self.ids)
 
+    @guarded("reading a component")
     def component(self, name: str) -> Mapping[str, Any] | None:
         """``components.schemas[name]`` with references followed, or ``None`` when absent."""
         schemas = (self.document.get("components") or {}).get("schemas") or {}
@@ -389,6 +393,7 @@ class ApiSchema:
             return None
         return self.resolver.flatten(schemas[name], component_pointer(name)).schema
 
+    @guarded("reading a response")
     def _response(self, path: str, method: str, statuses: Sequence[str]) -> Component | None:
         op = self._operation_object(path, method)
         responses = op.get("responses") if op else None
@@ -424,6 +429,7 @@ class ApiSchema:
         return self._response(self.create_path, "post", statuses)
 
     @functools.cached_property
+    @guarded("reading the webhooks")
     def webhook_event(self) -> Component | None:
         """The payload of the first webhook in ``webhooks`` (``WebhookEvent``), or ``None``."""
         hooks = self.document.get("webhooks")
@@ -441,6 +447,7 @@ class ApiSchema:
         return None
 
     @functools.cached_property
+    @guarded("reading the outputs")
     def output_names(self) -> tuple[str, ...]:
         """Component names of the request object's ``output`` variants (null left out)."""
         request = self.request_object
@@ -455,6 +462,7 @@ class ApiSchema:
                 names.append(flat.name)
         return tuple(names)
 
+    @guarded("reading a parameter")
     def parameter(self, path: str, method: str, name: str, location: str) -> Component | None:
         """The schema of one parameter (``x-idempotency-key`` in ``header``), or ``None``.
 
@@ -480,6 +488,7 @@ class ApiSchema:
                     return Component(flat.name, flat.pointer, flat.schema)
         return None
 
+    @guarded("listing the endpoints")
     def endpoints(self) -> tuple[tuple[str, str], ...]:
         """Every ``(METHOD, path)`` of ``paths``, in document order."""
         found = []
@@ -519,6 +528,7 @@ class ApiSchema:
 
     # -- declared fields -------------------------------------------------------------------
 
+    @guarded("reading an object schema")
     def object_shapes(self, node: Any, depth: int = 0) -> list[Mapping[str, Any]]:
         """The object schemas ``node`` admits (union members flattened; ``[]`` when none)."""
         flat = self.resolver.flatten(node).schema
@@ -530,6 +540,7 @@ class ApiSchema:
             return shapes
         return [flat] if _is_object(flat) else []
 
+    @guarded("reading declared fields")
     def declared_fields(self, node: Any) -> tuple[tuple[str, ...], bool]:
         """The field names an object schema declares, and whether it takes any other key.
 
@@ -552,6 +563,7 @@ class ApiSchema:
                 open_ = True
         return tuple(names), open_
 
+    @guarded("checking input fields")
     def unknown_fields(
         self, node: Any, value: Any, path: tuple[str | int, ...] = ()
     ) -> list[UnknownField]:

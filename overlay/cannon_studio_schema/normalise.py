@@ -20,6 +20,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .errors import guarded
 from .model import ApiSchema
 from .resolver import component_pointer
 from .upgrade import upgrade
@@ -64,6 +65,7 @@ def _name(document: dict[str, Any], pointer: str, wanted: str, node: dict[str, A
     return name
 
 
+@guarded("normalising")
 def normalise(document: Mapping[str, Any]) -> dict[str, Any]:
     """Return the snapshot form of ``document`` (a new dict; the argument is not changed).
 
