@@ -63,6 +63,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
+CONTROL_TOKEN = "bench-control-token-0123456789"
+"""Passed as ``--control-token``; the control API (``/_sandbox/*``) asks for it."""
+CONTROL_HEADERS = {"x-sandbox-token": CONTROL_TOKEN, "content-type": "application/json"}
 BANNER = re.compile(r"sandbox on (http://\S+)\s+api key: (\S+)")
 FANOUT_OPERATION = "image.generate"
 FANOUT_INPUT = {"prompt": "A lone detective in a rain-soaked alley under neon signage."}
@@ -107,6 +110,7 @@ class SandboxProcess:
             prefix="cannon-bench-sandbox-", suffix=".log"
         )
         args = [sys.executable, "-m", "cannon_studio.sandbox", "--host", LOOPBACK, "--port", "0"]
+        args += ["--control-token", CONTROL_TOKEN]
         args += ["--credits", "100000000"]  # headroom: 10,000 (the default) caps bigger fan-outs
         if instant:
             args.append("--instant")
@@ -128,7 +132,7 @@ class SandboxProcess:
                 self.base_url, self.api_key = match.group(1), match.group(2)
         import httpx2
 
-        self.admin = httpx2.Client(base_url=self.base_url, timeout=30.0)
+        self.admin = httpx2.Client(base_url=self.base_url, timeout=30.0, headers=CONTROL_HEADERS)
 
     def _pump(self, lines: queue.Queue[str]) -> None:
         assert self.proc.stdout is not None

@@ -122,12 +122,18 @@ def run_child(mode: str, base_url: str, n: int, c: int) -> None:
 
 
 # --------------------------------------------------------------------------------------- parent
+CONTROL_TOKEN = "bench-control-token-0123456789"
+"""Passed as ``--control-token``; the control API (``/_sandbox/*``) asks for it."""
+CONTROL_HEADERS = {"x-sandbox-token": CONTROL_TOKEN, "content-type": "application/json"}
+
+
 class SandboxProcess:
     """The sandbox in its own process, instant mode, on an ephemeral loopback port."""
 
     def __init__(self) -> None:
         command = [sys.executable, "-m", "cannon_studio.sandbox", "--port", "0", "--instant"]
         command += ["--api-key", API_KEY, "--credits", "1000000000"]
+        command += ["--control-token", CONTROL_TOKEN]
         self.proc = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )
@@ -139,7 +145,9 @@ class SandboxProcess:
         self.base_url = match.group(1)
 
     def reset(self) -> None:
-        httpx2.post(f"{self.base_url}/_sandbox/reset", timeout=30.0).raise_for_status()
+        httpx2.post(
+            f"{self.base_url}/_sandbox/reset", timeout=30.0, headers=CONTROL_HEADERS
+        ).raise_for_status()
 
     def stop(self) -> None:
         self.proc.terminate()

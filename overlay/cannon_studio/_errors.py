@@ -288,7 +288,7 @@ def make_status_error(response: httpx2.Response) -> APIStatusError:
     message = ""
     try:
         body = json.loads(text) if text else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: hostile deep nesting
         body = text
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         message = body["error"]

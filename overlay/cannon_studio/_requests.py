@@ -87,6 +87,17 @@ def wait_limit(timeout: object) -> float:
     return DEFAULT_WAIT_TIMEOUT_S if checked is None else checked
 
 
+_MAX_EPOCH_MS = 253_402_300_799_999  # the last millisecond of year 9999
+
+
+def _epoch_ms(value: object) -> int | None:
+    """A server timestamp in epoch MILLISECONDS if it is a plausible integer, else ``None``
+    (a bool, a string or ``10**400`` from a hostile server is ignored, never an OverflowError)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_EPOCH_MS:
+        return None
+    return value
+
+
 def tag_create_error(exc: CannonError, key: str | None) -> None:
     """Attach the create's idempotency key to ``exc`` (kept when one is already set)."""
     if exc.idempotency_key is None:
@@ -144,8 +155,9 @@ class _HandleBase:
         # When the create was answered (``monotonic`` clock, seconds): the first poll is due
         # ``poll_after_ms`` after it, however late waiting starts (e.g. after 1,000 creates).
         self._created_at = monotonic()
-        if request is not None and isinstance(request.created_at_ms, int):  # retrieved by id
-            self._created_at -= max(0.0, time.time() - request.created_at_ms / 1000.0)
+        created_ms = _epoch_ms(request.created_at_ms) if request is not None else None
+        if created_ms is not None:  # retrieved by id
+            self._created_at -= max(0.0, time.time() - created_ms / 1000.0)
 
     @property
     def status(self) -> str:
@@ -218,8 +230,8 @@ class _HandleBase:
     def _observe_finish(self, request: RequestObject) -> None:
         """Feed the server-side duration of a request that just finished to the policy."""
         policy = self._policy()
-        created, completed = request.created_at_ms, request.completed_at_ms
-        if policy is not None and isinstance(created, int) and isinstance(completed, int):
+        created, completed = _epoch_ms(request.created_at_ms), _epoch_ms(request.completed_at_ms)
+        if policy is not None and created is not None and completed is not None:
             policy.observe(request.operation, (completed - created) / 1000.0)
 
     def _raise_if_failed(self) -> None:

@@ -29,6 +29,7 @@ from cannon_studio.batch import JOURNAL_NAME, REPORT_NAME, BatchJournalError, Jo
 
 API_KEY = "cs_test_batch_kill_000000000000"
 BANNER = re.compile(r"sandbox on (http://127\.0\.0\.1:\d+)")
+CONTROL_TOKEN = "batch-kill-control-token-0123"
 
 
 class SandboxProcess:
@@ -46,6 +47,8 @@ class SandboxProcess:
                 API_KEY,
                 "--seed",
                 "7",
+                "--control-token",
+                CONTROL_TOKEN,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -56,7 +59,11 @@ class SandboxProcess:
         match = BANNER.search(line)
         assert match, f"sandbox did not start: {line!r}"
         self.base_url = match.group(1)
-        self.http = httpx2.Client(base_url=self.base_url, timeout=30.0)
+        self.http = httpx2.Client(
+            base_url=self.base_url,
+            timeout=30.0,
+            headers={"x-sandbox-token": CONTROL_TOKEN, "content-type": "application/json"},
+        )
 
     def control(self, method: str, path: str, json: Any = None) -> Any:
         response = self.http.request(method, f"/_sandbox/{path}", json=json)

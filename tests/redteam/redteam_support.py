@@ -11,6 +11,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 TALLY: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 """area -> [cases tried, cases held]."""
@@ -74,3 +75,40 @@ def canned(data: bytes) -> Callable[[socket.socket, bytes], None]:
         conn.sendall(data)
 
     return reply
+
+
+async def asgi_call(
+    app: Any, method: str, path: str, headers: dict[str, str], body: bytes = b""
+) -> int:
+    """One request straight into an ASGI app (no HTTP client: cheap enough for a soak);
+    returns the response status."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 1),
+        "server": ("sandbox.test", 80),
+    }
+    sent = False
+    status = [0]
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status[0] = message["status"]
+
+    await app(scope, receive, send)
+    return status[0]

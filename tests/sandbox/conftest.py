@@ -135,7 +135,7 @@ async def client(sb: Sandbox) -> AsyncIterator[httpx2.AsyncClient]:
     async with httpx2.AsyncClient(
         transport=httpx2.ASGITransport(sb.app),
         base_url="http://sandbox.test",
-        headers={"x-api-key": sb.api_key},
+        headers={"x-api-key": sb.api_key, **sb.guard.headers},
     ) as c:
         yield c
 

@@ -23,7 +23,7 @@ def http(sb: Sandbox) -> httpx2.AsyncClient:
     return httpx2.AsyncClient(
         transport=httpx2.ASGITransport(sb.app),
         base_url="http://t",
-        headers={"x-api-key": sb.api_key},
+        headers={"x-api-key": sb.api_key, **sb.guard.headers},
     )
 
 

@@ -131,7 +131,9 @@ def test_fault_rule_validation() -> None:
 
 
 def test_admin_routes(cannon_sandbox: SandboxFixture, http: httpx2.Client) -> None:
-    admin = httpx2.Client(base_url=cannon_sandbox.base_url, timeout=10)
+    admin = httpx2.Client(
+        base_url=cannon_sandbox.base_url, timeout=10, headers=cannon_sandbox.control_headers
+    )
     r = admin.post(
         "/_sandbox/faults", json={"rules": [{"kind": "429", "endpoint": "get", "count": 1}]}
     )

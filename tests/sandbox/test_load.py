@@ -21,6 +21,10 @@ from .conftest import VALID_INPUTS
 N = 1_000
 
 
+CONTROL_HEADERS = {"x-sandbox-token": "load-test-control-token-01234"}
+CONTROL_TOKEN = CONTROL_HEADERS["x-sandbox-token"]
+
+
 @pytest.fixture
 def sandbox_process() -> Iterator[tuple[str, str]]:
     proc = subprocess.Popen(
@@ -34,6 +38,8 @@ def sandbox_process() -> Iterator[tuple[str, str]]:
             "0",
             "--credits",
             "10000000",
+            "--control-token",
+            CONTROL_TOKEN,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -58,7 +64,10 @@ def sandbox_process() -> Iterator[tuple[str, str]]:
 def test_thousand_concurrent_creates_and_polls(sandbox_process: tuple[str, str]) -> None:
     base_url, api_key = sandbox_process
     config = {"job_duration_s": [0.2, 0.6], "queue_delay_s": 0.05, "poll_after_ms": 800}
-    assert httpx2.post(f"{base_url}/_sandbox/config", json=config).status_code == 200
+    assert (
+        httpx2.post(f"{base_url}/_sandbox/config", json=config, headers=CONTROL_HEADERS).status_code
+        == 200
+    )
     operations = sorted(VALID_INPUTS)
     errors: list[str] = []
 
@@ -99,6 +108,6 @@ def test_thousand_concurrent_creates_and_polls(sandbox_process: tuple[str, str])
     results = asyncio.run(run())
     assert errors == []
     assert results.count("succeeded") == N
-    ledger = httpx2.get(f"{base_url}/_sandbox/ledger").json()
+    ledger = httpx2.get(f"{base_url}/_sandbox/ledger", headers=CONTROL_HEADERS).json()
     assert ledger["created_count"] == N == len(ledger["entries"])
     assert len({e["id"] for e in ledger["entries"]}) == N

@@ -98,7 +98,9 @@ async def test_delivery_log_over_the_control_api() -> None:
     sb.add_fault(FaultRule("duplicate", endpoint="webhooks", count=1, delay_s=0.01))
     rid = (await create(sb, body("image.generate", webhook_url=HOOK)))["id"]
     await sb.drain_webhooks(timeout_s=5)
-    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(sb.app), base_url="http://t") as c:
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(sb.app), base_url="http://t", headers=sb.control_headers
+    ) as c:
         deliveries = (await c.get("/_sandbox/webhooks")).json()["deliveries"]
         faults = (
             await c.post("/_sandbox/faults", json={"kind": "reorder", "endpoint": "webhooks"})

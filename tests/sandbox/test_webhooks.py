@@ -154,7 +154,9 @@ def test_webhooks_go_out_over_loopback_even_if_nobody_polls(
         deadline = time.monotonic() + 5
         while not calls and time.monotonic() < deadline:
             time.sleep(0.02)
-        admin = httpx2.get(f"{server.base_url}/_sandbox/webhooks").json()
+        admin = httpx2.get(
+            f"{server.base_url}/_sandbox/webhooks", headers=sb.control_headers
+        ).json()
     assert len(calls) == 1
     headers, raw = calls[0]
     event = Webhook(sb.config.webhook_secret).verify(raw, headers)

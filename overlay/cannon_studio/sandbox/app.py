@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import math
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -21,6 +22,7 @@ from . import media, outputs, scopes
 from .clock import iso_ms
 from .config import FaultRule
 from .faults import ConnectionDropped
+from .guard import BadJson, GuardMiddleware, parse_json
 from .storage import NO_SUCH_KEY, XML_CONTENT_TYPE, StorageError
 
 if TYPE_CHECKING:
@@ -49,6 +51,25 @@ class DroppedResponse(Response):
             }
         )
         raise ConnectionDropped("connection dropped by the sandbox (injected fault)")
+
+
+async def read_json(request: Request) -> Any:
+    """The request body parsed as strict JSON (see ``guard.parse_json``). Raises ``BadJson``."""
+    return parse_json(await request.body())
+
+
+MAX_CLOCK_MS = 253_402_300_799_999
+"""The last millisecond of year 9999: the sandbox clock never goes past what dates can show."""
+
+
+def _finite_number(value: object, name: str, limit: float) -> float:
+    """``value`` if it is a finite JSON number in ``[0, limit]`` (not a bool or a string), else
+    ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number")
+    if not 0 <= value <= limit:
+        raise ValueError(f"{name} must be between 0 and {limit:.0f}")
+    return float(value)
 
 
 def _base_url(request: Request) -> str:
@@ -190,11 +211,10 @@ class Api:
         key = request.headers.get("x-idempotency-key")
         if key is not None and (bad := self.sb.schema.validate_idempotency_key(key)) is not None:
             return JSONResponse(bad.to_json(), status_code=bad.status)
-        raw = await request.body()
         try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            return error(400, "request body is not valid JSON", "validation_error")
+            body = await read_json(request)
+        except BadJson as exc:
+            return error(400, str(exc), "validation_error")
         invalid = self.sb.schema.validate_create(body)
         if invalid is not None:
             return JSONResponse(invalid.to_json(), status_code=invalid.status)
@@ -294,10 +314,10 @@ class Api:
             self.sb.clear_faults()
         elif request.method == "POST":
             try:
-                data = await request.json()
+                data = await read_json(request)
                 items = data["rules"] if isinstance(data, dict) and "rules" in data else [data]
                 rules = [FaultRule.from_dict(item) for item in items]
-            except (ValueError, TypeError, KeyError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 return error(400, f"invalid fault rule: {exc}", "validation_error")
             for rule in rules:
                 self.sb.add_fault(rule)
@@ -311,11 +331,11 @@ class Api:
         """``GET`` the config (secrets masked); ``POST`` a partial update, e.g. timing, failure_rate."""
         if request.method == "POST":
             try:
-                updates = await request.json()
+                updates = await read_json(request)
                 if not isinstance(updates, dict):
                     raise ValueError("expected a JSON object")
                 self.sb.update_config(**updates)
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 return error(400, f"invalid config: {exc}", "validation_error")
         return JSONResponse(self.sb.config.public_dict())
 
@@ -325,13 +345,14 @@ class Api:
         time had passed)."""
         if request.method == "POST":
             try:
-                data = await request.json()
+                data = await read_json(request)
                 if not isinstance(data, dict) or len(data) != 1:
                     raise ValueError('expected {"advance_s": seconds} or {"now_ms": epoch_ms}')
                 if "advance_s" in data:
-                    self.sb.advance_clock(float(data["advance_s"]))
+                    limit_s = (MAX_CLOCK_MS - self.sb.state.clock_ms()) / 1000
+                    self.sb.advance_clock(_finite_number(data["advance_s"], "advance_s", limit_s))
                 elif "now_ms" in data:
-                    self.sb.set_clock(int(data["now_ms"]))
+                    self.sb.set_clock(int(_finite_number(data["now_ms"], "now_ms", MAX_CLOCK_MS)))
                 else:
                     raise ValueError('expected {"advance_s": seconds} or {"now_ms": epoch_ms}')
             except (ValueError, TypeError, OverflowError) as exc:
@@ -349,9 +370,19 @@ class Api:
     async def admin_credits(self, request: Request) -> Response:
         """``POST /_sandbox/credits`` ``{"account": ..., "credits": n}``: set a balance."""
         try:
-            data = await request.json()
-            account = str(data["account"])
-            credits = int(data["credits"])
+            data = await read_json(request)
+            if not isinstance(data, dict):
+                raise TypeError("expected a JSON object")
+            account = data["account"]
+            credits = data["credits"]
+            if not isinstance(account, str) or account not in self.sb.config.api_keys.values():
+                raise ValueError(f"unknown account {account!r}")
+            if (
+                not isinstance(credits, int)
+                or isinstance(credits, bool)
+                or not 0 <= credits < 10**15
+            ):
+                raise ValueError("credits must be an integer in [0, 10**15)")
         except (ValueError, TypeError, KeyError) as exc:
             return error(400, f"invalid credits update: {exc}", "validation_error")
         self.sb.set_credits(account, credits)
@@ -387,4 +418,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
         Route("/_sandbox/clock", api.admin_clock, methods=["GET", "POST"]),
         Route("/_sandbox/rate-limits", api.admin_rate_limits, methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(GuardMiddleware, guard=sandbox.guard)],
+    )

@@ -124,6 +124,12 @@ class DueQueue:
                 due.append(heapq.heappop(self._heap)[1])
         return due
 
+    def retain(self, keep: Callable[[str], bool]) -> None:
+        """Drop every scheduled key for which ``keep(key)`` is false (linear; for compaction)."""
+        with self._lock:
+            self._heap = [entry for entry in self._heap if keep(entry[1])]
+            heapq.heapify(self._heap)
+
     def clear(self) -> None:
         """Forget everything scheduled."""
         with self._lock:

@@ -153,7 +153,10 @@ class SandboxConfig:
         ticker_interval_s: period of the background task that delivers webhooks of requests
             that reached a terminal state (so webhooks go out even if nobody polls).
         idempotency_ttl_s: how long an idempotency key is remembered (Assumed: 24 hours, as in
-            the schema).
+            the schema); expired keys are evicted.
+        max_retained_requests: requests kept in memory at most. Beyond it the oldest terminal
+            ones are evicted (a GET then answers 404; the ledger keeps their totals), so memory
+            stays bounded in a long soak. Sandbox-only: the real API keeps logs 7 days.
         schema_path: the OpenAPI document to validate against and serve; default: the
             ``openapi.json`` of the installed ``cannon_studio_api`` package.
         account_email: e-mail reported by ``GET /api/v1/status`` (``{account}`` is replaced by the account id).
@@ -187,6 +190,7 @@ class SandboxConfig:
     webhook_hosts: tuple[str, ...] = DEFAULT_WEBHOOK_HOSTS
     ticker_interval_s: float = 0.05
     idempotency_ttl_s: float = 24 * 3600.0
+    max_retained_requests: int = 10_000
     schema_path: Path | None = None
     account_email: str = "{account}@sandbox.cannonstudio.test"
     account_plan: str = "trial"
@@ -207,6 +211,12 @@ class SandboxConfig:
             raise ValueError(f"failure_rate must be within [0, 1], got {self.failure_rate!r}")
         if not self.webhook_secret.startswith("whsec_"):
             raise ValueError("webhook_secret must start with 'whsec_' (Standard Webhooks)")
+        if (
+            not isinstance(self.max_retained_requests, int)
+            or isinstance(self.max_retained_requests, bool)
+            or self.max_retained_requests < 1
+        ):
+            raise ValueError("max_retained_requests must be an integer >= 1")
         if self.webhook_max_attempts < 1:
             raise ValueError("webhook_max_attempts must be >= 1")
         if not self.api_keys:

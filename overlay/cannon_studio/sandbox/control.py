@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .clock import SandboxClock
 from .config import DEFAULT_ACCOUNT, FaultRule, SandboxConfig
 from .faults import FaultInjector
+from .guard import SandboxGuard
 from .ratelimit import RateLimiter
 from .schema import ApiSchema
 from .state import SandboxState, now_ms
@@ -30,6 +31,8 @@ class Sandbox:
             sandbox clock adds an offset to it that :meth:`advance_clock` moves.
         webhook_transport: optional httpx2 async transport used for webhook deliveries (for
             example ``httpx2.ASGITransport(receiver_app)`` to deliver in-process).
+        control_token: the token the control API (``/_sandbox/*``) asks for in the
+            ``x-sandbox-token`` header (default: a fresh random one; see ``control_headers``).
 
     Use ``sb.app`` in-process (``httpx2.AsyncClient(transport=httpx2.ASGITransport(sb.app))``) or
     ``with sb.serve() as server:`` for a real uvicorn server on loopback.
@@ -44,7 +47,9 @@ class Sandbox:
         *,
         clock_ms: Callable[[], int] = now_ms,
         webhook_transport: httpx2.AsyncBaseTransport | None = None,
+        control_token: str | None = None,
     ) -> None:
+        self.guard = SandboxGuard(control_token)
         self._config = config or SandboxConfig()
         self.schema = ApiSchema.load(self._config.schema_path)
         self.clock = SandboxClock(clock_ms)
@@ -55,6 +60,16 @@ class Sandbox:
             self.state, lambda: self._config, webhook_transport, self.faults
         )
         self._app: Starlette | None = None
+
+    @property
+    def control_token(self) -> str:
+        """The control-API token (``x-sandbox-token``); printed when the server starts."""
+        return self.guard.control_token
+
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """Headers for control-API calls: the token and ``Content-Type: application/json``."""
+        return {**self.guard.headers, "content-type": "application/json"}
 
     def __repr__(self) -> str:
         return f"Sandbox(accounts={sorted(set(self._config.api_keys.values()))!r}, instant={self._config.is_instant})"

@@ -64,6 +64,7 @@ class SandboxFixture:
         webhook_secret: the ``whsec_...`` secret that signs webhooks.
         account: the account id of ``api_key``.
         sandbox: the control handle (ledger, credits, faults, webhook deliveries, clock, reset).
+        control_token / control_headers: what ``/_sandbox/*`` calls over HTTP must carry.
     """
 
     base_url: str
@@ -85,6 +86,17 @@ class SandboxFixture:
         """Move the sandbox clock forward by ``seconds`` (see ``Sandbox.advance_clock``); the
         clock is put back after the test. Returns the new sandbox time in epoch ms."""
         return self.sandbox.advance_clock(seconds)
+
+    @property
+    def control_token(self) -> str:
+        """The control-API token of the running server (header ``x-sandbox-token``)."""
+        return self.sandbox.control_token
+
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """Headers for ``/_sandbox/*`` calls over HTTP: the token and the JSON content type,
+        e.g. ``httpx2.post(f"{fx.base_url}/_sandbox/reset", headers=fx.control_headers)``."""
+        return self.sandbox.control_headers
 
 
 @pytest.fixture(scope="session")

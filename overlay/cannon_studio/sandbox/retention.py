@@ -14,6 +14,8 @@ costs one comparison.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .clock import DueQueue
 
 RETENTION_DAYS = 7
@@ -54,3 +56,10 @@ class RetentionSweeper:
     def reset(self) -> None:
         """Forget every scheduled sweep."""
         self._due.clear()
+
+    def retain(self, keep: Callable[[str], bool]) -> None:
+        """Forget the sweeps of requests for which ``keep(request_id)`` is false (evicted)."""
+        self._due.retain(keep)
+
+    def __len__(self) -> int:
+        return len(self._due)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig
 from .faults import quiet_uvicorn_drops
+from .guard import is_loopback
 from .ratelimit import parse_rate
 from .scopes import READ_ONLY
 
@@ -90,6 +91,7 @@ def run_in_thread(
 
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
+    sandbox.guard.bind(host, bound_port)
     server = _uvicorn_server(sandbox, "warning")
     assert isinstance(server, uvicorn.Server)
 
@@ -120,7 +122,32 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cannon-studio sandbox",
         description="Run the Cannon Studio sandbox: a local reference server for the API contract.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to bind (default 127.0.0.1); another than loopback needs "
+        "--allow-non-loopback",
+    )
+    parser.add_argument(
+        "--allow-non-loopback",
+        action="store_true",
+        help="allow a --host reachable from other machines (the sandbox is a development tool)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name accepted in the Host header besides loopback and IP literals "
+        "(repeatable; DNS-rebinding defence)",
+    )
+    parser.add_argument(
+        "--control-token",
+        default=None,
+        metavar="TOKEN",
+        help="token the control API (/_sandbox/*) asks for in x-sandbox-token "
+        "(default: a random one, printed at start; at least 16 characters)",
+    )
     parser.add_argument(
         "--port", type=int, default=8787, help="TCP port; 0 picks a free one (default 8787)"
     )
@@ -209,8 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     Also ``--read-only-key KEY`` (a key with only ``requests:read``), ``--rate-limit N/s`` and
     ``--refund-failed`` / ``--no-refund-failed``.
 
-    Prints ``Cannon Studio sandbox on http://HOST:PORT  api key: KEY`` and ``webhook secret: whsec_...``
-    (flushed) before serving; with ``--port 0`` the chosen port is printed. Serves until
+    Also ``--control-token TOKEN`` (default random), ``--allow-non-loopback`` (needed for a
+    ``--host`` other than loopback; a warning is printed) and ``--allowed-host NAME``.
+
+    Prints ``Cannon Studio sandbox on http://HOST:PORT  api key: KEY``, ``webhook secret: whsec_...``
+    and ``control token: TOKEN`` (flushed) before serving; with ``--port 0`` the chosen port is
+    printed. Serves until
     interrupted (Ctrl-C / SIGTERM). Returns the exit code (0; 2 for usage errors).
     """
     parser = build_parser()
@@ -222,15 +253,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     read_only = [k for k, v in config.key_scopes.items() if "requests:write" not in v]
+    if not is_loopback(args.host):
+        if not args.allow_non_loopback:
+            parser.print_usage(sys.stderr)
+            print(
+                f"error: --host {args.host} is reachable from other machines; the sandbox "
+                "accepts a published development key. Add --allow-non-loopback if you mean it.",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            f"WARNING: serving on {args.host}: anyone who can reach this port can use the "
+            "sandbox's API key; keep the control token secret.",
+            file=sys.stderr,
+            flush=True,
+        )
     from .control import Sandbox
 
-    sandbox = Sandbox(config)
+    try:
+        sandbox = Sandbox(config, control_token=args.control_token)
+    except ValueError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         sock = _bind(args.host, args.port)
     except OSError as exc:
         print(f"error: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
     port = sock.getsockname()[1]
+    sandbox.guard.bind(args.host, port, args.allowed_host)
     print(
         f"Cannon Studio sandbox on http://{_url_host(args.host)}:{port}  api key: {args.api_key}",
         flush=True,
@@ -238,6 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"webhook secret: {args.webhook_secret}", flush=True)
     for key in read_only:
         print(f"read-only api key: {key}", flush=True)
+    print(f"control token: {sandbox.control_token}  (header x-sandbox-token)", flush=True)
     import uvicorn
 
     server = _uvicorn_server(sandbox, args.log_level)

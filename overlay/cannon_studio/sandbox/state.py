@@ -17,6 +17,7 @@ import json
 import random
 import secrets
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,8 +141,10 @@ class SandboxState:
         """Forget every request, ledger entry and idempotency key; refill credits; reseed."""
         with self.lock:
             self.requests: dict[str, RequestRecord] = {}
-            self.ledger: list[dict[str, Any]] = []
+            self.ledger: deque[dict[str, Any]] = deque()
             self.idempotency: dict[tuple[str, str], tuple[str, str, int]] = {}
+            # Totals of evicted requests per account: [created, credits net of refunds].
+            self.evicted: dict[str, list[int]] = {}
             self.credits: dict[str, int] = dict.fromkeys(
                 self.config.api_keys.values(), self.config.initial_credits
             )
@@ -296,7 +299,53 @@ class SandboxState:
                 self.refunds.push(record.completed_at_ms, request_id)
             if idempotency_key is not None:
                 self.idempotency[(account, idempotency_key)] = (request_id, digest, at)
+            self._evict(at)
             return CreateOutcome(record=record)
+
+    # -- memory bounds ------------------------------------------------------------------------
+
+    def _evict(self, at: int) -> None:
+        """Keep memory bounded (called under the lock after each commit; amortised O(1)).
+
+        Idempotency keys older than ``idempotency_ttl_s`` are forgotten (insertion order is
+        time order, so only the oldest are looked at). Beyond ``max_retained_requests`` the
+        oldest terminal requests are evicted with their key and ledger entry; the ledger keeps
+        their totals in ``evicted``. The due-queues are compacted when mostly stale.
+        """
+        cfg = self.config
+        ttl_ms = cfg.idempotency_ttl_s * 1000
+        while self.idempotency:
+            key, (_, _, seen_at) = next(iter(self.idempotency.items()))
+            if at - seen_at <= ttl_ms:
+                break
+            del self.idempotency[key]
+        if len(self.requests) <= cfg.max_retained_requests:
+            return
+        self.tick(at)  # refunds that fell due are paid before their request is forgotten
+        while len(self.requests) > cfg.max_retained_requests:
+            oldest = next(iter(self.requests.values()))
+            if oldest.completed_at_ms > at:
+                break  # still running: kept (the cap is exceeded by in-flight requests only)
+            del self.requests[oldest.id]
+            if oldest.idempotency_key is not None:
+                slot = (oldest.account, oldest.idempotency_key)
+                if self.idempotency.get(slot, ("",))[0] == oldest.id:
+                    del self.idempotency[slot]
+            entry = self.ledger[0] if self.ledger else None
+            if entry is not None and entry["id"] == oldest.id:
+                self.ledger.popleft()
+            else:  # pragma: no cover - ledger order is creation order
+                entry = next((e for e in self.ledger if e["id"] == oldest.id), None)
+                if entry is not None:
+                    self.ledger.remove(entry)
+            totals = self.evicted.setdefault(oldest.account, [0, 0])
+            totals[0] += 1
+            if entry is not None:
+                totals[1] += entry["credits"] - entry["refunded_credits"]
+        live = len(self.requests)
+        for queue in (self.retention, self.refunds):
+            if len(queue) > 2 * live + 1024:
+                queue.retain(self.requests.__contains__)
 
     # -- read ---------------------------------------------------------------------------------
 
@@ -401,17 +450,19 @@ class SandboxState:
     def created_count(self, account: str | None = None) -> int:
         """Requests actually created (ledger entries), optionally for one account."""
         with self.lock:
-            return sum(1 for e in self.ledger if account is None or e["account"] == account)
+            live = sum(1 for e in self.ledger if account is None or e["account"] == account)
+            return live + sum(t[0] for a, t in self.evicted.items() if account in (None, a))
 
     def credits_charged(self, account: str | None = None) -> int:
         """Total credits charged net of refunds, optionally for one account."""
         self.tick()
         with self.lock:
-            return sum(
+            live: int = sum(
                 e["credits"] - e["refunded_credits"]
                 for e in self.ledger
                 if account is None or e["account"] == account
             )
+            return live + sum(t[1] for a, t in self.evicted.items() if account in (None, a))
 
     def ledger_entries(self) -> list[dict[str, Any]]:
         """A copy of the ledger: one entry per created request (``refunded_credits`` included)."""

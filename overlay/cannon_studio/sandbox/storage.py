@@ -86,7 +86,9 @@ class AssetSigner:
             expires_s = int(expires)
         except ValueError:
             return StorageError(400, "InvalidArgument", "Invalid argument.", "malformed expires")
-        if not hmac.compare_digest(self.signature(request_id, name, expires_s), signature):
+        expected = self.signature(request_id, name, expires_s).encode()
+        # bytes, so a non-ASCII signature is a mismatch, not compare_digest's TypeError (a 500)
+        if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
             return StorageError(
                 403,
                 "SignatureDoesNotMatch",
