@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_support import ref, write_jobs
+from batch_support import read_jsonl, ref, write_jobs
 from cannon_studio import Cannon
 from cannon_studio._operations import registry
-from cannon_studio.batch import BatchFileError, load_jobs, parse_jobs
+from cannon_studio.batch import BatchFileError, declared_outputs, load_jobs, parse_jobs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -181,3 +181,49 @@ def test_any_file_gives_jobs_or_a_batch_file_error(lines: list[str]) -> None:
         assert exc.problems and all(p.message for p in exc.problems)
         return
     assert len({job.id.lower() for job in jobs}) == len(jobs)
+
+
+def test_a_misspelt_output_field_is_refused_with_the_declared_one() -> None:
+    declared = declared_outputs("video.generate")  # what the schema says the output has
+    assert "video_url" in declared
+    typo = "video_ur"
+    jobs = [
+        {"id": "clip", "operation": "video.generate", "input": {"prompt": "x"}},
+        {"id": "up", "operation": "video.upscale", "input": {"video_url": ref("clip", typo)}},
+    ]
+    with pytest.raises(BatchFileError) as caught:
+        parse_jobs([json.dumps(j) for j in jobs])
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.field) == (2, "input.video_url.output")
+    assert "did you mean 'video_url'" in problem.message
+
+
+def test_an_undeclared_output_field_is_checked_once_the_output_is_known(
+    client: Cannon, cannon_sandbox: Any, tmp_path: Path
+) -> None:
+    """A name the schema does not declare and that is close to nothing may be newer than the
+    schema: it is taken when the output has it, and fails the job (not sent) when it has not."""
+    assert "subtitles_url" not in declared_outputs("subtitles.generate")
+    jobs = [
+        {
+            "id": "subs",
+            "operation": "subtitles.generate",
+            "input": {"video_url": "https://example.com/a.mp4"},
+        },
+        {
+            "id": "srt",
+            "operation": "video.upscale",
+            "input": {"video_url": ref("subs", "subtitles_url")},
+        },
+        {
+            "id": "none",
+            "operation": "video.upscale",
+            "input": {"video_url": ref("subs", "no_such_thing")},
+        },
+    ]
+    summary = client.batch(write_jobs(tmp_path / "jobs.jsonl", jobs), tmp_path / "out")
+    assert summary.counts["succeeded"] == 2 and summary.counts["failed"] == 1
+    report = {r["id"]: r for r in read_jsonl(tmp_path / "out" / "report.jsonl")}
+    assert "has no field 'no_such_thing'" in report["none"]["error"]
+    assert report["none"]["request_id"] is None
+    assert cannon_sandbox.sandbox.created_count() == 2

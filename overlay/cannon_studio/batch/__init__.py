@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from ._errors import BatchFileError, BatchJournalError, FileProblem
 from ._graph import JobGraph
-from ._jobs import Job, Reference, jobs_from_mappings, load_jobs, parse_jobs
+from ._jobs import (
+    Job,
+    Reference,
+    declared_outputs,
+    jobs_from_mappings,
+    load_jobs,
+    parse_jobs,
+)
 from ._journal import STATES, JobRow, Journal
 from ._keys import batch_id_for, idempotency_key
 from ._report import (
@@ -54,6 +61,7 @@ __all__ = [
     "Shard",
     "arun_batch",
     "batch_id_for",
+    "declared_outputs",
     "idempotency_key",
     "jobs_from_mappings",
     "load_jobs",

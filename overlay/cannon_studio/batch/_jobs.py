@@ -13,6 +13,7 @@ is refused when there is one.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -21,6 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from cannon_studio_schema import embedded, suggest
 
 from .._errors import InputValidationError
 from .._operations import registry
@@ -34,6 +37,7 @@ __all__ = [
     "MissingOutputError",
     "Reference",
     "canonical_json",
+    "declared_outputs",
     "jobs_from_mappings",
     "load_jobs",
     "parse_jobs",
@@ -138,6 +142,35 @@ def _find_references(
 def _top_field(field: str) -> str:
     parts = field.split(".")
     return parts[1] if len(parts) > 1 and parts[0] == "input" else ""
+
+
+@functools.cache
+def declared_outputs(operation: str) -> tuple[str, ...]:
+    """The output fields the schema declares for ``operation`` (empty when it names no output
+    component or the output is free-form), asked of ``cannon_studio_schema``."""
+    spec = registry().get(operation)
+    schema = embedded()
+    node = schema.component(spec.output_name) if spec is not None and spec.output_name else None
+    if node is None:
+        return ()
+    names, free_form = schema.declared_fields(node)
+    return () if free_form else names
+
+
+def _output_problem(ref: Reference, operation: str) -> str | None:
+    """A likely typo in a reference's output field: undeclared, and close to a declared one.
+    (An undeclared name with no close match may be a field newer than the schema: it is
+    checked when the upstream output is known.)"""
+    declared = declared_outputs(operation)
+    if not declared or ref.output in declared:
+        return None
+    close = suggest(ref.output, declared)
+    if close is None:
+        return None
+    return (
+        f"job {ref.job_id} ({operation}) has no output field {ref.output!r}; did you mean "
+        f"{close!r}? (its output declares: {', '.join(declared)})"
+    )
 
 
 def _unknown_operation(operation: str) -> str:
@@ -292,9 +325,13 @@ def _build(items: list[tuple[int, Any]], problems: list[FileProblem], source: st
             continue
         seen[folded] = line_no
         jobs.append(Job(job_id, operation, input_, webhook_url, line_no, refs, digest))
-    ids = {job.id for job in jobs}
+    ids = {job.id: job for job in jobs}
     for job in jobs:
         for ref in job.references:
+            upstream = ids.get(ref.job_id)
+            typo = _output_problem(ref, upstream.operation) if upstream is not None else None
+            if typo is not None:
+                problems.append(FileProblem(job.line, ref.field + ".output", typo, job.id))
             if ref.job_id not in ids:
                 close = difflib.get_close_matches(ref.job_id, sorted(ids), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
