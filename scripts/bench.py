@@ -474,7 +474,7 @@ def child_fanout(
 
                 handles = await asyncio.gather(*(create() for _ in range(n)))
                 created = time.time()
-                async for handle in client.requests.as_completed(handles, timeout=300):
+                async for handle in client.requests.as_completed(handles, max_wait=300):
                     statuses[handle.status] += 1
                     completions.append(handle.request.completed_at_ms)
                 return created
@@ -484,7 +484,7 @@ def child_fanout(
         with Cannon(api_key=api_key, base_url=base_url) as client:
             handles = [client.requests.create(FANOUT_OPERATION, FANOUT_INPUT) for _ in range(n)]
             created_at = time.time()
-            for handle in client.requests.as_completed(handles, timeout=300):
+            for handle in client.requests.as_completed(handles, max_wait=300):
                 statuses[handle.status] += 1
                 completions.append(handle.request.completed_at_ms)
     finished = time.time()

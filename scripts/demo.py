@@ -273,7 +273,7 @@ class Pipeline:
         started = time.monotonic()
         step, handle = self._submit(operation, payload)
         with contextlib.suppress(cannon_studio.RequestFailedError):
-            handle.wait(timeout=self.timeout, on_update=self.progress.update)
+            handle.wait(max_wait=self.timeout, on_update=self.progress.update)
         self.progress.update(handle)
         self._finish(step, handle, started)
         return handle

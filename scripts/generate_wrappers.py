@@ -81,6 +81,7 @@ from typing import (
 )
 
 from ._namespaces import _AsyncNamespace, _SyncNamespace
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
 {output_imports}
@@ -190,7 +191,9 @@ class _Emitter:
             keywords = f"**input: Unpack[{params}]" if op.input_known else "**input: Any"
             common = (
                 "webhook_url: str | None = None, idempotency_key: str | None = None, "
-                f"timeout: float | None = None, on_update: {callback} | None = None, "
+                f"max_wait: float | None = None, on_update: {callback} | None = None, "
+                "timeout: TimeoutTypes | NotGiven = NOT_GIVEN, "
+                "extra_headers: Mapping[str, str] | None = None, "
                 f"extra_input: Mapping[str, Any] | None = None, {keywords}"
             )
             lines += [
@@ -226,15 +229,17 @@ class _Emitter:
                 f"        {summary}{notes}",
                 "",
                 *about,
-                f"        (``timeout`` in SECONDS) and returns the ``{output}``; otherwise the request handle.",
+                f"        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``{output}``;",
+                "        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in",
+                "        SECONDS (default: the client's); ``extra_headers`` are added to it.",
                 "",
                 "        Raises:",
                 "            InputValidationError: bad input (nothing sent); API errors after retries;",
                 "            RequestFailedError / WaitTimeoutError when ``wait=True``.",
                 '        """',
                 f'        return cast("{handle} | {output}", {await_}self._call("{op.id}", input, wait=wait, '
-                "webhook_url=webhook_url, idempotency_key=idempotency_key, timeout=timeout, on_update=on_update, "
-                "extra_input=extra_input))",
+                "webhook_url=webhook_url, idempotency_key=idempotency_key, max_wait=max_wait, on_update=on_update, "
+                "timeout=timeout, extra_headers=extra_headers, extra_input=extra_input))",
                 "",
             ]
         return "\n".join(lines)

@@ -305,7 +305,7 @@ def _operation(operation: str) -> Scenario:
             handle = client.requests.create(
                 operation, OPERATION_INPUTS[operation], idempotency_key=idempotency_key(name)
             )
-            handle.wait(timeout=target.wait_timeout_s)
+            handle.wait(max_wait=target.wait_timeout_s)
         return f"{handle.status}, {len(handle.asset_urls())} asset URL(s)"
 
     return Scenario(cassette_name(operation), run)
@@ -390,7 +390,7 @@ def _failed(target: Target) -> str:
             {"prompt": f"A lighthouse {FAIL_MARKER}"},
             idempotency_key=idempotency_key("request-failed"),
         )
-        return _expect(RequestFailedError, lambda: handle.wait(timeout=target.wait_timeout_s))
+        return _expect(RequestFailedError, lambda: handle.wait(max_wait=target.wait_timeout_s))
 
 
 def _retry_429(target: Target) -> str:
@@ -421,7 +421,7 @@ def _download(target: Target) -> str:
             {"prompt": "A small red square", "aspect_ratio": "1:1"},
             idempotency_key=idempotency_key("download-image-asset"),
         )
-        handle.wait(timeout=target.wait_timeout_s)
+        handle.wait(max_wait=target.wait_timeout_s)
         paths = handle.download(target.workdir / "download")
     return f"downloaded {', '.join(p.name for p in paths)}"
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         RequestFailedError,
+        RequestNotSucceededError,
         ServerError,
         WaitTimeoutError,
         WebhookHeaderError,
@@ -37,7 +38,10 @@ if TYPE_CHECKING:
         WebhookVerificationError,
     )
     from ._operations import OperationRegistry, OperationSpec
+    from ._raw import APIResponse
     from ._requests import AsyncRequestHandle, RequestHandle
+    from ._types import NOT_GIVEN, NotGiven
+    from .webhooks import Webhooks
 
 __version__ = "0.1.0"
 
@@ -48,6 +52,10 @@ _EXPORTS: dict[str, str] = {
     "AsyncRequestHandle": "._requests",
     "OperationSpec": "._operations",
     "OperationRegistry": "._operations",
+    "APIResponse": "._raw",
+    "NOT_GIVEN": "._types",
+    "NotGiven": "._types",
+    "Webhooks": ".webhooks",
     **{
         name: "._errors"
         for name in (
@@ -67,6 +75,7 @@ _EXPORTS: dict[str, str] = {
             "PermissionDeniedError",
             "RateLimitError",
             "RequestFailedError",
+            "RequestNotSucceededError",
             "ServerError",
             "WaitTimeoutError",
             "WebhookHeaderError",
@@ -79,7 +88,9 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -95,12 +106,14 @@ __all__ = [
     "InputValidationError",
     "InsufficientCreditsError",
     "NotFoundError",
+    "NotGiven",
     "OperationRegistry",
     "OperationSpec",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestFailedError",
     "RequestHandle",
+    "RequestNotSucceededError",
     "ServerError",
     "WaitTimeoutError",
     "WebhookHeaderError",
@@ -108,6 +121,7 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookTimestampError",
     "WebhookVerificationError",
+    "Webhooks",
 ]
 
 

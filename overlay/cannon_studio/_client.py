@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -42,6 +44,8 @@ from ._errors import (
 from ._gate import InFlightGate
 from ._logging import mask, redact, redact_chain, register_secret, safe_url, setup_logging
 from ._polling import PollPolicy
+from ._proxies import AsyncEnvironmentTransport, EnvironmentTransport
+from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse, record
 from ._requests import (
     AsyncRequestHandle,
     AsyncRequests,
@@ -50,9 +54,10 @@ from ._requests import (
     tag_create_error,
 )
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
+from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._wrappers import AsyncNamespaces, SyncNamespaces
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
-from .transports import default_async_transport
+from .transports import pool_limits
 from .webhooks import Webhooks
 
 if TYPE_CHECKING:
@@ -71,26 +76,60 @@ USER_AGENT = "cannon-studio-python/0.1.0"
 _T = TypeVar("_T")
 
 
+def _resolve_timeout(timeout: TimeoutTypes) -> httpx2.Timeout:
+    """An ``httpx2.Timeout`` from SECONDS / a Timeout / ``None`` (no timeout)."""
+    if isinstance(timeout, httpx2.Timeout):
+        return timeout
+    if timeout is None:
+        return httpx2.Timeout(None)
+    seconds = check_seconds(timeout, "timeout", allow_zero=False)
+    assert seconds is not None
+    return httpx2.Timeout(seconds, connect=min(seconds, DEFAULT_CONNECT_TIMEOUT_S))
+
+
+def _check_key(key: str) -> None:
+    if key != key.strip() or any(ch in key for ch in "\r\n\t ") or not key.isprintable():
+        raise ConfigurationError("the API key contains whitespace or control characters")
+    if not key.isascii():
+        raise ConfigurationError(
+            "the API key contains non-ASCII characters, which cannot be sent in an HTTP header "
+            "(keys start with cs_live_ or cs_test_; check for a pasted typographic character)"
+        )
+
+
 class _Config:
     """Resolved configuration (arguments first, then the environment)."""
 
-    __slots__ = ("api_key", "auth", "base_url", "max_retries", "timeout", "webhook_secret")
+    __slots__ = (
+        "api_key",
+        "auth",
+        "base_url",
+        "headers",
+        "max_retries",
+        "timeout",
+        "trust_env",
+        "webhook_secret",
+    )
 
     def __init__(
         self,
         api_key: str | None,
         base_url: str | None,
-        timeout: float | httpx2.Timeout | None,
+        timeout: TimeoutTypes,
         max_retries: int,
         webhook_secret: str | None,
+        *,
+        trust_env: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
         if not key:
             raise ConfigurationError(
                 f"no API key: pass api_key= or set {ENV_API_KEY} (keys start with cs_live_ or cs_test_)"
             )
-        if key != key.strip() or any(ch in key for ch in "\r\n\t ") or not key.isprintable():
-            raise ConfigurationError("the API key contains whitespace or control characters")
+        if not isinstance(key, str):
+            raise ConfigurationError("the API key must be a string")
+        _check_key(key)
         raw_url = base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
         if not isinstance(raw_url, str):
             raise ConfigurationError(f"base_url must be a str, got {type(raw_url).__name__}")
@@ -115,6 +154,12 @@ class _Config:
         secret = (
             webhook_secret if webhook_secret is not None else os.environ.get(ENV_WEBHOOK_SECRET)
         )
+        extra = dict(headers or {})
+        for name, value in extra.items():
+            if not (isinstance(name, str) and isinstance(value, str)):
+                raise ConfigurationError("default_headers must map header names to strings")
+            if not (name.isascii() and value.isascii()):
+                raise ConfigurationError(f"header {name!r} must be ASCII")
         register_secret(key)
         register_secret(secret)
         self.api_key = key
@@ -122,14 +167,33 @@ class _Config:
         """The base URL without userinfo (credentials are in ``auth``)."""
         self.max_retries = max_retries
         self.webhook_secret = secret or None
-        if isinstance(timeout, httpx2.Timeout):
-            self.timeout = timeout
-        elif timeout is None:
-            self.timeout = httpx2.Timeout(None)
-        else:
-            seconds = check_seconds(timeout, "timeout", allow_zero=False)
-            assert seconds is not None
-            self.timeout = httpx2.Timeout(seconds, connect=min(seconds, DEFAULT_CONNECT_TIMEOUT_S))
+        self.trust_env = bool(trust_env)
+        self.headers = extra
+        self.timeout = _resolve_timeout(timeout)
+
+    def replace(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        webhook_secret: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> _Config:
+        """A copy with the given fields changed (``headers`` are merged over the current ones)."""
+        copy = _Config(
+            self.api_key if api_key is None else api_key,
+            self.base_url if base_url is None else base_url,
+            self.timeout if isinstance(timeout, NotGiven) else timeout,
+            self.max_retries if max_retries is None else max_retries,
+            self.webhook_secret if webhook_secret is None else webhook_secret,
+            trust_env=self.trust_env,
+            headers={**self.headers, **(headers or {})},
+        )
+        if base_url is None:
+            copy.auth = self.auth  # the same host: keep the credentials its URL carried
+        return copy
 
 
 def _expect(response: Response[Any], model: type[_T]) -> _T:
@@ -200,6 +264,13 @@ def _parse_failure(exc: BaseException, what: str) -> CannonError:
     )
 
 
+def _tag_run_error(exc: CannonError, handle: RequestHandle | AsyncRequestHandle) -> None:
+    """An error while ``run`` waits: name the request and the key it was created with."""
+    tag_create_error(exc, handle.idempotency_key)
+    if exc.request_id is None:
+        exc.request_id = handle.id
+
+
 def _check_http_client(http_client: object, expected: type[Any], hint: str) -> None:
     """Refuse an ``http_client`` of the wrong kind, naming the httpx -> httpx2 migration."""
     if http_client is None or isinstance(http_client, expected):
@@ -210,47 +281,114 @@ def _check_http_client(http_client: object, expected: type[Any], hint: str) -> N
             f"http_client is a legacy httpx.{kind.__name__}; cannon-studio uses httpx2: "
             f"`import httpx2` and pass httpx2.{expected.__name__}(...) (same arguments)"
         )
-    raise ConfigurationError(f"http_client must be an httpx2.{expected.__name__}{hint}")
+    raise ConfigurationError(
+        f"http_client must be an httpx2.{expected.__name__}, got {kind.__name__}{hint}"
+    )
 
 
-def _tag_run_error(exc: CannonError, handle: RequestHandle | AsyncRequestHandle) -> None:
-    """An error while ``run`` waits: name the request and the key it was created with."""
-    tag_create_error(exc, handle.idempotency_key)
-    if exc.request_id is None:
-        exc.request_id = handle.id
+def _check_transport(transport: object, method: str, other: str, hint: str) -> None:
+    """Refuse a transport without ``method`` (the wrong kind, or a legacy httpx one)."""
+    kind = type(transport)
+    if kind.__module__.split(".", 1)[0] == "httpx":
+        raise ConfigurationError(
+            f"transport is a legacy httpx.{kind.__name__}; cannon-studio uses httpx2: "
+            f"`import httpx2` and pass httpx2.{kind.__name__}(...) (same arguments)"
+        )
+    if not callable(getattr(transport, method, None)):
+        wrong = callable(getattr(transport, other, None))
+        raise ConfigurationError(
+            f"transport must have {method}(), got {kind.__name__}" + (hint if wrong else "")
+        )
+
+
+def _sync_inner(
+    http_client: httpx2.Client | None, transport: httpx2.BaseTransport | None, trust_env: bool
+) -> tuple[httpx2.BaseTransport, bool]:
+    """The I/O transport of ``Cannon`` and whether the client owns (closes) it."""
+    if http_client is not None and transport is not None:
+        raise ConfigurationError("pass http_client= or transport=, not both")
+    if http_client is not None:
+        _check_http_client(http_client, httpx2.Client, " (use AsyncCannon for async)")
+        return ClientTransport(http_client), False
+    if transport is not None:
+        _check_transport(
+            transport,
+            "handle_request",
+            "handle_async_request",
+            " (it is an async transport: use AsyncCannon, or httpx2.HTTPTransport / "
+            "httpx2.MockTransport / httpx2.WSGITransport here)",
+        )
+        return transport, False
+    return EnvironmentTransport(trust_env=trust_env), True
+
+
+def _async_inner(
+    http_client: httpx2.AsyncClient | None,
+    transport: httpx2.AsyncBaseTransport | None,
+    trust_env: bool,
+    max_in_flight: int,
+) -> tuple[httpx2.AsyncBaseTransport, bool]:
+    """The I/O transport of ``AsyncCannon`` and whether the client owns (closes) it."""
+    if http_client is not None and transport is not None:
+        raise ConfigurationError("pass http_client= or transport=, not both")
+    if http_client is not None:
+        _check_http_client(
+            http_client, httpx2.AsyncClient, " for AsyncCannon (use Cannon for sync)"
+        )
+        return AsyncClientTransport(http_client), False
+    if transport is not None:
+        _check_transport(
+            transport,
+            "handle_async_request",
+            "handle_request",
+            " (it is a sync transport: use Cannon, or httpx2.AsyncHTTPTransport / "
+            "httpx2.MockTransport / httpx2.ASGITransport here)",
+        )
+        return transport, False
+    # keep-alive pool as large as the in-flight limit (see ``transports.pool_limits``)
+    return AsyncEnvironmentTransport(trust_env=trust_env, limits=pool_limits(max_in_flight)), True
+
+
+def _headers(config: _Config) -> dict[str, str]:
+    return {**config.headers, API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT}
+
+
+def _call_headers(extra_headers: Mapping[str, str] | None) -> dict[str, str]:
+    headers = dict(extra_headers or {})
+    for name in headers:
+        if name.lower() == API_KEY_HEADER:
+            raise ConfigurationError(f"extra_headers cannot set {API_KEY_HEADER}; use api_key=")
+    return headers
 
 
 class _SyncCore:
-    """HTTP plumbing of ``Cannon``: the generated calls and the download client."""
+    """HTTP plumbing of ``Cannon``: the generated calls and the download client.
+
+    ``inner`` does the I/O and holds the connection pool; copies made by ``derive`` (for
+    ``with_options`` and per-call overrides) send through the same ``inner``, and only the core
+    that owns it closes it.
+    """
 
     def __init__(
         self,
         config: _Config,
-        http_client: httpx2.Client | None,
-        transport: httpx2.BaseTransport | None,
+        inner: httpx2.BaseTransport,
+        *,
+        owns_inner: bool,
+        polling: PollPolicy | None = None,
     ) -> None:
         from cannon_studio_api.client import AuthenticatedClient
 
-        _check_http_client(http_client, httpx2.Client, " (use AsyncCannon for async)")
-        owned = transport is None and http_client is None
-        inner: httpx2.BaseTransport
-        if transport is not None:
-            inner = transport
-        elif http_client is not None:
-            inner = ClientTransport(http_client)
-        else:
-            inner = httpx2.HTTPTransport()
+        self._config = config
         self._inner = inner
-        self._owned_inner = owned
-        self.polling = PollPolicy()
-        self._max_retries = config.max_retries
-        self._timeout = config.timeout
+        self._owns_inner = owns_inner
+        self.polling = polling if polling is not None else PollPolicy()
         self.http = httpx2.Client(
             base_url=config.base_url,
-            headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
+            headers=_headers(config),
             auth=config.auth,
             timeout=config.timeout,
-            transport=RetryTransport(inner, max_retries=config.max_retries, close_inner=owned),
+            transport=RetryTransport(inner, max_retries=config.max_retries, close_inner=owns_inner),
         )
         self.api: AuthenticatedClient = AuthenticatedClient(
             base_url=config.base_url,
@@ -261,7 +399,27 @@ class _SyncCore:
         ).set_httpx_client(self.http)
         self._download: httpx2.Client | None = None
 
-    def get_request(self, request_id: str) -> RequestObject:
+    def derive(self, config: _Config) -> _SyncCore:
+        """A core with other settings over the same connection pool (never closes it)."""
+        return _SyncCore(config, self._inner, owns_inner=False, polling=self.polling)
+
+    @contextmanager
+    def options(
+        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
+    ) -> Iterator[_SyncCore]:
+        """This core, or a short-lived derived one for one call's ``timeout`` / headers."""
+        if isinstance(timeout, NotGiven) and not extra_headers:
+            yield self
+            return
+        core = self.derive(
+            self._config.replace(timeout=timeout, headers=_call_headers(extra_headers))
+        )
+        try:
+            yield core
+        finally:
+            core.close()
+
+    def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]:
         get_request, RequestObject = _get_request_api()
         try:
             response = get_request.sync_detailed(request_id, client=self.api)
@@ -269,9 +427,12 @@ class _SyncCore:
             raise
         except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
             raise _parse_failure(exc, f"GET request {request_id}") from exc
-        return _expect(response, RequestObject)
+        record(response)
+        return _expect(response, RequestObject), response
 
-    def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest:
+    def create_request(
+        self, envelope: Any, idempotency_key: str
+    ) -> tuple[AcceptedRequest, Response[Any]]:
         from cannon_studio_api.api.requests import create_request
         from cannon_studio_api.models.accepted_request import AcceptedRequest
 
@@ -283,7 +444,8 @@ class _SyncCore:
             raise
         except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
             raise _parse_failure(exc, "POST /api/v1/requests") from exc
-        return _expect(response, AcceptedRequest)
+        record(response)
+        return _expect(response, AcceptedRequest), response
 
     def status(self) -> StatusResponse:
         from cannon_studio_api.api.status import get_status
@@ -295,6 +457,7 @@ class _SyncCore:
             raise
         except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
             raise _parse_failure(exc, "GET /api/v1/status") from exc
+        record(response)
         return _expect(response, StatusResponse)
 
     def download_client(self) -> httpx2.Client:
@@ -302,10 +465,13 @@ class _SyncCore:
         if self._download is None:
             self._download = httpx2.Client(
                 headers={"user-agent": USER_AGENT},
-                timeout=self._timeout,
+                timeout=self._config.timeout,
                 follow_redirects=True,
                 transport=RetryTransport(
-                    self._inner, max_retries=self._max_retries, close_inner=False, buffer=False
+                    self._inner,
+                    max_retries=self._config.max_retries,
+                    close_inner=False,
+                    buffer=False,
                 ),
             )
         return self._download
@@ -317,39 +483,38 @@ class _SyncCore:
 
 
 class _AsyncCore:
-    """HTTP plumbing of ``AsyncCannon`` (async twin of ``_SyncCore``)."""
+    """HTTP plumbing of ``AsyncCannon`` (async twin of ``_SyncCore``).
+
+    ``gate`` caps the calls in flight (``max_in_flight``); it is taken by creates and polls
+    before their request is built and held until the parsed model, shared by the API and
+    download transports. Derived cores share the pool and the gate.
+    """
 
     def __init__(
         self,
         config: _Config,
-        http_client: httpx2.AsyncClient | None,
-        transport: httpx2.AsyncBaseTransport | None,
-        max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
+        inner: httpx2.AsyncBaseTransport,
+        *,
+        owns_inner: bool,
+        gate: InFlightGate,
+        polling: PollPolicy | None = None,
     ) -> None:
         from cannon_studio_api.client import AuthenticatedClient
 
-        _check_http_client(http_client, httpx2.AsyncClient, " for AsyncCannon")
-        owned = transport is None and http_client is None
-        self.gate = InFlightGate(max_in_flight)
-        inner: httpx2.AsyncBaseTransport
-        if transport is not None:
-            inner = transport
-        elif http_client is not None:
-            inner = AsyncClientTransport(http_client)
-        else:
-            inner = default_async_transport(max_in_flight)
+        self._config = config
         self._inner = inner
-        self.polling = PollPolicy()
-        self._max_retries = config.max_retries
-        self._timeout = config.timeout
+        self._owns_inner = owns_inner
+        self.gate = gate
+        self.polling = polling if polling is not None else PollPolicy()
+        transport = AsyncRetryTransport(
+            inner, max_retries=config.max_retries, close_inner=owns_inner, gate=gate
+        )
         self.http = httpx2.AsyncClient(
             base_url=config.base_url,
-            headers={API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT},
+            headers=_headers(config),
             auth=config.auth,
             timeout=config.timeout,
-            transport=AsyncRetryTransport(
-                inner, max_retries=config.max_retries, close_inner=owned, gate=self.gate
-            ),
+            transport=transport,
         )
         self.api: AuthenticatedClient = AuthenticatedClient(
             base_url=config.base_url,
@@ -360,7 +525,29 @@ class _AsyncCore:
         ).set_async_httpx_client(self.http)
         self._download: httpx2.AsyncClient | None = None
 
-    async def get_request(self, request_id: str) -> RequestObject:
+    def derive(self, config: _Config) -> _AsyncCore:
+        """A core with other settings over the same connection pool (never closes it)."""
+        return _AsyncCore(
+            config, self._inner, owns_inner=False, gate=self.gate, polling=self.polling
+        )
+
+    @asynccontextmanager
+    async def options(
+        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
+    ) -> AsyncIterator[_AsyncCore]:
+        """This core, or a short-lived derived one for one call's ``timeout`` / headers."""
+        if isinstance(timeout, NotGiven) and not extra_headers:
+            yield self
+            return
+        core = self.derive(
+            self._config.replace(timeout=timeout, headers=_call_headers(extra_headers))
+        )
+        try:
+            yield core
+        finally:
+            await core.close()
+
+    async def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]:
         get_request, RequestObject = _get_request_api()
         async with self.gate.slot():  # held from building the request to the parsed model
             try:
@@ -369,9 +556,12 @@ class _AsyncCore:
                 raise
             except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
                 raise _parse_failure(exc, f"GET request {request_id}") from exc
-            return _expect(response, RequestObject)
+            record(response)
+            return _expect(response, RequestObject), response
 
-    async def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest:
+    async def create_request(
+        self, envelope: Any, idempotency_key: str
+    ) -> tuple[AcceptedRequest, Response[Any]]:
         from cannon_studio_api.api.requests import create_request
         from cannon_studio_api.models.accepted_request import AcceptedRequest
 
@@ -384,7 +574,8 @@ class _AsyncCore:
                 raise
             except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
                 raise _parse_failure(exc, "POST /api/v1/requests") from exc
-            return _expect(response, AcceptedRequest)
+            record(response)
+            return _expect(response, AcceptedRequest), response
 
     async def status(self) -> StatusResponse:
         from cannon_studio_api.api.status import get_status
@@ -397,6 +588,7 @@ class _AsyncCore:
                 raise
             except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
                 raise _parse_failure(exc, "GET /api/v1/status") from exc
+            record(response)
             return _expect(response, StatusResponse)
 
     def download_client(self) -> httpx2.AsyncClient:
@@ -404,11 +596,11 @@ class _AsyncCore:
         if self._download is None:
             self._download = httpx2.AsyncClient(
                 headers={"user-agent": USER_AGENT},
-                timeout=self._timeout,
+                timeout=self._config.timeout,
                 follow_redirects=True,
                 transport=AsyncRetryTransport(
                     self._inner,
-                    max_retries=self._max_retries,
+                    max_retries=self._config.max_retries,
                     close_inner=False,
                     buffer=False,
                     gate=self.gate,
@@ -424,6 +616,7 @@ class _AsyncCore:
 
 class _ClientBase:
     _config: _Config
+    _webhook_tolerance: float
 
     @property
     def base_url(self) -> str:
@@ -436,11 +629,22 @@ class _ClientBase:
         return self._config.max_retries
 
     @property
+    def timeout(self) -> httpx2.Timeout:
+        """The HTTP timeout of each call (``httpx2.Timeout``, seconds); not the wait deadline."""
+        return self._config.timeout
+
+    @property
     def operations(self) -> OperationRegistry:
         """The operation registry (``list()``, ``get(id)``, ``ids()``), built from the schema."""
         from ._operations import registry
 
         return registry()
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Verify webhook deliveries with this client's secret (``webhook_secret=`` or
+        ``CANNON_WEBHOOK_SECRET``). A receiver needs no client: use ``Webhooks(secret)``."""
+        return Webhooks.for_client(self._config.webhook_secret, tolerance=self._webhook_tolerance)
 
     def __repr__(self) -> str:
         return (
@@ -455,68 +659,173 @@ class Cannon(SyncNamespaces, _ClientBase):
 
     Args:
         api_key: the ``cs_live_...`` / ``cs_test_...`` key; default ``CANNON_API_KEY``.
-            Missing -> ``ConfigurationError`` here, not a 401 later.
+            Missing, or not printable ASCII -> ``ConfigurationError`` here, not an error later.
         base_url: default ``CANNON_BASE_URL`` or ``https://www.cannonstudio.app``.
-        timeout: per-HTTP-call timeout in SECONDS (connect capped at 5 s) or an ``httpx2.Timeout``.
+        timeout: the HTTP timeout of each call in SECONDS (connect capped at 5 s), an
+            ``httpx2.Timeout``, or ``None`` for none; default 60 s, or the ``http_client``'s own
+            timeout when one is given. It is NOT the wait deadline: that is ``max_wait``.
         max_retries: retries of each HTTP call (connection errors, timeouts, 408, 429, 5xx).
         http_client: your ``httpx2.Client`` (proxies, certificates, mounts); requests are sent
             through it, retries and error mapping still apply; it is not closed by ``close()``.
         webhook_secret: ``whsec_...`` for ``client.webhooks.verify``; default
             ``CANNON_WEBHOOK_SECRET``.
-        transport: an ``httpx2`` transport to send through (e.g. ``httpx2.MockTransport``).
+        transport: a sync ``httpx2`` transport to send through (e.g. ``httpx2.MockTransport``).
+            An async transport -> ``ConfigurationError`` (use ``AsyncCannon``).
         webhook_tolerance: webhook timestamp tolerance in SECONDS (default 300).
+        trust_env: like httpx2, honour ``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``ALL_PROXY`` /
+            ``NO_PROXY`` and ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` (default ``True``; read when
+            the client is built). Not used with ``http_client=`` or ``transport=``.
+        default_headers: extra headers sent on every API call (not on asset downloads).
+
+    Raises:
+        ConfigurationError: a missing or unusable key, base URL, timeout, retries or transport.
 
     ``CANNON_LOG=debug`` logs method, URL, status, retry decisions and request ids; the key and
     the webhook secret are redacted. Use as a context manager to close the HTTP client.
+    ``with_options(...)`` makes a copy with other settings over the same connection pool.
     """
 
     def __init__(
         self,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx2.Timeout | None = DEFAULT_TIMEOUT_S,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.Client | None = None,
         webhook_secret: str | None = None,
         *,
         transport: httpx2.BaseTransport | None = None,
         webhook_tolerance: float = WEBHOOK_TOLERANCE_S,
+        trust_env: bool = True,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         setup_logging()
-        self._config = _Config(api_key, base_url, timeout, max_retries, webhook_secret)
-        self._core = _SyncCore(self._config, http_client, transport)
-        self.requests = Requests(self._core)
-        """Create, retrieve and follow requests."""
-        self.webhooks = Webhooks(self._config.webhook_secret, tolerance=webhook_tolerance)
-        """Verify webhook deliveries with this client's secret."""
+        if isinstance(timeout, NotGiven):
+            timeout = (
+                http_client.timeout if isinstance(http_client, httpx2.Client) else DEFAULT_TIMEOUT_S
+            )
+        config = _Config(
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            webhook_secret,
+            trust_env=trust_env,
+            headers=default_headers,
+        )
+        inner, owned = _sync_inner(http_client, transport, config.trust_env)
+        self._setup(config, _SyncCore(config, inner, owns_inner=owned), webhook_tolerance)
 
-    def status(self) -> StatusResponse:
+    def _setup(self, config: _Config, core: _SyncCore, webhook_tolerance: float) -> None:
+        self._config = config
+        self._core = core
+        self._webhook_tolerance = webhook_tolerance
+        self.requests = Requests(core)
+        """Create, retrieve and follow requests."""
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        webhook_secret: str | None = None,
+    ) -> Self:
+        """A copy of this client with some settings changed, sharing its connection pool.
+
+        As openai-python's ``client.with_options(...)`` (also ``copy``): arguments left out keep
+        this client's values; ``default_headers`` are merged over the current ones. The copy
+        never closes the shared pool; closing this client does.
+
+        Args:
+            timeout: HTTP timeout of each call in SECONDS (or ``httpx2.Timeout``, ``None``).
+            max_retries: retries of each HTTP call.
+
+        Raises:
+            ConfigurationError: an unusable value.
+        """
+        config = self._config.replace(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            webhook_secret=webhook_secret,
+            headers=default_headers,
+        )
+        clone = object.__new__(type(self))
+        clone._setup(config, self._core.derive(config), self._webhook_tolerance)
+        return clone
+
+    copy = with_options
+
+    @cached_property
+    def with_raw_response(self) -> CannonWithRawResponse:
+        """The same calls, each returning an ``APIResponse`` (status, headers, ``parse()``).
+
+        ``client.with_raw_response.status()``, ``.requests.create(...)``,
+        ``.requests.retrieve(...)``, ``.images.generate(...)`` and every other wrapper.
+        """
+        return CannonWithRawResponse(self)
+
+    def status(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> StatusResponse:
         """GET /api/v1/status: key check, credits, account (status page).
+
+        Args:
+            timeout: HTTP timeout of this call in SECONDS (default: the client's).
+            extra_headers: headers added to this call.
 
         Raises ``AuthenticationError`` for a bad key.
         """
-        return self._core.status()
+        with self._core.options(timeout, extra_headers) as core:
+            return core.status()
 
     def run(
         self,
         operation: str,
-        input: Mapping[str, Any] | Any,
+        input: InputData,
         *,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: Callable[[RequestHandle], object] | None = None,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Output | None:
-        """Create a request, wait for it (``timeout`` in SECONDS) and return its typed output.
+        """Create a request, wait for it and return its typed output.
+
+        Args:
+            operation, input, webhook_url, idempotency_key: as ``requests.create``.
+            max_wait: wait deadline in SECONDS (default 1800); on expiry ``WaitTimeoutError``.
+            on_update: called with the handle after each status change.
+            timeout: HTTP timeout in SECONDS of the create call (default: the client's).
+            extra_headers: headers added to the create call.
+
+        Returns:
+            The output model of the operation (``ImageOutput``, ``VideoOutput``,
+            ``PromptOutput``...). ``None`` only when the request succeeded without an output
+            the schema knows (the API sent none, or an unknown shape); ``handle.request`` then
+            holds the raw request object (use ``requests.create`` + ``wait`` to keep it).
 
         Raises:
             InputValidationError, APIStatusError, RequestFailedError, WaitTimeoutError.
         """
         handle = self.requests.create(
-            operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
+            operation,
+            input,
+            webhook_url=webhook_url,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            extra_headers=extra_headers,
         )
         try:
-            return handle.wait(timeout=timeout, on_update=on_update).output
+            return handle.wait(max_wait, on_update).output
         except CannonError as exc:
             _tag_run_error(exc, handle)
             raise
@@ -597,25 +906,29 @@ class AsyncCannon(AsyncNamespaces, _ClientBase):
 
     ``http_client`` must be an ``httpx2.AsyncClient`` and ``transport`` an async transport
     (e.g. ``httpx2.ASGITransport(app)`` to mount the sandbox in-process, or
-    ``cannon_studio.transports.aiohttp_transport()``). See ``Cannon``.
+    ``cannon_studio.transports.aiohttp_transport()``); a sync one -> ``ConfigurationError``.
+    Arguments, units and environment variables as ``Cannon``.
 
     ``max_in_flight`` (default 64) caps the HTTP calls this client has in flight: a create or
     poll takes its slot before its request is validated and built, so starting 10,000 creates at
     once costs 10,000 waiting coroutines, not 10,000 built requests; the default transport keeps
-    that many connections alive, so calls reuse them instead of opening new ones.
+    that many connections alive, so calls reuse them instead of opening new ones. Copies made
+    by ``with_options`` share the limit.
     """
 
     def __init__(
         self,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx2.Timeout | None = DEFAULT_TIMEOUT_S,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.AsyncClient | None = None,
         webhook_secret: str | None = None,
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
         webhook_tolerance: float = WEBHOOK_TOLERANCE_S,
+        trust_env: bool = True,
+        default_headers: Mapping[str, str] | None = None,
         max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
     ) -> None:
         setup_logging()
@@ -625,33 +938,97 @@ class AsyncCannon(AsyncNamespaces, _ClientBase):
             or max_in_flight < 1
         ):
             raise ConfigurationError("max_in_flight must be an integer >= 1")
-        self._config = _Config(api_key, base_url, timeout, max_retries, webhook_secret)
-        self._core = _AsyncCore(self._config, http_client, transport, max_in_flight)
-        self.requests = AsyncRequests(self._core)
-        """Create, retrieve and follow requests."""
-        self.webhooks = Webhooks(self._config.webhook_secret, tolerance=webhook_tolerance)
-        """Verify webhook deliveries with this client's secret."""
+        if isinstance(timeout, NotGiven):
+            timeout = (
+                http_client.timeout
+                if isinstance(http_client, httpx2.AsyncClient)
+                else DEFAULT_TIMEOUT_S
+            )
+        config = _Config(
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            webhook_secret,
+            trust_env=trust_env,
+            headers=default_headers,
+        )
+        inner, owned = _async_inner(http_client, transport, config.trust_env, max_in_flight)
+        core = _AsyncCore(config, inner, owns_inner=owned, gate=InFlightGate(max_in_flight))
+        self._setup(config, core, webhook_tolerance)
 
-    async def status(self) -> StatusResponse:
+    def _setup(self, config: _Config, core: _AsyncCore, webhook_tolerance: float) -> None:
+        self._config = config
+        self._core = core
+        self._webhook_tolerance = webhook_tolerance
+        self.requests = AsyncRequests(core)
+        """Create, retrieve and follow requests."""
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        webhook_secret: str | None = None,
+    ) -> Self:
+        """A copy with some settings changed, sharing the connection pool (see ``Cannon``)."""
+        config = self._config.replace(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            webhook_secret=webhook_secret,
+            headers=default_headers,
+        )
+        clone = object.__new__(type(self))
+        clone._setup(config, self._core.derive(config), self._webhook_tolerance)
+        return clone
+
+    copy = with_options
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCannonWithRawResponse:
+        """The same calls, each returning an ``APIResponse`` (see ``Cannon.with_raw_response``)."""
+        return AsyncCannonWithRawResponse(self)
+
+    async def status(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> StatusResponse:
         """GET /api/v1/status: key check, credits, account. See ``Cannon.status``."""
-        return await self._core.status()
+        async with self._core.options(timeout, extra_headers) as core:
+            return await core.status()
 
     async def run(
         self,
         operation: str,
-        input: Mapping[str, Any] | Any,
+        input: InputData,
         *,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: Callable[[AsyncRequestHandle], object] | None = None,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Output | None:
-        """Create, wait (``timeout`` in SECONDS; ``on_update`` plain or awaitable), return output."""
+        """Create, wait (``max_wait`` in SECONDS; ``on_update`` plain or awaitable), return the
+        output; ``None`` only for a succeeded request without a known output. See ``Cannon.run``.
+        """
         handle = await self.requests.create(
-            operation, input, webhook_url=webhook_url, idempotency_key=idempotency_key
+            operation,
+            input,
+            webhook_url=webhook_url,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            extra_headers=extra_headers,
         )
         try:
-            return (await handle.wait(timeout=timeout, on_update=on_update)).output
+            return (await handle.wait(max_wait, on_update)).output
         except CannonError as exc:
             _tag_run_error(exc, handle)
             raise

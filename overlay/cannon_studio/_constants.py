@@ -16,6 +16,12 @@ API_KEY_HEADER = "x-api-key"
 IDEMPOTENCY_HEADER = "x-idempotency-key"
 """Header for idempotent creates (create-request page)."""
 
+REQUEST_ID_HEADER = "x-request-id"
+"""Response header naming the server's id of one HTTP exchange (``handle.x_request_id``,
+``APIResponse.x_request_id``, ``APIStatusError.x_request_id``). Assumed: the docs name no such
+header; ``x-request-id`` is the common convention (openai, stripe's ``request-id``). Read only
+when present."""
+
 IDEMPOTENCY_KEY_PREFIX = "cs-idem-"
 """Prefix of automatically generated idempotency keys (followed by 32 hex characters)."""
 
@@ -26,7 +32,9 @@ ENV_LOG = "CANNON_LOG"
 
 # --- HTTP -------------------------------------------------------------------------------------
 DEFAULT_TIMEOUT_S = 60.0
-"""Default per-HTTP-call timeout in seconds (read/write/pool)."""
+"""Default HTTP timeout of each call in seconds (read/write/pool): ``Cannon(timeout=...)``,
+``with_options(timeout=...)`` and the per-call ``timeout=``. Not the wait deadline
+(``max_wait``, see ``DEFAULT_MAX_WAIT_S``)."""
 
 DEFAULT_CONNECT_TIMEOUT_S = 5.0
 """Default connect timeout in seconds (openai: 5 s)."""
@@ -88,11 +96,16 @@ POLL_MIN_INTERVAL_S = 0.1
 POLL_TAIL_FRACTION = 0.25
 """Past every observed duration, the next poll waits this fraction of the request's age."""
 
-DEFAULT_WAIT_TIMEOUT_S = 1800.0
-"""Overall deadline of ``wait`` / ``as_completed`` in seconds when none is given (30 minutes)."""
+DEFAULT_MAX_WAIT_S = 1800.0
+"""Overall wait deadline (``max_wait``) of ``wait`` / ``run`` / ``as_completed`` / ``wait_all`` in
+seconds when none is given (30 minutes)."""
 
 DEFAULT_MAX_CONCURRENCY = 32
-"""Polls in flight at once in the async ``as_completed`` (the sync one polls one at a time)."""
+"""Polls in flight at once in the async ``as_completed`` / ``wait_all`` when none is given."""
+
+DEFAULT_SYNC_MAX_CONCURRENCY = 8
+"""Polls in flight at once in the sync ``as_completed`` / ``wait_all`` (threads of its small
+pool, sharing the client's connection pool) when none is given."""
 
 MAX_IN_FLIGHT_REQUESTS = 64
 """HTTP calls one ``AsyncCannon`` has in flight at once; more wait their turn in the client.

@@ -16,6 +16,7 @@
      +-- InputValidationError (also ValueError; operation, field, allowed)
      +-- ConfigurationError
      +-- AssetDownloadError
+     |    +-- RequestNotSucceededError (request_id, status)
      +-- WebhookVerificationError
           +-- WebhookSignatureError  +-- WebhookTimestampError
           +-- WebhookHeaderError     +-- WebhookReplayError
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
+from ._constants import REQUEST_ID_HEADER
 from ._logging import redact, safe_url
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ class APIStatusError(CannonError):
         response: the raw ``httpx2.Response`` (already read).
         error: the body parsed as the generated ``ErrorResponse`` model, or ``None``.
         code, field, allowed, request_id: the optional ``ErrorResponse`` fields, or ``None``.
+        x_request_id: the response's ``x-request-id`` header (the server's id of this HTTP
+            exchange, for support), or ``None`` when it sent none.
     """
 
     def __init__(
@@ -88,6 +92,12 @@ class APIStatusError(CannonError):
         self.allowed: list[Any] | None = list(allowed) if isinstance(allowed, list) else None
         self.request_id: str | None = _opt_str(data.get("request_id"))
         super().__init__(message)
+
+    @property
+    def x_request_id(self) -> str | None:
+        """The ``x-request-id`` response header, if the API sent one."""
+        value = self.response.headers.get(REQUEST_ID_HEADER)
+        return value if isinstance(value, str) else None
 
     def __str__(self) -> str:
         return f"HTTP {self.status_code}: {self.message}"
@@ -235,6 +245,31 @@ class AssetDownloadError(CannonError):
     def __init__(self, message: str, *, url: str | None = None) -> None:
         self.url = _public_url(url) if url is not None else None
         super().__init__(redact(message))
+
+
+class RequestNotSucceededError(AssetDownloadError):
+    """``download`` of a request that has not succeeded: it has no assets (yet, or ever).
+
+    Attributes:
+        request_id: the request's id.
+        status: its status when the download was asked for: ``queued``, ``processing``,
+            ``failed``, or ``unknown`` (never polled; ``refresh()`` or ``wait()`` first).
+        error_message: the ``errorMessage`` of a failed request, else ``None``.
+    """
+
+    def __init__(self, request_id: str, status: str, error_message: str | None = None) -> None:
+        self.request_id = request_id
+        self.status = status
+        self.error_message = error_message
+        if status == "failed":
+            detail = f" ({redact(error_message)})" if error_message else ""
+            message = f"request {request_id} failed{detail}: it has no assets to download"
+        else:
+            message = (
+                f"request {request_id} is {status}, not succeeded: nothing to download yet "
+                "(wait() for it first)"
+            )
+        super().__init__(message)
 
 
 class WebhookVerificationError(CannonError):

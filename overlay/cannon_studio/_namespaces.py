@@ -6,7 +6,7 @@ clients) are generated into ``_wrappers.py`` by scripts/generate_wrappers.py. Th
 light on purpose: creating a client must not import the schema machinery.
 """
 
-# ruff: noqa: ASYNC109  (the async API mirrors the sync one: wait(timeout=seconds))
+# ruff: noqa: ASYNC109  (timeout= is the HTTP timeout of the create, as on every call)
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 if TYPE_CHECKING:
     from ._client import AsyncCannon, Cannon
     from ._requests import AsyncRequestHandle, RequestHandle
+    from ._types import NotGiven, TimeoutTypes
 
     UpdateCallback: TypeAlias = Callable[[RequestHandle], object]
     AsyncUpdateCallback: TypeAlias = Callable[[AsyncRequestHandle], object]
@@ -33,8 +34,10 @@ class _SyncNamespace:
         wait: bool,
         webhook_url: str | None,
         idempotency_key: str | None,
-        timeout: float | None,
+        max_wait: float | None,
         on_update: UpdateCallback | None,
+        timeout: TimeoutTypes | NotGiven,
+        extra_headers: Mapping[str, str] | None,
         extra_input: Mapping[str, Any] | None = None,
     ) -> Any:
         handle = self._client.requests.create(
@@ -43,10 +46,12 @@ class _SyncNamespace:
             webhook_url=webhook_url,
             idempotency_key=idempotency_key,
             extra_input=extra_input,
+            timeout=timeout,
+            extra_headers=extra_headers,
         )
         if not wait:
             return handle
-        return handle.wait(timeout=timeout, on_update=on_update).output
+        return handle.wait(max_wait, on_update).output
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} namespace>"
@@ -64,8 +69,10 @@ class _AsyncNamespace:
         wait: bool,
         webhook_url: str | None,
         idempotency_key: str | None,
-        timeout: float | None,
+        max_wait: float | None,
         on_update: AsyncUpdateCallback | None,
+        timeout: TimeoutTypes | NotGiven,
+        extra_headers: Mapping[str, str] | None,
         extra_input: Mapping[str, Any] | None = None,
     ) -> Any:
         handle = await self._client.requests.create(
@@ -74,10 +81,12 @@ class _AsyncNamespace:
             webhook_url=webhook_url,
             idempotency_key=idempotency_key,
             extra_input=extra_input,
+            timeout=timeout,
+            extra_headers=extra_headers,
         )
         if not wait:
             return handle
-        return (await handle.wait(timeout=timeout, on_update=on_update)).output
+        return (await handle.wait(max_wait, on_update)).output
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} namespace>"

@@ -17,15 +17,31 @@ import heapq
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from ._backoff import check_seconds
-from ._constants import DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_WAIT_TIMEOUT_S
-from ._errors import CannonError, InputValidationError, RequestFailedError, WaitTimeoutError
+from ._constants import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
+    DEFAULT_MAX_WAIT_S,
+    DEFAULT_SYNC_MAX_CONCURRENCY,
+    REQUEST_ID_HEADER,
+)
+from ._errors import (
+    CannonError,
+    InputValidationError,
+    RequestFailedError,
+    RequestNotSucceededError,
+    WaitTimeoutError,
+)
 from ._gate import InFlightGate
 from ._logging import logger
 from ._polling import PollPolicy, poll_delay
+from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 
 __all__ = ["AsyncRequestHandle", "AsyncRequests", "RequestHandle", "Requests", "poll_delay"]
 
@@ -44,6 +60,7 @@ if TYPE_CHECKING:
         TaskOutput,
         VideoOutput,
     )
+    from cannon_studio_api.types import Response
 
     Output: TypeAlias = (
         AudioOutput
@@ -77,14 +94,44 @@ monotonic: Callable[[], float] = time.monotonic
 ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
 
 
-def wait_limit(timeout: object) -> float:
-    """The overall wait deadline in SECONDS: ``timeout`` checked, or the default (pure).
+_CoreT = TypeVar("_CoreT")
+
+
+class _SyncCore(Protocol):
+    polling: PollPolicy
+
+    def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]: ...
+    def create_request(
+        self, envelope: Any, idempotency_key: str
+    ) -> tuple[AcceptedRequest, Response[Any]]: ...
+    def download_client(self) -> httpx2.Client: ...
+    def options(
+        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
+    ) -> AbstractContextManager[_SyncCore]: ...
+
+
+class _AsyncCore(Protocol):
+    gate: InFlightGate
+    polling: PollPolicy
+
+    async def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]: ...
+    async def create_request(
+        self, envelope: Any, idempotency_key: str
+    ) -> tuple[AcceptedRequest, Response[Any]]: ...
+    def download_client(self) -> httpx2.AsyncClient: ...
+    def options(
+        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
+    ) -> AbstractAsyncContextManager[_AsyncCore]: ...
+
+
+def wait_limit(max_wait: object) -> float:
+    """The overall wait deadline in SECONDS: ``max_wait`` checked, or the default (pure).
 
     Raises:
-        ConfigurationError: ``timeout`` is not a finite number >= 0 (``nan`` would never end).
+        ConfigurationError: ``max_wait`` is not a finite number >= 0 (``nan`` would never end).
     """
-    checked = check_seconds(timeout, "timeout", allow_none=True)
-    return DEFAULT_WAIT_TIMEOUT_S if checked is None else checked
+    checked = check_seconds(max_wait, "max_wait", allow_none=True)
+    return DEFAULT_MAX_WAIT_S if checked is None else checked
 
 
 _MAX_EPOCH_MS = 253_402_300_799_999  # the last millisecond of year 9999
@@ -104,21 +151,18 @@ def tag_create_error(exc: CannonError, key: str | None) -> None:
         exc.idempotency_key = key
 
 
-class _SyncCore(Protocol):
-    polling: PollPolicy
-
-    def get_request(self, request_id: str) -> RequestObject: ...
-    def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest: ...
-    def download_client(self) -> httpx2.Client: ...
-
-
-class _AsyncCore(Protocol):
-    gate: InFlightGate
-    polling: PollPolicy
-
-    async def get_request(self, request_id: str) -> RequestObject: ...
-    async def create_request(self, envelope: Any, idempotency_key: str) -> AcceptedRequest: ...
-    def download_client(self) -> httpx2.AsyncClient: ...
+def _max_wait_seconds(max_wait: float | None, timeout: float | NotGiven | None, what: str) -> float:
+    """The wait deadline in SECONDS; ``timeout=`` is its deprecated old spelling here."""
+    if not isinstance(timeout, NotGiven):
+        warnings.warn(
+            f"{what}(timeout=...) is deprecated: the wait deadline is now max_wait= (seconds); "
+            "timeout= means the HTTP timeout of a call everywhere else",
+            DeprecationWarning,
+            stacklevel=_caller_stacklevel(),
+        )
+        if max_wait is None:
+            max_wait = timeout
+    return wait_limit(max_wait)
 
 
 class _HandleBase:
@@ -133,6 +177,7 @@ class _HandleBase:
         "idempotency_key",
         "operation",
         "request",
+        "x_request_id",
     )
 
     def __init__(
@@ -144,8 +189,10 @@ class _HandleBase:
         accepted: AcceptedRequest | None = None,
         request: RequestObject | None = None,
         idempotency_key: str | None = None,
+        response: Response[Any] | None = None,
     ) -> None:
         self.id = request_id
+        self.x_request_id: str | None = _x_request_id(response)
         self.operation = operation
         self._status = status
         self.accepted = accepted
@@ -195,9 +242,11 @@ class _HandleBase:
 
         return asset_urls(self.output)
 
-    def _apply(self, request: RequestObject) -> bool:
+    def _apply(self, request: RequestObject, response: Response[Any] | None = None) -> bool:
         """Store a fresh request object; True when the status changed."""
         self.request = request
+        if response is not None:
+            self.x_request_id = _x_request_id(response)
         self.operation = request.operation
         new = str(request.status)
         changed = new != self._status
@@ -234,6 +283,10 @@ class _HandleBase:
         if policy is not None and created is not None and completed is not None:
             policy.observe(request.operation, (completed - created) / 1000.0)
 
+    def _check_downloadable(self) -> None:
+        if self._status != "succeeded":
+            raise RequestNotSucceededError(self.id, self._status, self.error_message)
+
     def _raise_if_failed(self) -> None:
         if self._status == "failed" and self.request is not None:
             raise RequestFailedError(self.request)
@@ -253,6 +306,8 @@ class RequestHandle(_HandleBase):
         accepted: the 202 ``AcceptedRequest`` (``None`` for retrieved handles).
         request: the last ``RequestObject`` polled (``None`` until the first poll).
         idempotency_key: the ``x-idempotency-key`` the create was sent with.
+        x_request_id: the ``x-request-id`` header of the last API response about this request
+            (create or poll), when the API sends one (Assumed header name); else ``None``.
     """
 
     __slots__ = ("_core",)
@@ -263,32 +318,35 @@ class RequestHandle(_HandleBase):
 
     def refresh(self) -> RequestHandle:
         """Poll once (GET /api/v1/requests/{id}) and return ``self``. Raises ``APIStatusError``."""
-        self._apply(self._core.get_request(self.id))
+        self._apply(*self._core.get_request(self.id))
         return self
 
     def _poll(self, on_update: Callable[[RequestHandle], object] | None) -> None:
-        if self._apply(self._core.get_request(self.id)) and on_update is not None:
+        if self._apply(*self._core.get_request(self.id)) and on_update is not None:
             on_update(self)
 
     def wait(
         self,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: Callable[[RequestHandle], object] | None = None,
+        *,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> RequestHandle:
         """Poll until the request is terminal; return ``self``.
 
         Args:
-            timeout: overall deadline in SECONDS, a finite number >= 0 (default
-                ``DEFAULT_WAIT_TIMEOUT_S`` = 1800). The request is polled at least once, so
-                ``timeout=0`` is "poll once, then give up".
+            max_wait: the wait deadline in SECONDS, a finite number >= 0 (default
+                ``DEFAULT_MAX_WAIT_S`` = 1800). The request is polled at least once, so
+                ``max_wait=0`` is "poll once, then give up".
             on_update: called with this handle after each status change.
+            timeout: deprecated old name of ``max_wait`` (warns ``DeprecationWarning``).
 
         Raises:
             RequestFailedError: the request ended ``failed`` (carries it and ``errorMessage``).
             WaitTimeoutError: the deadline passed first (carries the id; the job goes on).
-            ConfigurationError: ``timeout`` is not a finite number >= 0.
+            ConfigurationError: ``max_wait`` is not a finite number >= 0.
         """
-        limit = wait_limit(timeout)
+        limit = _max_wait_seconds(max_wait, timeout, "wait")
         deadline = monotonic() + limit
         polled = False
         while not self.is_terminal:
@@ -318,10 +376,13 @@ class RequestHandle(_HandleBase):
         decoded size in BYTES (default 8 GiB, ``None`` = no limit).
 
         Raises:
+            RequestNotSucceededError: the handle's status is not ``succeeded`` (it names the
+                status: ``queued``/``processing``/``unknown`` -> ``wait()`` first; ``failed``).
             AssetDownloadError, APIStatusError, APIConnectionError (see ``assets.download``).
         """
         from .assets import download_many
 
+        self._check_downloadable()
         return download_many(
             self.asset_urls(),
             dest_dir,
@@ -343,22 +404,25 @@ class AsyncRequestHandle(_HandleBase):
 
     async def refresh(self) -> AsyncRequestHandle:
         """Poll once and return ``self``. Raises ``APIStatusError``."""
-        self._apply(await self._core.get_request(self.id))
+        self._apply(*await self._core.get_request(self.id))
         return self
 
     async def _poll(self, on_update: Callable[[AsyncRequestHandle], object] | None) -> None:
-        if self._apply(await self._core.get_request(self.id)) and on_update is not None:
+        if self._apply(*await self._core.get_request(self.id)) and on_update is not None:
             result = on_update(self)
             if hasattr(result, "__await__"):
                 await result
 
     async def wait(
         self,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: Callable[[AsyncRequestHandle], object] | None = None,
+        *,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> AsyncRequestHandle:
-        """Poll until terminal; ``on_update`` may be plain or awaitable. See ``RequestHandle.wait``."""
-        limit = wait_limit(timeout)
+        """Poll until terminal (``max_wait`` in SECONDS); ``on_update`` may be plain or
+        awaitable. See ``RequestHandle.wait``."""
+        limit = _max_wait_seconds(max_wait, timeout, "wait")
         deadline = monotonic() + limit
         polled = False
         while not self.is_terminal:
@@ -379,9 +443,13 @@ class AsyncRequestHandle(_HandleBase):
         overwrite: bool = False,
         max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     ) -> list[Path]:
-        """Download every asset of the output into ``dest_dir`` (see ``RequestHandle.download``)."""
+        """Download every asset of the output into ``dest_dir`` (see ``RequestHandle.download``).
+
+        Raises ``RequestNotSucceededError`` unless the status is ``succeeded``.
+        """
         from .assets import adownload_many
 
+        self._check_downloadable()
         return await adownload_many(
             self.asset_urls(),
             dest_dir,
@@ -415,9 +483,43 @@ def _check_key(operation: str, key: str | None) -> None:
         )
 
 
+def _x_request_id(response: Response[Any] | None) -> str | None:
+    if response is None:
+        return None
+    value = response.headers.get(REQUEST_ID_HEADER)
+    return value if isinstance(value, str) and value else None
+
+
+def _concurrency(value: int | None, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputValidationError(
+            "max_concurrency must be an integer >= 1",
+            operation="as_completed",
+            field="max_concurrency",
+        )
+    return value
+
+
+class _InlinePool:
+    """``max_concurrency=1``: run each poll at once in the calling thread (no threads)."""
+
+    def submit(self, fn: Callable[[str], _CoreT], arg: str) -> Future[_CoreT]:
+        future: Future[_CoreT] = Future()
+        try:
+            future.set_result(fn(arg))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        del wait, cancel_futures
+
+
 def _prepare_create(
     operation: str,
-    input: Mapping[str, Any] | Any,
+    input: InputData,
     webhook_url: str | None,
     idempotency_key: str | None,
     extra_input: Mapping[str, Any] | None = None,
@@ -457,12 +559,14 @@ class Requests:
     def create(
         self,
         operation: str,
-        input: Mapping[str, Any] | Any,
+        input: InputData,
         *,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
         extra_input: Mapping[str, Any] | None = None,
         validate: bool = True,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RequestHandle:
         """Create a request (POST /api/v1/requests) after validating ``input`` client-side.
 
@@ -478,6 +582,9 @@ class Requests:
                 and sent UNCHECKED (the server decides); a key also in ``input`` is refused.
             validate: ``False`` skips client-side validation entirely, so an operation id the
                 schema does not know can be sent (explicit opt-in; never done silently).
+            timeout: HTTP timeout of this call in SECONDS (or ``httpx2.Timeout``, ``None``);
+                default: the client's. Later polls of the handle use the client's.
+            extra_headers: headers added to this call only.
 
         Raises:
             InputValidationError: bad input, unknown field or unknown operation (nothing sent).
@@ -491,7 +598,8 @@ class Requests:
             operation, input, webhook_url, idempotency_key, extra_input, validate
         )
         try:
-            accepted = self._core.create_request(envelope, key)
+            with self._core.options(timeout, extra_headers) as core:
+                accepted, response = core.create_request(envelope, key)
         except CannonError as exc:
             tag_create_error(exc, key)
             raise
@@ -503,17 +611,29 @@ class Requests:
             status=str(accepted.status),
             accepted=accepted,
             idempotency_key=key,
+            response=response,
         )
 
-    def retrieve(self, request_id: str) -> RequestHandle:
-        """GET one request and return a handle for it. Raises ``NotFoundError`` for unknown ids."""
-        request = self._core.get_request(request_id)
+    def retrieve(
+        self,
+        request_id: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RequestHandle:
+        """GET one request and return a handle for it. Raises ``NotFoundError`` for unknown ids.
+
+        ``timeout`` (SECONDS) and ``extra_headers`` apply to this call only.
+        """
+        with self._core.options(timeout, extra_headers) as core:
+            request, response = core.get_request(request_id)
         return RequestHandle(
             self._core,
             request_id=request.id,
             operation=request.operation,
             status=str(request.status),
             request=request,
+            response=response,
         )
 
     def _handles(self, items: Iterable[RequestHandle | str]) -> list[RequestHandle]:
@@ -526,71 +646,110 @@ class Requests:
         self,
         handles_or_ids: Iterable[RequestHandle | str],
         *,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         max_concurrency: int | None = None,
         on_update: Callable[[RequestHandle], object] | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> Iterator[RequestHandle]:
         """Yield each request as it becomes terminal (``succeeded`` or ``failed``; no raise).
 
-        One loop in the calling thread keeps a priority queue of next-poll times, so thousands
-        of requests cost one poll each when due. ``max_concurrency`` is accepted for parity with
-        the async client; the sync loop makes one call at a time.
+        The calling thread keeps a priority queue of next-poll times; polls that are due run on
+        a small thread pool, at most ``max_concurrency`` at once, over this client's one
+        connection pool. Handles are yielded in the order their terminal status was seen (the
+        async client's guarantee; polls that finish together in input order), and
+        ``on_update`` runs in the calling thread.
 
         Args:
             handles_or_ids: handles from create, or request ids (polled at once).
-            timeout: overall deadline in SECONDS (default 1800).
+            max_wait: the wait deadline in SECONDS for all of them (default 1800).
+            max_concurrency: polls in flight at once (default 8; 1 = no threads).
             on_update: called with a handle after each of its status changes.
+            timeout: deprecated old name of ``max_wait`` (warns ``DeprecationWarning``).
 
         Raises:
             WaitTimeoutError: deadline passed; ``request_ids`` lists the pending ones.
+            APIStatusError, APIConnectionError: a poll failed (after retries).
         """
-        del max_concurrency
         handles = self._handles(handles_or_ids)
-        limit = wait_limit(timeout)
+        limit = _max_wait_seconds(max_wait, timeout, "as_completed")
+        width = _concurrency(max_concurrency, DEFAULT_SYNC_MAX_CONCURRENCY)
+        return self._follow(handles, limit, width, on_update)
+
+    def _follow(
+        self,
+        handles: list[RequestHandle],
+        limit: float,
+        width: int,
+        on_update: Callable[[RequestHandle], object] | None,
+    ) -> Iterator[RequestHandle]:
         start = monotonic()
         deadline = start + limit
         heap: list[tuple[float, int, RequestHandle]] = []
-        polled: set[int] = set()  # every request is polled at least once, even past the deadline
         for index, handle in enumerate(handles):
             if handle.is_terminal:
                 yield handle
             else:
                 heap.append((start + handle._next_delay(), index, handle))
+        if not heap:
+            return
         heapq.heapify(heap)
-        while heap:
-            now = monotonic()
-            if now >= deadline:
-                if all(index in polled for _, index, _ in heap):
-                    raise WaitTimeoutError([h.id for _, _, h in sorted(heap)], limit)
-                heap = [(due if i in polled else now, i, h) for due, i, h in heap]
-                heapq.heapify(heap)
-            due, index, handle = heapq.heappop(heap)
-            due = min(due, deadline)
-            if due > now:
-                sleep(due - now)
-            handle._poll(on_update)
-            polled.add(index)
-            if handle.is_terminal:
-                yield handle
-            else:
-                heapq.heappush(heap, (monotonic() + handle._next_delay(), index, handle))
+        polled: set[int] = set()  # every request is polled at least once, even past the deadline
+        pool: ThreadPoolExecutor | _InlinePool = (
+            ThreadPoolExecutor(max_workers=width, thread_name_prefix="cannon-studio-poll")
+            if width > 1 and len(heap) > 1
+            else _InlinePool()
+        )
+        in_flight: dict[Future[tuple[RequestObject, Response[Any]]], tuple[int, RequestHandle]] = {}
+        try:
+            while heap or in_flight:
+                now = monotonic()
+                if now >= deadline:
+                    if all(index in polled for _, index, _ in heap):
+                        pending = sorted(in_flight.values()) + [(i, h) for _, i, h in sorted(heap)]
+                        raise WaitTimeoutError([h.id for _, h in pending], limit)
+                    heap = [(due if i in polled else now, i, h) for due, i, h in heap]
+                    heapq.heapify(heap)
+                while heap and heap[0][0] <= now and len(in_flight) < width:
+                    _, index, handle = heapq.heappop(heap)
+                    in_flight[pool.submit(self._core.get_request, handle.id)] = (index, handle)
+                    polled.add(index)
+                if not in_flight:
+                    sleep(max(0.0, min(heap[0][0], deadline) - now))
+                    continue
+                room = heap and len(in_flight) < width
+                until = min(heap[0][0], deadline) if room else deadline
+                done, _ = wait_futures(
+                    list(in_flight), timeout=max(0.0, until - now), return_when=FIRST_COMPLETED
+                )
+                for future in sorted(done, key=lambda f: in_flight[f][0]):
+                    index, handle = in_flight.pop(future)
+                    if handle._apply(*future.result()) and on_update is not None:
+                        on_update(handle)
+                    if handle.is_terminal:
+                        yield handle
+                    else:
+                        heapq.heappush(heap, (monotonic() + handle._next_delay(), index, handle))
+        finally:  # polls still in flight (deadline, error, or the caller stopped) are abandoned
+            pool.shutdown(wait=not in_flight, cancel_futures=True)
 
     def wait_all(
         self,
         handles_or_ids: Iterable[RequestHandle | str],
         *,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         max_concurrency: int | None = None,
         on_update: Callable[[RequestHandle], object] | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> list[RequestHandle]:
         """Wait for every request; return the handles in input order (failed ones included).
 
-        Raises ``WaitTimeoutError`` when the deadline (SECONDS) passes first.
+        Arguments as ``as_completed`` (``max_wait`` in SECONDS, ``max_concurrency`` polls at
+        once). Raises ``WaitTimeoutError`` when the deadline passes first.
         """
         handles = self._handles(handles_or_ids)
-        for _ in self.as_completed(
-            handles, timeout=timeout, max_concurrency=max_concurrency, on_update=on_update
-        ):
+        limit = _max_wait_seconds(max_wait, timeout, "wait_all")
+        width = _concurrency(max_concurrency, DEFAULT_SYNC_MAX_CONCURRENCY)
+        for _ in self._follow(handles, limit, width, on_update):
             pass
         return handles
 
@@ -612,14 +771,17 @@ class AsyncRequests:
     async def create(
         self,
         operation: str,
-        input: Mapping[str, Any] | Any,
+        input: InputData,
         *,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
         extra_input: Mapping[str, Any] | None = None,
         validate: bool = True,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncRequestHandle:
-        """Create a request after client-side validation. See ``Requests.create``.
+        """Create a request after client-side validation (``timeout`` in SECONDS and
+        ``extra_headers`` for this call only). See ``Requests.create``.
 
         The client's in-flight slot is taken before ``input`` is validated and the request
         built, so many creates started at once wait as small coroutines (see ``_gate``).
@@ -629,7 +791,8 @@ class AsyncRequests:
                 operation, input, webhook_url, idempotency_key, extra_input, validate
             )
             try:
-                accepted = await self._core.create_request(envelope, key)
+                async with self._core.options(timeout, extra_headers) as core:
+                    accepted, response = await core.create_request(envelope, key)
             except CannonError as exc:
                 tag_create_error(exc, key)
                 raise
@@ -641,17 +804,29 @@ class AsyncRequests:
             status=str(accepted.status),
             accepted=accepted,
             idempotency_key=key,
+            response=response,
         )
 
-    async def retrieve(self, request_id: str) -> AsyncRequestHandle:
-        """GET one request and return a handle. Raises ``NotFoundError`` for unknown ids."""
-        request = await self._core.get_request(request_id)
+    async def retrieve(
+        self,
+        request_id: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncRequestHandle:
+        """GET one request and return a handle. Raises ``NotFoundError`` for unknown ids.
+
+        ``timeout`` (SECONDS) and ``extra_headers`` apply to this call only.
+        """
+        async with self._core.options(timeout, extra_headers) as core:
+            request, response = await core.get_request(request_id)
         return AsyncRequestHandle(
             self._core,
             request_id=request.id,
             operation=request.operation,
             status=str(request.status),
             request=request,
+            response=response,
         )
 
     def _handles(self, items: Iterable[AsyncRequestHandle | str]) -> list[AsyncRequestHandle]:
@@ -662,33 +837,44 @@ class AsyncRequests:
             for item in items
         ]
 
-    async def as_completed(
+    def as_completed(
         self,
         handles_or_ids: Iterable[AsyncRequestHandle | str],
         *,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         max_concurrency: int | None = None,
         on_update: Callable[[AsyncRequestHandle], object] | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> AsyncIterator[AsyncRequestHandle]:
-        """Yield each request as it becomes terminal (no raise on ``failed``).
+        """Yield each request as it becomes terminal (no raise on ``failed``), in the order
+        their terminal status was seen.
 
-        One scheduler keeps a priority queue of next-poll times (as the sync loop does) and
-        runs the polls that are due, at most ``max_concurrency`` (default 32) at once, so
-        10,000 requests cost 10,000 heap entries, not 10,000 sleeping tasks. ``timeout`` is in
-        SECONDS (default 1800).
+        One asyncio task per request sleeps until its next poll; a semaphore bounds the polls
+        in flight to ``max_concurrency`` (default 32). ``max_wait`` is the wait deadline in
+        SECONDS (default 1800); ``timeout`` its deprecated old name.
 
         Raises:
             WaitTimeoutError: deadline passed; ``request_ids`` lists the pending ones.
-            The first ``APIStatusError`` / ``APIConnectionError`` a poll raises (after retries).
         """
+        handles = self._handles(handles_or_ids)
+        limit = _max_wait_seconds(max_wait, timeout, "as_completed")
+        width = _concurrency(max_concurrency, DEFAULT_MAX_CONCURRENCY)
+        return self._follow(handles, limit, width, on_update)
+
+    async def _follow(
+        self,
+        handles: list[AsyncRequestHandle],
+        limit: float,
+        width: int,
+        on_update: Callable[[AsyncRequestHandle], object] | None,
+    ) -> AsyncIterator[AsyncRequestHandle]:
+        """One scheduler keeps a priority queue of next-poll times (as the sync loop does) and
+        runs the polls that are due, at most ``width`` at once, so 10,000 requests cost 10,000
+        heap entries, not 10,000 sleeping tasks."""
         import asyncio
 
-        handles = self._handles(handles_or_ids)
-        limit = wait_limit(timeout)
         start = monotonic()
         deadline = start + limit
-        polled: set[int] = set()  # every request is polled at least once, even past the deadline
-        concurrency = max_concurrency or DEFAULT_MAX_CONCURRENCY
         heap: list[tuple[float, int, AsyncRequestHandle]] = []
         for index, handle in enumerate(handles):
             if handle.is_terminal:
@@ -696,6 +882,7 @@ class AsyncRequests:
             else:
                 heap.append((start + handle._next_delay(), index, handle))
         heapq.heapify(heap)
+        polled: set[int] = set()  # every request is polled at least once, even past the deadline
         polling: dict[asyncio.Task[None], tuple[int, AsyncRequestHandle]] = {}
         sleeper: asyncio.Future[None] | None = None
         sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
@@ -716,14 +903,14 @@ class AsyncRequests:
                     sleeper = None
                 # Start the polls that are due (the head too when the sleep for it ended:
                 # sleeps are the module's ``async_sleep``, which tests make instant).
-                while heap and len(polling) < concurrency and (heap[0][0] <= now or woke):
+                while heap and len(polling) < width and (heap[0][0] <= now or woke):
                     woke = False
                     _, index, handle = heapq.heappop(heap)
                     task = asyncio.create_task(handle._poll(on_update))
                     polling[task] = (index, handle)
                     polled.add(index)
                 waiters: set[asyncio.Future[None]] = set(polling)
-                if heap and len(polling) < concurrency:
+                if heap and len(polling) < width:
                     if sleeper is None:
                         sleeper_at = min(heap[0][0], deadline)
                         sleeper = asyncio.ensure_future(async_sleep(max(0.0, sleeper_at - now)))
@@ -731,9 +918,10 @@ class AsyncRequests:
                 elif not polling:  # pragma: no cover - nothing to wait for
                     break
                 done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-                for finished in done:
-                    if finished is sleeper:
-                        continue
+                for finished in sorted(
+                    (f for f in done if f is not sleeper),
+                    key=lambda f: polling[f][0],  # type: ignore[index]
+                ):
                     index, handle = polling.pop(finished)  # type: ignore[call-overload]
                     error = finished.exception()
                     if error is not None:
@@ -759,14 +947,18 @@ class AsyncRequests:
         self,
         handles_or_ids: Iterable[AsyncRequestHandle | str],
         *,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         max_concurrency: int | None = None,
         on_update: Callable[[AsyncRequestHandle], object] | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> list[AsyncRequestHandle]:
-        """Wait for every request; return the handles in input order (failed ones included)."""
+        """Wait for every request; return the handles in input order (failed ones included).
+
+        Arguments as ``as_completed`` (``max_wait`` in SECONDS).
+        """
         handles = self._handles(handles_or_ids)
-        async for _ in self.as_completed(
-            handles, timeout=timeout, max_concurrency=max_concurrency, on_update=on_update
-        ):
+        limit = _max_wait_seconds(max_wait, timeout, "wait_all")
+        width = _concurrency(max_concurrency, DEFAULT_MAX_CONCURRENCY)
+        async for _ in self._follow(handles, limit, width, on_update):
             pass
         return handles

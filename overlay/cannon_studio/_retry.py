@@ -348,7 +348,8 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
 class ClientTransport(httpx2.BaseTransport):
     """Sends through a caller's ``httpx2.Client`` (its proxies, mounts, transport and auth).
 
-    The caller's client is not closed by us and none of its settings are changed.
+    The caller's client is not closed by us and none of its settings are changed. The timeout
+    travels in the request's ``timeout`` extension, set by our client (``send`` keeps it).
     """
 
     def __init__(self, client: httpx2.Client) -> None:

@@ -25,6 +25,7 @@ from typing import (
 )
 
 from ._namespaces import _AsyncNamespace, _SyncNamespace
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import (
@@ -571,8 +572,10 @@ class Video(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> RequestHandle: ...
@@ -584,8 +587,10 @@ class Video(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> VideoOutput: ...
@@ -596,8 +601,10 @@ class Video(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> RequestHandle | VideoOutput:
@@ -608,7 +615,9 @@ class Video(_SyncNamespace):
         Keyword arguments are the input fields of ``VideoGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -622,8 +631,10 @@ class Video(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -635,8 +646,10 @@ class Video(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> RequestHandle: ...
@@ -648,8 +661,10 @@ class Video(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> VideoOutput: ...
@@ -660,8 +675,10 @@ class Video(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> RequestHandle | VideoOutput:
@@ -672,7 +689,9 @@ class Video(_SyncNamespace):
         Keyword arguments are the input fields of ``VideoUpscaleParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -686,8 +705,10 @@ class Video(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -703,8 +724,10 @@ class Images(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> RequestHandle: ...
@@ -716,8 +739,10 @@ class Images(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> ImageOutput: ...
@@ -728,8 +753,10 @@ class Images(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> RequestHandle | ImageOutput:
@@ -740,7 +767,9 @@ class Images(_SyncNamespace):
         Keyword arguments are the input fields of ``ImageGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``ImageOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``ImageOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -754,8 +783,10 @@ class Images(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -767,8 +798,10 @@ class Images(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> RequestHandle: ...
@@ -780,8 +813,10 @@ class Images(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> ImageOutput: ...
@@ -792,8 +827,10 @@ class Images(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> RequestHandle | ImageOutput:
@@ -804,7 +841,9 @@ class Images(_SyncNamespace):
         Keyword arguments are the input fields of ``ImageEditParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``ImageOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``ImageOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -818,8 +857,10 @@ class Images(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -835,8 +876,10 @@ class Sora(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> RequestHandle: ...
@@ -848,8 +891,10 @@ class Sora(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> VideoOutput: ...
@@ -860,8 +905,10 @@ class Sora(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> RequestHandle | VideoOutput:
@@ -874,7 +921,9 @@ class Sora(_SyncNamespace):
         Keyword arguments are the input fields of ``Sora2CharacterVideoGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -888,8 +937,10 @@ class Sora(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -901,8 +952,10 @@ class Sora(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> RequestHandle: ...
@@ -914,8 +967,10 @@ class Sora(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> CharacterOutput: ...
@@ -926,8 +981,10 @@ class Sora(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> RequestHandle | CharacterOutput:
@@ -940,7 +997,9 @@ class Sora(_SyncNamespace):
         Keyword arguments are the input fields of ``Sora2CharacterCreateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``CharacterOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``CharacterOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -954,8 +1013,10 @@ class Sora(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -967,8 +1028,10 @@ class Sora(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> RequestHandle: ...
@@ -980,8 +1043,10 @@ class Sora(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> VideoOutput: ...
@@ -992,8 +1057,10 @@ class Sora(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> RequestHandle | VideoOutput:
@@ -1004,7 +1071,9 @@ class Sora(_SyncNamespace):
         Keyword arguments are the input fields of ``Sora2VideoEditParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1018,8 +1087,10 @@ class Sora(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1031,8 +1102,10 @@ class Sora(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> RequestHandle: ...
@@ -1044,8 +1117,10 @@ class Sora(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> VideoOutput: ...
@@ -1056,8 +1131,10 @@ class Sora(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> RequestHandle | VideoOutput:
@@ -1068,7 +1145,9 @@ class Sora(_SyncNamespace):
         Keyword arguments are the input fields of ``Sora2VideoExtendParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1082,8 +1161,10 @@ class Sora(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1095,8 +1176,10 @@ class Sora(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> RequestHandle: ...
@@ -1108,8 +1191,10 @@ class Sora(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> VideoOutput: ...
@@ -1120,8 +1205,10 @@ class Sora(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> RequestHandle | VideoOutput:
@@ -1134,7 +1221,9 @@ class Sora(_SyncNamespace):
         Keyword arguments are the input fields of ``Sora2VideoRemixParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1148,8 +1237,10 @@ class Sora(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1165,8 +1256,10 @@ class Prompts(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> RequestHandle: ...
@@ -1178,8 +1271,10 @@ class Prompts(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> PromptOutput: ...
@@ -1190,8 +1285,10 @@ class Prompts(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> RequestHandle | PromptOutput:
@@ -1202,7 +1299,9 @@ class Prompts(_SyncNamespace):
         Keyword arguments are the input fields of ``PromptEnhanceVideoParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``PromptOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1216,8 +1315,10 @@ class Prompts(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1229,8 +1330,10 @@ class Prompts(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> RequestHandle: ...
@@ -1242,8 +1345,10 @@ class Prompts(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> PromptOutput: ...
@@ -1254,8 +1359,10 @@ class Prompts(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> RequestHandle | PromptOutput:
@@ -1266,7 +1373,9 @@ class Prompts(_SyncNamespace):
         Keyword arguments are the input fields of ``PromptEnhanceImageParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``PromptOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1280,8 +1389,10 @@ class Prompts(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1293,8 +1404,10 @@ class Prompts(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> RequestHandle: ...
@@ -1306,8 +1419,10 @@ class Prompts(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> PromptOutput: ...
@@ -1318,8 +1433,10 @@ class Prompts(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> RequestHandle | PromptOutput:
@@ -1332,7 +1449,9 @@ class Prompts(_SyncNamespace):
         Keyword arguments are the input fields of ``PromptEnhanceLocationParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``PromptOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1346,8 +1465,10 @@ class Prompts(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1359,8 +1480,10 @@ class Prompts(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> RequestHandle: ...
@@ -1372,8 +1495,10 @@ class Prompts(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> PromptOutput: ...
@@ -1384,8 +1509,10 @@ class Prompts(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> RequestHandle | PromptOutput:
@@ -1396,7 +1523,9 @@ class Prompts(_SyncNamespace):
         Keyword arguments are the input fields of ``PromptEnhanceVariantParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``PromptOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1410,8 +1539,10 @@ class Prompts(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1427,8 +1558,10 @@ class Audio(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> RequestHandle: ...
@@ -1440,8 +1573,10 @@ class Audio(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> AudioOutput: ...
@@ -1452,8 +1587,10 @@ class Audio(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> RequestHandle | AudioOutput:
@@ -1464,7 +1601,9 @@ class Audio(_SyncNamespace):
         Keyword arguments are the input fields of ``MusicGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``AudioOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1478,8 +1617,10 @@ class Audio(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1491,8 +1632,10 @@ class Audio(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> RequestHandle: ...
@@ -1504,8 +1647,10 @@ class Audio(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> AudioOutput: ...
@@ -1516,8 +1661,10 @@ class Audio(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> RequestHandle | AudioOutput:
@@ -1528,7 +1675,9 @@ class Audio(_SyncNamespace):
         Keyword arguments are the input fields of ``NarrationGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``AudioOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1542,8 +1691,10 @@ class Audio(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1555,8 +1706,10 @@ class Audio(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> RequestHandle: ...
@@ -1568,8 +1721,10 @@ class Audio(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> AudioOutput: ...
@@ -1580,8 +1735,10 @@ class Audio(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> RequestHandle | AudioOutput:
@@ -1592,7 +1749,9 @@ class Audio(_SyncNamespace):
         Keyword arguments are the input fields of ``SoundfxGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``AudioOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1606,8 +1765,10 @@ class Audio(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1623,8 +1784,10 @@ class PostProduction(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> RequestHandle: ...
@@ -1636,8 +1799,10 @@ class PostProduction(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> VideoOutput: ...
@@ -1648,8 +1813,10 @@ class PostProduction(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> RequestHandle | VideoOutput:
@@ -1660,7 +1827,9 @@ class PostProduction(_SyncNamespace):
         Keyword arguments are the input fields of ``LipsyncGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1674,8 +1843,10 @@ class PostProduction(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1687,8 +1858,10 @@ class PostProduction(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> RequestHandle: ...
@@ -1700,8 +1873,10 @@ class PostProduction(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> VideoOutput: ...
@@ -1712,8 +1887,10 @@ class PostProduction(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> RequestHandle | VideoOutput:
@@ -1724,7 +1901,9 @@ class PostProduction(_SyncNamespace):
         Keyword arguments are the input fields of ``SubtitlesGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1738,8 +1917,10 @@ class PostProduction(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1751,8 +1932,10 @@ class PostProduction(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> RequestHandle: ...
@@ -1764,8 +1947,10 @@ class PostProduction(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> VideoOutput: ...
@@ -1776,8 +1961,10 @@ class PostProduction(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> RequestHandle | VideoOutput:
@@ -1788,7 +1975,9 @@ class PostProduction(_SyncNamespace):
         Keyword arguments are the input fields of ``SmartmotionGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1802,8 +1991,10 @@ class PostProduction(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1819,8 +2010,10 @@ class Locations(_SyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> RequestHandle: ...
@@ -1832,8 +2025,10 @@ class Locations(_SyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> Location3DOutput: ...
@@ -1844,8 +2039,10 @@ class Locations(_SyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: UpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> RequestHandle | Location3DOutput:
@@ -1856,7 +2053,9 @@ class Locations(_SyncNamespace):
         Keyword arguments are the input fields of ``ThreeDLocationGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``Location3DOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``Location3DOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1870,8 +2069,10 @@ class Locations(_SyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1887,8 +2088,10 @@ class AsyncVideo(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -1900,8 +2103,10 @@ class AsyncVideo(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> VideoOutput: ...
@@ -1912,8 +2117,10 @@ class AsyncVideo(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -1924,7 +2131,9 @@ class AsyncVideo(_AsyncNamespace):
         Keyword arguments are the input fields of ``VideoGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -1938,8 +2147,10 @@ class AsyncVideo(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -1951,8 +2162,10 @@ class AsyncVideo(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> AsyncRequestHandle: ...
@@ -1964,8 +2177,10 @@ class AsyncVideo(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> VideoOutput: ...
@@ -1976,8 +2191,10 @@ class AsyncVideo(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[VideoUpscaleParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -1988,7 +2205,9 @@ class AsyncVideo(_AsyncNamespace):
         Keyword arguments are the input fields of ``VideoUpscaleParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2002,8 +2221,10 @@ class AsyncVideo(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2019,8 +2240,10 @@ class AsyncImages(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -2032,8 +2255,10 @@ class AsyncImages(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> ImageOutput: ...
@@ -2044,8 +2269,10 @@ class AsyncImages(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageGenerateParams],
     ) -> AsyncRequestHandle | ImageOutput:
@@ -2056,7 +2283,9 @@ class AsyncImages(_AsyncNamespace):
         Keyword arguments are the input fields of ``ImageGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``ImageOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``ImageOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2070,8 +2299,10 @@ class AsyncImages(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2083,8 +2314,10 @@ class AsyncImages(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> AsyncRequestHandle: ...
@@ -2096,8 +2329,10 @@ class AsyncImages(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> ImageOutput: ...
@@ -2108,8 +2343,10 @@ class AsyncImages(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ImageEditParams],
     ) -> AsyncRequestHandle | ImageOutput:
@@ -2120,7 +2357,9 @@ class AsyncImages(_AsyncNamespace):
         Keyword arguments are the input fields of ``ImageEditParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``ImageOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``ImageOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2134,8 +2373,10 @@ class AsyncImages(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2151,8 +2392,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -2164,8 +2407,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> VideoOutput: ...
@@ -2176,8 +2421,10 @@ class AsyncSora(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterVideoGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -2190,7 +2437,9 @@ class AsyncSora(_AsyncNamespace):
         Keyword arguments are the input fields of ``Sora2CharacterVideoGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2204,8 +2453,10 @@ class AsyncSora(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2217,8 +2468,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> AsyncRequestHandle: ...
@@ -2230,8 +2483,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> CharacterOutput: ...
@@ -2242,8 +2497,10 @@ class AsyncSora(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2CharacterCreateParams],
     ) -> AsyncRequestHandle | CharacterOutput:
@@ -2256,7 +2513,9 @@ class AsyncSora(_AsyncNamespace):
         Keyword arguments are the input fields of ``Sora2CharacterCreateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``CharacterOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``CharacterOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2270,8 +2529,10 @@ class AsyncSora(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2283,8 +2544,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> AsyncRequestHandle: ...
@@ -2296,8 +2559,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> VideoOutput: ...
@@ -2308,8 +2573,10 @@ class AsyncSora(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoEditParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -2320,7 +2587,9 @@ class AsyncSora(_AsyncNamespace):
         Keyword arguments are the input fields of ``Sora2VideoEditParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2334,8 +2603,10 @@ class AsyncSora(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2347,8 +2618,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> AsyncRequestHandle: ...
@@ -2360,8 +2633,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> VideoOutput: ...
@@ -2372,8 +2647,10 @@ class AsyncSora(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoExtendParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -2384,7 +2661,9 @@ class AsyncSora(_AsyncNamespace):
         Keyword arguments are the input fields of ``Sora2VideoExtendParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2398,8 +2677,10 @@ class AsyncSora(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2411,8 +2692,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> AsyncRequestHandle: ...
@@ -2424,8 +2707,10 @@ class AsyncSora(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> VideoOutput: ...
@@ -2436,8 +2721,10 @@ class AsyncSora(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[Sora2VideoRemixParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -2450,7 +2737,9 @@ class AsyncSora(_AsyncNamespace):
         Keyword arguments are the input fields of ``Sora2VideoRemixParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2464,8 +2753,10 @@ class AsyncSora(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2481,8 +2772,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> AsyncRequestHandle: ...
@@ -2494,8 +2787,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> PromptOutput: ...
@@ -2506,8 +2801,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVideoParams],
     ) -> AsyncRequestHandle | PromptOutput:
@@ -2518,7 +2815,9 @@ class AsyncPrompts(_AsyncNamespace):
         Keyword arguments are the input fields of ``PromptEnhanceVideoParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``PromptOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2532,8 +2831,10 @@ class AsyncPrompts(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2545,8 +2846,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> AsyncRequestHandle: ...
@@ -2558,8 +2861,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> PromptOutput: ...
@@ -2570,8 +2875,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceImageParams],
     ) -> AsyncRequestHandle | PromptOutput:
@@ -2582,7 +2889,9 @@ class AsyncPrompts(_AsyncNamespace):
         Keyword arguments are the input fields of ``PromptEnhanceImageParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``PromptOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2596,8 +2905,10 @@ class AsyncPrompts(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2609,8 +2920,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> AsyncRequestHandle: ...
@@ -2622,8 +2935,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> PromptOutput: ...
@@ -2634,8 +2949,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceLocationParams],
     ) -> AsyncRequestHandle | PromptOutput:
@@ -2648,7 +2965,9 @@ class AsyncPrompts(_AsyncNamespace):
         Keyword arguments are the input fields of ``PromptEnhanceLocationParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``PromptOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2662,8 +2981,10 @@ class AsyncPrompts(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2675,8 +2996,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> AsyncRequestHandle: ...
@@ -2688,8 +3011,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> PromptOutput: ...
@@ -2700,8 +3025,10 @@ class AsyncPrompts(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[PromptEnhanceVariantParams],
     ) -> AsyncRequestHandle | PromptOutput:
@@ -2712,7 +3039,9 @@ class AsyncPrompts(_AsyncNamespace):
         Keyword arguments are the input fields of ``PromptEnhanceVariantParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``PromptOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``PromptOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2726,8 +3055,10 @@ class AsyncPrompts(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2743,8 +3074,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -2756,8 +3089,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> AudioOutput: ...
@@ -2768,8 +3103,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[MusicGenerateParams],
     ) -> AsyncRequestHandle | AudioOutput:
@@ -2780,7 +3117,9 @@ class AsyncAudio(_AsyncNamespace):
         Keyword arguments are the input fields of ``MusicGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``AudioOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2794,8 +3133,10 @@ class AsyncAudio(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2807,8 +3148,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -2820,8 +3163,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> AudioOutput: ...
@@ -2832,8 +3177,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[NarrationGenerateParams],
     ) -> AsyncRequestHandle | AudioOutput:
@@ -2844,7 +3191,9 @@ class AsyncAudio(_AsyncNamespace):
         Keyword arguments are the input fields of ``NarrationGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``AudioOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2858,8 +3207,10 @@ class AsyncAudio(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2871,8 +3222,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -2884,8 +3237,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> AudioOutput: ...
@@ -2896,8 +3251,10 @@ class AsyncAudio(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SoundfxGenerateParams],
     ) -> AsyncRequestHandle | AudioOutput:
@@ -2908,7 +3265,9 @@ class AsyncAudio(_AsyncNamespace):
         Keyword arguments are the input fields of ``SoundfxGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``AudioOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``AudioOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2922,8 +3281,10 @@ class AsyncAudio(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -2939,8 +3300,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -2952,8 +3315,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> VideoOutput: ...
@@ -2964,8 +3329,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[LipsyncGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -2976,7 +3343,9 @@ class AsyncPostProduction(_AsyncNamespace):
         Keyword arguments are the input fields of ``LipsyncGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -2990,8 +3359,10 @@ class AsyncPostProduction(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -3003,8 +3374,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -3016,8 +3389,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> VideoOutput: ...
@@ -3028,8 +3403,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SubtitlesGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -3040,7 +3417,9 @@ class AsyncPostProduction(_AsyncNamespace):
         Keyword arguments are the input fields of ``SubtitlesGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -3054,8 +3433,10 @@ class AsyncPostProduction(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -3067,8 +3448,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -3080,8 +3463,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> VideoOutput: ...
@@ -3092,8 +3477,10 @@ class AsyncPostProduction(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[SmartmotionGenerateParams],
     ) -> AsyncRequestHandle | VideoOutput:
@@ -3104,7 +3491,9 @@ class AsyncPostProduction(_AsyncNamespace):
         Keyword arguments are the input fields of ``SmartmotionGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``VideoOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``VideoOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -3118,8 +3507,10 @@ class AsyncPostProduction(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )
@@ -3135,8 +3526,10 @@ class AsyncLocations(_AsyncNamespace):
         wait: Literal[False] = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> AsyncRequestHandle: ...
@@ -3148,8 +3541,10 @@ class AsyncLocations(_AsyncNamespace):
         wait: Literal[True],
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> Location3DOutput: ...
@@ -3160,8 +3555,10 @@ class AsyncLocations(_AsyncNamespace):
         wait: bool = False,
         webhook_url: str | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = None,
+        max_wait: float | None = None,
         on_update: AsyncUpdateCallback | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         extra_input: Mapping[str, Any] | None = None,
         **input: Unpack[ThreeDLocationGenerateParams],
     ) -> AsyncRequestHandle | Location3DOutput:
@@ -3172,7 +3569,9 @@ class AsyncLocations(_AsyncNamespace):
         Keyword arguments are the input fields of ``ThreeDLocationGenerateParams`` (JSON spelling, units there),
         validated client-side before anything is sent (unknown names are refused);
         ``extra_input`` adds fields newer than the schema, sent unchecked. ``wait=True`` waits
-        (``timeout`` in SECONDS) and returns the ``Location3DOutput``; otherwise the request handle.
+        (deadline ``max_wait`` in SECONDS, default 1800) and returns the ``Location3DOutput``;
+        otherwise the request handle. ``timeout`` is the HTTP timeout of the create call in
+        SECONDS (default: the client's); ``extra_headers`` are added to it.
 
         Raises:
             InputValidationError: bad input (nothing sent); API errors after retries;
@@ -3186,8 +3585,10 @@ class AsyncLocations(_AsyncNamespace):
                 wait=wait,
                 webhook_url=webhook_url,
                 idempotency_key=idempotency_key,
-                timeout=timeout,
+                max_wait=max_wait,
                 on_update=on_update,
+                timeout=timeout,
+                extra_headers=extra_headers,
                 extra_input=extra_input,
             ),
         )

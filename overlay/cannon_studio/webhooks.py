@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
 import json
 import math
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +30,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._backoff import is_real
-from ._constants import WEBHOOK_DEDUPE_MAX_IDS, WEBHOOK_MIN_SECRET_BYTES, WEBHOOK_TOLERANCE_S
+from ._constants import (
+    ENV_WEBHOOK_SECRET,
+    WEBHOOK_DEDUPE_MAX_IDS,
+    WEBHOOK_MIN_SECRET_BYTES,
+    WEBHOOK_TOLERANCE_S,
+)
 from ._errors import (
     ConfigurationError,
     WebhookHeaderError,
@@ -37,6 +44,7 @@ from ._errors import (
     WebhookTimestampError,
     WebhookVerificationError,
 )
+from ._logging import register_secret
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import WebhookEvent
@@ -292,14 +300,25 @@ def verify(
     return _unwrap(text)
 
 
-def _unwrap(text: str) -> WebhookEvent:
+@functools.cache
+def _event_class() -> type[WebhookEvent]:
+    """The generated ``WebhookEvent`` with a readable ``repr`` (absent fields left out)."""
     from cannon_studio_api.models.webhook_event import WebhookEvent
 
+    from ._reprs import readable_repr
+
+    def __repr__(self: WebhookEvent) -> str:
+        return readable_repr(self)
+
+    return type("WebhookEvent", (WebhookEvent,), {"__repr__": __repr__, "__slots__": ()})
+
+
+def _unwrap(text: str) -> WebhookEvent:
     try:
         data = json.loads(text)
         if not isinstance(data, dict):
             raise TypeError("not an object")
-        return WebhookEvent.from_dict(data)
+        return _event_class().from_dict(data)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise WebhookHeaderError(
             f"verified payload is not a WebhookEvent ({type(exc).__name__})"
@@ -307,12 +326,54 @@ def _unwrap(text: str) -> WebhookEvent:
 
 
 class Webhooks:
-    """``client.webhooks``: verification with the client's secret (``CANNON_WEBHOOK_SECRET``)."""
+    """Verify webhook deliveries with one secret; needs no API key and makes no HTTP call.
 
-    def __init__(self, secret: str | None, *, tolerance: float = WEBHOOK_TOLERANCE_S) -> None:
-        """Raises ``ConfigurationError`` when ``tolerance`` (SECONDS) is not finite and > 0."""
-        self._secret = secret
+    A receiver service builds one at start-up: ``webhooks = cannon_studio.Webhooks(secret)``
+    (or ``Webhooks()`` to read ``CANNON_WEBHOOK_SECRET``), then calls
+    ``webhooks.verify(body, headers)`` per delivery. ``client.webhooks`` is the same object
+    made from the client's ``webhook_secret``.
+
+    Args:
+        secret: the ``whsec_...`` signing secret; ``None`` reads ``CANNON_WEBHOOK_SECRET``.
+        tolerance: allowed distance between ``webhook-timestamp`` and now, in SECONDS, both ways
+            (default 300, Standard Webhooks).
+        dedupe: default ``DedupeStore`` for ``verify`` (e.g. ``MemoryDedupeStore()``, or a
+            shared store with several workers); a repeated ``webhook-id`` then raises
+            ``WebhookReplayError``.
+
+    Raises:
+        ConfigurationError: no secret, or one that is not ``whsec_<base64>`` of at least 24
+            bytes (the message never quotes it); a ``tolerance`` that is not finite and > 0.
+    """
+
+    def __init__(
+        self,
+        secret: str | bytes | None = None,
+        *,
+        tolerance: float = WEBHOOK_TOLERANCE_S,
+        dedupe: DedupeStore | set[str] | None = None,
+    ) -> None:
+        if secret is None:
+            secret = os.environ.get(ENV_WEBHOOK_SECRET) or None
+        if not secret:
+            raise ConfigurationError(
+                f"no webhook secret: pass Webhooks(secret) or set {ENV_WEBHOOK_SECRET}"
+            )
+        _webhook(secret)  # fail now, not on the first delivery
+        register_secret(secret if isinstance(secret, str) else None)
+        self._secret: str | bytes | None = secret
         self.tolerance = check_tolerance(tolerance)
+        self.dedupe = dedupe
+
+    @classmethod
+    def for_client(cls, secret: str | None, *, tolerance: float = WEBHOOK_TOLERANCE_S) -> Webhooks:
+        """``client.webhooks``: like ``Webhooks(secret)``, but a missing secret only fails at
+        ``verify`` (a client that never verifies needs none)."""
+        self = cls.__new__(cls)
+        self._secret = secret or None
+        self.tolerance = check_tolerance(tolerance)
+        self.dedupe = None
+        return self
 
     def verify(
         self,
@@ -321,19 +382,36 @@ class Webhooks:
         *,
         tolerance: float | None = None,
         dedupe: DedupeStore | set[str] | None = None,
+        now: float | None = None,
     ) -> WebhookEvent:
-        """``verify(body, headers, secret=<client secret>)``; see the module function."""
+        """Verify one delivery and return the typed event (``event.data`` is the request object).
+
+        Args:
+            body: the raw request body exactly as received (bytes preferred).
+            headers: the request headers (any case).
+            tolerance: SECONDS, overrides this object's ``tolerance`` for this call.
+            dedupe: overrides this object's ``dedupe`` store for this call.
+            now: current Unix time in seconds (default ``time.time()``), for tests.
+
+        Raises:
+            ConfigurationError: no secret configured (``client.webhooks`` without one).
+            WebhookHeaderError, WebhookTimestampError, WebhookSignatureError,
+            WebhookReplayError: see the module function ``verify``.
+        """
         if not self._secret:
             raise ConfigurationError(
-                "no webhook secret: pass webhook_secret= or set CANNON_WEBHOOK_SECRET"
+                f"no webhook secret: pass webhook_secret= or set {ENV_WEBHOOK_SECRET}"
             )
         return verify(
             body,
             headers,
             self._secret,
             tolerance=self.tolerance if tolerance is None else tolerance,
-            dedupe=dedupe,
+            dedupe=self.dedupe if dedupe is None else dedupe,
+            now=now,
         )
 
     def __repr__(self) -> str:
-        return f"Webhooks(secret={'set' if self._secret else 'unset'})"
+        return (
+            f"Webhooks(secret={'set' if self._secret else 'unset'}, tolerance={self.tolerance:g})"
+        )

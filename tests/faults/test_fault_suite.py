@@ -332,11 +332,11 @@ def test_sync_client_survives_faults(
     started = time.perf_counter()
     handles = [client.requests.create(op, value) for op, value, _ in jobs]
     create_s = time.perf_counter() - started
-    outcomes = {h.id: h.status for h in client.requests.as_completed(handles, timeout=120)}
+    outcomes = {h.id: h.status for h in client.requests.as_completed(handles, max_wait=120)}
     # wait() on a failed request raises the documented error, nothing else
     failed = next(h for h in handles if outcomes[h.id] == "failed")
     with pytest.raises(RequestFailedError):
-        failed.wait(timeout=5)
+        failed.wait(max_wait=5)
     wall = time.perf_counter() - started
     http.close()
     check_and_report(
@@ -377,7 +377,7 @@ async def test_async_client_survives_faults(
     handles = list(await asyncio.gather(*(create(op, value) for op, value, _ in jobs)))
     create_s = time.perf_counter() - started
     outcomes: dict[str, str] = {}
-    async for handle in client.requests.as_completed(handles, timeout=120):
+    async for handle in client.requests.as_completed(handles, max_wait=120):
         outcomes[handle.id] = handle.status
     wall = time.perf_counter() - started
     await http.aclose()

@@ -44,13 +44,13 @@ def test_full_run_leaks_no_secret(
         texts.append(repr(c.status()))
         sb.add_fault(FaultRule("503", endpoint="create", count=1))
         sb.add_fault(FaultRule("drop_after_commit", endpoint="create", count=1))
-        handle = c.video.generate(prompt="redaction run").wait(timeout=30)
+        handle = c.video.generate(prompt="redaction run").wait(max_wait=30)
         texts += [repr(handle), repr(handle.request), repr(handle.accepted), repr(handle.output)]
         handle.download(tmp_path)
         failing = c.images.generate(prompt="[fail] now")
         errors: list[BaseException] = []
         for action in (
-            lambda: failing.wait(timeout=30),
+            lambda: failing.wait(max_wait=30),
             lambda: c.requests.retrieve("req_nope"),
             lambda: c.video.generate(prompt="x", aspect_ratio="1:7"),  # type: ignore[typeddict-item]
             lambda: c.webhooks.verify(
@@ -93,7 +93,7 @@ def test_cannon_log_debug_env(cannon_sandbox: Any) -> None:
     script = (
         "from cannon_studio import Cannon\n"
         "c = Cannon()\n"
-        "h = c.prompts.enhance_video(prompt='hello').wait(timeout=30)\n"
+        "h = c.prompts.enhance_video(prompt='hello').wait(max_wait=30)\n"
         "print(h.id)\n"
         "try:\n"
         "    c.requests.retrieve('req_missing')\n"

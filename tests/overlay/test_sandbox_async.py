@@ -35,7 +35,7 @@ async def test_quickstart_flow(aclient: AsyncCannon, tmp_path: Path) -> None:
     async def on_update(h: AsyncRequestHandle) -> None:
         seen.append(h.status)
 
-    await handle.wait(timeout=30, on_update=on_update)
+    await handle.wait(max_wait=30, on_update=on_update)
     assert handle.status == "succeeded" and seen[-1] == "succeeded"
     assert type(handle.output).__name__ == "AudioOutput"
     paths = await handle.download(tmp_path)
@@ -62,7 +62,7 @@ async def test_retry_after_and_lost_create(
 async def test_failed_and_deadline(aclient: AsyncCannon, cannon_sandbox_app: Any) -> None:
     handle = await aclient.images.generate(prompt="[fail] please")
     with pytest.raises(RequestFailedError) as info:
-        await handle.wait(timeout=30)
+        await handle.wait(max_wait=30)
     assert info.value.error_message and info.value.request_id == handle.id
     cannon_sandbox_app.update_config(
         job_duration_s=(30.0, 30.0), queue_delay_s=0.0, poll_after_ms=0
@@ -70,7 +70,7 @@ async def test_failed_and_deadline(aclient: AsyncCannon, cannon_sandbox_app: Any
     slow = await aclient.video.generate(prompt="slow")
     started = time.monotonic()
     with pytest.raises(WaitTimeoutError) as timeout:
-        await slow.wait(timeout=0.3)
+        await slow.wait(max_wait=0.3)
     assert timeout.value.request_id == slow.id and time.monotonic() - started < 5
 
 
@@ -82,7 +82,7 @@ async def test_as_completed_mixed_durations(aclient: AsyncCannon, cannon_sandbox
     fast = [await aclient.prompts.enhance_image(prompt=f"fast {i}") for i in range(4)]
     fast.append(await aclient.images.generate(prompt="[fail]"))
     order = [
-        h async for h in aclient.requests.as_completed(slow + fast, timeout=30, max_concurrency=2)
+        h async for h in aclient.requests.as_completed(slow + fast, max_wait=30, max_concurrency=2)
     ]
     assert {h.id for h in order[:5]} == {h.id for h in fast}
     assert {h.id for h in order[5:]} == {h.id for h in slow}

@@ -39,7 +39,7 @@ def test_quickstart_flow(client: Cannon, cannon_sandbox: Any, tmp_path: Path) ->
     )
     handle = client.images.generate(prompt="a lighthouse", aspect_ratio="1:1")
     assert handle.status in ("queued", "processing", "succeeded") and handle.accepted is not None
-    handle.wait(timeout=30)
+    handle.wait(max_wait=30)
     assert handle.status == "succeeded" and type(handle.output).__name__ == "ImageOutput"
     assert handle.credits is not None and handle.credits > 0
     paths = handle.download(tmp_path)
@@ -60,7 +60,7 @@ def test_every_operation_runs(client: Cannon) -> None:
         warnings.simplefilter("ignore", DeprecationWarning)
         for op in operations():
             handles.append(client.requests.create(op, valid_input(op)))
-    done = client.requests.wait_all(handles, timeout=60)
+    done = client.requests.wait_all(handles, max_wait=60)
     assert [h.status for h in done] == ["succeeded"] * len(handles)
     assert all(h.output is not None for h in done)
 
@@ -95,7 +95,7 @@ def test_lost_create_response_is_retried_with_same_key(
 def test_failed_request(client: Cannon) -> None:
     handle = client.video.generate(prompt="this will [fail]")
     with pytest.raises(RequestFailedError) as info:
-        handle.wait(timeout=30)
+        handle.wait(max_wait=30)
     assert info.value.request_id == handle.id
     assert info.value.error_message and "[fail]" in info.value.error_message
     assert handle.status == "failed"
@@ -108,7 +108,7 @@ def test_deadline(client: Cannon, cannon_sandbox: Any) -> None:
     handle = client.video.generate(prompt="long one")
     started = time.monotonic()
     with pytest.raises(WaitTimeoutError) as info:
-        handle.wait(timeout=0.3)
+        handle.wait(max_wait=0.3)
     assert info.value.request_id == handle.id
     assert time.monotonic() - started < 5
     assert client.requests.retrieve(handle.id).status in ("queued", "processing")
@@ -149,7 +149,7 @@ def test_error_classes_from_real_responses(
     client.video.generate(prompt="a", idempotency_key="same-key-1")
     with pytest.raises(ConflictError):
         client.video.generate(prompt="b", idempotency_key="same-key-1")
-    handle = client.images.generate(prompt="x").wait(timeout=30)
+    handle = client.images.generate(prompt="x").wait(max_wait=30)
     tampered = handle.asset_urls()[0].replace("signature=", "signature=00")
     with pytest.raises(PermissionDeniedError):
         download(tampered, tmp_path, http_client=client._core.download_client())
@@ -215,7 +215,7 @@ def receiver() -> Iterator[tuple[str, list[tuple[bytes, dict[str, str]]]]]:
 
 def test_webhook_delivery_verifies(client: Cannon, receiver: Any) -> None:
     url, received = receiver
-    handle = client.video.generate(prompt="hooked", webhook_url=url).wait(timeout=30)
+    handle = client.video.generate(prompt="hooked", webhook_url=url).wait(max_wait=30)
     deadline = time.monotonic() + 10
     while not received and time.monotonic() < deadline:
         time.sleep(0.05)

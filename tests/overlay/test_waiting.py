@@ -11,7 +11,7 @@ from cannon_studio import (
     RequestHandle,
     WaitTimeoutError,
 )
-from cannon_studio._constants import DEFAULT_WAIT_TIMEOUT_S
+from cannon_studio._constants import DEFAULT_MAX_WAIT_S
 from overlay_helpers import API_KEY, FakeClock
 from overlay_mock_api import MockAPI, accepted, ok, request_object
 
@@ -35,7 +35,7 @@ def test_wait_first_poll_after_poll_after_ms_then_backoff(clock: FakeClock) -> N
     seen: list[str] = []
     with Cannon(api_key=API_KEY, base_url=BASE, transport=api.transport()) as c:
         handle = c.requests.create("video.generate", VIDEO)
-        assert handle.wait(timeout=60, on_update=lambda h: seen.append(h.status)) is handle
+        assert handle.wait(max_wait=60, on_update=lambda h: seen.append(h.status)) is handle
     assert clock.sleeps[0] == 2.0  # poll_after_ms 2000 -> 2 seconds
     assert all(b >= a * 0.8 for a, b in zip(clock.sleeps[1:], clock.sleeps[2:], strict=False))
     assert 0.4 <= clock.sleeps[1] <= 0.5
@@ -62,7 +62,7 @@ def test_wait_deadline_raises_timeout_with_id(clock: FakeClock) -> None:
         handle = c.requests.create("video.generate", VIDEO)
         start = clock.now
         with pytest.raises(WaitTimeoutError) as info:
-            handle.wait(timeout=30)
+            handle.wait(max_wait=30)
     assert info.value.request_id == "req_1" and info.value.timeout == 30
     assert clock.now - start == pytest.approx(30)
     assert handle.status == "processing"
@@ -75,7 +75,7 @@ def test_default_deadline_applies(clock: FakeClock) -> None:
         pytest.raises(WaitTimeoutError),
     ):
         c.requests.create("video.generate", VIDEO).wait()
-    assert clock.now - 1000.0 == pytest.approx(DEFAULT_WAIT_TIMEOUT_S)
+    assert clock.now - 1000.0 == pytest.approx(DEFAULT_MAX_WAIT_S)
 
 
 def test_wait_keeps_polling_with_webhook_url(clock: FakeClock) -> None:
@@ -133,7 +133,7 @@ def test_wait_all_returns_input_order_and_times_out(clock: FakeClock) -> None:
         assert [h.id for h in handles] == ["a", "b"]
         assert all(h.status == "succeeded" for h in handles)
         with pytest.raises(WaitTimeoutError) as info:
-            c.requests.wait_all(["z", "b"], timeout=10)
+            c.requests.wait_all(["z", "b"], max_wait=10)
     assert info.value.request_ids == ["z"]
 
 
@@ -162,7 +162,7 @@ async def test_async_deadline(clock: FakeClock) -> None:
     async with AsyncCannon(api_key=API_KEY, base_url=BASE, transport=api.transport()) as c:
         handle = await c.requests.create("video.generate", VIDEO)
         with pytest.raises(WaitTimeoutError) as info:
-            await handle.wait(timeout=5)
+            await handle.wait(max_wait=5)
     assert info.value.request_id == "req_1"
 
 
@@ -188,6 +188,6 @@ async def test_async_as_completed_timeout_lists_pending(clock: FakeClock) -> Non
     async with AsyncCannon(api_key=API_KEY, base_url=BASE, transport=api.transport()) as c:
         got: list[str] = []
         with pytest.raises(WaitTimeoutError) as info:
-            async for h in c.requests.as_completed(["p", "q"], timeout=3):
+            async for h in c.requests.as_completed(["p", "q"], max_wait=3):
                 got.append(h.id)
     assert set(got) <= {"q"} and info.value.request_ids[0] == "p"

@@ -68,7 +68,7 @@ def test_recorded_cassettes_replay_offline(
                 {"prompt": "A small red square", "aspect_ratio": "1:1"},
                 idempotency_key=rc.idempotency_key("download-image-asset"),
             )
-            handle.wait(timeout=60)
+            handle.wait(max_wait=60)
             [path] = handle.download(tmp_path)
         assert cassette.all_played
         assert path.read_bytes().startswith(b"\x89PNG")

@@ -66,7 +66,7 @@ def test_operation_replays_sync(
         handle = client.requests.create(
             operation, rc.OPERATION_INPUTS[operation], idempotency_key=rc.idempotency_key(name)
         )
-        handle.wait(timeout=60, on_update=lambda h: seen.append(h.status))
+        handle.wait(max_wait=60, on_update=lambda h: seen.append(h.status))
     _check_succeeded(handle, operation, client)
     assert seen[-1] == "succeeded"
     assert sleeps  # it polled, and the poll delays went through the patched sleep
@@ -82,7 +82,7 @@ async def test_operation_replays_async(
         handle = await async_client.requests.create(
             operation, rc.OPERATION_INPUTS[operation], idempotency_key=rc.idempotency_key(name)
         )
-        await handle.wait(timeout=60)
+        await handle.wait(max_wait=60)
     _check_succeeded(handle, operation, async_client)
     assert sleeps
 
@@ -192,7 +192,7 @@ def test_failed_request_raises(replay: Replay, client: Any) -> None:
             idempotency_key=rc.idempotency_key("request-failed"),
         )
         with pytest.raises(cs.RequestFailedError) as info:
-            handle.wait(timeout=60)
+            handle.wait(max_wait=60)
     assert handle.status == "failed"
     assert info.value.request_id == handle.id
     assert info.value.error_message
@@ -206,7 +206,7 @@ async def test_failed_request_raises_async(replay: Replay, async_client: Any) ->
             idempotency_key=rc.idempotency_key("request-failed"),
         )
         with pytest.raises(cs.RequestFailedError):
-            await handle.wait(timeout=60)
+            await handle.wait(max_wait=60)
 
 
 def test_429_is_retried_after_retry_after(replay: Replay, client: Any, sleeps: list[float]) -> None:
@@ -237,7 +237,7 @@ def test_download_asset(replay: Replay, client: Any, tmp_path: Path) -> None:
             {"prompt": "A small red square", "aspect_ratio": "1:1"},
             idempotency_key=rc.idempotency_key("download-image-asset"),
         )
-        handle.wait(timeout=60)
+        handle.wait(max_wait=60)
         [path] = handle.download(tmp_path)
     assert path.parent == tmp_path and path.read_bytes().startswith(PNG_MAGIC)
 
@@ -249,7 +249,7 @@ async def test_download_asset_async(replay: Replay, async_client: Any, tmp_path:
             {"prompt": "A small red square", "aspect_ratio": "1:1"},
             idempotency_key=rc.idempotency_key("download-image-asset"),
         )
-        await handle.wait(timeout=60)
+        await handle.wait(max_wait=60)
         [path] = await handle.download(tmp_path)
     assert path.read_bytes().startswith(PNG_MAGIC)
 

@@ -585,7 +585,7 @@ def _run(op: OperationInfo, params: dict[str, Any]) -> None:
 def _wait_kwargs(timeout: float | None, on_update: Callable[[Any], None]) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"on_update": on_update}
     if timeout is not None:
-        kwargs["timeout"] = timeout
+        kwargs["max_wait"] = timeout
     return kwargs
 
 
