@@ -1,0 +1,35 @@
+"""A Flask receiver for Cannon Studio webhooks: needs only the signing secret, no API key.
+
+Run it:   CANNON_WEBHOOK_SECRET=whsec_... python examples/flask_receiver.py
+then give ``webhook_url="http://<this host>:8788/hooks/cannon"`` to a create.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from cannon_studio import Webhooks, WebhookVerificationError
+from cannon_studio.webhooks import MemoryDedupeStore
+
+# Reads CANNON_WEBHOOK_SECRET. With several workers, pass a shared dedupe store (Redis, a table).
+webhooks = Webhooks(dedupe=MemoryDedupeStore())
+app = Flask(__name__)
+
+
+def handle_event(event: object) -> None:
+    """Your code: store the result, download the assets, notify someone..."""
+    print("received", event)
+
+
+@app.post("/hooks/cannon")
+def cannon_webhook() -> tuple[str, int]:
+    try:  # verify the raw body bytes, exactly as received
+        event = webhooks.verify(request.get_data(), request.headers)
+    except WebhookVerificationError as exc:  # bad signature, stale timestamp, replayed id...
+        return str(exc), 400
+    handle_event(event)
+    return "", 204  # answer 2xx quickly; failed deliveries are retried
+
+
+if __name__ == "__main__":
+    app.run(host="127.0.0.1", port=8788)
