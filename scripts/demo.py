@@ -285,7 +285,7 @@ class Pipeline:
         by_id = {handle.id: step for step, handle in submitted}
         handles = [handle for _, handle in submitted]
         for handle in self.client.requests.as_completed(
-            handles, timeout=self.timeout, on_update=self.progress.update
+            handles, max_wait=self.timeout, on_update=self.progress.update
         ):
             self.progress.update(handle)
             self._finish(by_id[handle.id], handle, started)

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-DRIVER = r'''
+DRIVER = r"""
 import json, runpy, sys, time
 from cannon_studio.webhooks import sign
 
@@ -51,7 +51,7 @@ assert [event.data.id for event in handled] == ["req_1"], handled
 if hasattr(http, "close"):
     http.close()
 print("example ok")
-'''
+"""
 
 
 def test_there_are_fastapi_and_flask_examples() -> None:

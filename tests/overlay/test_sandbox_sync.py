@@ -124,7 +124,7 @@ def test_as_completed_mixed_durations(client: Cannon, cannon_sandbox: Any) -> No
     changes: list[tuple[str, str]] = []
     seen = list(
         client.requests.as_completed(
-            slow + fast, timeout=30, on_update=lambda h: changes.append((h.id, h.status))
+            slow + fast, max_wait=30, on_update=lambda h: changes.append((h.id, h.status))
         )
     )
     assert {h.id for h in seen[:4]} == {h.id for h in fast}  # the quick ones come out first

@@ -97,7 +97,7 @@ async def main():
                            transport=httpx2.ASGITransport(sandbox.app)) as client:
         await client.status()
         handle = await client.requests.create("image.generate", {"prompt": "a red square"})
-        await handle.wait(timeout=30)
+        await handle.wait(max_wait=30)
 
 asyncio.run(main())
 bad = sorted(m for m in sys.modules if m.split(".")[0] in ("httpx", "httpcore"))
