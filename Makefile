@@ -24,8 +24,8 @@ regenerate: $(STAMP)
 
 ## lint: ruff check + ruff format --check on everything hand-written
 lint: $(STAMP)
-	$(BIN)/ruff check overlay scripts tests
-	$(BIN)/ruff format --check overlay scripts tests
+	$(BIN)/ruff check overlay scripts tests examples
+	$(BIN)/ruff format --check overlay scripts tests examples
 
 ## typecheck: mypy --strict on the overlay
 typecheck: $(STAMP)

@@ -8,10 +8,9 @@ then give ``webhook_url="http://<this host>:8788/hooks/cannon"`` to a create.
 from __future__ import annotations
 
 import uvicorn
-from fastapi import FastAPI, HTTPException, Request, Response
-
-from cannon_studio import Webhooks, WebhookVerificationError
+from cannon_studio import WebhookReplayError, Webhooks, WebhookVerificationError
 from cannon_studio.webhooks import MemoryDedupeStore
+from fastapi import FastAPI, HTTPException, Request, Response
 
 # Reads CANNON_WEBHOOK_SECRET. With several workers, pass a shared dedupe store (Redis, a table).
 webhooks = Webhooks(dedupe=MemoryDedupeStore())
@@ -27,7 +26,9 @@ def handle_event(event: object) -> None:
 async def cannon_webhook(request: Request) -> Response:
     try:  # verify the raw body bytes, exactly as received
         event = webhooks.verify(await request.body(), request.headers)
-    except WebhookVerificationError as exc:  # bad signature, stale timestamp, replayed id...
+    except WebhookReplayError:  # a repeat delivery (at least once): handled already, ack it
+        return Response(status_code=204)
+    except WebhookVerificationError as exc:  # bad signature, stale timestamp, bad headers...
         raise HTTPException(status_code=400, detail=str(exc)) from None
     handle_event(event)
     return Response(status_code=204)  # answer 2xx quickly; failed deliveries are retried

@@ -6,10 +6,9 @@ then give ``webhook_url="http://<this host>:8788/hooks/cannon"`` to a create.
 
 from __future__ import annotations
 
-from flask import Flask, request
-
-from cannon_studio import Webhooks, WebhookVerificationError
+from cannon_studio import WebhookReplayError, Webhooks, WebhookVerificationError
 from cannon_studio.webhooks import MemoryDedupeStore
+from flask import Flask, request
 
 # Reads CANNON_WEBHOOK_SECRET. With several workers, pass a shared dedupe store (Redis, a table).
 webhooks = Webhooks(dedupe=MemoryDedupeStore())
@@ -25,7 +24,9 @@ def handle_event(event: object) -> None:
 def cannon_webhook() -> tuple[str, int]:
     try:  # verify the raw body bytes, exactly as received
         event = webhooks.verify(request.get_data(), request.headers)
-    except WebhookVerificationError as exc:  # bad signature, stale timestamp, replayed id...
+    except WebhookReplayError:  # a repeat delivery (at least once): handled already, ack it
+        return "", 204
+    except WebhookVerificationError as exc:  # bad signature, stale timestamp, bad headers...
         return str(exc), 400
     handle_event(event)
     return "", 204  # answer 2xx quickly; failed deliveries are retried

@@ -381,7 +381,7 @@ def test_run_timeout_exits_4(invoke: Invoke, cannon_sandbox: Any) -> None:
     cannon_sandbox.sandbox.update_config(
         job_duration_s=(30.0, 30.0), queue_delay_s=0.0, poll_after_ms=50
     )
-    result = invoke("run", "image.generate", "--prompt", "slow", "--timeout", "0.3")
+    result = invoke("run", "image.generate", "--prompt", "slow", "--max-wait", "0.3")
     assert result.exit_code == 4, result.output
     (request_id,) = created_ids(cannon_sandbox.sandbox)
     assert f"cannon-studio wait {request_id}" in result.stderr
@@ -473,7 +473,7 @@ def test_wait_timeout_exits_4(invoke: Invoke, cannon_sandbox: Any) -> None:
         job_duration_s=(30.0, 30.0), queue_delay_s=0.0, poll_after_ms=50
     )
     request_id = _create(invoke, "image.generate", "--prompt", "slow", "--no-wait")
-    result = invoke("wait", request_id, "--timeout", "0.3", "--json")
+    result = invoke("wait", request_id, "--max-wait", "0.3", "--json")
     assert result.exit_code == 4
     assert _json(result.stdout)["error"]["request_id"] == request_id
 

@@ -1,5 +1,5 @@
-"""The README's webhook receivers (Starlette, FastAPI, Flask) stay correct against a sender that
-duplicates and reorders: the sandbox delivers a batch of events to each with the ``duplicate``
+"""The README's webhook receivers (Starlette, and the FastAPI and Flask files of ``examples/``
+that the README shows) stay correct against a sender that duplicates and reorders: the sandbox delivers a batch of events to each with the ``duplicate``
 and ``reorder`` fault kinds on, and every request is handled exactly once, every delivery
 (repeats included) acknowledged with 2xx, so the sender never retries."""
 
@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import re
+import runpy
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio import Cannon, WebhookReplayError, WebhookVerificationError
 from cannon_studio.sandbox import FaultRule, Sandbox, SandboxConfig
-from cannon_studio.webhooks import MemoryDedupeStore
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 TEXT = README.read_text(encoding="utf-8")
 RECEIVER_BLOCKS = re.findall(r"```py\n(.*?)```", TEXT, re.DOTALL)
+EXAMPLES = sorted((README.parent / "examples").glob("*_receiver.py"))
 STARLETTE_BLOCK = next(
     b for b in re.findall(r"```python\n(.*?)```", TEXT, re.DOTALL) if 'Route("/hooks/cannon"' in b
 )
@@ -76,33 +76,25 @@ def assert_at_least_once_handled(ids: list[str], handled: list[str], sb: Sandbox
     assert all(d["ok"] and d["attempt"] == 1 for d in log), log  # repeats acknowledged: no retry
 
 
-@pytest.mark.parametrize(
-    "block", RECEIVER_BLOCKS, ids=["fastapi" if "@api." in b else "flask" for b in RECEIVER_BLOCKS]
-)
-async def test_receiver_snippet_under_duplicates_and_reordering(block: str) -> None:
+@pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+async def test_receiver_example_under_duplicates_and_reordering(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CANNON_WEBHOOK_SECRET", SECRET)
+    monkeypatch.delenv("CANNON_API_KEY", raising=False)  # a receiver needs only the secret
+    module = runpy.run_path(str(path), run_name="readme_receiver")  # not __main__: no server
     handled: list[str] = []
-    scope: dict[str, Any] = {
-        "client": Cannon(api_key="cs_test_readme", webhook_secret=SECRET),
-        "seen": MemoryDedupeStore(),
-        "handle_event": lambda event: handled.append(event.data.id),
-        "WebhookVerificationError": WebhookVerificationError,
-        "WebhookReplayError": WebhookReplayError,
-    }
-    transport: httpx2.AsyncBaseTransport
-    if "@api." in block:
-        from fastapi import FastAPI, HTTPException, Request
-
-        scope |= {"api": FastAPI(), "Request": Request, "HTTPException": HTTPException}
-        exec(block, scope)
-        transport = httpx2.ASGITransport(scope["api"])
-    else:
-        from flask import Flask, request
-
-        scope |= {"app": Flask("readme"), "request": request}
-        exec(block, scope)
-        transport = AsyncWSGITransport(scope["app"])
+    module["handle_event"].__globals__["handle_event"] = lambda event: handled.append(event.data.id)
+    app = module["app"]
+    transport: httpx2.AsyncBaseTransport = (
+        AsyncWSGITransport(app) if hasattr(app, "test_client") else httpx2.ASGITransport(app)
+    )
     ids, sb = await deliver_batch(transport)
     assert_at_least_once_handled(ids, handled, sb)
+
+
+def test_readme_shows_the_receiver_examples() -> None:
+    assert sorted(RECEIVER_BLOCKS) == sorted(path.read_text(encoding="utf-8") for path in EXAMPLES)
 
 
 async def test_starlette_receiver_under_duplicates_and_reordering(

@@ -31,8 +31,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if exc.name not in ("click", "rich") and not str(exc.name).startswith(("click.", "rich.")):
             raise
         sys.stderr.write(
-            f"cannon-studio: the command line needs the [cli] extra ({exc.name} is missing):\n"
-            "  pip install 'cannon-studio[cli]'\n"
+            f"cannon-studio needs the [cli] extra, which is not installed ({exc.name} is "
+            "missing): pip install 'cannon-studio[cli]'\n"
         )
         raise SystemExit(2) from None
     group.main(args=list(argv) if argv is not None else None, prog_name="cannon-studio")

@@ -8,6 +8,8 @@ goes to stderr, results to stdout. Library errors are translated by
 from __future__ import annotations
 
 import difflib
+import importlib.util
+import io
 import json
 import logging
 import sys
@@ -15,14 +17,23 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 from rich.console import Console
 from rich.text import Text
 
 from cannon_studio.cli._batch import batch
-from cannon_studio.cli._errors import CliError, ExitCode, remember_rerun, translate_errors
+from cannon_studio.cli._errors import (
+    CliError,
+    DetailedBadParameter,
+    DetailedUsageError,
+    ExitCode,
+    click_error_details,
+    json_error,
+    remember_rerun,
+    translate_errors,
+)
 from cannon_studio.cli._fields import (
     FieldInfo,
     FieldValueError,
@@ -55,12 +66,61 @@ Exit codes:
   1  request failed (or, for download, has not succeeded); webhook did not verify
   2  usage error: bad flags, unknown operation, bad field value, missing API key
   3  API error: the API answered 4xx/5xx, or could not be reached
-  4  timeout: --timeout passed while waiting, or an HTTP call timed out
+  4  timeout: --max-wait passed while waiting, or an HTTP call timed out
   130  interrupted (Ctrl-C; the request keeps running, `wait` resumes it)
 \b
 Environment: CANNON_API_KEY, CANNON_BASE_URL (default https://www.cannonstudio.app),
 CANNON_WEBHOOK_SECRET, CANNON_LOG=debug|info.
 """
+
+
+PLAIN_WIDTH = 10_000
+"""Columns given to rich when the output is not a terminal: nothing is wrapped."""
+
+SANDBOX_EXTRA_MODULES = ("starlette", "uvicorn", "jsonschema", "PIL", "av", "pygltflib")
+"""What ``cannon-studio sandbox`` imports (the ``[sandbox]`` extra)."""
+
+
+class _PlainLines(io.TextIOBase):
+    """A text stream for rich when the output is a pipe or file: trailing spaces (rich's cell
+    padding) are cut from each line; the lines go to ``sys.stdout``/``sys.stderr`` as they are
+    at write time."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._pending = ""
+
+    def _target(self) -> Any:
+        return sys.stderr if self._stderr else sys.stdout
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        if lines:
+            self._target().write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._target().write(self._pending)
+            self._pending = ""
+        self._target().flush()
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A rich console: as rich sets it up on a terminal; otherwise no wrapping (very wide) and
+    no trailing padding, so piped output (asset URLs, JSON-like values) stays whole."""
+    console = Console(stderr=stderr, highlight=False)
+    if console.is_terminal:
+        return console
+    plain = cast(IO[str], _PlainLines(stderr=stderr))
+    return Console(file=plain, width=PLAIN_WIDTH, highlight=False)
 
 
 @dataclass
@@ -71,8 +131,8 @@ class AppState:
     api_key: str | None = None
     json: bool = False
     verbose: bool = False
-    out: Console = field(default_factory=lambda: Console(highlight=False))
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    out: Console = field(default_factory=make_console)
+    err: Console = field(default_factory=lambda: make_console(stderr=True))
     _client: Cannon | None = None
 
     def client(self) -> Cannon:
@@ -214,12 +274,61 @@ def _unknown_operation(name: str) -> click.UsageError:
     known = list(load_operations())
     close = difflib.get_close_matches(name, known, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    return click.UsageError(
-        f"Unknown operation {name!r}.{hint} Known operations: {', '.join(known)}"
+    return DetailedUsageError(
+        f"Unknown operation {name!r}.{hint} Known operations: {', '.join(known)}",
+        type="InputValidationError",
+        operation=name,
+        field="operation",
+        allowed=known,
     )
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    """``--json`` among the arguments (before a ``--``), wherever it stands."""
+    head = list(argv)
+    if "--" in head:
+        head = head[: head.index("--")]
+    return "--json" in head
+
+
+class _CliGroup(click.Group):
+    """The ``cannon-studio`` group: with ``--json`` every user error, click's own usage errors
+    included, also prints the documented ``{"error": {...}}`` object on stdout."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        wants_json = _wants_json(argv)
+        try:
+            result = super().main(argv, prog_name, complete_var, False, **extra)
+        except CliError as exc:  # decides itself: results (a failed request) are JSON already
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            if wants_json:
+                click.echo(
+                    json_error(exc.format_message(), exc.exit_code, click_error_details(exc))
+                )
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            if wants_json:
+                click.echo(json_error("aborted", 1, {"type": "Abort"}))
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
 @click.group(
+    cls=_CliGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXIT_CODES_HELP,
 )
@@ -252,7 +361,7 @@ def cli(
       cannon-studio operations image.generate
       cannon-studio run image.generate --prompt "A lighthouse at dusk" --aspect-ratio 16:9 --download out/
       cannon-studio run video.generate --prompt "..." --no-wait --json
-      cannon-studio wait req_1 req_2 --timeout 600
+      cannon-studio wait req_1 req_2 --max-wait 600
       cannon-studio sandbox --port 8787
     """
     state = ctx.ensure_object(AppState)
@@ -359,7 +468,16 @@ def _field_option(field: FieldInfo) -> click.Option:
                 return [convert_value(field, v) for v in value] or None
             return None if value is None else convert_value(field, value)
         except FieldValueError as exc:
-            raise click.BadParameter(f"{exc} (field {field.name})", ctx=ctx, param=param) from None
+            op_name = ctx.command.name if ctx.command is not None else None
+            raise DetailedBadParameter(
+                f"{exc} (field {field.name})",
+                ctx=ctx,
+                param=param,
+                type="InputValidationError",
+                operation=op_name,
+                field=f"input.{field.name}",
+                allowed=exc.allowed,
+            ) from None
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
         values = field.enum or field.examples
@@ -438,13 +556,34 @@ def _common_run_options() -> list[click.Option]:
             help="Download the output assets into DIR once the request succeeds.",
         ),
         click.Option(
-            ["--timeout"],
+            ["--max-wait", "max_wait"],
             metavar="SECONDS",
             type=click.FloatRange(min=0, min_open=True),
             help="Give up waiting after SECONDS (exit code 4; the request keeps running).",
         ),
+        _deprecated_timeout_option(),
         *_shared_params(api=True),
     ]
+
+
+def _deprecated_timeout_option() -> click.Option:
+    """``--timeout``: the old name of ``--max-wait`` (hidden; says so on stderr)."""
+    return click.Option(
+        ["--timeout", "timeout_alias"],
+        metavar="SECONDS",
+        type=click.FloatRange(min=0, min_open=True),
+        hidden=True,
+        help="Deprecated: use --max-wait.",
+    )
+
+
+def _max_wait(max_wait: float | None, timeout_alias: float | None) -> float | None:
+    if timeout_alias is not None:
+        click.echo(
+            "cannon-studio: --timeout is deprecated, use --max-wait SECONDS (the wait deadline)",
+            err=True,
+        )
+    return max_wait if max_wait is not None else timeout_alias
 
 
 def _build_run_command(op: OperationInfo) -> click.Command:
@@ -538,7 +677,7 @@ def run() -> None:
 
     \b
     cannon-studio run OPERATION [--FIELD VALUE ...] [--input FILE.json]
-        [--webhook-url URL] [--idempotency-key KEY] [--no-wait] [--download DIR] [--timeout SECONDS]
+        [--webhook-url URL] [--idempotency-key KEY] [--no-wait] [--download DIR] [--max-wait SECONDS]
 
     Fields are the operation's input fields as kebab-case flags (aspect_ratio and aspectRatio
     are both --aspect-ratio). Arrays repeat the flag; objects take JSON text.
@@ -558,7 +697,13 @@ def _run(op: OperationInfo, params: dict[str, Any]) -> None:
     missing = [f for f in op.fields if f.required and f.name not in payload]
     if missing:
         flags = ", ".join(f"{f.flag} ({f.name})" for f in missing)
-        raise click.UsageError(f"{op.id} needs {flags}")
+        raise DetailedUsageError(
+            f"{op.id} needs {flags}",
+            type="InputValidationError",
+            operation=op.id,
+            field=f"input.{missing[0].name}",
+            missing=[f"input.{f.name}" for f in missing],
+        )
 
     remember_rerun(click.get_current_context(), _rerun_argv(op))
     with state.errors(describe_field=_describe_field(op)):
@@ -578,7 +723,10 @@ def _run(op: OperationInfo, params: dict[str, Any]) -> None:
                 state.err.print(f"follow it with: cannon-studio wait {handle.id}", highlight=False)
             return
         _follow_one(
-            state, handle, timeout=params.get("timeout"), download_dir=params.get("download_dir")
+            state,
+            handle,
+            timeout=_max_wait(params.get("max_wait"), params.get("timeout_alias")),
+            download_dir=params.get("download_dir"),
         )
 
 
@@ -695,7 +843,8 @@ def get(request_id: str) -> None:
 @cli.command()
 @click.argument("request_ids", nargs=-1, required=True, metavar="REQUEST_ID...")
 @click.option(
-    "--timeout",
+    "--max-wait",
+    "max_wait",
     metavar="SECONDS",
     type=click.FloatRange(min=0, min_open=True),
     help="Give up after SECONDS for all of them (exit code 4).",
@@ -707,18 +856,32 @@ def get(request_id: str) -> None:
     type=click.Path(file_okay=False, writable=True, path_type=Path),
     help="Download each succeeded request's assets into DIR/<request id>/.",
 )
-def wait(request_ids: Sequence[str], timeout: float | None, download_dir: Path | None) -> None:
+def wait(
+    request_ids: Sequence[str],
+    max_wait: float | None,
+    download_dir: Path | None,
+    timeout_alias: float | None = None,
+) -> None:
     """Wait for one or more requests, printing each as it completes.
 
     With --json, prints one JSON object per line (JSON Lines) in completion order.
     Exit code 1 if any of them failed, 4 on timeout.
     """
+    import cannon_studio as cs
+
     state = _state()
+    timeout = _max_wait(max_wait, timeout_alias)
     ids = list(dict.fromkeys(request_ids))
     any_failed = False
+    unknown: list[str] = []
     with state.errors():
         client = state.client()
-        handles = [client.requests.retrieve(rid) for rid in ids]
+        handles = []
+        for rid in ids:
+            try:
+                handles.append(client.requests.retrieve(rid))
+            except cs.NotFoundError:
+                unknown.append(rid)  # reported after the results of the others
         progress = state.progress()
         for h in handles:
             progress.add(h.id, h.operation, h.status)
@@ -737,8 +900,20 @@ def wait(request_ids: Sequence[str], timeout: float | None, download_dir: Path |
                     lines=True,
                     out=out,
                 )
-    if any_failed:
+    if unknown:
+        failed_too = "; at least one other request failed" if any_failed else ""
+        raise CliError(
+            f"no request {', '.join(repr(rid) for rid in unknown)} for this API key (unknown "
+            f"id, or the request belongs to another API key){failed_too}",
+            ExitCode.API_ERROR,
+            details={"type": "NotFoundError", "status_code": 404, "request_ids": unknown},
+            json_output=state.json,
+        )
+    if any_failed:  # the failed requests are in the output (JSON lines with --json)
         raise CliError("at least one request failed", ExitCode.REQUEST_FAILED)
+
+
+wait.params.append(_deprecated_timeout_option())
 
 
 def _as_completed(
@@ -876,12 +1051,15 @@ def sandbox(args: Sequence[str]) -> None:
     \b
     cannon-studio sandbox --host 127.0.0.1 --port 8787 [--api-key KEY] [--instant] [--webhook-secret S]
     """
-    try:
-        from cannon_studio.sandbox import main as sandbox_main
-    except ImportError as exc:
+    missing = [name for name in SANDBOX_EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
         raise CliError(
-            f"the sandbox needs the [sandbox] extra: pip install 'cannon-studio[sandbox]' ({exc})",
+            f"cannon-studio sandbox needs the [sandbox] extra, which is not installed "
+            f"({missing[0]} is missing): pip install 'cannon-studio[sandbox]'",
             ExitCode.USAGE,
-        ) from None
+            details={"type": "MissingExtra", "extra": "sandbox", "missing": missing},
+        )
+    from cannon_studio.sandbox import main as sandbox_main
+
     code = sandbox_main(list(args))
     click.get_current_context().exit(int(code or 0))

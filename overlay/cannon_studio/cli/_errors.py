@@ -18,7 +18,17 @@ from typing import IO, Any
 import click
 import httpx2
 
-__all__ = ["RERUN_META_KEY", "CliError", "ExitCode", "remember_rerun", "translate_errors"]
+__all__ = [
+    "RERUN_META_KEY",
+    "CliError",
+    "DetailedBadParameter",
+    "DetailedUsageError",
+    "ExitCode",
+    "click_error_details",
+    "json_error",
+    "remember_rerun",
+    "translate_errors",
+]
 
 RERUN_META_KEY = "cannon_studio.rerun_argv"
 """``click.Context.meta`` key of the argv that re-runs the current create (without its key)."""
@@ -59,6 +69,42 @@ class ExitCode(IntEnum):
     """Ctrl-C (the conventional 128 + SIGINT)."""
 
 
+def json_error(message: str, exit_code: int, details: dict[str, Any] | None = None) -> str:
+    """The documented ``--json`` error object: ``{"error": {"message", "exit_code", ...}}``."""
+    payload = {"message": message, "exit_code": int(exit_code), **(details or {})}
+    return json.dumps({"error": payload}, default=str)
+
+
+class DetailedUsageError(click.UsageError):
+    """A usage error (exit code 2) that also carries machine-readable ``details`` for ``--json``
+    (``type``, ``operation``, ``field``, ``allowed``...)."""
+
+    def __init__(self, message: str, ctx: click.Context | None = None, **details: Any) -> None:
+        super().__init__(message, ctx)
+        self.details = {key: value for key, value in details.items() if value is not None}
+
+
+class DetailedBadParameter(click.BadParameter):
+    """A bad option value (exit code 2) with ``details`` for ``--json`` (see above)."""
+
+    def __init__(
+        self,
+        message: str,
+        ctx: click.Context | None = None,
+        param: click.Parameter | None = None,
+        **details: Any,
+    ) -> None:
+        super().__init__(message, ctx, param)
+        self.details = {key: value for key, value in details.items() if value is not None}
+
+
+def click_error_details(exc: click.ClickException) -> dict[str, Any]:
+    """``type`` and the other ``--json`` fields of one of click's own errors."""
+    details: dict[str, Any] = {"type": type(exc).__name__}
+    details.update(getattr(exc, "details", {}))
+    return details
+
+
 class CliError(click.ClickException):
     """A user-facing failure: one message on stderr, optionally a JSON object on stdout.
 
@@ -87,8 +133,7 @@ class CliError(click.ClickException):
     def show(self, file: IO[Any] | None = None) -> None:
         """Print the message to stderr (and the JSON error object to stdout in ``--json`` mode)."""
         if self.json_output:
-            payload = {"message": self.message, "exit_code": self.exit_code, **self.details}
-            click.echo(json.dumps({"error": payload}, default=str))
+            click.echo(json_error(self.message, self.exit_code, self.details))
         click.echo(f"Error: {self.message}", err=True)
 
 
