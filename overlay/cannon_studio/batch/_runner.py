@@ -198,7 +198,7 @@ def _perform(client: Cannon, step: Step) -> Any:
     if isinstance(step, Retrieve):
         return client.requests.retrieve(step.request_id)
     if isinstance(step, Wait):
-        return step.handle.wait(timeout=step.timeout, on_update=step.on_update)
+        return step.handle.wait(max_wait=step.timeout, on_update=step.on_update)
     return download_missing(step.output, step.directory, _download_client(client))
 
 
@@ -299,7 +299,7 @@ async def _aperform(client: AsyncCannon, step: Step) -> Any:
     if isinstance(step, Retrieve):
         return await client.requests.retrieve(step.request_id)
     if isinstance(step, Wait):
-        return await step.handle.wait(timeout=step.timeout, on_update=step.on_update)
+        return await step.handle.wait(max_wait=step.timeout, on_update=step.on_update)
     return await adownload_missing(step.output, step.directory, _adownload_client(client))
 
 

@@ -71,7 +71,7 @@ class Retrieve:
 
 @dataclass(frozen=True)
 class Wait:
-    """``handle.wait(timeout=seconds, on_update=...)`` -> handle (``RequestFailedError``)."""
+    """``handle.wait(max_wait=seconds, on_update=...)`` -> handle (``RequestFailedError``)."""
 
     handle: Any
     timeout: float
