@@ -171,6 +171,6 @@ async def test_aiohttp_transport_works_against_the_sandbox() -> None:
             api_key=sandbox.api_key, base_url=server.base_url, transport=transport
         ) as client:
             handle = await client.requests.create(OPERATION, INPUT)
-            await handle.wait(timeout=30)
+            await handle.wait(max_wait=30)
             assert handle.status == "succeeded"
         await transport.aclose()
