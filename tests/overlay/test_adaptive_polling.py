@@ -140,7 +140,7 @@ async def test_client_learns_server_durations_and_then_polls_by_them() -> None:
             await client.requests.create(OPERATION, {"prompt": f"p{i}"})
             for i in range(C.POLL_MIN_SAMPLES)
         ]
-        finished = [h async for h in client.requests.as_completed(first, timeout=30)]
+        finished = [h async for h in client.requests.as_completed(first, max_wait=30)]
         seen = client.requests.polling.samples(OPERATION)
         expected = sorted(
             (h.request.completed_at_ms - h.request.created_at_ms) / 1000  # type: ignore[union-attr,operator]
@@ -151,7 +151,7 @@ async def test_client_learns_server_durations_and_then_polls_by_them() -> None:
         nxt = await client.requests.create(OPERATION, {"prompt": "learned"})
         # Learned jobs take 0.05-0.1 s: the first poll comes well before the 300 ms hint.
         assert nxt._next_delay() < 0.2
-        await nxt.wait(timeout=30)
+        await nxt.wait(max_wait=30)
         assert nxt.status == "succeeded"
 
 
