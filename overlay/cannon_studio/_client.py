@@ -58,7 +58,7 @@ from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._wrappers import AsyncNamespaces, SyncNamespaces
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
 from .transports import pool_limits
-from .webhooks import Webhooks
+from .webhooks import Webhooks, check_tolerance
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -713,6 +713,7 @@ class Cannon(SyncNamespaces, _ClientBase):
             trust_env=trust_env,
             headers=default_headers,
         )
+        webhook_tolerance = check_tolerance(webhook_tolerance)  # fail here, not at verify
         inner, owned = _sync_inner(http_client, transport, config.trust_env)
         self._setup(config, _SyncCore(config, inner, owns_inner=owned), webhook_tolerance)
 
@@ -953,6 +954,7 @@ class AsyncCannon(AsyncNamespaces, _ClientBase):
             trust_env=trust_env,
             headers=default_headers,
         )
+        webhook_tolerance = check_tolerance(webhook_tolerance)  # fail here, not at verify
         inner, owned = _async_inner(http_client, transport, config.trust_env, max_in_flight)
         core = _AsyncCore(config, inner, owns_inner=owned, gate=InFlightGate(max_in_flight))
         self._setup(config, core, webhook_tolerance)

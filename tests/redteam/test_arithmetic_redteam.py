@@ -67,7 +67,7 @@ def test_wait_survives_thousands_of_polls(clock: Clock) -> None:
     # 0.5 * 1.5**n overflowed a float after ~1,750 polls (~2.2 h of waiting).
     with Cannon(api_key=API_KEY, base_url="https://api.test", transport=_api(2500)) as c:
         handle = c.requests.create("video.generate", {"prompt": "long job"})
-        handle.wait(timeout=10**6)
+        handle.wait(max_wait=10**6)
     held = handle.status == "succeeded" and max(clock.sleeps) <= 5.0
     assert record(AREA, held)
 
@@ -88,19 +88,19 @@ def test_retry_backoff_survives_a_thousand_attempts(clock: Clock) -> None:
 def test_server_poll_hints_of_any_shape_are_safe(clock: Clock, hint: object) -> None:
     with Cannon(api_key=API_KEY, base_url="https://api.test", transport=_api(1, hint)) as c:
         handle = c.requests.create("video.generate", {"prompt": "x"})
-        handle.wait(timeout=3600)
+        handle.wait(max_wait=3600)
     held = handle.status == "succeeded" and 0 <= clock.sleeps[0] <= 600
     assert record(AREA, held), clock.sleeps
 
 
-@pytest.mark.parametrize("timeout", [math.nan, -1, math.inf, "10", True])
-def test_wait_timeout_is_validated(clock: Clock, timeout: object) -> None:
+@pytest.mark.parametrize("max_wait", [math.nan, -1, math.inf, "10", True])
+def test_wait_timeout_is_validated(clock: Clock, max_wait: object) -> None:
     with Cannon(api_key=API_KEY, base_url="https://api.test", transport=_api(10**9)) as c:
         handle = c.requests.create("video.generate", {"prompt": "x"})
-        with pytest.raises(ConfigurationError, match="timeout"):
-            handle.wait(timeout=timeout)  # type: ignore[arg-type]
+        with pytest.raises(ConfigurationError, match="max_wait"):
+            handle.wait(max_wait=max_wait)  # type: ignore[arg-type]
         with pytest.raises(ConfigurationError):
-            list(c.requests.as_completed([handle], timeout=timeout))  # type: ignore[arg-type]
+            list(c.requests.as_completed([handle], max_wait=max_wait))  # type: ignore[arg-type]
     assert record(AREA, True)
 
 
@@ -129,7 +129,7 @@ def test_numeric_configuration_is_validated(kwargs: dict[str, Any]) -> None:
 def test_wait_timeout_zero_polls_once(clock: Clock) -> None:
     transport = _api(1)
     with Cannon(api_key=API_KEY, base_url="https://api.test", transport=transport) as c:
-        done = c.requests.create("video.generate", {"prompt": "x"}).wait(timeout=0)
+        done = c.requests.create("video.generate", {"prompt": "x"}).wait(max_wait=0)
     gets: list[int] = []
 
     def handler(request: httpx2.Request) -> httpx2.Response:
@@ -140,9 +140,9 @@ def test_wait_timeout_zero_polls_once(clock: Clock) -> None:
         api_key=API_KEY, base_url="https://api.test", transport=httpx2.MockTransport(handler)
     ) as c:
         with pytest.raises(WaitTimeoutError):
-            c.requests.retrieve("req_1").wait(timeout=0)
+            c.requests.retrieve("req_1").wait(max_wait=0)
         pending = _requests.RequestHandle(c._core, request_id="req_1")
         with pytest.raises(WaitTimeoutError):
-            pending.wait(timeout=0)
-    # retrieve: 1 GET; each wait(timeout=0): exactly 1 more before WaitTimeoutError.
+            pending.wait(max_wait=0)
+    # retrieve: 1 GET; each wait(max_wait=0): exactly 1 more before WaitTimeoutError.
     assert record(AREA, done.status == "succeeded" and len(gets) == 3)
