@@ -132,7 +132,7 @@ def test_sandbox_accepts_extra_input_and_runs_it(client: Cannon) -> None:
     handle = client.requests.create(
         "video.generate", {"prompt": "x"}, extra_input={"brand_new_field": 1}
     )
-    assert handle.wait(timeout=30).status == "succeeded"
+    assert handle.wait(max_wait=30).status == "succeeded"
     with pytest.raises(InputValidationError):
         client.requests.create("video.generate", {"prompt": "x", "brand_new_field": 1})
 
