@@ -263,7 +263,7 @@ def test_wait_raises_only_documented_errors(hostile: tuple[Hostile, Cannon], rep
 
     def call() -> None:
         handle = client.requests.create("image.generate", {"prompt": "a fox"})
-        handle.wait(timeout=30)
+        handle.wait(max_wait=30)
 
     _only_documented("wait", call)
 

@@ -51,11 +51,11 @@ with sandbox.serve(host="127.0.0.1", port=0) as server, Cannon(
     api_key=sandbox.api_key, base_url=server.base_url
 ) as client:
     for operation, data in cases.items():
-        done = client.requests.create(operation, data).wait(timeout=30)
+        done = client.requests.create(operation, data).wait(max_wait=30)
         namespace, method = registry().get(operation).wrapper.split(".")
         wrapper = getattr(getattr(client, namespace), method)
         annotation = str(inspect.signature(wrapper).parameters["input"].annotation)
-        handle = wrapper(**data).wait(timeout=30)
+        handle = wrapper(**data).wait(max_wait=30)
         report[operation] = [done.status, handle.status, annotation, namespace + "." + method]
 print(json.dumps(report))
 """
