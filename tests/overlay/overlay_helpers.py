@@ -10,7 +10,7 @@ WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 @dataclass
 class FakeClock:
-    """Replaces ``_requests.sleep``/``async_sleep``/``monotonic``: sleeping advances time."""
+    """Replaces ``_clock.sleep``/``async_sleep``/``monotonic``: sleeping advances time."""
 
     now: float = 1000.0
     sleeps: list[float] = field(default_factory=list)

@@ -36,7 +36,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Replace the overlay's sleeps (sync and async) by no-ops; return the requested delays (s)."""
-    import cannon_studio._requests as requests_module
+    import cannon_studio._clock as clock_module
 
     delays: list[float] = []
 
@@ -46,8 +46,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def fake_async_sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr(requests_module, "sleep", fake_sleep)
-    monkeypatch.setattr(requests_module, "async_sleep", fake_async_sleep)
+    monkeypatch.setattr(clock_module, "sleep", fake_sleep)
+    monkeypatch.setattr(clock_module, "async_sleep", fake_async_sleep)
     return delays
 
 
