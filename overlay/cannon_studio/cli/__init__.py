@@ -4,7 +4,7 @@
 :mod:`cannon_studio.cli._app`; ``cannon_studio.cli.cli`` is the click group (for ``CliRunner``).
 
 Exit codes: 0 success, 1 request failed, 2 usage error, 3 API error, 4 timeout
-(see :class:`cannon_studio.cli._errors.ExitCode`).
+(see :class:`cannon_studio.cli._exit_codes.ExitCode`).
 """
 
 from __future__ import annotations

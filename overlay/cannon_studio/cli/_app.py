@@ -2,7 +2,7 @@
 
 Every command accepts ``--json`` (machine-readable stdout); human output otherwise. Progress
 goes to stderr, results to stdout. Library errors are translated by
-:func:`cannon_studio.cli._errors.translate_errors` into one-line messages and exit codes.
+:func:`cannon_studio.cli._exit_codes.translate_errors` into one-line messages and exit codes.
 """
 
 from __future__ import annotations
@@ -17,14 +17,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+from typing import IO, Any, TypeVar, cast
 
 import click
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.text import Text
 
+from cannon_studio import Cannon
+from cannon_studio._logging import RedactingFilter
 from cannon_studio.cli._batch import batch
-from cannon_studio.cli._errors import (
+from cannon_studio.cli._exit_codes import (
     CliError,
     DetailedBadParameter,
     DetailedUsageError,
@@ -54,9 +57,7 @@ from cannon_studio.cli._render import (
     render_status,
     request_dict,
 )
-
-if TYPE_CHECKING:
-    from cannon_studio import Cannon
+from cannon_studio.webhooks import verify as verify_webhook
 
 __all__ = ["cli"]
 
@@ -138,8 +139,6 @@ class AppState:
     def client(self) -> Cannon:
         """The (lazily created) ``Cannon`` client for the global options and environment."""
         if self._client is None:
-            from cannon_studio import Cannon
-
             self._client = Cannon(api_key=self.api_key, base_url=self.base_url)
         return self._client
 
@@ -230,19 +229,6 @@ def shared_options(*, api: bool = True) -> Callable[[C], C]:
     return decorate
 
 
-class _Redact(logging.Filter):
-    """Replace registered secrets (API key, webhook secret) in records reaching our handler."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        from cannon_studio._logging import redact
-
-        message = record.getMessage()
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True
-
-
 def _configure_logging(state: AppState) -> Callable[[], None]:
     """With ``--verbose``, log the client's calls and retries (DEBUG) and httpx2's request lines
     (INFO) to stderr, secrets redacted. ``CANNON_LOG`` is applied by the client itself.
@@ -251,10 +237,8 @@ def _configure_logging(state: AppState) -> Callable[[], None]:
     """
     if not state.verbose:
         return lambda: None
-    from rich.logging import RichHandler
-
     handler = RichHandler(console=state.err, show_path=False, rich_tracebacks=False)
-    handler.addFilter(_Redact())
+    handler.addFilter(RedactingFilter())
     levels = {"cannon_studio": logging.DEBUG, "httpx2": logging.INFO}
     loggers = [logging.getLogger(name) for name in levels]
     saved = [logger.level for logger in loggers]
@@ -1018,8 +1002,6 @@ def webhook_verify(
         "webhook-signature": signature,
     }
     with state.errors():
-        from cannon_studio.webhooks import verify as verify_webhook
-
         event = verify_webhook(body, headers, secret, tolerance=tolerance)
     data = model_dict(event)
     if state.json:
