@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ._types import NOT_GIVEN, NotGiven
     from .webhooks import Webhooks
 
-__version__ = "0.1.0"
+from ._version import __version__ as __version__
 
 _EXPORTS: dict[str, str] = {
     "Cannon": "._client",
