@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check overlay scripts tests examples
 	$(BIN)/lint-imports --no-cache
 
-## typecheck: mypy --strict on the overlay
+## typecheck: mypy --strict on everything hand-written (overlay packages and scripts/)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 

@@ -33,9 +33,10 @@ from typing import Any
 import cannon_studio._clock as clock_module
 import httpx2
 import pytest
-from cannon_schema_cases import operations, valid_input
 from cannon_studio import AsyncCannon, Cannon, RequestFailedError
 from cannon_studio.sandbox import DEFAULT_API_KEY, FaultRule
+
+from tests.bad_input.cannon_schema_cases import operations, valid_input
 
 # The workload includes the deprecated sora2.video.remix on purpose (every operation is covered).
 pytestmark = pytest.mark.filterwarnings("ignore:operation sora2.video.remix is deprecated")

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import socket
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
+from replay_support import REPLAY_API_KEY, NetworkBlockedError, Replay
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = ROOT / "scripts"
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
-import record_cassettes as rc  # noqa: E402
-from replay_support import REPLAY_API_KEY, NetworkBlockedError, Replay  # noqa: E402
+from scripts import record_cassettes as rc
 
 
 @pytest.fixture
