@@ -24,6 +24,8 @@ class Import:
     imported: str
     line: int
     in_function: bool
+    guarded: bool = False
+    """Inside ``try: ... except ImportError`` (the guard of an optional extra)."""
 
 
 @dataclass
@@ -115,6 +117,19 @@ def _function_nodes(tree: ast.AST) -> set[int]:
     return inside
 
 
+def _guarded_nodes(tree: ast.AST) -> set[int]:
+    """Nodes in the body of a ``try`` that catches ``ImportError`` / ``ModuleNotFoundError``."""
+    guarded: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        names = {ast.unparse(handler.type) for handler in node.handlers if handler.type is not None}
+        if any("ImportError" in name or "ModuleNotFoundError" in name for name in names):
+            for inner in node.body:
+                guarded.update(id(sub) for sub in ast.walk(inner))
+    return guarded
+
+
 def read_graph(package_dirs: Iterable[Path]) -> ImportGraph:
     """Read every ``*.py`` under ``package_dirs`` (each a top-level package directory)."""
     modules = _module_names(package_dirs)
@@ -129,6 +144,7 @@ def read_graph(package_dirs: Iterable[Path]) -> ImportGraph:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         skipped = _type_checking_nodes(tree)
         in_function = _function_nodes(tree)
+        guarded = _guarded_nodes(tree)
         is_package = path.name == "__init__.py"
         for node in ast.walk(tree):
             if id(node) in skipped:
@@ -154,6 +170,12 @@ def read_graph(package_dirs: Iterable[Path]) -> ImportGraph:
                 imported = known(target)
                 if imported is not None and imported != name:
                     imports.append(
-                        Import(name, imported, getattr(node, "lineno", 0), id(node) in in_function)
+                        Import(
+                            name,
+                            imported,
+                            getattr(node, "lineno", 0),
+                            id(node) in in_function,
+                            id(node) in guarded,
+                        )
                     )
     return ImportGraph(modules, imports)

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.text import Text
 
-from cannon_studio import Cannon
+from cannon_studio import Cannon, RequestFailedError
 from cannon_studio._logging import RedactingFilter
 from cannon_studio.cli._batch import batch
 from cannon_studio.cli._exit_codes import (
@@ -725,8 +725,6 @@ def _follow_one(
     state: AppState, handle: Any, *, timeout: float | None, download_dir: Path | None
 ) -> None:
     """Wait for one request with the progress display, print it, download its assets."""
-    import cannon_studio as cs
-
     progress = state.progress()
     failed = False
     with _interrupt_hint(state, [handle.id]):
@@ -734,7 +732,7 @@ def _follow_one(
         with progress:
             try:
                 handle.wait(**_wait_kwargs(timeout, progress.update))
-            except cs.RequestFailedError:
+            except RequestFailedError:
                 failed = True
             progress.update(handle)
         _print_finished(state, handle, download_dir=download_dir, failed=failed)
