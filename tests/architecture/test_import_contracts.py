@@ -122,8 +122,8 @@ def _hidden_imports() -> list[str]:
             # The generated client, loaded per use to keep import cost low (its endpoint modules
             # pull in every envelope model); it imports nothing back ("generated-raw" contract).
             continue
-        if item.importer.startswith(_SANDBOX_BEING_MOVED):
-            continue
+        if _SANDBOX_BEING_MOVED in (item.importer[: len(_SANDBOX_BEING_MOVED)], item.imported):
+            continue  # the sandbox's own imports, and the CLI's of the [sandbox] extra
         found.append(f"{item.importer}:{item.line} imports {item.imported}")
     return found
 

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.text import Text
 
-from cannon_studio import Cannon, RequestFailedError
+from cannon_studio import Cannon, NotFoundError, RequestFailedError
 from cannon_studio._logging import RedactingFilter
 from cannon_studio.cli._batch import batch
 from cannon_studio.cli._exit_codes import (
@@ -849,8 +849,6 @@ def wait(
     With --json, prints one JSON object per line (JSON Lines) in completion order.
     Exit code 1 if any of them failed, 4 on timeout.
     """
-    import cannon_studio as cs
-
     state = _state()
     timeout = _max_wait(max_wait, timeout_alias)
     ids = list(dict.fromkeys(request_ids))
@@ -862,7 +860,7 @@ def wait(
         for rid in ids:
             try:
                 handles.append(client.requests.retrieve(rid))
-            except cs.NotFoundError:
+            except NotFoundError:
                 unknown.append(rid)  # reported after the results of the others
         progress = state.progress()
         for h in handles:
