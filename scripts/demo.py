@@ -1,5 +1,8 @@
 """``make demo``: the main job end to end — a real multi-step media pipeline.
 
+Length (over 450 lines): one narrative, read top to bottom as the walkthrough of the pipeline;
+splitting it would scatter the story a newcomer follows.
+
 What it does, by default (no environment needed):
 
 1. starts the sandbox (``cannon_studio.sandbox``) on a free loopback port, with realistic timing

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Record the vcrpy cassettes of ``tests/cassettes/`` (normally through ``make record``).
 
+Length (over 450 lines): the cassette catalogue (one scripted call sequence per cassette) and
+the scrubbing rules it must be recorded with live in one place, so a cassette and the rules that
+kept its secrets out are reviewed together.
+
 Usage::
 
     python scripts/record_cassettes.py [--only NAME ...] [--out DIR] [--list]

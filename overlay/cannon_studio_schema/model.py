@@ -1,5 +1,8 @@
 """The operation model of a Cannon Studio OpenAPI document: what every consumer asks.
 
+Length (over 450 lines): one model (operations, fields, outputs, facts) built in one pass over
+the resolved document; its readers live in sibling modules (resolver, source, upgrade, normalise).
+
 :class:`ApiSchema` loads a document once (JSON or YAML, OpenAPI 3.0.x upgraded to 3.1), resolves
 references through :class:`~cannon_studio_schema.resolver.Resolver` and exposes:
 

@@ -1,5 +1,8 @@
 """Every ``cannon-studio`` command through click's CliRunner against the sandbox.
 
+Length (over 450 lines): one test per command and outcome, side by side, so a command's four
+outcomes are read together.
+
 For each command: success (human output), ``--json`` output, a user error (exit 2, no traceback,
 nothing created) and an API error (exit 3). Exit codes: 0 success, 1 request failed, 2 usage,
 3 API error, 4 timeout.

@@ -1,5 +1,8 @@
 """Webhook verification under attack: hypothesis properties of ``cannon_studio.webhooks.verify``.
 
+Length (over 450 lines): one property suite of one function; the strategies and the
+properties that use them stay together.
+
 Deliveries are signed with the ``standardwebhooks`` library itself (the reference implementation
 of the scheme), never with the code under test. Properties:
 
