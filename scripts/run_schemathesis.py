@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from cannon_studio_sandbox import Sandbox, SandboxConfig
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCHEMA = ROOT / "openapi" / "cannon-studio.json"
 
@@ -71,9 +73,6 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=300.0, help="seconds before schemathesis is stopped"
     )
     args = parser.parse_args(argv)
-
-    sys.path.insert(0, str(ROOT / "overlay"))
-    from cannon_studio.sandbox import Sandbox, SandboxConfig
 
     sandbox = Sandbox(SandboxConfig.instant(initial_credits=10**12))
     started = time.monotonic()

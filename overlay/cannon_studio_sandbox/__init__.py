@@ -2,15 +2,20 @@
 
 Like stripe-mock: a real ASGI server (Starlette + uvicorn) that validates requests against the
 OpenAPI schema, simulates the async request lifecycle, charges credits, hosts real asset files,
-signs webhooks and injects faults on demand. It imports nothing from the client side.
+signs webhooks and injects faults on demand. A top-level package of its own (extra
+``[sandbox]``): it imports nothing from ``cannon_studio``, and ``cannon_studio`` imports nothing
+from it (the ``cannon-studio sandbox`` command runs it through its ``cannon-studio-sandbox``
+entry point); both stand on the schema package ``cannon_studio_schema``. ``make lint`` checks
+that with an import contract.
 
-Names are loaded lazily (module ``__getattr__``) so that importing this package, or its pytest
-plugin, does not import Starlette, uvicorn, Pillow or PyAV.
+Floors, bottom to top: config, clock, scopes, pricing, storage, media and the other parts;
+:mod:`.parts` (the parts wired together); :mod:`.app` (the routes; takes the parts);
+:mod:`.server` (uvicorn; serves any ASGI app); :mod:`.control` (the :class:`Sandbox` facade);
+:mod:`.pytest_plugin` and :mod:`.__main__` (the command line, ``python -m cannon_studio_sandbox``)
+on top. Importing this package imports Starlette, uvicorn, Pillow and PyAV.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
 
 from .config import (
     DEFAULT_ACCOUNT,
@@ -19,10 +24,7 @@ from .config import (
     FaultRule,
     SandboxConfig,
 )
-
-if TYPE_CHECKING:
-    from .control import Sandbox
-    from .server import ServerHandle, main
+from .control import Sandbox, ServerHandle
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -32,17 +34,4 @@ __all__ = [
     "Sandbox",
     "SandboxConfig",
     "ServerHandle",
-    "main",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "Sandbox":
-        from .control import Sandbox
-
-        return Sandbox
-    if name in ("main", "ServerHandle"):
-        from . import server
-
-        return getattr(server, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

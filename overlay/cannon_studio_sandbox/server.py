@@ -1,45 +1,45 @@
-"""Running the sandbox over real HTTP: uvicorn in a background thread, and the command line."""
+"""Serving an ASGI app over real HTTP with uvicorn: in a background thread or in the foreground.
+
+Knows nothing of the :class:`~.control.Sandbox` facade: it serves whatever ASGI app it is given
+(the facade passes ``sandbox.app``; :mod:`.__main__` serves it from the command line).
+"""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import socket
-import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig
+import uvicorn
+from starlette.types import ASGIApp
+
 from .faults import quiet_uvicorn_drops
-from .guard import is_loopback
-from .ratelimit import parse_rate
-from .scopes import READ_ONLY
-
-if TYPE_CHECKING:
-    from .control import Sandbox
 
 
 @dataclass(frozen=True)
-class ServerHandle:
-    """A running sandbox server.
+class ServerAddress:
+    """Where a running server listens.
 
     Attributes:
-        base_url: ``http://HOST:PORT`` (no trailing slash).
+        base_url: ``http://HOST:PORT`` (no trailing slash; IPv6 hosts in brackets).
         host: bound interface.
-        port: bound TCP port.
-        sandbox: the control handle.
+        port: bound TCP port (the chosen one when 0 was asked for).
     """
 
     base_url: str
     host: str
     port: int
-    sandbox: Sandbox
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int) -> socket.socket:
+    """A listening, non-blocking TCP socket on ``host``:``port`` (0 picks a free port).
+
+    Raises:
+        OSError: the address cannot be bound.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -52,16 +52,21 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
+def base_url(host: str, port: int) -> str:
+    """``http://HOST:PORT`` for a bound address (IPv6 hosts in brackets)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _uvicorn_server(sandbox: Sandbox, log_level: str) -> object:
-    import uvicorn
+def uvicorn_server(app: ASGIApp, log_level: str) -> uvicorn.Server:
+    """A uvicorn server for ``app`` (h11, asyncio, lifespan on, no access log); not started.
 
+    Args:
+        app: the ASGI application.
+        log_level: uvicorn's log level name (e.g. ``"warning"``).
+    """
     quiet_uvicorn_drops()
     config = uvicorn.Config(
-        sandbox.app,
+        app,
         http="h11",
         loop="asyncio",
         lifespan="on",
@@ -76,24 +81,34 @@ def _uvicorn_server(sandbox: Sandbox, log_level: str) -> object:
 
 @contextlib.contextmanager
 def run_in_thread(
-    sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, start_timeout_s: float = 10.0
-) -> Iterator[ServerHandle]:
-    """Serve ``sandbox`` with uvicorn in a daemon thread until the block exits.
+    app: ASGIApp,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    start_timeout_s: float = 10.0,
+    on_bound: Callable[[str, int], None] | None = None,
+) -> Iterator[ServerAddress]:
+    """Serve ``app`` with uvicorn in a daemon thread until the block exits.
 
     Args:
-        host: interface to bind. port: TCP port, 0 for a free one.
+        app: the ASGI application to serve.
+        host: interface to bind.
+        port: TCP port, 0 for a free one.
         start_timeout_s: seconds to wait for the server to accept connections.
+        on_bound: called with ``(host, port)`` once the socket is bound, before the first
+            request is served (the sandbox's guard turns its ``Host`` check on there).
+
+    Yields:
+        The :class:`ServerAddress` the server listens on.
 
     Raises:
+        OSError: the address cannot be bound.
         RuntimeError: the server did not start in time.
     """
-    import uvicorn
-
-    sock = _bind(host, port)
+    sock = bind(host, port)
     bound_port = sock.getsockname()[1]
-    sandbox.guard.bind(host, bound_port)
-    server = _uvicorn_server(sandbox, "warning")
-    assert isinstance(server, uvicorn.Server)
+    if on_bound is not None:
+        on_bound(host, bound_port)
+    server = uvicorn_server(app, "warning")
 
     def target() -> None:
         asyncio.run(server.serve(sockets=[sock]))
@@ -109,193 +124,24 @@ def run_in_thread(
         threading.Event().wait(0.01)
         waited += 0.01
     try:
-        yield ServerHandle(f"http://{_url_host(host)}:{bound_port}", host, bound_port, sandbox)
+        yield ServerAddress(base_url(host, bound_port), host, bound_port)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m cannon_studio.sandbox``."""
-    parser = argparse.ArgumentParser(
-        prog="cannon-studio sandbox",
-        description="Run the Cannon Studio sandbox: a local reference server for the API contract.",
-    )
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="interface to bind (default 127.0.0.1); another than loopback needs "
-        "--allow-non-loopback",
-    )
-    parser.add_argument(
-        "--allow-non-loopback",
-        action="store_true",
-        help="allow a --host reachable from other machines (the sandbox is a development tool)",
-    )
-    parser.add_argument(
-        "--allowed-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a host name accepted in the Host header besides loopback and IP literals "
-        "(repeatable; DNS-rebinding defence)",
-    )
-    parser.add_argument(
-        "--control-token",
-        default=None,
-        metavar="TOKEN",
-        help="token the control API (/_sandbox/*) asks for in x-sandbox-token "
-        "(default: a random one, printed at start; at least 16 characters)",
-    )
-    parser.add_argument(
-        "--port", type=int, default=8787, help="TCP port; 0 picks a free one (default 8787)"
-    )
-    parser.add_argument(
-        "--api-key",
-        default=DEFAULT_API_KEY,
-        help="API key to accept (default: the development key)",
-    )
-    parser.add_argument(
-        "--webhook-secret",
-        default=DEFAULT_WEBHOOK_SECRET,
-        help="whsec_... secret that signs webhooks",
-    )
-    parser.add_argument(
-        "--instant",
-        action="store_true",
-        help="requests finish at once (no queue or processing time)",
-    )
-    parser.add_argument(
-        "--credits", type=int, default=10_000, help="initial credits per account (default 10000)"
-    )
-    parser.add_argument(
-        "--failure-rate", type=float, default=0.0, help="share of requests that fail, 0..1"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="seed for durations, failures and faults"
-    )
-    parser.add_argument(
-        "--read-only-key",
-        action="append",
-        default=[],
-        metavar="KEY",
-        help="also accept KEY with only the requests:read scope (same account; repeatable)",
-    )
-    parser.add_argument(
-        "--rate-limit",
-        type=_rate,
-        default=None,
-        metavar="N/s",
-        help="allow N requests per second per API key; more get 429 with Retry-After",
-    )
-    parser.add_argument(
-        "--refund-failed",
-        action=argparse.BooleanOptionalAction,
-        default=False,
-        help="give the credits of failed requests back (default: --no-refund-failed)",
-    )
-    parser.add_argument(
-        "--log-level", default="warning", help="uvicorn log level (default warning)"
-    )
-    return parser
+def serve_forever(app: ASGIApp, sock: socket.socket, log_level: str = "warning") -> None:
+    """Serve ``app`` on the bound ``sock`` in this thread until interrupted (Ctrl-C / SIGTERM).
 
-
-def _rate(text: str) -> float:
-    try:
-        return parse_rate(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def config_from_args(args: argparse.Namespace) -> SandboxConfig:
-    """The :class:`SandboxConfig` of parsed command-line arguments (see :func:`build_parser`).
-
-    Raises:
-        ValueError: inconsistent or invalid values (e.g. a read-only key equal to ``--api-key``).
+    Args:
+        app: the ASGI application.
+        sock: a socket from :func:`bind` (closed on return).
+        log_level: uvicorn's log level name.
     """
-    read_only = [key for key in args.read_only_key if key != args.api_key]
-    if len(read_only) != len(args.read_only_key):
-        raise ValueError("--read-only-key must differ from --api-key")
-    common = {
-        "api_keys": {args.api_key: DEFAULT_ACCOUNT} | dict.fromkeys(read_only, DEFAULT_ACCOUNT),
-        "key_scopes": dict.fromkeys(read_only, READ_ONLY),
-        "webhook_secret": args.webhook_secret,
-        "initial_credits": args.credits,
-        "failure_rate": args.failure_rate,
-        "seed": args.seed,
-        "rate_limit_per_s": args.rate_limit,
-        "refund_failed": args.refund_failed,
-    }
-    return SandboxConfig.instant(**common) if args.instant else SandboxConfig(**common)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m cannon_studio.sandbox --host 127.0.0.1 --port 8787 [--api-key KEY] [--instant]``.
-
-    Also ``--read-only-key KEY`` (a key with only ``requests:read``), ``--rate-limit N/s`` and
-    ``--refund-failed`` / ``--no-refund-failed``.
-
-    Also ``--control-token TOKEN`` (default random), ``--allow-non-loopback`` (needed for a
-    ``--host`` other than loopback; a warning is printed) and ``--allowed-host NAME``.
-
-    Prints ``Cannon Studio sandbox on http://HOST:PORT  api key: KEY``, ``webhook secret: whsec_...``
-    and ``control token: TOKEN`` (flushed) before serving; with ``--port 0`` the chosen port is
-    printed. Serves until
-    interrupted (Ctrl-C / SIGTERM). Returns the exit code (0; 2 for usage errors).
-    """
-    parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    server = uvicorn_server(app, log_level)
     try:
-        config = config_from_args(args)
-    except ValueError as exc:
-        parser.print_usage(sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    read_only = [k for k, v in config.key_scopes.items() if "requests:write" not in v]
-    if not is_loopback(args.host):
-        if not args.allow_non_loopback:
-            parser.print_usage(sys.stderr)
-            print(
-                f"error: --host {args.host} is reachable from other machines; the sandbox "
-                "accepts a published development key. Add --allow-non-loopback if you mean it.",
-                file=sys.stderr,
-            )
-            return 2
-        print(
-            f"WARNING: serving on {args.host}: anyone who can reach this port can use the "
-            "sandbox's API key; keep the control token secret.",
-            file=sys.stderr,
-            flush=True,
-        )
-    from .control import Sandbox
-
-    try:
-        sandbox = Sandbox(config, control_token=args.control_token)
-    except ValueError as exc:
-        parser.print_usage(sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        sock = _bind(args.host, args.port)
-    except OSError as exc:
-        print(f"error: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 2
-    port = sock.getsockname()[1]
-    sandbox.guard.bind(args.host, port, args.allowed_host)
-    print(
-        f"Cannon Studio sandbox on http://{_url_host(args.host)}:{port}  api key: {args.api_key}",
-        flush=True,
-    )
-    print(f"webhook secret: {args.webhook_secret}", flush=True)
-    for key in read_only:
-        print(f"read-only api key: {key}", flush=True)
-    print(f"control token: {sandbox.control_token}  (header x-sandbox-token)", flush=True)
-    import uvicorn
-
-    server = _uvicorn_server(sandbox, args.log_level)
-    assert isinstance(server, uvicorn.Server)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(server.serve(sockets=[sock]))
-    sock.close()
-    return 0
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(server.serve(sockets=[sock]))
+    finally:
+        sock.close()

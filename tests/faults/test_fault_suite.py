@@ -35,7 +35,7 @@ import httpx2
 import pytest
 from cannon_schema_cases import operations, valid_input
 from cannon_studio import AsyncCannon, Cannon, RequestFailedError
-from cannon_studio.sandbox import DEFAULT_API_KEY, FaultRule
+from cannon_studio_sandbox import DEFAULT_API_KEY, FaultRule
 
 # The workload includes the deprecated sora2.video.remix on purpose (every operation is covered).
 pytestmark = pytest.mark.filterwarnings("ignore:operation sora2.video.remix is deprecated")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import record_cassettes as rc
 import yaml
-from cannon_studio.sandbox import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET
+from cannon_studio_sandbox import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET
 
 CASSETTES = sorted(rc.CASSETTE_DIR.glob("*.yaml"))
 FORBIDDEN = {
