@@ -22,10 +22,11 @@ $(STAMP): pyproject.toml
 regenerate: $(STAMP)
 	$(BIN)/python scripts/regenerate.py $(SOURCE)
 
-## lint: ruff check + ruff format --check on everything hand-written
+## lint: ruff check + ruff format --check on everything hand-written; the import contracts
 lint: $(STAMP)
 	$(BIN)/ruff check overlay scripts tests examples
 	$(BIN)/ruff format --check overlay scripts tests examples
+	$(BIN)/lint-imports
 
 ## typecheck: mypy --strict on the overlay
 typecheck: $(STAMP)
