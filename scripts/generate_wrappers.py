@@ -134,7 +134,7 @@ class _Emitter:
 
     def describe(self, prop: Mapping[str, Any]) -> str:
         target = self._target(prop)
-        text = prop.get("description") or target.get("description", "")
+        text = str(prop.get("description") or target.get("description", ""))
         text = text.replace(LONG_PROMPT_NOTE, " Assumed: at most 4000 characters.")
         extra = []
         if "enum" in target and target is not prop:

@@ -6,9 +6,15 @@ without extras; the drift check adds ``[cli]`` afterwards.
 
 from __future__ import annotations
 
+import copy
+import json
+import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
+from cannon_studio_schema import ApiSchema
+from cannon_studio_schema.drift import installed_schema
 from venv_helpers import FreshVenv
 
 TRIVIAL_TEST = """
@@ -50,3 +56,44 @@ def test_pytest_without_the_sandbox_extra_loads_nothing_from_it_and_warns_about_
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert "pytest_cannon_studio" in plugins.stdout, plugins.stdout
+
+
+def without_last_operation(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A copy of ``document`` whose create body no longer offers its last operation (by the
+    schema model's reading), and that operation's id."""
+    op = ApiSchema(document).operations[-1]
+    changed = copy.deepcopy(document)
+    body = changed["components"]["schemas"]["CreateRequestBody"]
+    body["oneOf"] = [v for v in body["oneOf"] if v.get("$ref") != op.envelope_pointer]
+    body.get("discriminator", {}).get("mapping", {}).pop(op.id, None)
+    return changed, op.id
+
+
+def test_schema_check_with_only_the_cli_extra(
+    fresh_venv: FreshVenv, cannon_sandbox: Any, tmp_path: Path
+) -> None:
+    fresh_venv.pip_install(f"{fresh_venv.wheel}[cli]")  # click + rich; still no dev tools
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CANNON_", "PYTHON"))}
+    command = [str(fresh_venv.bin("cannon-studio")), "schema", "check", "--url"]
+
+    url = f"{cannon_sandbox.base_url}/api/v1/openapi"
+    same = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=False, env=env, timeout=120
+    )
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert same.stdout.splitlines()[-1] == "no drift"
+
+    changed, op_id = without_last_operation(installed_schema())
+    path = tmp_path / "openapi-without-op.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    drift = subprocess.run(
+        [*command, str(path)], capture_output=True, text=True, check=False, env=env, timeout=120
+    )
+    assert drift.returncode == 1, drift.stdout + drift.stderr
+    assert f"BREAKING  operation removed: {op_id} -- " in drift.stdout
+
+    gone = subprocess.run(
+        [*command, "http://127.0.0.1:9/api/v1/openapi"],
+        capture_output=True, text=True, check=False, env=env, timeout=120,
+    )  # fmt: skip
+    assert gone.returncode == 2 and "Could not fetch the schema" in gone.stderr

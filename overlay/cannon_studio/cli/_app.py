@@ -55,6 +55,7 @@ from cannon_studio.cli._render import (
     render_status,
     request_dict,
 )
+from cannon_studio.cli._schema import schema
 
 if TYPE_CHECKING:
     from cannon_studio import Cannon
@@ -375,6 +376,7 @@ def cli(
 
 
 cli.add_command(batch)
+cli.add_command(schema)
 
 
 # --------------------------------------------------------------------------------------- status
