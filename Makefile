@@ -22,13 +22,13 @@ $(STAMP): pyproject.toml
 regenerate: $(STAMP)
 	$(BIN)/python scripts/regenerate.py $(SOURCE)
 
-## lint: ruff check + ruff format --check on everything hand-written; the import contracts
+## lint: ruff check + ruff format --check on everything hand-written, and the import contracts
 lint: $(STAMP)
 	$(BIN)/ruff check overlay scripts tests examples
 	$(BIN)/ruff format --check overlay scripts tests examples
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
-## typecheck: mypy --strict on the overlay
+## typecheck: mypy --strict on everything hand-written (overlay packages and scripts/)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 

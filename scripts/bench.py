@@ -428,6 +428,14 @@ def _import_time_top(env: dict[str, str], n: int = 8) -> dict[str, float]:
 # -- 3. fan-out (client in a child process) ------------------------------------------------------
 
 
+def _completed_ms(handle: Any) -> int:
+    """``completedAtMs`` of a terminal handle (epoch MILLISECONDS); a terminal request has one."""
+    completed = handle.request.completed_at_ms if handle.request is not None else None
+    if not isinstance(completed, int):
+        raise RuntimeError(f"request {handle.id} is terminal but has no completedAtMs")
+    return completed
+
+
 def child_fanout(
     mode: str, n: int, base_url: str, api_key: str, create_concurrency: int = 0
 ) -> dict[str, Any]:
@@ -476,7 +484,7 @@ def child_fanout(
                 created = time.time()
                 async for handle in client.requests.as_completed(handles, max_wait=300):
                     statuses[handle.status] += 1
-                    completions.append(handle.request.completed_at_ms)
+                    completions.append(_completed_ms(handle))
                 return created
 
         created_at = asyncio.run(run())
@@ -486,7 +494,7 @@ def child_fanout(
             created_at = time.time()
             for handle in client.requests.as_completed(handles, max_wait=300):
                 statuses[handle.status] += 1
-                completions.append(handle.request.completed_at_ms)
+                completions.append(_completed_ms(handle))
     finished = time.time()
     return {
         "mode": mode,

@@ -41,9 +41,9 @@ if TYPE_CHECKING:
     from ._raw import APIResponse
     from ._requests import AsyncRequestHandle, RequestHandle
     from ._types import NOT_GIVEN, NotGiven
+    from ._version import __version__ as __version__
     from .webhooks import Webhooks
 
-__version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "Cannon": "._client",
@@ -56,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "NOT_GIVEN": "._types",
     "NotGiven": "._types",
     "Webhooks": ".webhooks",
+    "__version__": "._version",
     **{
         name: "._errors"
         for name in (

@@ -33,6 +33,7 @@ from ._constants import (
     ENV_BASE_URL,
     ENV_WEBHOOK_SECRET,
     MAX_IN_FLIGHT_REQUESTS,
+    USER_AGENT,
     WEBHOOK_TOLERANCE_S,
 )
 from ._errors import (
@@ -43,6 +44,7 @@ from ._errors import (
 )
 from ._gate import InFlightGate
 from ._logging import mask, redact, redact_chain, register_secret, safe_url, setup_logging
+from ._operations import OperationRegistry, registry
 from ._polling import PollPolicy
 from ._proxies import AsyncEnvironmentTransport, EnvironmentTransport
 from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse, record
@@ -67,12 +69,10 @@ if TYPE_CHECKING:
     from cannon_studio_api.models import AcceptedRequest, RequestObject, StatusResponse
     from cannon_studio_api.types import Response
 
-    from ._operations import OperationRegistry
     from ._requests import Output
 
 __all__ = ["AsyncCannon", "Cannon"]
 
-USER_AGENT = "cannon-studio-python/0.1.0"
 _T = TypeVar("_T")
 
 
@@ -636,8 +636,6 @@ class _ClientBase:
     @property
     def operations(self) -> OperationRegistry:
         """The operation registry (``list()``, ``get(id)``, ``ids()``), built from the schema."""
-        from ._operations import registry
-
         return registry()
 
     @cached_property

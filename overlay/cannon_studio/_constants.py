@@ -7,8 +7,13 @@ to a cap. Units are in the names: ``_S`` = seconds, ``_MS`` = milliseconds.
 
 from __future__ import annotations
 
+from ._version import __version__
+
 DEFAULT_BASE_URL = "https://www.cannonstudio.app"
 """Production base URL (docs: every example uses it)."""
+
+USER_AGENT = f"cannon-studio-python/{__version__}"
+"""``User-Agent`` of every call the client makes (API and downloads)."""
 
 API_KEY_HEADER = "x-api-key"
 """Header that carries the API key (authentication page)."""

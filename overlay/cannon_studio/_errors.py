@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from ._constants import REQUEST_ID_HEADER
+from ._headers import parse_retry_after
 from ._logging import redact, safe_url
 
 if TYPE_CHECKING:
@@ -132,8 +133,6 @@ class RateLimitError(APIStatusError):
 
     @property
     def retry_after(self) -> float | None:
-        from ._retry import parse_retry_after
-
         return parse_retry_after(self.response.headers)
 
 

@@ -77,7 +77,13 @@ def mask(secret: str | None) -> str:
     return f"'{shown}***'"
 
 
-class _RedactingFilter(logging.Filter):
+class RedactingFilter(logging.Filter):
+    """Replaces every registered secret in a record's message by ``[REDACTED]``.
+
+    Attached to the package logger here, and by the CLI to its ``--verbose`` handler (which
+    also shows httpx2's records): the one copy of the redaction rule for log records.
+    """
+
     def filter(self, record: logging.LogRecord) -> bool:
         if _secrets:
             message = record.getMessage()
@@ -88,7 +94,7 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
-logger.addFilter(_RedactingFilter())
+logger.addFilter(RedactingFilter())
 
 
 def setup_logging() -> None:

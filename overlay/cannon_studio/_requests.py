@@ -1,4 +1,4 @@
-"""Request handles, waiting and ``as_completed``; all sleeping goes through ``sleep`` here.
+"""Request handles, waiting and ``as_completed``; all sleeping goes through ``_clock``.
 
 Waiting (lifecycle page: "start after poll_after_ms; stop on succeeded or failed"): the first
 poll comes ``poll_after_ms`` milliseconds after the create, then polls back off exponentially
@@ -6,23 +6,26 @@ poll comes ``poll_after_ms`` milliseconds after the create, then polls back off 
 deadline passes. ``wait`` keeps polling even when a ``webhook_url`` was given, because the docs
 hint that terminal delivery may be tied to polling.
 
-Tests replace ``sleep`` / ``async_sleep`` (and ``monotonic`` for deadlines) on this module.
+Tests replace ``sleep`` / ``async_sleep`` (and ``monotonic`` for deadlines) on ``_clock``.
 """
 
 # ruff: noqa: ASYNC109  (the async API mirrors the sync one: wait(timeout=seconds))
 
 from __future__ import annotations
 
+import asyncio
 import heapq
+import sys
 import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
+from . import _clock
 from ._backoff import check_seconds
 from ._constants import (
     DEFAULT_MAX_CONCURRENCY,
@@ -41,13 +44,14 @@ from ._errors import (
 from ._gate import InFlightGate
 from ._logging import logger
 from ._polling import PollPolicy, poll_delay
+from ._retry import new_idempotency_key
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
+from ._validation import build_envelope
+from .assets import adownload_many, asset_urls, download_many
 
 __all__ = ["AsyncRequestHandle", "AsyncRequests", "RequestHandle", "Requests", "poll_delay"]
 
 if TYPE_CHECKING:
-    import asyncio
-
     import httpx2
     from cannon_studio_api.models import (
         AcceptedRequest,
@@ -74,22 +78,6 @@ if TYPE_CHECKING:
 
 TERMINAL_STATUSES = frozenset({"succeeded", "failed"})
 UNKNOWN_STATUS = "unknown"
-
-sleep: Callable[[float], None] = time.sleep
-"""Blocking sleep used for every wait and retry (seconds). Tests replace it."""
-
-
-async def _asyncio_sleep(seconds: float) -> None:
-    import asyncio
-
-    await asyncio.sleep(seconds)
-
-
-async_sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
-"""Async sleep used for every wait and retry (seconds). Tests replace it."""
-
-monotonic: Callable[[], float] = time.monotonic
-"""Clock (seconds) for wait deadlines. Tests replace it together with the sleeps."""
 
 ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
 
@@ -201,7 +189,7 @@ class _HandleBase:
         self._polls = 0 if request is None else 1
         # When the create was answered (``monotonic`` clock, seconds): the first poll is due
         # ``poll_after_ms`` after it, however late waiting starts (e.g. after 1,000 creates).
-        self._created_at = monotonic()
+        self._created_at = _clock.monotonic()
         created_ms = _epoch_ms(request.created_at_ms) if request is not None else None
         if created_ms is not None:  # retrieved by id
             self._created_at -= max(0.0, time.time() - created_ms / 1000.0)
@@ -238,8 +226,6 @@ class _HandleBase:
 
     def asset_urls(self) -> list[str]:
         """Absolute URLs of the output's downloadable assets (video, images, audio, GLB...)."""
-        from .assets import asset_urls
-
         return asset_urls(self.output)
 
     def _apply(self, request: RequestObject, response: Response[Any] | None = None) -> bool:
@@ -263,7 +249,7 @@ class _HandleBase:
         if self._polls == 0 and self._status == UNKNOWN_STATUS:
             return 0.0
         poll_after = self.accepted.poll_after_ms if self.accepted is not None else None
-        now = monotonic()
+        now = _clock.monotonic()
         elapsed = now - self._created_at
         policy = self._policy()
         if policy is None:  # a handle without a client (tests): today's policy
@@ -347,13 +333,13 @@ class RequestHandle(_HandleBase):
             ConfigurationError: ``max_wait`` is not a finite number >= 0.
         """
         limit = _max_wait_seconds(max_wait, timeout, "wait")
-        deadline = monotonic() + limit
+        deadline = _clock.monotonic() + limit
         polled = False
         while not self.is_terminal:
-            remaining = deadline - monotonic()
+            remaining = deadline - _clock.monotonic()
             if remaining <= 0 and polled:
                 raise WaitTimeoutError([self.id], limit)
-            sleep(max(0.0, min(self._next_delay(), remaining)))
+            _clock.sleep(max(0.0, min(self._next_delay(), remaining)))
             self._poll(on_update)
             polled = True
         self._raise_if_failed()
@@ -380,8 +366,6 @@ class RequestHandle(_HandleBase):
                 status: ``queued``/``processing``/``unknown`` -> ``wait()`` first; ``failed``).
             AssetDownloadError, APIStatusError, APIConnectionError (see ``assets.download``).
         """
-        from .assets import download_many
-
         self._check_downloadable()
         return download_many(
             self.asset_urls(),
@@ -423,13 +407,13 @@ class AsyncRequestHandle(_HandleBase):
         """Poll until terminal (``max_wait`` in SECONDS); ``on_update`` may be plain or
         awaitable. See ``RequestHandle.wait``."""
         limit = _max_wait_seconds(max_wait, timeout, "wait")
-        deadline = monotonic() + limit
+        deadline = _clock.monotonic() + limit
         polled = False
         while not self.is_terminal:
-            remaining = deadline - monotonic()
+            remaining = deadline - _clock.monotonic()
             if remaining <= 0 and polled:
                 raise WaitTimeoutError([self.id], limit)
-            await async_sleep(max(0.0, min(self._next_delay(), remaining)))
+            await _clock.async_sleep(max(0.0, min(self._next_delay(), remaining)))
             await self._poll(on_update)
             polled = True
         self._raise_if_failed()
@@ -447,8 +431,6 @@ class AsyncRequestHandle(_HandleBase):
 
         Raises ``RequestNotSucceededError`` unless the status is ``succeeded``.
         """
-        from .assets import adownload_many
-
         self._check_downloadable()
         return await adownload_many(
             self.asset_urls(),
@@ -462,8 +444,6 @@ class AsyncRequestHandle(_HandleBase):
 
 def _caller_stacklevel() -> int:
     """``stacklevel`` pointing at the first frame outside this package (for warnings)."""
-    import sys
-
     frame = sys._getframe(1)
     level = 1
     while frame is not None and frame.f_globals.get("__name__", "").startswith("cannon_studio."):
@@ -525,9 +505,6 @@ def _prepare_create(
     extra_input: Mapping[str, Any] | None = None,
     validate: bool = True,
 ) -> tuple[str, Any, str]:
-    from ._retry import new_idempotency_key
-    from ._validation import build_envelope
-
     spec, envelope = build_envelope(
         operation, input, webhook_url, extra_input=extra_input, validate=validate
     )
@@ -682,7 +659,7 @@ class Requests:
         width: int,
         on_update: Callable[[RequestHandle], object] | None,
     ) -> Iterator[RequestHandle]:
-        start = monotonic()
+        start = _clock.monotonic()
         deadline = start + limit
         heap: list[tuple[float, int, RequestHandle]] = []
         for index, handle in enumerate(handles):
@@ -702,7 +679,7 @@ class Requests:
         in_flight: dict[Future[tuple[RequestObject, Response[Any]]], tuple[int, RequestHandle]] = {}
         try:
             while heap or in_flight:
-                now = monotonic()
+                now = _clock.monotonic()
                 if now >= deadline:
                     if all(index in polled for _, index, _ in heap):
                         pending = sorted(in_flight.values()) + [(i, h) for _, i, h in sorted(heap)]
@@ -714,7 +691,7 @@ class Requests:
                     in_flight[pool.submit(self._core.get_request, handle.id)] = (index, handle)
                     polled.add(index)
                 if not in_flight:
-                    sleep(max(0.0, min(heap[0][0], deadline) - now))
+                    _clock.sleep(max(0.0, min(heap[0][0], deadline) - now))
                     continue
                 room = heap and len(in_flight) < width
                 until = min(heap[0][0], deadline) if room else deadline
@@ -728,7 +705,9 @@ class Requests:
                     if handle.is_terminal:
                         yield handle
                     else:
-                        heapq.heappush(heap, (monotonic() + handle._next_delay(), index, handle))
+                        heapq.heappush(
+                            heap, (_clock.monotonic() + handle._next_delay(), index, handle)
+                        )
         finally:  # polls still in flight (deadline, error, or the caller stopped) are abandoned
             pool.shutdown(wait=not in_flight, cancel_futures=True)
 
@@ -871,9 +850,7 @@ class AsyncRequests:
         """One scheduler keeps a priority queue of next-poll times (as the sync loop does) and
         runs the polls that are due, at most ``width`` at once, so 10,000 requests cost 10,000
         heap entries, not 10,000 sleeping tasks."""
-        import asyncio
-
-        start = monotonic()
+        start = _clock.monotonic()
         deadline = start + limit
         heap: list[tuple[float, int, AsyncRequestHandle]] = []
         for index, handle in enumerate(handles):
@@ -888,7 +865,7 @@ class AsyncRequests:
         sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
         try:
             while heap or polling:
-                now = monotonic()
+                now = _clock.monotonic()
                 if now >= deadline:
                     if all(index in polled for _, index, _ in heap):
                         pending = [
@@ -913,7 +890,9 @@ class AsyncRequests:
                 if heap and len(polling) < width:
                     if sleeper is None:
                         sleeper_at = min(heap[0][0], deadline)
-                        sleeper = asyncio.ensure_future(async_sleep(max(0.0, sleeper_at - now)))
+                        sleeper = asyncio.ensure_future(
+                            _clock.async_sleep(max(0.0, sleeper_at - now))
+                        )
                     waiters.add(sleeper)
                 elif not polling:  # pragma: no cover - nothing to wait for
                     break
@@ -929,7 +908,7 @@ class AsyncRequests:
                     if handle.is_terminal:
                         yield handle
                     else:
-                        due = monotonic() + handle._next_delay()
+                        due = _clock.monotonic() + handle._next_delay()
                         heapq.heappush(heap, (due, index, handle))
                         if sleeper is not None and due < sleeper_at:
                             sleeper.cancel()  # this poll is due before the sleeper wakes

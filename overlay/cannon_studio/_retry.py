@@ -5,8 +5,8 @@ The policy follows openai-python ``_base_client.py``: connection errors, timeout
 x U[0.75, 1]); a server ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` wins, capped
 at ``RETRY_AFTER_MAX_S``. A POST is only retried when it carries an ``x-idempotency-key`` (every
 create of this client does: one key per logical create, reused on each retry), so a retry never
-creates or charges twice. All sleeping goes through ``cannon_studio._requests.sleep`` /
-``async_sleep``.
+creates or charges twice. All sleeping goes through ``cannon_studio._clock.sleep`` /
+``async_sleep``; ``Retry-After`` parsing lives in ``_headers``.
 
 The transports also turn an HTTP error status into the typed exception of ``_errors`` before any
 generated parser sees the response, and transport failures into ``APIConnectionError`` /
@@ -15,15 +15,13 @@ generated parser sees the response, and transport failures into ``APIConnectionE
 
 from __future__ import annotations
 
-import email.utils
 import random
-import time
 import uuid
 from collections.abc import Callable, Mapping
 
 import httpx2
 
-from . import _requests
+from . import _clock
 from ._backoff import capped_exponential
 from ._constants import (
     API_KEY_HEADER,
@@ -36,11 +34,14 @@ from ._constants import (
     RETRY_MAX_DELAY_S,
     RETRYABLE_STATUS_CODES,
 )
-from ._errors import APIConnectionError, APITimeoutError, make_status_error
+from ._errors import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
 from ._gate import InFlightGate
+from ._headers import parse_retry_after
 from ._logging import REDACTED, logger, redact, redact_chain, safe_url
 
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+"""Methods that are idempotent by definition (RFC 9110 section 9.2.2), so always safe to retry;
+any other method is retried only when it carries an idempotency key."""
 
 
 def new_idempotency_key() -> str:
@@ -76,7 +77,7 @@ def should_retry(
     """
     if attempt >= max_retries:
         return False
-    if method.upper() not in _SAFE_METHODS and not idempotent:
+    if method.upper() not in _IDEMPOTENT_METHODS and not idempotent:
         return False
     if exception is not None:
         return isinstance(exception, httpx2.TransportError)
@@ -89,44 +90,6 @@ def should_retry(
         if override == "false":
             return False
     return is_retryable_status(status_code)
-
-
-def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds to wait from ``retry-after-ms``, or ``Retry-After`` (seconds or HTTP date) (pure).
-
-    Args:
-        headers: response headers (case-insensitive mapping such as ``httpx2.Headers``).
-        now: current Unix time in seconds for HTTP dates (default ``time.time()``).
-
-    Returns:
-        A non-negative number of seconds, or ``None`` when absent or unparseable.
-    """
-    raw_ms = headers.get("retry-after-ms")
-    if raw_ms is not None:
-        try:
-            value = float(raw_ms) / 1000.0
-        except ValueError:
-            value = -1.0
-        if value >= 0:
-            return value
-    raw = headers.get("retry-after")
-    if raw is None:
-        return None
-    raw = raw.strip()
-    try:
-        seconds = float(raw)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(raw)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:  # pragma: no cover - older Pythons
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
-        return max(0.0, seconds)
-    if seconds != seconds or seconds < 0:  # NaN or negative
-        return None
-    return seconds
 
 
 def retry_delay(
@@ -163,8 +126,84 @@ def _map_transport_error(exc: httpx2.HTTPError, request: httpx2.Request) -> APIC
     return APIConnectionError(f"{what} failed: {type(exc).__name__}: {detail}")
 
 
+class RetryState:
+    """The retry decisions of ONE HTTP call, without I/O (sans-IO): both retrying transports
+    drive it, so the rules live here once and the twins differ only in their I/O lines.
+
+    Each failed attempt is reported with ``after_exception`` or ``after_response``; the answer
+    is the delay in SECONDS to sleep before the next attempt, or the end of the loop (the typed
+    error raised, or ``None``: the response is final).
+
+    Args:
+        request: the request being sent (its method and ``x-idempotency-key`` decide POSTs).
+        max_retries: retries allowed after the first attempt.
+    """
+
+    __slots__ = ("attempt", "idempotent", "max_retries", "request")
+
+    def __init__(self, request: httpx2.Request, max_retries: int) -> None:
+        self.request = request
+        self.max_retries = max_retries
+        self.idempotent = IDEMPOTENCY_HEADER in request.headers
+        self.attempt = 0
+        """0-based index of the attempt being made."""
+
+    def after_exception(self, exc: httpx2.HTTPError) -> float:
+        """The attempt failed without a usable response (transport error, body not decodable).
+
+        Returns:
+            Seconds to sleep before the next attempt.
+
+        Raises:
+            APIConnectionError / APITimeoutError: no retry left (or not retryable); the chain is
+                redacted and ``exc`` kept as the cause.
+        """
+        if should_retry(
+            attempt=self.attempt,
+            max_retries=self.max_retries,
+            method=self.request.method,
+            idempotent=self.idempotent,
+            exception=exc,
+        ):
+            return self._next(retry_delay(self.attempt), type(exc).__name__)
+        raise _map_transport_error(exc, self.request) from exc
+
+    def after_response(self, response: httpx2.Response) -> float | None:
+        """A response arrived: seconds to sleep before retrying it, or ``None`` when it is final
+        (a success, or an error status that is not retried: see ``status_error``)."""
+        status = response.status_code
+        if logger.isEnabledFor(10):
+            logger.debug("%s -> %d", _describe(self.request), status)
+        if status < 400:
+            return None
+        if should_retry(
+            attempt=self.attempt,
+            max_retries=self.max_retries,
+            method=self.request.method,
+            idempotent=self.idempotent,
+            status_code=status,
+            headers=response.headers,
+        ):
+            delay = retry_delay(self.attempt, retry_after=parse_retry_after(response.headers))
+            return self._next(delay, f"HTTP {status}")
+        return None
+
+    def status_error(self, response: httpx2.Response) -> APIStatusError:
+        """The typed error for a final error ``response`` (already read); the request attached
+        to it has its API key redacted."""
+        response.request = _without_key(self.request)
+        return make_status_error(response)
+
+    def _next(self, delay: float, why: str) -> float:
+        _log_retry(self.request, self.attempt, self.max_retries, why, delay)
+        self.attempt += 1
+        return delay
+
+
 class RetryTransport(httpx2.BaseTransport):
     """An httpx2 transport that retries (see module docstring) around an inner transport.
+
+    The decisions are ``RetryState``'s; this class only sends, reads, closes and sleeps.
 
     Args:
         inner: the transport that does the I/O (``httpx2.HTTPTransport``, a mock, ...).
@@ -191,58 +230,37 @@ class RetryTransport(httpx2.BaseTransport):
         self._close_inner = close_inner
         self._buffer = buffer
 
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        attempt = 0
-        while True:
-            try:
-                response = self._inner.handle_request(request)
-                if self._buffer:
-                    try:
-                        response.read()
-                    except BaseException:
-                        response.close()
-                        raise
-            except httpx2.HTTPError as exc:  # transport errors, and DecodingError of the body
-                if should_retry(
-                    attempt=attempt,
-                    max_retries=self.max_retries,
-                    method=request.method,
-                    idempotent=IDEMPOTENCY_HEADER in request.headers,
-                    exception=exc,
-                ):
-                    delay = retry_delay(attempt)
-                    _log_retry(request, attempt, self.max_retries, type(exc).__name__, delay)
-                    _requests.sleep(delay)
-                    attempt += 1
-                    continue
-                raise _map_transport_error(exc, request) from exc
-            status = response.status_code
-            if logger.isEnabledFor(10):
-                logger.debug("%s -> %d", _describe(request), status)
-            if status < 400:
-                return response
-            if should_retry(
-                attempt=attempt,
-                max_retries=self.max_retries,
-                method=request.method,
-                idempotent=IDEMPOTENCY_HEADER in request.headers,
-                status_code=status,
-                headers=response.headers,
-            ):
-                delay = retry_delay(attempt, retry_after=parse_retry_after(response.headers))
-                response.close()
-                _log_retry(request, attempt, self.max_retries, f"HTTP {status}", delay)
-                _requests.sleep(delay)
-                attempt += 1
-                continue
-            if not self._raise_for_status:
-                return response
+    def _send(self, request: httpx2.Request) -> httpx2.Response:
+        """One attempt (the body read too when buffering)."""
+        response = self._inner.handle_request(request)
+        if self._buffer:
             try:
                 response.read()
-            finally:
+            except BaseException:
                 response.close()
-            response.request = _without_key(request)
-            raise make_status_error(response)
+                raise
+        return response
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        state = RetryState(request, self.max_retries)
+        while True:
+            try:
+                response = self._send(request)
+            except httpx2.HTTPError as exc:  # transport errors, and DecodingError of the body
+                _clock.sleep(state.after_exception(exc))
+                continue
+            delay = state.after_response(response)
+            if delay is None:
+                break
+            response.close()
+            _clock.sleep(delay)
+        if response.status_code < 400 or not self._raise_for_status:
+            return response
+        try:
+            response.read()
+        finally:
+            response.close()
+        raise state.status_error(response)
 
     def close(self) -> None:
         if self._close_inner:
@@ -250,7 +268,7 @@ class RetryTransport(httpx2.BaseTransport):
 
 
 class AsyncRetryTransport(httpx2.AsyncBaseTransport):
-    """The async twin of ``RetryTransport`` (sleeps through ``_requests.async_sleep``).
+    """The async twin of ``RetryTransport`` (sleeps through ``_clock.async_sleep``).
 
     Args:
         gate: the client's ``InFlightGate``, shared by its API and download transports; a call
@@ -291,54 +309,31 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
                     raise
             return response
 
+    async def _sleep(self, delay: float) -> None:
+        """A backoff sleep, without the task's slot (other calls may go meanwhile)."""
+        async with self._gate.released():
+            await _clock.async_sleep(delay)
+
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        attempt = 0
+        state = RetryState(request, self.max_retries)
         while True:
             try:
                 response = await self._send(request)
             except httpx2.HTTPError as exc:  # transport errors, and DecodingError of the body
-                if should_retry(
-                    attempt=attempt,
-                    max_retries=self.max_retries,
-                    method=request.method,
-                    idempotent=IDEMPOTENCY_HEADER in request.headers,
-                    exception=exc,
-                ):
-                    delay = retry_delay(attempt)
-                    _log_retry(request, attempt, self.max_retries, type(exc).__name__, delay)
-                    async with self._gate.released():
-                        await _requests.async_sleep(delay)
-                    attempt += 1
-                    continue
-                raise _map_transport_error(exc, request) from exc
-            status = response.status_code
-            if logger.isEnabledFor(10):
-                logger.debug("%s -> %d", _describe(request), status)
-            if status < 400:
-                return response
-            if should_retry(
-                attempt=attempt,
-                max_retries=self.max_retries,
-                method=request.method,
-                idempotent=IDEMPOTENCY_HEADER in request.headers,
-                status_code=status,
-                headers=response.headers,
-            ):
-                delay = retry_delay(attempt, retry_after=parse_retry_after(response.headers))
-                await response.aclose()
-                _log_retry(request, attempt, self.max_retries, f"HTTP {status}", delay)
-                async with self._gate.released():
-                    await _requests.async_sleep(delay)
-                attempt += 1
+                await self._sleep(state.after_exception(exc))
                 continue
-            if not self._raise_for_status:
-                return response
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
-            response.request = _without_key(request)
-            raise make_status_error(response)
+            delay = state.after_response(response)
+            if delay is None:
+                break
+            await response.aclose()
+            await self._sleep(delay)
+        if response.status_code < 400 or not self._raise_for_status:
+            return response
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        raise state.status_error(response)
 
     async def aclose(self) -> None:
         if self._close_inner:

@@ -13,24 +13,20 @@ host's error status) and leaves nothing behind.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import secrets
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import httpx2
 
 from ._constants import DEFAULT_DOWNLOAD_NAME, DEFAULT_MAX_DOWNLOAD_BYTES, DOWNLOAD_CHUNK_BYTES
+from ._download_file import ProgressCallback, Sink, count_bytes, suffixed, where
 from ._errors import AssetDownloadError, CannonError, make_status_error
 from ._logging import redact, safe_url
-
-ProgressCallback = Callable[[int, "int | None"], object]
-"""``progress(bytes_done, total_bytes_or_None)``, called after each chunk."""
 
 # Which output fields hold assets (schema output components); other *_url fields are inputs
 # echoed back (VideoOutput.audio_url) or provider-temporary (provider_image_urls).
@@ -105,19 +101,6 @@ def _target(url: str, dest: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    """``("video", ".mp4")``; ``("archive", ".tar.gz")``; ``(".env", "")`` (pure)."""
-    if name.startswith("."):
-        return name, ""
-    stem, dot, ext = name.partition(".")
-    return stem, dot + ext
-
-
-def _suffixed(name: str, n: int) -> str:
-    stem, ext = _split_name(name)
-    return f"{stem}-{n}{ext}"
-
-
 def _check_limit(max_bytes: int | None) -> int | None:
     if max_bytes is None:
         return None
@@ -140,19 +123,22 @@ def _check_declared(url: str, response: httpx2.Response, limit: int | None) -> N
     encoded = response.headers.get("content-encoding", "identity") not in ("", "identity")
     if limit is not None and not encoded and raw.isascii() and raw.isdigit() and int(raw) > limit:
         raise AssetDownloadError(
-            f"{_where(url)} is {int(raw)} bytes, more than max_bytes={limit}", url=url
+            f"{where(url)} is {int(raw)} bytes, more than max_bytes={limit}", url=url
         )
 
 
-def _count(url: str, done: int, limit: int | None) -> None:
-    if limit is not None and done > limit:
-        raise AssetDownloadError(
-            f"{_where(url)} is larger than max_bytes={limit} (decoded); download stopped", url=url
-        )
-
-
-def _where(url: str) -> str:
-    return redact(urlsplit(safe_url(url)).path or "asset")
+def _sink_for(
+    url: str,
+    target: Path,
+    response: httpx2.Response,
+    limit: int | None,
+    expected_size: int | None,
+    progress: ProgressCallback | None,
+) -> Sink:
+    """The part file for an answered download (both twins): the declared size is checked first."""
+    _check_declared(url, response, limit)
+    total = _expected_total(response, expected_size)
+    return Sink(url, target, total=total, limit=limit, progress=progress)
 
 
 def _check_status(response: httpx2.Response) -> None:
@@ -168,96 +154,11 @@ def _check_url(url: object) -> str:
     return url
 
 
-def _open_part(target: Path) -> tuple[BinaryIO, Path]:
-    """Open a new hidden ``.part`` file beside ``target`` for an atomic write.
-
-    Created with ``open(..., "xb")`` (not ``mkstemp``, which forces mode 0600), so the finished
-    file gets the permissions the user's umask gives any new file.
-    """
-    for _ in range(100):
-        tmp = target.parent / f".{target.name[:200]}.{secrets.token_hex(6)}.part"
-        try:
-            return open(tmp, "xb"), tmp
-        except FileExistsError:
-            continue
-    raise AssetDownloadError(f"could not create a temporary file beside {target}")
-
-
-def _commit(tmp: Path, target: Path, overwrite: bool) -> Path:
-    """Move the finished ``tmp`` to ``target`` (or a free ``-N`` name); return the final path.
-
-    Without ``overwrite`` the file is hard-linked into place (``os.link`` fails instead of
-    replacing), so a file that appears meanwhile is never clobbered; where hard links are not
-    supported, the name is reserved with ``open(..., "xb")`` first and then replaced.
-    """
-    if overwrite:
-        os.replace(tmp, target)
-        return target
-    n = 0
-    while True:
-        candidate = target if n == 0 else target.with_name(_suffixed(target.name, n))
-        try:
-            os.link(tmp, candidate)
-        except FileExistsError:
-            n += 1
-            continue
-        except OSError:  # no hard links here (some network / FAT file systems)
-            try:
-                with open(candidate, "xb"):
-                    pass
-            except FileExistsError:
-                n += 1
-                continue
-            os.replace(tmp, candidate)
-            return candidate
-        os.unlink(tmp)
-        return candidate
-
-
-class _Sink:
-    """One download's temporary file: ``write`` counts decoded bytes; ``finish`` commits."""
-
-    def __init__(
-        self,
-        url: str,
-        target: Path,
-        *,
-        total: int | None,
-        limit: int | None,
-        progress: ProgressCallback | None,
-    ) -> None:
-        self.url = url
-        self.target = target
-        self.total = total
-        self.limit = limit
-        self.progress = progress
-        self.done = 0
-        self.handle, self.tmp = _open_part(target)
-
-    def write(self, chunk: bytes) -> None:
-        self.done += len(chunk)
-        _count(self.url, self.done, self.limit)
-        self.handle.write(chunk)
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-    def finish(self, overwrite: bool) -> Path:
-        self.handle.close()
-        _check_size(self.url, self.done, self.total)
-        return _commit(self.tmp, self.target, overwrite)
-
-    def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self.handle.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.tmp)
-
-
 def _as_download_error(url: str, exc: BaseException) -> AssetDownloadError:
     """A typed, redacted error for a transport, decoding, redirect or local I/O failure."""
     detail = redact(str(exc))[:300]
     return AssetDownloadError(
-        f"download of {_where(url)} failed: {type(exc).__name__}: {detail}", url=url
+        f"download of {where(url)} failed: {type(exc).__name__}: {detail}", url=url
     )
 
 
@@ -299,14 +200,12 @@ def download(
     limit = _check_limit(max_bytes)
     owned = http_client is None
     client = http_client or httpx2.Client(follow_redirects=True, timeout=60.0)
-    sink: _Sink | None = None
+    sink: Sink | None = None
     try:
         target = _target(url, dest)
         with client.stream("GET", url) as response:
             _check_status(response)
-            _check_declared(url, response, limit)
-            total = _expected_total(response, expected_size)
-            sink = _Sink(url, target, total=total, limit=limit, progress=progress)
+            sink = _sink_for(url, target, response, limit, expected_size, progress)
             for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
                 sink.write(chunk)
             path = sink.finish(overwrite)
@@ -338,16 +237,14 @@ async def adownload(
     limit = _check_limit(max_bytes)
     owned = http_client is None
     client = http_client or httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
-    sink: _Sink | None = None
+    sink: Sink | None = None
     try:
         target = _target(url, dest)
         async with client.stream("GET", url) as response:
             if response.status_code >= 400:
                 await response.aread()
                 raise make_status_error(response)
-            _check_declared(url, response, limit)
-            total = _expected_total(response, expected_size)
-            sink = _Sink(url, target, total=total, limit=limit, progress=progress)
+            sink = _sink_for(url, target, response, limit, expected_size, progress)
             async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
                 sink.write(chunk)
             path = sink.finish(overwrite)
@@ -362,13 +259,6 @@ async def adownload(
             sink.discard()
         if owned:
             await client.aclose()
-
-
-def _check_size(url: str, done: int, total: int | None) -> None:
-    if total is not None and done != total:
-        raise AssetDownloadError(
-            f"size mismatch for {_where(url)}: got {done} bytes, expected {total}", url=url
-        )
 
 
 def iter_bytes(
@@ -393,7 +283,7 @@ def iter_bytes(
             done = 0
             for chunk in response.iter_bytes(chunk_size):
                 done += len(chunk)
-                _count(url, done, limit)
+                count_bytes(url, done, limit)
                 yield chunk
     except CannonError:
         raise
@@ -425,7 +315,7 @@ async def aiter_bytes(
             done = 0
             async for chunk in response.aiter_bytes(chunk_size):
                 done += len(chunk)
-                _count(url, done, limit)
+                count_bytes(url, done, limit)
                 yield chunk
     except CannonError:
         raise
@@ -448,7 +338,7 @@ def unique_names(names: Sequence[str]) -> list[str]:
         candidate = name
         if candidate in taken:
             n = next_n.get(name, 1)
-            while (candidate := _suffixed(name, n)) in taken:
+            while (candidate := suffixed(name, n)) in taken:
                 n += 1
             next_n[name] = n + 1
         taken.add(candidate)

@@ -45,6 +45,7 @@ from ._errors import (
     WebhookVerificationError,
 )
 from ._logging import register_secret
+from ._reprs import readable_repr
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import WebhookEvent
@@ -304,8 +305,6 @@ def verify(
 def _event_class() -> type[WebhookEvent]:
     """The generated ``WebhookEvent`` with a readable ``repr`` (absent fields left out)."""
     from cannon_studio_api.models.webhook_event import WebhookEvent
-
-    from ._reprs import readable_repr
 
     def __repr__(self: WebhookEvent) -> str:
         return readable_repr(self)

@@ -101,10 +101,10 @@ def test_status_unreachable_server_is_an_api_error(
 ) -> None:
     import socket
 
-    from cannon_studio import _requests
+    from cannon_studio import _clock
 
     delays: list[float] = []
-    monkeypatch.setattr(_requests, "sleep", delays.append)  # retries, without the waiting
+    monkeypatch.setattr(_clock, "sleep", delays.append)  # retries, without the waiting
     with socket.socket() as sock:  # a loopback port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

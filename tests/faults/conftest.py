@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-# Shares the schema-derived valid inputs with the bad-input matrix (distinct module name).
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bad_input"))
 
 #: Figures recorded by the fault tests, printed in the terminal summary (and with ``pytest -s``).
 FIGURES: list[tuple[str, dict[str, Any]]] = []

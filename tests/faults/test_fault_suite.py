@@ -14,7 +14,7 @@ can save that one) or respond slowly. Properties, asserted on correctness only (
 - nothing but the expected exceptions escapes (a failed request raises RequestFailedError only
   where asked to).
 
-Sleeping is routed through ``cannon_studio._requests.sleep`` / ``async_sleep`` (the contract's
+Sleeping is routed through ``cannon_studio._clock.sleep`` / ``async_sleep`` (the contract's
 hook for poll and retry delays); retry delays are scaled down 100x (``Retry-After: 1`` costs
 10 ms), poll delays stay real so requests are polled while still running.
 Figures (exchanges, faults by kind, retries, duplicates) are printed in the terminal summary.
@@ -30,12 +30,13 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import cannon_studio._requests as requests_module
+import cannon_studio._clock as clock_module
 import httpx2
 import pytest
-from cannon_schema_cases import operations, valid_input
 from cannon_studio import AsyncCannon, Cannon, RequestFailedError
 from cannon_studio_sandbox import DEFAULT_API_KEY, FaultRule
+
+from tests.bad_input.cannon_schema_cases import operations, valid_input
 
 # The workload includes the deprecated sora2.video.remix on purpose (every operation is covered).
 pytestmark = pytest.mark.filterwarnings("ignore:operation sora2.video.remix is deprecated")
@@ -200,7 +201,7 @@ def faulted(fault_sandbox: tuple[Any, str]) -> Iterator[tuple[Any, str]]:
 def fast_sleep(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[float]]:
     """Shrink retry backoff and ``Retry-After`` 100x; poll sleeps stay real (jobs are short).
 
-    Both go through ``cannon_studio._requests.sleep`` / ``async_sleep``; a sleep asked for by
+    Both go through ``cannon_studio._clock.sleep`` / ``async_sleep``; a sleep asked for by
     the retry transport (module ``cannon_studio._retry``) is a retry delay, any other is a poll
     delay. The requested delays are recorded as ``{"retry": [...], "poll": [...]}`` in seconds.
     """
@@ -220,8 +221,8 @@ def fast_sleep(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[float]]:
         # the frame that awaits this coroutine is the one that asked for the sleep
         await asyncio.sleep(scaled(seconds, sys._getframe(1).f_globals.get("__name__", "")))
 
-    monkeypatch.setattr(requests_module, "sleep", sleep)
-    monkeypatch.setattr(requests_module, "async_sleep", async_sleep)
+    monkeypatch.setattr(clock_module, "sleep", sleep)
+    monkeypatch.setattr(clock_module, "async_sleep", async_sleep)
     return requested
 
 

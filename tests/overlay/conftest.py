@@ -7,16 +7,16 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio import AsyncCannon, Cannon, _requests
+from cannon_studio import AsyncCannon, Cannon, _clock
 from overlay_helpers import FakeClock
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setattr(_requests, "sleep", fake.sleep)
-    monkeypatch.setattr(_requests, "async_sleep", fake.async_sleep)
-    monkeypatch.setattr(_requests, "monotonic", fake.monotonic)
+    monkeypatch.setattr(_clock, "sleep", fake.sleep)
+    monkeypatch.setattr(_clock, "async_sleep", fake.async_sleep)
+    monkeypatch.setattr(_clock, "monotonic", fake.monotonic)
     return fake
 
 
@@ -31,8 +31,8 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def afake(seconds: float) -> None:
         slept.append(seconds)
 
-    monkeypatch.setattr(_requests, "sleep", fake)
-    monkeypatch.setattr(_requests, "async_sleep", afake)
+    monkeypatch.setattr(_clock, "sleep", fake)
+    monkeypatch.setattr(_clock, "async_sleep", afake)
     return slept
 
 

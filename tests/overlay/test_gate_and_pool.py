@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx2
 import psutil
 import pytest
-from cannon_studio import AsyncCannon, ConfigurationError, _requests
+from cannon_studio import AsyncCannon, ConfigurationError, _clock, _requests
 from cannon_studio._gate import InFlightGate
 from cannon_studio.transports import aiohttp_transport, default_async_transport, pool_limits
 from cannon_studio_sandbox import Sandbox, SandboxConfig
@@ -83,7 +83,7 @@ async def test_backoff_sleep_gives_the_slot_back(monkeypatch: pytest.MonkeyPatch
             return httpx2.Response(503, json={"error": {"message": "busy"}})
         return _accepted(request)
 
-    monkeypatch.setattr(_requests, "async_sleep", recording_sleep)
+    monkeypatch.setattr(_clock, "async_sleep", recording_sleep)
     async with AsyncCannon(
         api_key=API_KEY,
         base_url="https://api.test",

@@ -7,7 +7,7 @@ import asyncio
 
 import httpx2
 import pytest
-from cannon_studio import _requests
+from cannon_studio import _clock
 from cannon_studio._requests import RequestHandle
 from cannon_studio._retry import AsyncRetryTransport
 from cannon_studio_api.models import AcceptedRequest
@@ -29,7 +29,7 @@ def test_first_poll_counts_from_the_create_not_from_the_wait(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock = [100.0]
-    monkeypatch.setattr(_requests, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(_clock, "monotonic", lambda: clock[0])
     handle = RequestHandle(
         None,  # type: ignore[arg-type]  # no I/O in this test
         request_id="req_1",

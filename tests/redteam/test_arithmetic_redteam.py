@@ -7,7 +7,14 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio import Cannon, ConfigurationError, ServerError, WaitTimeoutError, _requests
+from cannon_studio import (
+    Cannon,
+    ConfigurationError,
+    ServerError,
+    WaitTimeoutError,
+    _clock,
+    _requests,
+)
 from redteam_support import API_KEY, record
 
 AREA = "arithmetic"
@@ -33,9 +40,9 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(_requests, "sleep", fake.sleep)
-    monkeypatch.setattr(_requests, "async_sleep", fake.async_sleep)
-    monkeypatch.setattr(_requests, "monotonic", fake.monotonic)
+    monkeypatch.setattr(_clock, "sleep", fake.sleep)
+    monkeypatch.setattr(_clock, "async_sleep", fake.async_sleep)
+    monkeypatch.setattr(_clock, "monotonic", fake.monotonic)
     return fake
 
 

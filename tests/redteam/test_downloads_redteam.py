@@ -8,11 +8,14 @@ import inspect
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio import AssetDownloadError, CannonError
+from cannon_studio import AssetDownloadError, Cannon, CannonError
 from cannon_studio.assets import adownload, download, download_many, iter_bytes
+from cannon_studio.cli import cli
+from click.testing import CliRunner
 from redteam_support import canned, raw_server, record
 
 AREA = "downloads"
@@ -173,3 +176,18 @@ async def test_async_download_never_replaces_and_is_bounded(tmp_path: Path) -> N
             await adownload("https://cdn.test/a.wav", tmp_path, http_client=http, max_bytes=5)
     held = (tmp_path / "a.wav").read_bytes() == b"old" and path.name == "a-1.wav"
     assert record(AREA, held and _leftovers(tmp_path) == [])
+
+
+def test_cli_re_run_of_download_keeps_the_first_files(cannon_sandbox: Any, tmp_path: Path) -> None:
+    with Cannon(api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url) as client:
+        handle = client.requests.create("image.generate", {"prompt": "a kite"}).wait()
+    env = {
+        "CANNON_API_KEY": cannon_sandbox.api_key,
+        "CANNON_BASE_URL": cannon_sandbox.base_url,
+        "CANNON_LOG": None,
+    }
+    runs = [CliRunner().invoke(cli, ["download", handle.id, str(tmp_path)], env=env) for _ in "ab"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    first = {p.name for p in tmp_path.iterdir() if "-1" not in p.stem}
+    held = all(r.exit_code == 0 for r in runs) and len(names) == 2 * len(first) > 0
+    assert record(AREA, held), (names, [r.output for r in runs])

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio import AsyncCannon, Cannon, CannonError, _requests
+from cannon_studio import AsyncCannon, Cannon, CannonError, _clock
 from cannon_studio.cli import cli
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -205,9 +205,9 @@ def _no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
     async def async_sleep(seconds: float) -> None:
         clock[0] += seconds
 
-    monkeypatch.setattr(_requests, "sleep", sleep)
-    monkeypatch.setattr(_requests, "async_sleep", async_sleep)
-    monkeypatch.setattr(_requests, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(_clock, "sleep", sleep)
+    monkeypatch.setattr(_clock, "async_sleep", async_sleep)
+    monkeypatch.setattr(_clock, "monotonic", lambda: clock[0])
 
 
 def _only_documented(kind: str, call: Callable[[], object]) -> None:

@@ -20,14 +20,14 @@ INPUT = {"prompt": "a lighthouse at dusk"}
 
 @pytest.fixture
 def fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cannon_studio import _requests
+    from cannon_studio import _clock
 
-    monkeypatch.setattr(_requests, "sleep", lambda s: None)
+    monkeypatch.setattr(_clock, "sleep", lambda s: None)
 
     async def no_sleep(seconds: float) -> None:
         return None
 
-    monkeypatch.setattr(_requests, "async_sleep", no_sleep)
+    monkeypatch.setattr(_clock, "async_sleep", no_sleep)
 
 
 class LoseCreateResponses(httpx2.HTTPTransport):

@@ -8,7 +8,7 @@ import traceback
 
 import httpx2
 import pytest
-from cannon_studio import Cannon, CannonError, _requests
+from cannon_studio import Cannon, CannonError, _clock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from redteam_support import API_KEY, record
@@ -70,7 +70,7 @@ def test_transport_errors_and_their_chain_are_redacted(make: object) -> None:
 def test_password_in_base_url_never_shown(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_requests, "sleep", lambda seconds: None)
+    monkeypatch.setattr(_clock, "sleep", lambda seconds: None)
     seen: list[str | None] = []
 
     def handler(request: httpx2.Request) -> httpx2.Response:

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import socket
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
+from replay_support import REPLAY_API_KEY, NetworkBlockedError, Replay
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = ROOT / "scripts"
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
-import record_cassettes as rc  # noqa: E402
-from replay_support import REPLAY_API_KEY, NetworkBlockedError, Replay  # noqa: E402
+from scripts import record_cassettes as rc
 
 
 @pytest.fixture
@@ -36,7 +29,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Replace the overlay's sleeps (sync and async) by no-ops; return the requested delays (s)."""
-    import cannon_studio._requests as requests_module
+    import cannon_studio._clock as clock_module
 
     delays: list[float] = []
 
@@ -46,8 +39,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def fake_async_sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr(requests_module, "sleep", fake_sleep)
-    monkeypatch.setattr(requests_module, "async_sleep", fake_async_sleep)
+    monkeypatch.setattr(clock_module, "sleep", fake_sleep)
+    monkeypatch.setattr(clock_module, "async_sleep", fake_async_sleep)
     return delays
 
 

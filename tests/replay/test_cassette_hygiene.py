@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import record_cassettes as rc
 import yaml
 from cannon_studio_sandbox import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET
+
+from scripts import record_cassettes as rc
 
 CASSETTES = sorted(rc.CASSETTE_DIR.glob("*.yaml"))
 FORBIDDEN = {

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import record_cassettes as rc
 from cannon_studio import Cannon
 from replay_support import REPLAY_API_KEY
+
+from scripts import record_cassettes as rc
 
 LIVE_LOOKING_KEY = "cs_live_roundtrip_0123456789abcdef"
 SECRET = "whsec_cm91bmR0cmlwLXNlY3JldC0wMDAwMDAwMDAwMDA="

@@ -13,10 +13,11 @@ from typing import Any
 
 import cannon_studio as cs
 import pytest
-import record_cassettes as rc
 from cannon_studio_schema import embedded
 from replay_support import Replay
 from vcr.errors import CannotOverwriteExistingCassetteException
+
+from scripts import record_cassettes as rc
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

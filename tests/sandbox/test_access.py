@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import cannon_studio._requests as requests_module
+import cannon_studio._clock as clock_module
 import httpx2
 import pytest
 from cannon_studio import Cannon, PermissionDeniedError, RateLimitError, RequestFailedError
@@ -130,7 +130,7 @@ def test_the_clients_retry_path_retries_a_429_and_honours_retry_after(
         slept.append(seconds)
         sb.advance_clock(seconds)
 
-    monkeypatch.setattr(requests_module, "sleep", sleep)
+    monkeypatch.setattr(clock_module, "sleep", sleep)
     with Cannon(
         api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url, max_retries=2
     ) as client:
@@ -141,7 +141,7 @@ def test_the_clients_retry_path_retries_a_429_and_honours_retry_after(
     assert slept and slept[0] >= 1.0  # Retry-After: 1 was honoured
 
     cannon_sandbox.configure(rate_limit_per_s=0.001)  # refills in ~17 minutes
-    monkeypatch.setattr(requests_module, "sleep", lambda s: None)  # the clock does not move
+    monkeypatch.setattr(clock_module, "sleep", lambda s: None)  # the clock does not move
     with (
         Cannon(
             api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url, max_retries=1

@@ -1,5 +1,2 @@
-import sys
-from pathlib import Path
-
-# Lets the tests import the extractor that wrote their fixture.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+"""The schema tests import the extractor that wrote their fixture (``extract_examples``) by its
+basename: pytest puts this directory first on the path for the test modules in it."""

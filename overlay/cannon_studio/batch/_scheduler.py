@@ -295,12 +295,33 @@ class Scheduler:
                 self._unpriced.discard(job_id)
 
     def remote_succeeded(
-        self, job_id: str, output: dict[str, Any], credits: int | None, seconds: float | None
+        self,
+        job_id: str,
+        output: dict[str, Any],
+        credits: int | None,
+        seconds: float | None,
+        *,
+        has_files: bool = True,
     ) -> None:
-        """The request succeeded: its output is journaled, its files are next."""
+        """The request succeeded: its output is journaled and its files are next (or, with
+        ``has_files=False``, the job has succeeded: one journal write instead of two)."""
         with self._lock:
             self._unpriced.discard(job_id)
-            self._set(job_id, state="downloading", output=output, credits=credits, seconds=seconds)
+            if has_files:
+                self._set(
+                    job_id, state="downloading", output=output, credits=credits, seconds=seconds
+                )
+                return
+            self._set(
+                job_id,
+                state="succeeded",
+                output=output,
+                credits=credits,
+                seconds=seconds,
+                files=[],
+                error=None,
+            )
+            self._release(job_id)
 
     def new_output(self, job_id: str, output: dict[str, Any]) -> None:
         """The request was fetched again for fresh asset URLs: journal its new output."""
@@ -311,13 +332,17 @@ class Scheduler:
         """Every file is on disk: the job succeeded; jobs waiting for it may start."""
         with self._lock:
             self._set(job_id, state="succeeded", files=list(files), error=None)
-            for dependent in self.graph.dependents.get(job_id, ()):
-                if dependent not in self._waiting:
-                    continue
-                self._waiting[dependent] -= 1
-                if self._waiting[dependent] == 0:
-                    del self._waiting[dependent]
-                    heapq.heappush(self._ready, (self.rows[dependent].seq, dependent))
+            self._release(job_id)
+
+    def _release(self, job_id: str) -> None:
+        """A job succeeded: the jobs that were waiting only for it are ready."""
+        for dependent in self.graph.dependents.get(job_id, ()):
+            if dependent not in self._waiting:
+                continue
+            self._waiting[dependent] -= 1
+            if self._waiting[dependent] == 0:
+                del self._waiting[dependent]
+                heapq.heappush(self._ready, (self.rows[dependent].seq, dependent))
 
     def failed(
         self,

@@ -25,6 +25,7 @@ from .._errors import (
     WaitTimeoutError,
 )
 from ._scheduler import Action, Scheduler
+from ._transfer import planned_files
 
 __all__ = [
     "Create",
@@ -173,6 +174,11 @@ def job_steps(
                 )
                 return
             output = _output(known)
+            if not planned_files(output):  # nothing to download: done in one journal write
+                sched.remote_succeeded(
+                    job.id, output, known.credits, _seconds(known), has_files=False
+                )
+                return
             sched.remote_succeeded(job.id, output, known.credits, _seconds(known))
         else:
             output = action.output or {}

@@ -2,21 +2,28 @@
 
 ``main`` is the console-script entry point (``cannon_studio.cli:main``). The commands live in
 :mod:`cannon_studio.cli._app`; ``cannon_studio.cli.cli`` is the click group (for ``CliRunner``).
+Without the extra this module still imports, and ``main`` names the missing package.
 
 Exit codes: 0 success, 1 request failed, 2 usage error, 3 API error, 4 timeout
-(see :class:`cannon_studio.cli._errors.ExitCode`).
+(see :class:`cannon_studio.cli._exit_codes.ExitCode`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import click
 
 __all__ = ["cli", "main"]
+
+_missing_extra: str | None = None
+"""The package of the [cli] extra that is not installed (``click``/``rich``), else ``None``."""
+
+try:
+    from cannon_studio.cli._app import cli
+except ImportError as exc:  # the [cli] extra is not installed: guard of an optional extra
+    if exc.name not in ("click", "rich") and not str(exc.name).startswith(("click.", "rich.")):
+        raise
+    _missing_extra = exc.name
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -25,26 +32,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     Raises:
         SystemExit: always, with the command's exit code (2 when click or rich is missing).
     """
-    try:
-        from cannon_studio.cli._app import cli as group
-    except ImportError as exc:  # the [cli] extra is not installed
-        if exc.name not in ("click", "rich") and not str(exc.name).startswith(("click.", "rich.")):
-            raise
+    if _missing_extra is not None:
         sys.stderr.write(
-            f"cannon-studio needs the [cli] extra, which is not installed ({exc.name} is "
+            f"cannon-studio needs the [cli] extra, which is not installed ({_missing_extra} is "
             "missing): pip install 'cannon-studio[cli]'\n"
         )
-        raise SystemExit(2) from None
-    group.main(args=list(argv) if argv is not None else None, prog_name="cannon-studio")
-
-
-def __getattr__(name: str) -> Any:
-    if name == "cli":
-        from cannon_studio.cli._app import cli as group
-
-        return group
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-if TYPE_CHECKING:
-    cli: click.Group
+        raise SystemExit(2)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="cannon-studio")

@@ -2,7 +2,7 @@
 
 Every command accepts ``--json`` (machine-readable stdout); human output otherwise. Progress
 goes to stderr, results to stdout. Library errors are translated by
-:func:`cannon_studio.cli._errors.translate_errors` into one-line messages and exit codes.
+:func:`cannon_studio.cli._exit_codes.translate_errors` into one-line messages and exit codes.
 """
 
 from __future__ import annotations
@@ -18,14 +18,17 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+from typing import IO, Any, TypeVar, cast
 
 import click
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.text import Text
 
+from cannon_studio import Cannon, NotFoundError, RequestFailedError
+from cannon_studio._logging import RedactingFilter
 from cannon_studio.cli._batch import batch
-from cannon_studio.cli._errors import (
+from cannon_studio.cli._exit_codes import (
     CliError,
     DetailedBadParameter,
     DetailedUsageError,
@@ -56,9 +59,7 @@ from cannon_studio.cli._render import (
     request_dict,
 )
 from cannon_studio.cli._schema import schema
-
-if TYPE_CHECKING:
-    from cannon_studio import Cannon
+from cannon_studio.webhooks import verify as verify_webhook
 
 __all__ = ["cli"]
 
@@ -140,8 +141,6 @@ class AppState:
     def client(self) -> Cannon:
         """The (lazily created) ``Cannon`` client for the global options and environment."""
         if self._client is None:
-            from cannon_studio import Cannon
-
             self._client = Cannon(api_key=self.api_key, base_url=self.base_url)
         return self._client
 
@@ -232,19 +231,6 @@ def shared_options(*, api: bool = True) -> Callable[[C], C]:
     return decorate
 
 
-class _Redact(logging.Filter):
-    """Replace registered secrets (API key, webhook secret) in records reaching our handler."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        from cannon_studio._logging import redact
-
-        message = record.getMessage()
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True
-
-
 def _configure_logging(state: AppState) -> Callable[[], None]:
     """With ``--verbose``, log the client's calls and retries (DEBUG) and httpx2's request lines
     (INFO) to stderr, secrets redacted. ``CANNON_LOG`` is applied by the client itself.
@@ -253,10 +239,8 @@ def _configure_logging(state: AppState) -> Callable[[], None]:
     """
     if not state.verbose:
         return lambda: None
-    from rich.logging import RichHandler
-
     handler = RichHandler(console=state.err, show_path=False, rich_tracebacks=False)
-    handler.addFilter(_Redact())
+    handler.addFilter(RedactingFilter())
     levels = {"cannon_studio": logging.DEBUG, "httpx2": logging.INFO}
     loggers = [logging.getLogger(name) for name in levels]
     saved = [logger.level for logger in loggers]
@@ -744,8 +728,6 @@ def _follow_one(
     state: AppState, handle: Any, *, timeout: float | None, download_dir: Path | None
 ) -> None:
     """Wait for one request with the progress display, print it, download its assets."""
-    import cannon_studio as cs
-
     progress = state.progress()
     failed = False
     with _interrupt_hint(state, [handle.id]):
@@ -753,7 +735,7 @@ def _follow_one(
         with progress:
             try:
                 handle.wait(**_wait_kwargs(timeout, progress.update))
-            except cs.RequestFailedError:
+            except RequestFailedError:
                 failed = True
             progress.update(handle)
         _print_finished(state, handle, download_dir=download_dir, failed=failed)
@@ -870,8 +852,6 @@ def wait(
     With --json, prints one JSON object per line (JSON Lines) in completion order.
     Exit code 1 if any of them failed, 4 on timeout.
     """
-    import cannon_studio as cs
-
     state = _state()
     timeout = _max_wait(max_wait, timeout_alias)
     ids = list(dict.fromkeys(request_ids))
@@ -883,7 +863,7 @@ def wait(
         for rid in ids:
             try:
                 handles.append(client.requests.retrieve(rid))
-            except cs.NotFoundError:
+            except NotFoundError:
                 unknown.append(rid)  # reported after the results of the others
         progress = state.progress()
         for h in handles:
@@ -1021,8 +1001,6 @@ def webhook_verify(
         "webhook-signature": signature,
     }
     with state.errors():
-        from cannon_studio.webhooks import verify as verify_webhook
-
         event = verify_webhook(body, headers, secret, tolerance=tolerance)
     data = model_dict(event)
     if state.json:

@@ -44,7 +44,7 @@ from cannon_studio.batch import (
     write_report,
 )
 from cannon_studio.cli._batch_progress import BatchProgress, state_style
-from cannon_studio.cli._errors import CliError, ExitCode
+from cannon_studio.cli._exit_codes import CliError, ExitCode
 from cannon_studio.cli._render import echo_json
 
 __all__ = ["batch"]

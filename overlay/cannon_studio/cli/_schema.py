@@ -21,7 +21,7 @@ from cannon_studio_schema import SchemaError
 from cannon_studio_schema.drift import DriftReport, check_installed, compare_sources, resolve_source
 
 from cannon_studio._constants import DEFAULT_BASE_URL
-from cannon_studio.cli._errors import CliError, ExitCode
+from cannon_studio.cli._exit_codes import CliError, ExitCode
 from cannon_studio.cli._render import echo_json
 
 __all__ = ["schema"]

@@ -18,6 +18,8 @@ from typing import IO, Any
 import click
 import httpx2
 
+import cannon_studio as cs
+
 __all__ = [
     "RERUN_META_KEY",
     "CliError",
@@ -182,7 +184,6 @@ def translate_errors(
         CliError: for every ``CannonError`` and ``KeyboardInterrupt``; other exceptions pass
             (they are bugs and keep their traceback).
     """
-    import cannon_studio as cs
 
     def fail(
         message: str, exit_code: ExitCode, /, exc: BaseException | None = None, **details: Any

@@ -1,0 +1,138 @@
+"""The file side of a download, shared by the sync and async twins: a hidden ``.part`` file
+beside the target, decoded bytes counted against ``max_bytes``, the size checked, then a commit
+that never replaces an existing file (unless asked to). Nothing here does network I/O.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from ._errors import AssetDownloadError
+from ._logging import redact, safe_url
+
+__all__ = ["ProgressCallback", "Sink", "count_bytes", "suffixed", "where"]
+
+ProgressCallback = Callable[[int, "int | None"], object]
+"""``progress(bytes_done, total_bytes_or_None)``, called after each chunk."""
+
+
+def where(url: str) -> str:
+    return redact(urlsplit(safe_url(url)).path or "asset")
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """``("video", ".mp4")``; ``("archive", ".tar.gz")``; ``(".env", "")`` (pure)."""
+    if name.startswith("."):
+        return name, ""
+    stem, dot, ext = name.partition(".")
+    return stem, dot + ext
+
+
+def suffixed(name: str, n: int) -> str:
+    stem, ext = _split_name(name)
+    return f"{stem}-{n}{ext}"
+
+
+def count_bytes(url: str, done: int, limit: int | None) -> None:
+    if limit is not None and done > limit:
+        raise AssetDownloadError(
+            f"{where(url)} is larger than max_bytes={limit} (decoded); download stopped", url=url
+        )
+
+
+def _check_size(url: str, done: int, total: int | None) -> None:
+    if total is not None and done != total:
+        raise AssetDownloadError(
+            f"size mismatch for {where(url)}: got {done} bytes, expected {total}", url=url
+        )
+
+
+def _open_part(target: Path) -> tuple[BinaryIO, Path]:
+    """Open a new hidden ``.part`` file beside ``target`` for an atomic write.
+
+    Created with ``open(..., "xb")`` (not ``mkstemp``, which forces mode 0600), so the finished
+    file gets the permissions the user's umask gives any new file.
+    """
+    for _ in range(100):
+        tmp = target.parent / f".{target.name[:200]}.{secrets.token_hex(6)}.part"
+        try:
+            return open(tmp, "xb"), tmp
+        except FileExistsError:
+            continue
+    raise AssetDownloadError(f"could not create a temporary file beside {target}")
+
+
+def _commit(tmp: Path, target: Path, overwrite: bool) -> Path:
+    """Move the finished ``tmp`` to ``target`` (or a free ``-N`` name); return the final path.
+
+    Without ``overwrite`` the file is hard-linked into place (``os.link`` fails instead of
+    replacing), so a file that appears meanwhile is never clobbered; where hard links are not
+    supported, the name is reserved with ``open(..., "xb")`` first and then replaced.
+    """
+    if overwrite:
+        os.replace(tmp, target)
+        return target
+    n = 0
+    while True:
+        candidate = target if n == 0 else target.with_name(suffixed(target.name, n))
+        try:
+            os.link(tmp, candidate)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError:  # no hard links here (some network / FAT file systems)
+            try:
+                with open(candidate, "xb"):
+                    pass
+            except FileExistsError:
+                n += 1
+                continue
+            os.replace(tmp, candidate)
+            return candidate
+        os.unlink(tmp)
+        return candidate
+
+
+class Sink:
+    """One download's temporary file: ``write`` counts decoded bytes; ``finish`` commits."""
+
+    def __init__(
+        self,
+        url: str,
+        target: Path,
+        *,
+        total: int | None,
+        limit: int | None,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.url = url
+        self.target = target
+        self.total = total
+        self.limit = limit
+        self.progress = progress
+        self.done = 0
+        self.handle, self.tmp = _open_part(target)
+
+    def write(self, chunk: bytes) -> None:
+        self.done += len(chunk)
+        count_bytes(self.url, self.done, self.limit)
+        self.handle.write(chunk)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def finish(self, overwrite: bool) -> Path:
+        self.handle.close()
+        _check_size(self.url, self.done, self.total)
+        return _commit(self.tmp, self.target, overwrite)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
