@@ -6,7 +6,7 @@ Usage (normally ``make bench``; ``make bench BENCH_ARGS="--json out/bench.json"`
     python scripts/bench.py [--json PATH] [--quick]
 
 Everything runs on loopback against the sandbox started in a SEPARATE process
-(``python -m cannon_studio.sandbox --host 127.0.0.1 --port 0 --instant``, base URL read from its
+(``python -m cannon_studio_sandbox --host 127.0.0.1 --port 0 --instant``, base URL read from its
 first printed line; timing switched through ``POST /_sandbox/config``). Figures, each measured in
 this run against its baseline:
 
@@ -103,13 +103,13 @@ class Figure:
 
 
 class SandboxProcess:
-    """``python -m cannon_studio.sandbox`` on 127.0.0.1, port chosen by the OS; stopped on exit."""
+    """``python -m cannon_studio_sandbox`` on 127.0.0.1, port chosen by the OS; stopped on exit."""
 
     def __init__(self, *, instant: bool = True) -> None:
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - lives as long as the process
             prefix="cannon-bench-sandbox-", suffix=".log"
         )
-        args = [sys.executable, "-m", "cannon_studio.sandbox", "--host", LOOPBACK, "--port", "0"]
+        args = [sys.executable, "-m", "cannon_studio_sandbox", "--host", LOOPBACK, "--port", "0"]
         args += ["--control-token", CONTROL_TOKEN]
         args += ["--credits", "100000000"]  # headroom: 10,000 (the default) caps bigger fan-outs
         if instant:

@@ -5,7 +5,7 @@ Usage (``make bench`` runs it after ``scripts/bench.py``)::
 
     python scripts/bench_batch.py [--jobs 10000] [--concurrency 32] [--json PATH] [--quick]
 
-Against the sandbox started in a SEPARATE process (``python -m cannon_studio.sandbox --port 0
+Against the sandbox started in a SEPARATE process (``python -m cannon_studio_sandbox --port 0
 --instant``; reset through ``POST /_sandbox/reset`` before each run), with N instant jobs
 (``prompt.enhance.image``, distinct prompts, no assets), each measurement in a fresh child
 process so its peak RSS is its own (``getrusage``):
@@ -131,7 +131,7 @@ class SandboxProcess:
     """The sandbox in its own process, instant mode, on an ephemeral loopback port."""
 
     def __init__(self) -> None:
-        command = [sys.executable, "-m", "cannon_studio.sandbox", "--port", "0", "--instant"]
+        command = [sys.executable, "-m", "cannon_studio_sandbox", "--port", "0", "--instant"]
         command += ["--api-key", API_KEY, "--credits", "1000000000"]
         command += ["--control-token", CONTROL_TOKEN]
         self.proc = subprocess.Popen(

@@ -5,7 +5,7 @@ splitting it would scatter the story a newcomer follows.
 
 What it does, by default (no environment needed):
 
-1. starts the sandbox (``cannon_studio.sandbox``) on a free loopback port, with realistic timing
+1. starts the sandbox (``cannon_studio_sandbox``) on a free loopback port, with realistic timing
    (a few seconds per job) and webhooks sent like a real at-least-once sender (some duplicated,
    some reordered), and a local webhook receiver (a real HTTP server on 127.0.0.1) that verifies
    every delivery with :func:`cannon_studio.webhooks.verify`, handles each event once and
@@ -58,6 +58,7 @@ from cannon_studio.assets import safe_filename
 from cannon_studio.cli._progress import RequestProgress, status_style
 from cannon_studio.webhooks import MemoryDedupeStore
 from cannon_studio.webhooks import verify as verify_webhook
+from cannon_studio_sandbox import FaultRule, Sandbox, SandboxConfig
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -382,8 +383,6 @@ def sandbox_target(fast: bool) -> Iterator[Target]:
     Its webhooks behave like a real at-least-once sender's: some events arrive twice (same
     ``webhook-id``), some are held back so later ones overtake them.
     """
-    from cannon_studio.sandbox import FaultRule, Sandbox, SandboxConfig
-
     if fast:
         config = SandboxConfig.instant()
     else:  # realistic: a few seconds per job, polled as the API advises (poll_after_ms)

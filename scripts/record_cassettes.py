@@ -398,7 +398,7 @@ def _failed(target: Target) -> str:
 
 
 def _retry_429(target: Target) -> str:
-    from cannon_studio.sandbox import FaultRule
+    from cannon_studio_sandbox import FaultRule
 
     sandbox = target.sandbox
     assert sandbox is not None
@@ -474,7 +474,7 @@ def sandbox_target(workdir: Path, **overrides: Any) -> Iterator[Target]:
 
     ``overrides`` are further ``SandboxConfig`` fields (e.g. ``api_keys``, ``webhook_secret``).
     """
-    from cannon_studio.sandbox import Sandbox, SandboxConfig
+    from cannon_studio_sandbox import Sandbox, SandboxConfig
 
     timing: dict[str, Any] = {
         "queue_delay_s": 0.05,

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from cannon_studio.sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox import Sandbox, SandboxConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCHEMA = ROOT / "openapi" / "cannon-studio.json"

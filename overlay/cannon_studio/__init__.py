@@ -1,7 +1,7 @@
 """Cannon Studio Python client: ``Cannon`` / ``AsyncCannon`` over the generated client.
 
-Names are exported lazily (module ``__getattr__``), so ``import cannon_studio`` is cheap and
-``import cannon_studio.sandbox`` loads no client code.
+Names are exported lazily (module ``__getattr__``), so ``import cannon_studio`` is cheap. The
+sandbox is a separate top-level package, ``cannon_studio_sandbox``; neither imports the other.
 """
 
 from __future__ import annotations

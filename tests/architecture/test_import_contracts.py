@@ -75,21 +75,10 @@ def test_a_back_edge_breaks_make_lint(tmp_path: Path, where: str) -> None:
     assert "cannon_studio._errors -> cannon_studio._client" in result.stdout
 
 
-# The sandbox still lives inside the client package and has one cycle (control <-> server); the
-# stream moving it to its own package ``cannon_studio_sandbox`` (issue 11, part a) removes it.
-# Once moved, nothing matches this prefix any more and the sandbox is checked like the rest.
-_SANDBOX_BEING_MOVED = "cannon_studio.sandbox"
-
-
 def test_no_module_of_the_distribution_is_in_an_import_cycle() -> None:
     graph = read_graph(_distribution_packages(ROOT))
     assert len(graph.modules) > 100  # the generated client, the overlay, the schema module
-    cycles = [
-        cycle
-        for cycle in graph.cycles()
-        if not all(name.startswith(_SANDBOX_BEING_MOVED + ".") for name in cycle)
-    ]
-    assert cycles == []
+    assert graph.cycles() == []  # the sandbox (its own package since issue 11a) included
 
 
 def test_the_cycle_check_sees_function_level_imports_and_skips_type_checking(
@@ -122,8 +111,6 @@ def _hidden_imports() -> list[str]:
             # The generated client, loaded per use to keep import cost low (its endpoint modules
             # pull in every envelope model); it imports nothing back ("generated-raw" contract).
             continue
-        if _SANDBOX_BEING_MOVED in (item.importer[: len(_SANDBOX_BEING_MOVED)], item.imported):
-            continue  # the sandbox's own imports, and the CLI's of the [sandbox] extra
         found.append(f"{item.importer}:{item.line} imports {item.imported}")
     return found
 

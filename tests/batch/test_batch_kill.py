@@ -33,14 +33,14 @@ CONTROL_TOKEN = "batch-kill-control-token-0123"
 
 
 class SandboxProcess:
-    """``python -m cannon_studio.sandbox`` on an ephemeral loopback port, and its control API."""
+    """``python -m cannon_studio_sandbox`` on an ephemeral loopback port, and its control API."""
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "cannon_studio.sandbox",
+                "cannon_studio_sandbox",
                 "--port",
                 "0",
                 "--api-key",

@@ -22,7 +22,7 @@ from typing import Any
 
 import av
 import pytest
-from cannon_studio.sandbox.mediaspec import SCALE
+from cannon_studio_sandbox.mediaspec import SCALE
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,10 +1,13 @@
-"""Fixtures of the drift-check tests: the snapshot, modified copies of it, the script's module."""
+"""Fixtures of the drift-check tests: the snapshot and modified copies of it.
+
+``import check_drift`` / ``import regenerate`` work because pytest puts ``scripts/`` on the
+import path (``pythonpath`` in pyproject's ``[tool.pytest.ini_options]``).
+"""
 
 from __future__ import annotations
 
 import copy
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,12 +15,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = ROOT / "scripts"
 SNAPSHOT = ROOT / "openapi" / "cannon-studio.json"
-
-# The scripts are not a package: make ``import check_drift`` / ``import regenerate`` work.
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
 
 
 @pytest.fixture(scope="session")

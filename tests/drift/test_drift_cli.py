@@ -14,8 +14,6 @@ from typing import Any
 
 import check_drift as cd
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from drift_edits import REQUIRED_EDITS, Edit, schemas
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,37 +1,33 @@
-"""The semantic diff engine of scripts/check_drift.py: pure functions, documents in, changes out."""
+"""The drift engine (cannon_studio_schema.drift): pure functions, documents in, changes out."""
 
 from __future__ import annotations
 
 import copy
-import sys
-from pathlib import Path
 from typing import Any
 
-import check_drift as cd
 import pytest
-from cannon_studio_schema import ApiSchema
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cannon_studio_schema import ApiSchema, drift
+from cannon_studio_schema.drift.nodes import flatten, resolve_pointer, type_set
 from drift_edits import MORE_EDITS, REQUIRED_EDITS, Edit, schemas
 
 
-def heads(changes: list[cd.Change]) -> list[str]:
+def heads(changes: list[drift.Change]) -> list[str]:
     """The report lines without their ``-- reason`` tail."""
     return [c.line().split(" -- ")[0] for c in changes]
 
 
-def diff(snapshot: dict[str, Any], mutate: Any) -> list[cd.Change]:
+def diff(snapshot: dict[str, Any], mutate: Any) -> list[drift.Change]:
     new = copy.deepcopy(snapshot)
     mutate(new)
-    return cd.diff_documents(snapshot, new)
+    return drift.diff_documents(snapshot, new)
 
 
 def test_identical_documents_have_no_changes(snapshot_doc: dict[str, Any]) -> None:
-    assert cd.diff_documents(snapshot_doc, copy.deepcopy(snapshot_doc)) == []
+    assert drift.diff_documents(snapshot_doc, copy.deepcopy(snapshot_doc)) == []
 
 
 def test_the_drift_engine_sees_every_operation_of_the_model(snapshot_doc: dict[str, Any]) -> None:
-    ops = cd.operations(snapshot_doc)
+    ops = drift.operations(snapshot_doc)
     assert list(ops) == list(ApiSchema(snapshot_doc).ids)
     assert {"video.generate", "sora2.video.remix", "three_d.location.generate"} <= set(ops)
 
@@ -173,7 +169,7 @@ def test_changes_in_webhook_payload_and_headers(snapshot_doc: dict[str, Any]) ->
 def test_allof_wrapped_refs_are_merged(snapshot_doc: dict[str, Any]) -> None:
     # image.edit.input.resolution is {"allOf": [{"$ref": ImageResolution}], "description": ...}.
     field = schemas(snapshot_doc)["ImageEditInput"]["properties"]["resolution"]
-    flat, name = cd.flatten(snapshot_doc, field)
+    flat, name = flatten(snapshot_doc, field)
     assert name == "ImageResolution"
     assert flat["enum"] == schemas(snapshot_doc)["ImageResolution"]["enum"]
     assert flat["description"] == field["description"]
@@ -205,22 +201,22 @@ def test_recursive_schemas_terminate() -> None:
         }
 
     old, new = doc({}), doc({"name": {"type": "string"}})
-    assert heads(cd.diff_documents(old, new)) == [
+    assert heads(drift.diff_documents(old, new)) == [
         "non-breaking  response field added: Node.name (optional)"
     ]
 
 
 def test_type_set_rules() -> None:
     doc: dict[str, Any] = {}
-    assert cd.type_set(doc, {"type": "number"}) == {"number", "integer"}
-    assert cd.type_set(doc, {"const": "x"}) == {"string"}
-    assert cd.type_set(doc, {"enum": [1, None]}) == {"integer", "null"}
-    assert cd.type_set(doc, {"anyOf": [{"type": "string"}, {"type": "null"}]}) == {"string", "null"}
-    assert cd.type_set(doc, {}) == {"any"}
+    assert type_set(doc, {"type": "number"}) == {"number", "integer"}
+    assert type_set(doc, {"const": "x"}) == {"string"}
+    assert type_set(doc, {"enum": [1, None]}) == {"integer", "null"}
+    assert type_set(doc, {"anyOf": [{"type": "string"}, {"type": "null"}]}) == {"string", "null"}
+    assert type_set(doc, {}) == {"any"}
 
 
 def test_change_line_format() -> None:
-    change = cd.Change(
+    change = drift.Change(
         "input field added",
         "video.generate.input.foo",
         False,
@@ -230,26 +226,9 @@ def test_change_line_format() -> None:
     assert change.line() == (
         "non-breaking  input field added: video.generate.input.foo (optional) -- old clients may omit it"
     )
-    assert cd.Change("operation removed", "video.upscale", True, "gone").line() == (
+    assert drift.Change("operation removed", "video.upscale", True, "gone").line() == (
         "BREAKING  operation removed: video.upscale -- gone"
     )
-
-
-def test_compare_trees_names_each_file(tmp_path: Path) -> None:
-    expected, actual = tmp_path / "expected", tmp_path / "actual"
-    for root in (expected, actual):
-        (root / "models" / "__pycache__").mkdir(parents=True)
-        (root / "same.py").write_text("x = 1\n")
-        (root / "models" / "edited.py").write_text("y = 2\n")
-    (expected / "missing.py").write_text("")
-    (actual / "extra.py").write_text("")
-    (actual / "models" / "edited.py").write_text("y = 3\n")
-    (actual / "models" / "__pycache__" / "edited.cpython-311.pyc").write_bytes(b"\0")
-    assert cd.compare_trees(expected, actual, "pkg") == [
-        cd.FileDifference("pkg/extra.py", "extra"),
-        cd.FileDifference("pkg/missing.py", "missing"),
-        cd.FileDifference("pkg/models/edited.py", "differs"),
-    ]
 
 
 def test_create_body_that_is_no_longer_a_oneof_of_envelopes(snapshot_doc: dict[str, Any]) -> None:
@@ -269,12 +248,12 @@ def test_create_body_that_is_no_longer_a_oneof_of_envelopes(snapshot_doc: dict[s
 
 
 def test_openapi_30_nullable_counts_as_null() -> None:
-    assert cd.type_set({}, {"type": "integer", "nullable": True}) == {"integer", "null"}
+    assert type_set({}, {"type": "integer", "nullable": True}) == {"integer", "null"}
 
 
 def test_non_local_refs_are_refused() -> None:
     with pytest.raises(KeyError, match="only local references"):
-        cd.resolve_pointer({}, "other.json#/components/schemas/X")
+        resolve_pointer({}, "other.json#/components/schemas/X")
 
 
 def test_annotation_changes(snapshot_doc: dict[str, Any]) -> None:

@@ -121,3 +121,20 @@ def test_generator_failure_exits_2(
         captured.err.strip()
         == "check-drift: Pinned tools are missing or at the wrong version: ruff."
     )
+
+
+def test_compare_trees_names_each_file(tmp_path: Path) -> None:
+    expected, actual = tmp_path / "expected", tmp_path / "actual"
+    for root in (expected, actual):
+        (root / "models" / "__pycache__").mkdir(parents=True)
+        (root / "same.py").write_text("x = 1\n")
+        (root / "models" / "edited.py").write_text("y = 2\n")
+    (expected / "missing.py").write_text("")
+    (actual / "extra.py").write_text("")
+    (actual / "models" / "edited.py").write_text("y = 3\n")
+    (actual / "models" / "__pycache__" / "edited.cpython-311.pyc").write_bytes(b"\0")
+    assert cd.compare_trees(expected, actual, "pkg") == [
+        cd.FileDifference("pkg/extra.py", "extra"),
+        cd.FileDifference("pkg/missing.py", "missing"),
+        cd.FileDifference("pkg/models/edited.py", "differs"),
+    ]

@@ -18,7 +18,7 @@ def fault_sandbox() -> Iterator[tuple[Any, str]]:
     Jobs take 0.5-2.5 s so that the last requests created are polled while still running; ``poll_after_ms`` is 50 ms. The
     server stops when the module's tests finish.
     """
-    from cannon_studio.sandbox import Sandbox, SandboxConfig
+    from cannon_studio_sandbox import Sandbox, SandboxConfig
 
     config = SandboxConfig(
         initial_credits=1_000_000,

@@ -34,7 +34,7 @@ import cannon_studio._clock as clock_module
 import httpx2
 import pytest
 from cannon_studio import AsyncCannon, Cannon, RequestFailedError
-from cannon_studio.sandbox import DEFAULT_API_KEY, FaultRule
+from cannon_studio_sandbox import DEFAULT_API_KEY, FaultRule
 
 from tests.bad_input.cannon_schema_cases import operations, valid_input
 

@@ -12,7 +12,7 @@ import pytest
 from cannon_studio import AsyncCannon
 from cannon_studio import _constants as C
 from cannon_studio._polling import PollPolicy, adaptive_poll_at, poll_delay
-from cannon_studio.sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox import Sandbox, SandboxConfig
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -13,8 +13,8 @@ import psutil
 import pytest
 from cannon_studio import AsyncCannon, ConfigurationError, _clock, _requests
 from cannon_studio._gate import InFlightGate
-from cannon_studio.sandbox import Sandbox, SandboxConfig
 from cannon_studio.transports import aiohttp_transport, default_async_transport, pool_limits
+from cannon_studio_sandbox import Sandbox, SandboxConfig
 
 API_KEY = "cs_test_gate_0000000000000000"
 OPERATION = "image.generate"

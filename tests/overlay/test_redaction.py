@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from cannon_studio import Cannon, CannonError, InputValidationError
-from cannon_studio.sandbox import FaultRule
 from cannon_studio.webhooks import sign
+from cannon_studio_sandbox import FaultRule
 from overlay_helpers import WEBHOOK_SECRET
 
 

@@ -22,7 +22,7 @@ from cannon_studio import (
     ServerError,
     WaitTimeoutError,
 )
-from cannon_studio.sandbox import FaultRule
+from cannon_studio_sandbox import FaultRule
 
 
 async def test_quickstart_flow(aclient: AsyncCannon, tmp_path: Path) -> None:

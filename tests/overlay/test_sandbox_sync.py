@@ -29,7 +29,7 @@ from cannon_studio import (
     _validation,
 )
 from cannon_studio.assets import download
-from cannon_studio.sandbox import FaultRule
+from cannon_studio_sandbox import FaultRule
 
 
 def test_quickstart_flow(client: Cannon, cannon_sandbox: Any, tmp_path: Path) -> None:

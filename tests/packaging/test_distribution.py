@@ -1,4 +1,4 @@
-"""One pip-installable distribution ships both packages, typed, with the embedded schema."""
+"""One pip-installable distribution ships its packages, typed, with the embedded schema."""
 
 from __future__ import annotations
 
@@ -8,21 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
-        check=True,
-    )  # fmt: skip
-    (built,) = out.glob("cannon_studio-*.whl")
-    return built
 
 
 def test_wheel_contains_both_packages_typed_with_schema(wheel: Path) -> None:
@@ -35,6 +21,9 @@ def test_wheel_contains_both_packages_typed_with_schema(wheel: Path) -> None:
         "cannon_studio_api/openapi.json",
         "cannon_studio_api/_schema.py",
         "cannon_studio_api/api/requests/create_request.py",
+        "cannon_studio_sandbox/__init__.py",
+        "cannon_studio_sandbox/py.typed",
+        "pytest_cannon_studio/__init__.py",
     ):
         assert required in names, required
     assert not any(n.startswith(("generated/", "overlay/", "tests/")) for n in names)
@@ -89,7 +78,7 @@ import asyncio, sys
 import httpx2
 import cannon_studio.cli
 from cannon_studio import AsyncCannon
-from cannon_studio.sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox import Sandbox, SandboxConfig
 
 async def main():
     sandbox = Sandbox(SandboxConfig.instant())

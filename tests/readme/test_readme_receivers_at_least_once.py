@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio.sandbox import FaultRule, Sandbox, SandboxConfig
+from cannon_studio_sandbox import FaultRule, Sandbox, SandboxConfig
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 TEXT = README.read_text(encoding="utf-8")

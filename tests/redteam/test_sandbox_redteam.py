@@ -11,8 +11,8 @@ from typing import Any
 import httpx2
 import psutil
 import pytest
-from cannon_studio.sandbox import Sandbox, SandboxConfig
-from cannon_studio.sandbox.server import main as sandbox_main
+from cannon_studio_sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox.__main__ import main as sandbox_main
 from redteam_support import asgi_call, record
 
 AREA = "sandbox"
@@ -91,7 +91,7 @@ def test_non_loopback_host_needs_an_explicit_flag(capsys: pytest.CaptureFixture[
 def test_control_token_printed_and_settable() -> None:
     token = "redteam-control-token-0123456789"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cannon_studio.sandbox", "--port", "0", "--control-token", token],
+        [sys.executable, "-m", "cannon_studio_sandbox", "--port", "0", "--control-token", token],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

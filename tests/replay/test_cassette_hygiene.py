@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cannon_studio.sandbox import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET
+from cannon_studio_sandbox import DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET
 
 from scripts import record_cassettes as rc
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio.sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox import Sandbox, SandboxConfig
 
 # One valid input per operation (the docs' example requests; the 3 undocumented ones follow the schema).
 VALID_INPUTS: dict[str, dict[str, Any]] = {

@@ -9,11 +9,11 @@ import cannon_studio._clock as clock_module
 import httpx2
 import pytest
 from cannon_studio import Cannon, PermissionDeniedError, RateLimitError, RequestFailedError
-from cannon_studio.sandbox import DEFAULT_ACCOUNT, DEFAULT_API_KEY, Sandbox, SandboxConfig
-from cannon_studio.sandbox.ratelimit import parse_rate
-from cannon_studio.sandbox.schema import ApiSchema
-from cannon_studio.sandbox.scopes import READ, READ_ONLY, WRITE
-from cannon_studio.sandbox.server import build_parser, config_from_args
+from cannon_studio_sandbox import DEFAULT_ACCOUNT, DEFAULT_API_KEY, Sandbox, SandboxConfig
+from cannon_studio_sandbox.__main__ import build_parser, config_from_args
+from cannon_studio_sandbox.ratelimit import parse_rate
+from cannon_studio_sandbox.schema import ApiSchema
+from cannon_studio_sandbox.scopes import READ, READ_ONLY, WRITE
 
 from .conftest import body
 

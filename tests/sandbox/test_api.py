@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio.sandbox import DEFAULT_API_KEY, Sandbox, SandboxConfig
-from cannon_studio.sandbox.schema import ApiSchema
+from cannon_studio_sandbox import DEFAULT_API_KEY, Sandbox, SandboxConfig
+from cannon_studio_sandbox.schema import ApiSchema
 
 from .conftest import VALID_INPUTS, body
 

@@ -1,4 +1,4 @@
-"""``python -m cannon_studio.sandbox`` / ``main(argv)``, and the pytest plugin fixtures."""
+"""``python -m cannon_studio_sandbox`` / ``main(argv)``, the pytest entry point and the plugin fixtures."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import subprocess
 import sys
 
 import httpx2
-from cannon_studio.sandbox import Sandbox, main
-from cannon_studio.sandbox.pytest_plugin import SandboxFixture
+import pytest_cannon_studio
+from cannon_studio_sandbox import Sandbox
+from cannon_studio_sandbox.__main__ import main
+from cannon_studio_sandbox.pytest_plugin import SandboxFixture
 
 from .conftest import body
 
@@ -17,7 +19,7 @@ def test_module_cli_prints_url_key_and_secret_then_serves() -> None:
         [
             sys.executable,
             "-m",
-            "cannon_studio.sandbox",
+            "cannon_studio_sandbox",
             "--port",
             "0",
             "--api-key",
@@ -55,12 +57,11 @@ def test_main_rejects_bad_arguments(capsys: object) -> None:
     assert main(["--webhook-secret", "not-a-whsec", "--port", "0"]) == 2
 
 
-def test_plugin_import_is_light() -> None:
+def test_entry_point_module_imports_only_the_standard_library() -> None:
     code = (
-        "import sys, cannon_studio.sandbox.pytest_plugin, cannon_studio.sandbox as s; "
-        "s.SandboxConfig.instant(); "
-        "heavy = [m for m in ('starlette', 'uvicorn', 'PIL', 'av', 'cannon_studio_api', 'jsonschema') if m in sys.modules]; "
-        "print(heavy)"
+        "import sys; before = set(sys.modules); import pytest_cannon_studio; "
+        "print(sorted(m for m in set(sys.modules) - before if m != 'pytest_cannon_studio' "
+        "and m.split('.')[0] not in sys.stdlib_module_names))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -68,11 +69,18 @@ def test_plugin_import_is_light() -> None:
     assert out.strip() == "[]"
 
 
+def test_entry_point_loads_the_plugin_when_the_extra_is_installed() -> None:
+    # This venv has the [sandbox] extra (the fixtures below come through this very path); the
+    # fresh venv without it is tests/packaging/test_fresh_venv.py.
+    assert pytest_cannon_studio.sandbox_extra_installed()
+    assert pytest_cannon_studio.pytest_plugins == ["cannon_studio_sandbox.pytest_plugin"]
+
+
 def test_sandbox_imports_nothing_from_the_client_side() -> None:
     code = (
-        "import sys; from cannon_studio.sandbox import Sandbox, SandboxConfig; Sandbox(SandboxConfig.instant()).app; "
+        "import sys; from cannon_studio_sandbox import Sandbox, SandboxConfig; Sandbox(SandboxConfig.instant()).app; "
         "print(sorted(m for m in sys.modules if m.startswith('cannon_studio_api') or "
-        "(m.startswith('cannon_studio.') and not m.startswith('cannon_studio.sandbox'))))"
+        "m == 'cannon_studio' or m.startswith('cannon_studio.')))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -10,8 +10,8 @@ from xml.etree import ElementTree
 import httpx2
 import pytest
 from cannon_studio import APIStatusError, Cannon
-from cannon_studio.sandbox import FaultRule, Sandbox, SandboxConfig
-from cannon_studio.sandbox.schema import ApiSchema
+from cannon_studio_sandbox import FaultRule, Sandbox, SandboxConfig
+from cannon_studio_sandbox.schema import ApiSchema
 
 from .conftest import body
 

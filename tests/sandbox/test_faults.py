@@ -6,8 +6,8 @@ import time
 
 import httpx2
 import pytest
-from cannon_studio.sandbox import FaultRule, Sandbox, SandboxConfig
-from cannon_studio.sandbox.pytest_plugin import SandboxFixture
+from cannon_studio_sandbox import FaultRule, Sandbox, SandboxConfig
+from cannon_studio_sandbox.pytest_plugin import SandboxFixture
 
 from .conftest import body
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio.sandbox import Sandbox, SandboxConfig
-from cannon_studio.sandbox.schema import ApiSchema
+from cannon_studio_sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox.schema import ApiSchema
 
 from .conftest import VALID_INPUTS, body
 from .media_probe import aspect_of, probe

@@ -1,6 +1,6 @@
 """1,000 concurrent creates and polls against one sandbox process over real loopback.
 
-The sandbox runs as its own process (``python -m cannon_studio.sandbox --port 0``) so the client
+The sandbox runs as its own process (``python -m cannon_studio_sandbox --port 0``) so the client
 and the server do not share one interpreter; timing is set through ``POST /_sandbox/config``.
 No timing is asserted (speed is measured by benchmarks, not tests).
 """
@@ -31,7 +31,7 @@ def sandbox_process() -> Iterator[tuple[str, str]]:
         [
             sys.executable,
             "-m",
-            "cannon_studio.sandbox",
+            "cannon_studio_sandbox",
             "--host",
             "127.0.0.1",
             "--port",

@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio.sandbox import Sandbox
-from cannon_studio.sandbox.mediaspec import MAX_SECONDS, SCALE
-from cannon_studio.sandbox.schema import ApiSchema
+from cannon_studio_sandbox import Sandbox
+from cannon_studio_sandbox.mediaspec import MAX_SECONDS, SCALE
+from cannon_studio_sandbox.schema import ApiSchema
 
 from .media_probe import Facts, aspect_of, probe
 

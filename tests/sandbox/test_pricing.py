@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx2
-from cannon_studio.sandbox import Sandbox
+from cannon_studio_sandbox import Sandbox
 
 
 async def credits(

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio.sandbox import FaultRule, Sandbox, SandboxConfig
+from cannon_studio_sandbox import FaultRule, Sandbox, SandboxConfig
 from standardwebhooks import Webhook
 
 from .conftest import body, loopback_server

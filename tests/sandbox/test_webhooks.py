@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio.sandbox import Sandbox, SandboxConfig
-from cannon_studio.sandbox.schema import ApiSchema
+from cannon_studio_sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox.schema import ApiSchema
 from standardwebhooks import Webhook
 
 from .conftest import body, loopback_server

@@ -39,7 +39,7 @@ CLIENT_CHECK = """
 import inspect, json, sys, warnings
 from cannon_studio import Cannon
 from cannon_studio._operations import registry
-from cannon_studio.sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox import Sandbox, SandboxConfig
 
 stage, cases = sys.argv[1], json.loads(sys.argv[2])
 import cannon_studio, cannon_studio_api

@@ -2,7 +2,7 @@
 
 How a dropped connection looks to a client:
 
-- Over a real socket (``Sandbox.serve()`` / ``python -m cannon_studio.sandbox``), the app starts a
+- Over a real socket (``Sandbox.serve()`` / ``python -m cannon_studio_sandbox``), the app starts a
   response (status line and headers with a ``content-length`` it never sends) and then raises
   :class:`ConnectionDropped`; uvicorn closes the socket, and an httpx2 client sees
   ``httpx2.RemoteProtocolError`` (a ``httpx2.TransportError``) while reading the response.

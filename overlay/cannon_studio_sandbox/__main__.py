@@ -1,123 +1,23 @@
-"""Running the sandbox over real HTTP: uvicorn in a background thread, and the command line."""
+"""``python -m cannon_studio_sandbox`` (also ``cannon-studio sandbox``, through the entry point
+``cannon_studio.commands:sandbox``): run the sandbox server from the command line (argparse).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import socket
 import sys
-import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig
-from .faults import quiet_uvicorn_drops
+from .control import Sandbox
 from .guard import is_loopback
 from .ratelimit import parse_rate
 from .scopes import READ_ONLY
-
-if TYPE_CHECKING:
-    from .control import Sandbox
-
-
-@dataclass(frozen=True)
-class ServerHandle:
-    """A running sandbox server.
-
-    Attributes:
-        base_url: ``http://HOST:PORT`` (no trailing slash).
-        host: bound interface.
-        port: bound TCP port.
-        sandbox: the control handle.
-    """
-
-    base_url: str
-    host: str
-    port: int
-    sandbox: Sandbox
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Accepted sockets inherit TCP_NODELAY; without it every response pays a ~40 ms
-    # Nagle/delayed-ACK stall (headers and body are written separately).
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.setblocking(False)
-    return sock
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
-
-
-def _uvicorn_server(sandbox: Sandbox, log_level: str) -> object:
-    import uvicorn
-
-    quiet_uvicorn_drops()
-    config = uvicorn.Config(
-        sandbox.app,
-        http="h11",
-        loop="asyncio",
-        lifespan="on",
-        log_level=log_level,
-        access_log=False,
-        timeout_graceful_shutdown=2,
-        backlog=2048,
-        limit_concurrency=None,
-    )
-    return uvicorn.Server(config)
-
-
-@contextlib.contextmanager
-def run_in_thread(
-    sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, start_timeout_s: float = 10.0
-) -> Iterator[ServerHandle]:
-    """Serve ``sandbox`` with uvicorn in a daemon thread until the block exits.
-
-    Args:
-        host: interface to bind. port: TCP port, 0 for a free one.
-        start_timeout_s: seconds to wait for the server to accept connections.
-
-    Raises:
-        RuntimeError: the server did not start in time.
-    """
-    import uvicorn
-
-    sock = _bind(host, port)
-    bound_port = sock.getsockname()[1]
-    sandbox.guard.bind(host, bound_port)
-    server = _uvicorn_server(sandbox, "warning")
-    assert isinstance(server, uvicorn.Server)
-
-    def target() -> None:
-        asyncio.run(server.serve(sockets=[sock]))
-
-    thread = threading.Thread(target=target, name=f"cannon-sandbox-{bound_port}", daemon=True)
-    thread.start()
-    deadline = start_timeout_s
-    waited = 0.0
-    while not server.started:
-        if not thread.is_alive() or waited > deadline:
-            sock.close()
-            raise RuntimeError("the sandbox server did not start")
-        threading.Event().wait(0.01)
-        waited += 0.01
-    try:
-        yield ServerHandle(f"http://{_url_host(host)}:{bound_port}", host, bound_port, sandbox)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+from .server import base_url, bind, serve_forever
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m cannon_studio.sandbox``."""
+    """The argument parser of ``python -m cannon_studio_sandbox`` (and ``cannon-studio sandbox``)."""
     parser = argparse.ArgumentParser(
         prog="cannon-studio sandbox",
         description="Run the Cannon Studio sandbox: a local reference server for the API contract.",
@@ -231,7 +131,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m cannon_studio.sandbox --host 127.0.0.1 --port 8787 [--api-key KEY] [--instant]``.
+    """Command line: ``python -m cannon_studio_sandbox --host 127.0.0.1 --port 8787 [--api-key KEY] [--instant]``.
 
     Also ``--read-only-key KEY`` (a key with only ``requests:read``), ``--rate-limit N/s`` and
     ``--refund-failed`` / ``--no-refund-failed``.
@@ -268,8 +168,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
-    from .control import Sandbox
-
     try:
         sandbox = Sandbox(config, control_token=args.control_token)
     except ValueError as exc:
@@ -277,25 +175,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        sock = _bind(args.host, args.port)
+        sock = bind(args.host, args.port)
     except OSError as exc:
         print(f"error: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
     port = sock.getsockname()[1]
     sandbox.guard.bind(args.host, port, args.allowed_host)
     print(
-        f"Cannon Studio sandbox on http://{_url_host(args.host)}:{port}  api key: {args.api_key}",
-        flush=True,
+        f"Cannon Studio sandbox on {base_url(args.host, port)}  api key: {args.api_key}", flush=True
     )
     print(f"webhook secret: {args.webhook_secret}", flush=True)
     for key in read_only:
         print(f"read-only api key: {key}", flush=True)
     print(f"control token: {sandbox.control_token}  (header x-sandbox-token)", flush=True)
-    import uvicorn
-
-    server = _uvicorn_server(sandbox, args.log_level)
-    assert isinstance(server, uvicorn.Server)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(server.serve(sockets=[sock]))
-    sock.close()
+    serve_forever(sandbox.app, sock, args.log_level)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,25 +1,41 @@
-"""The :class:`Sandbox` control handle: owns the state, faults, webhooks and the ASGI app."""
+"""The :class:`Sandbox` control handle (the facade): owns the parts and the ASGI app, serves it.
+
+The top floor of the sandbox: it imports the parts (:mod:`.parts`), the app (:mod:`.app`) and
+the server (:mod:`.server`); none of them imports it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from .clock import SandboxClock
+import httpx2
+from starlette.applications import Starlette
+
+from .app import build_app
 from .config import DEFAULT_ACCOUNT, FaultRule, SandboxConfig
-from .faults import FaultInjector
-from .guard import SandboxGuard
-from .ratelimit import RateLimiter
-from .schema import ApiSchema
-from .state import SandboxState, now_ms
-from .webhooks import WebhookDispatcher
+from .parts import SandboxParts
+from .server import run_in_thread
+from .state import now_ms
 
-if TYPE_CHECKING:
-    import httpx2
-    from starlette.applications import Starlette
 
-    from .server import ServerHandle
+@dataclass(frozen=True)
+class ServerHandle:
+    """A running sandbox server (what :meth:`Sandbox.serve` yields).
+
+    Attributes:
+        base_url: ``http://HOST:PORT`` (no trailing slash).
+        host: bound interface.
+        port: bound TCP port.
+        sandbox: the control handle.
+    """
+
+    base_url: str
+    host: str
+    port: int
+    sandbox: Sandbox
 
 
 class Sandbox:
@@ -49,16 +65,19 @@ class Sandbox:
         webhook_transport: httpx2.AsyncBaseTransport | None = None,
         control_token: str | None = None,
     ) -> None:
-        self.guard = SandboxGuard(control_token)
-        self._config = config or SandboxConfig()
-        self.schema = ApiSchema.load(self._config.schema_path)
-        self.clock = SandboxClock(clock_ms)
-        self.state = SandboxState(self._config, self.clock)
-        self.faults = FaultInjector(self._config.seed, self.clock.now_ms)
-        self.rate_limiter = RateLimiter(self.clock.now_ms)
-        self.webhooks = WebhookDispatcher(
-            self.state, lambda: self._config, webhook_transport, self.faults
+        self.parts = SandboxParts(
+            config or SandboxConfig(),
+            clock_ms=clock_ms,
+            webhook_transport=webhook_transport,
+            control_token=control_token,
         )
+        self.guard = self.parts.guard
+        self.schema = self.parts.schema
+        self.clock = self.parts.clock
+        self.state = self.parts.state
+        self.faults = self.parts.faults
+        self.rate_limiter = self.parts.rate_limiter
+        self.webhooks = self.parts.webhooks
         self._app: Starlette | None = None
 
     @property
@@ -72,40 +91,37 @@ class Sandbox:
         return {**self.guard.headers, "content-type": "application/json"}
 
     def __repr__(self) -> str:
-        return f"Sandbox(accounts={sorted(set(self._config.api_keys.values()))!r}, instant={self._config.is_instant})"
+        config = self.parts.config
+        return f"Sandbox(accounts={sorted(set(config.api_keys.values()))!r}, instant={config.is_instant})"
 
     @property
     def config(self) -> SandboxConfig:
         """The current configuration."""
-        return self._config
+        return self.parts.config
 
     def update_config(self, **updates: Any) -> SandboxConfig:
         """Change configuration at run time (e.g. ``job_duration_s``, ``failure_rate``).
 
         Applies to requests created afterwards. Raises ValueError on unknown keys or bad values.
         """
-        self._config = self._config.with_updates(updates)
-        self.state.config = self._config
-        return self._config
+        return self.parts.update_config(**updates)
 
     @property
     def app(self) -> Starlette:
         """The Starlette ASGI application (built on first use)."""
         if self._app is None:
-            from .app import build_app
-
-            self._app = build_app(self)
+            self._app = build_app(self.parts)
         return self._app
 
     @property
     def account(self) -> str:
         """The first configured account (``acct_default`` for the default key)."""
-        return next(iter(self._config.api_keys.values()), DEFAULT_ACCOUNT)
+        return next(iter(self.config.api_keys.values()), DEFAULT_ACCOUNT)
 
     @property
     def api_key(self) -> str:
         """The first configured API key."""
-        return next(iter(self._config.api_keys))
+        return next(iter(self.config.api_keys))
 
     # -- ledger and credits -------------------------------------------------------------------
 
@@ -150,9 +166,7 @@ class Sandbox:
         Raises:
             ValueError: ``seconds`` is negative or not finite.
         """
-        now = self.clock.advance(seconds)
-        self.state.tick(now)
-        return now
+        return self.parts.advance_clock(seconds)
 
     def set_clock(self, epoch_ms: int) -> int:
         """Move the sandbox clock to ``epoch_ms`` (not backwards); see :meth:`advance_clock`.
@@ -160,9 +174,7 @@ class Sandbox:
         Raises:
             ValueError: ``epoch_ms`` is earlier than the current sandbox time.
         """
-        now = self.clock.set(epoch_ms)
-        self.state.tick(now)
-        return now
+        return self.parts.set_clock(epoch_ms)
 
     # -- rate limits --------------------------------------------------------------------------
 
@@ -202,11 +214,7 @@ class Sandbox:
     def reset(self) -> None:
         """Forget requests, ledger, idempotency keys, faults, deliveries and rate-limit buckets;
         refill credits; put the clock back on its source."""
-        self.clock.reset()
-        self.state.reset()
-        self.faults.clear(self._config.seed)
-        self.rate_limiter.reset()
-        self.webhooks.reset()
+        self.parts.reset()
 
     @contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServerHandle]:
@@ -217,10 +225,11 @@ class Sandbox:
             port: TCP port; 0 picks a free one (see ``server.base_url``).
 
         Yields:
-            A :class:`~cannon_studio.sandbox.server.ServerHandle` with ``base_url``; the server
-            stops when the block exits.
-        """
-        from .server import run_in_thread
+            A :class:`ServerHandle` with ``base_url``; the server stops when the block exits.
 
-        with run_in_thread(self, host, port) as handle:
-            yield handle
+        Raises:
+            OSError: the address cannot be bound.
+            RuntimeError: the server did not start in time.
+        """
+        with run_in_thread(self.app, host, port, on_bound=self.guard.bind) as address:
+            yield ServerHandle(address.base_url, address.host, address.port, self)

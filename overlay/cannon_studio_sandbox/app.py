@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import math
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -23,10 +23,8 @@ from .clock import iso_ms
 from .config import FaultRule
 from .faults import ConnectionDropped
 from .guard import BadJson, GuardMiddleware, parse_json
+from .parts import SandboxParts
 from .storage import NO_SUCH_KEY, XML_CONTENT_TYPE, StorageError
-
-if TYPE_CHECKING:
-    from .control import Sandbox
 
 
 def error(status: int, message: str, code: str, **extra: Any) -> JSONResponse:
@@ -82,10 +80,10 @@ def storage_error(problem: StorageError) -> Response:
 
 
 class Api:
-    """Route handlers bound to one :class:`~cannon_studio.sandbox.control.Sandbox`."""
+    """Route handlers bound to one sandbox's :class:`~.parts.SandboxParts` (``self.sb``)."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sb = sandbox
+    def __init__(self, parts: SandboxParts) -> None:
+        self.sb = parts
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -311,7 +309,7 @@ class Api:
     async def admin_faults(self, request: Request) -> Response:
         """``GET`` (rules + log), ``POST`` (add one rule or ``{"rules": [...]}``), ``DELETE`` (clear)."""
         if request.method == "DELETE":
-            self.sb.clear_faults()
+            self.sb.faults.clear()
         elif request.method == "POST":
             try:
                 data = await read_json(request)
@@ -320,12 +318,12 @@ class Api:
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
                 return error(400, f"invalid fault rule: {exc}", "validation_error")
             for rule in rules:
-                self.sb.add_fault(rule)
-        return JSONResponse({"rules": self.sb.faults.rules(), "log": self.sb.fault_log()})
+                self.sb.faults.add(rule)
+        return JSONResponse({"rules": self.sb.faults.rules(), "log": self.sb.faults.log()})
 
     async def admin_webhooks(self, request: Request) -> Response:
         """``GET /_sandbox/webhooks``: the delivery log."""
-        return JSONResponse({"deliveries": self.sb.webhook_deliveries()})
+        return JSONResponse({"deliveries": self.sb.webhooks.deliveries()})
 
     async def admin_config(self, request: Request) -> Response:
         """``GET`` the config (secrets masked); ``POST`` a partial update, e.g. timing, failure_rate."""
@@ -364,7 +362,7 @@ class Api:
     async def admin_rate_limits(self, request: Request) -> Response:
         """``GET /_sandbox/rate-limits``: the configured limit and every call answered 429."""
         return JSONResponse(
-            {"rate_limit_per_s": self.sb.config.rate_limit_per_s, "log": self.sb.rate_limit_log()}
+            {"rate_limit_per_s": self.sb.config.rate_limit_per_s, "log": self.sb.rate_limiter.log()}
         )
 
     async def admin_credits(self, request: Request) -> Response:
@@ -385,17 +383,20 @@ class Api:
                 raise ValueError("credits must be an integer in [0, 10**15)")
         except (ValueError, TypeError, KeyError) as exc:
             return error(400, f"invalid credits update: {exc}", "validation_error")
-        self.sb.set_credits(account, credits)
+        self.sb.state.set_credits(account, credits)
         return JSONResponse({"account": account, "credits_remaining": credits})
 
 
-def build_app(sandbox: Sandbox) -> Starlette:
-    """The ASGI application of ``sandbox``."""
-    api = Api(sandbox)
+def build_app(parts: SandboxParts) -> Starlette:
+    """The ASGI application serving ``parts`` (the public API, assets and ``/_sandbox``).
+
+    Its lifespan runs the webhook ticker (``parts.webhooks``) while the server is up.
+    """
+    api = Api(parts)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticker = asyncio.get_running_loop().create_task(sandbox.webhooks.run(persistent=True))
+        ticker = asyncio.get_running_loop().create_task(parts.webhooks.run(persistent=True))
         try:
             yield
         finally:
@@ -421,5 +422,5 @@ def build_app(sandbox: Sandbox) -> Starlette:
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(GuardMiddleware, guard=sandbox.guard)],
+        middleware=[Middleware(GuardMiddleware, guard=parts.guard)],
     )

@@ -1,7 +1,9 @@
-"""pytest plugin (entry point ``pytest11``) providing the ``cannon_sandbox`` fixtures.
+"""pytest plugin providing the ``cannon_sandbox`` fixtures.
 
-Imports nothing heavy at module level: users without the ``[sandbox]`` extra can still run
-pytest; Starlette, uvicorn, Pillow and PyAV are imported only when a fixture is used.
+Loaded into a pytest run by the distribution's ``pytest11`` entry point, the tiny module
+``pytest_cannon_studio``, only when the ``[sandbox]`` extra is installed (or explicitly with
+``-p cannon_studio_sandbox.pytest_plugin`` / ``pytest_plugins = [...]``). It imports the
+sandbox, hence Starlette, uvicorn, Pillow and PyAV; ``-p no:cannon_studio_sandbox`` keeps it out.
 
 Fixtures:
     cannon_sandbox: function scope. A real sandbox server on 127.0.0.1 (one per test session,
@@ -22,14 +24,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-if TYPE_CHECKING:
-    from .control import Sandbox
-    from .server import ServerHandle
-
+from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, SandboxConfig
+from .control import Sandbox, ServerHandle
+from .scopes import READ_ONLY
 
 #: Key with only ``requests:read`` that the session sandbox of ``cannon_sandbox`` also accepts.
 READ_ONLY_KEY = "cs_test_sandbox_readonly_00000000"
@@ -101,10 +102,6 @@ class SandboxFixture:
 
 @pytest.fixture(scope="session")
 def _cannon_sandbox_server() -> Iterator[ServerHandle]:
-    from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, SandboxConfig
-    from .control import Sandbox
-    from .scopes import READ_ONLY
-
     config = SandboxConfig.instant(
         api_keys={DEFAULT_API_KEY: DEFAULT_ACCOUNT, READ_ONLY_KEY: DEFAULT_ACCOUNT},
         key_scopes={READ_ONLY_KEY: READ_ONLY},
@@ -145,7 +142,4 @@ def cannon_sandbox(
 def cannon_sandbox_app(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     """A fresh in-process sandbox (instant mode) for ``httpx2.ASGITransport(sandbox.app)``.
     Takes ``@pytest.mark.cannon_sandbox(**config)``."""
-    from .config import SandboxConfig
-    from .control import Sandbox
-
     yield Sandbox(SandboxConfig.instant(**_marker_config(request)))

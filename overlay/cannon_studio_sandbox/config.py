@@ -1,6 +1,6 @@
 """Configuration of the sandbox: accounts, timing, credits, webhooks and fault rules.
 
-Standard library only, so that ``import cannon_studio.sandbox`` (and the pytest plugin) stays
+Standard library only, so that ``import cannon_studio_sandbox`` (and the pytest plugin) stays
 cheap for users without the ``[sandbox]`` extra.
 """
 

@@ -1,0 +1,100 @@
+"""``cannon-studio schema``: is the API still the one this client was generated from?
+
+\b
+cannon-studio schema check [--url URL] [--json]   live schema vs the installed client's
+cannon-studio schema diff OLD NEW [--json]        any two schemas (files or URLs)
+
+The drift engine is :mod:`cannon_studio_schema.drift`; these commands need only the ``[cli]``
+extra, so a team that installs cannon-studio from PyPI can gate its own CI on them.
+
+Exit codes: 0 the schemas are the same; 1 drift (each change printed, BREAKING or
+non-breaking, with a reason); 2 a schema could not be fetched, read or compared (one sentence on
+stderr), or bad usage.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from cannon_studio_schema import SchemaError
+from cannon_studio_schema.drift import DriftReport, check_installed, compare_sources, resolve_source
+
+from cannon_studio._constants import DEFAULT_BASE_URL
+from cannon_studio.cli._exit_codes import CliError, ExitCode
+from cannon_studio.cli._render import echo_json
+
+__all__ = ["schema"]
+
+EXIT_CODES = """\b
+Exit codes:
+  0  the schemas are the same
+  1  drift: every change is printed, BREAKING or non-breaking, with a reason
+  2  a schema could not be fetched, read or compared; or bad usage
+"""
+
+
+def _root() -> Any:
+    return click.get_current_context().find_root().obj
+
+
+def _api_key() -> tuple[str | None, str]:
+    """The API key (``--api-key`` / ``CANNON_API_KEY``) and the only origin it may go to:
+    ``--base-url`` / ``CANNON_BASE_URL`` (default the live API). A schema URL on another host
+    is fetched without the key."""
+    state = _root()
+    return getattr(state, "api_key", None), getattr(state, "base_url", None) or DEFAULT_BASE_URL
+
+
+def _emit(report: DriftReport, json_flag: bool) -> None:
+    if json_flag or getattr(_root(), "json", False):
+        echo_json(report.to_json())
+    else:
+        click.echo(report.text())
+    click.get_current_context().exit(report.exit_code)
+
+
+def _unavailable(exc: SchemaError) -> CliError:
+    # 2 is also click's usage status; both mean "nothing was compared".
+    return CliError(str(exc), ExitCode.USAGE, json_output=bool(getattr(_root(), "json", False)))
+
+
+_JSON = click.option("--json", "json_flag", is_flag=True, help="Print the report as JSON.")
+
+
+@click.group(epilog=EXIT_CODES)
+def schema() -> None:
+    """Compare API schemas: the live one with the installed client's, or any two."""
+
+
+@schema.command("check", epilog=EXIT_CODES)
+@click.option(
+    "--url",
+    metavar="URL",
+    help="The schema to check, a URL or a file (default: $CANNON_OPENAPI_URL, else "
+    "https://www.cannonstudio.app/api/v1/openapi).",
+)
+@_JSON
+def check(url: str | None, json_flag: bool) -> None:
+    """Compare a live schema with the one the installed client was generated from."""
+    source = resolve_source(url)
+    try:
+        key, key_origin = _api_key()
+        report = check_installed(source, api_key=key, key_origin=key_origin)
+    except SchemaError as exc:
+        raise _unavailable(exc) from None
+    _emit(report, json_flag)
+
+
+@schema.command("diff", epilog=EXIT_CODES)
+@click.argument("old")
+@click.argument("new")
+@_JSON
+def diff(old: str, new: str, json_flag: bool) -> None:
+    """Compare schema OLD with schema NEW (files or URLs; JSON or YAML; OpenAPI 3.0 or 3.1)."""
+    try:
+        key, key_origin = _api_key()
+        report = compare_sources(old, new, api_key=key, key_origin=key_origin)
+    except SchemaError as exc:
+        raise _unavailable(exc) from None
+    _emit(report, json_flag)

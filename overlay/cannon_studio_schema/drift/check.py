@@ -1,0 +1,185 @@
+"""Reading schemas from files or URLs and comparing them: what ``cannon-studio schema`` runs.
+
+:func:`check_installed` compares a live document with the snapshot the installed client was
+generated from (``cannon_studio_api/openapi.json``, found without importing the client);
+:func:`compare_sources` compares any two sources. Both need only the core install: httpx2 to fetch, the schema model to read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx2
+
+from ..errors import SchemaError
+from ..model import embedded_schema_path
+from ..normalise import normalise, snapshot_text
+from ..source import parse_text, read_file
+from ..upgrade import version_of
+from .changes import Change
+from .endpoints import diff_documents
+from .report import DriftReport
+
+LIVE_SCHEMA_URL = "https://www.cannonstudio.app/api/v1/openapi"
+"""The live schema (whether it needs a key is not documented; ``$CANNON_API_KEY`` is sent)."""
+
+LIVE_ORIGIN = "https://www.cannonstudio.app"
+"""The only origin an API key is sent to unless the caller names another (see :func:`read_source`)."""
+
+FETCH_TIMEOUT_S = 30.0
+"""Seconds allowed for fetching a schema over HTTP (connect, read and write each)."""
+
+INSTALLED = "the installed client's schema"
+"""How reports name the snapshot embedded in ``cannon_studio_api``."""
+
+
+def resolve_source(arg: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """The schema source: ``arg``, else ``$CANNON_OPENAPI_URL``, else :data:`LIVE_SCHEMA_URL`."""
+    return arg or environ.get("CANNON_OPENAPI_URL") or LIVE_SCHEMA_URL
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``, lower-cased (what :func:`read_source` compares)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def read_source(
+    source: str,
+    *,
+    api_key: str | None = None,
+    key_origin: str = LIVE_ORIGIN,
+    timeout_s: float = FETCH_TIMEOUT_S,
+) -> str:
+    """The text of ``source``: an http(s) URL (``GET``, redirects followed) or a file path.
+
+    Args:
+        source: URL or path.
+        api_key: sent as ``x-api-key`` when given, only if ``source`` is on ``key_origin``
+            (never shown in errors).
+        key_origin: ``scheme://host[:port]`` the key may go to (default the live API), so a
+            schema URL on another host never receives the key.
+        timeout_s: seconds allowed for each phase of the HTTP call.
+
+    Raises:
+        SchemaError: unreadable file, unreachable URL or a non-200 answer.
+    """
+    if not source.startswith(("http://", "https://")):
+        try:
+            return Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise SchemaError(f"Could not read the schema file {source}: {reason}.") from exc
+    headers = {"accept": "application/json"}
+    if api_key and origin(source) == origin(key_origin):
+        headers["x-api-key"] = api_key
+    try:
+        response = httpx2.get(source, headers=headers, timeout=timeout_s, follow_redirects=True)
+    except httpx2.HTTPError as exc:
+        raise SchemaError(
+            f"Could not fetch the schema from {source}: {type(exc).__name__}."
+        ) from exc
+    if response.status_code != 200:
+        raise SchemaError(f"Could not fetch the schema from {source}: HTTP {response.status_code}.")
+    return response.text
+
+
+def load_document(text: str, origin: str) -> dict[str, Any]:
+    """Parse ``text`` (JSON or YAML), check it is OpenAPI 3.x, and normalise it.
+
+    The check is structural (no OpenAPI validator is needed): an error page or an unrelated
+    JSON object is "unavailable", never a report of every endpoint removed. Normalising
+    (:func:`cannon_studio_schema.normalise`: 3.0 upgraded to 3.1, inline envelopes named) is
+    what ``make regenerate`` does before writing a snapshot, so a document compares equal to
+    the snapshot it would produce.
+
+    Raises:
+        SchemaError: not JSON/YAML, not 3.0.x/3.1.x, no ``paths`` object, or a document the
+            schema model cannot read (e.g. no create endpoint, a broken reference).
+    """
+    document = parse_text(text, origin)
+    version = version_of(document)
+    if not version:
+        raise SchemaError(f"The document from {origin} has no 'openapi' version field.")
+    if not version.startswith(("3.0.", "3.1.")):
+        raise SchemaError(f"The document from {origin} is OpenAPI {version}, not 3.0 or 3.1.")
+    if not isinstance(document.get("paths"), dict):
+        raise SchemaError(f"The document from {origin} has no 'paths' object.")
+    return normalise(document)
+
+
+def compare_documents(
+    old: Mapping[str, Any], new: Mapping[str, Any], new_origin: str = "the new schema"
+) -> list[Change]:
+    """The changes from ``old`` to ``new``; none when they serialise to the same snapshot text.
+
+    A text difference with no semantic change (descriptions, examples) is reported as one
+    non-breaking ``schema text changed`` change, so it is drift all the same.
+
+    Raises:
+        SchemaError: the documents could not be compared (a broken reference, a bad shape).
+    """
+    if snapshot_text(old) == snapshot_text(new):
+        return []
+    try:
+        changes = diff_documents(old, new)
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError, SchemaError) as exc:
+        raise SchemaError(
+            f"Could not compare the schema from {new_origin} with the old one "
+            f"({type(exc).__name__}: {str(exc)[:120]})."
+        ) from exc
+    return changes or [
+        Change(
+            "schema text changed",
+            "descriptions, examples or metadata only",
+            False,
+            "no semantic change; regenerate to refresh the snapshot and docstrings",
+        )
+    ]
+
+
+def compare_sources(
+    old_source: str, new_source: str, *, api_key: str | None = None, key_origin: str = LIVE_ORIGIN
+) -> DriftReport:
+    """Compare the schema at ``old_source`` with the one at ``new_source`` (paths or URLs).
+
+    ``api_key`` and ``key_origin`` are as for :func:`read_source`.
+
+    Raises:
+        SchemaError: either schema is unavailable, or they could not be compared.
+    """
+    old = load_document(read_source(old_source, api_key=api_key, key_origin=key_origin), old_source)
+    new = load_document(read_source(new_source, api_key=api_key, key_origin=key_origin), new_source)
+    return DriftReport(old_source, new_source, tuple(compare_documents(old, new, new_source)))
+
+
+def installed_schema() -> dict[str, Any]:
+    """The snapshot the installed client was generated from (``cannon_studio_api/openapi.json``).
+
+    Raises:
+        SchemaError: ``cannon_studio_api`` is not installed or its schema cannot be read.
+    """
+    return read_file(embedded_schema_path())
+
+
+def check_installed(
+    source: str, *, api_key: str | None = None, key_origin: str = LIVE_ORIGIN
+) -> DriftReport:
+    """Compare the schema at ``source`` (URL or path) with :func:`installed_schema`.
+
+    Args:
+        source: where the current schema is, e.g. ``https://HOST/api/v1/openapi``.
+        api_key, key_origin: as for :func:`read_source` (the key goes only to ``key_origin``).
+
+    Returns:
+        The report; ``exit_code`` 0 same, 1 drift.
+
+    Raises:
+        SchemaError: the schema is unavailable (exit status 2 for a command).
+    """
+    new = load_document(read_source(source, api_key=api_key, key_origin=key_origin), source)
+    return DriftReport(INSTALLED, source, tuple(compare_documents(installed_schema(), new, source)))

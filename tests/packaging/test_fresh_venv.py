@@ -1,0 +1,99 @@
+"""A user's environment: ``pip install <clone>`` (plus pytest, then the ``[cli]`` extra), no dev tools.
+
+The tests share one fresh venv (``fresh_venv``) and run in file order: the pytest check needs it
+without extras; the drift check adds ``[cli]`` afterwards.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from cannon_studio_schema import ApiSchema
+from cannon_studio_schema.drift import installed_schema
+from venv_helpers import FreshVenv
+
+TRIVIAL_TEST = """
+import sys
+
+
+def test_arithmetic():
+    assert 1 + 1 == 2
+
+
+def test_nothing_from_the_sandbox_is_loaded():
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] == "cannon_studio_sandbox")
+    assert loaded == []
+"""
+
+
+def test_pytest_without_the_sandbox_extra_loads_nothing_from_it_and_warns_about_nothing(
+    fresh_venv: FreshVenv, tmp_path: Path
+) -> None:
+    probe = subprocess.run(
+        [str(fresh_venv.python), "-c",
+         "import importlib.util as u; print([m for m in ('starlette', 'uvicorn', 'click', "
+         "'openapi_spec_validator', 'openapi_python_client') if u.find_spec(m)])"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert probe.stdout.strip() == "[]"  # no extra, no dev tool: what `pip install <clone>` gives
+    (tmp_path / "test_trivial.py").write_text(TRIVIAL_TEST, encoding="utf-8")
+    result = subprocess.run(
+        [str(fresh_venv.python), "-m", "pytest", "-W", "error", "-p", "no:cacheprovider",
+         "-q", "test_trivial.py"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+    assert "warning" not in result.stdout.lower()
+    # The entry point itself was loaded (so the check above means something).
+    plugins = subprocess.run(
+        [str(fresh_venv.python), "-m", "pytest", "--trace-config", "-q", "--co", "test_trivial.py"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert "pytest_cannon_studio" in plugins.stdout, plugins.stdout
+
+
+def without_last_operation(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A copy of ``document`` whose create body no longer offers its last operation (by the
+    schema model's reading), and that operation's id."""
+    op = ApiSchema(document).operations[-1]
+    changed = copy.deepcopy(document)
+    body = changed["components"]["schemas"]["CreateRequestBody"]
+    body["oneOf"] = [v for v in body["oneOf"] if v.get("$ref") != op.envelope_pointer]
+    body.get("discriminator", {}).get("mapping", {}).pop(op.id, None)
+    return changed, op.id
+
+
+def test_schema_check_with_only_the_cli_extra(
+    fresh_venv: FreshVenv, cannon_sandbox: Any, tmp_path: Path
+) -> None:
+    fresh_venv.pip_install(f"{fresh_venv.wheel}[cli]")  # click + rich; still no dev tools
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CANNON_", "PYTHON"))}
+    command = [str(fresh_venv.bin("cannon-studio")), "schema", "check", "--url"]
+
+    url = f"{cannon_sandbox.base_url}/api/v1/openapi"
+    same = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=False, env=env, timeout=120
+    )
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert same.stdout.splitlines()[-1] == "no drift"
+
+    changed, op_id = without_last_operation(installed_schema())
+    path = tmp_path / "openapi-without-op.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    drift = subprocess.run(
+        [*command, str(path)], capture_output=True, text=True, check=False, env=env, timeout=120
+    )
+    assert drift.returncode == 1, drift.stdout + drift.stderr
+    assert f"BREAKING  operation removed: {op_id} -- " in drift.stdout
+
+    gone = subprocess.run(
+        [*command, "http://127.0.0.1:9/api/v1/openapi"],
+        capture_output=True, text=True, check=False, env=env, timeout=120,
+    )  # fmt: skip
+    assert gone.returncode == 2 and "Could not fetch the schema" in gone.stderr
