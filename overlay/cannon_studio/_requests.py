@@ -828,9 +828,11 @@ class AsyncRequests:
         """Yield each request as it becomes terminal (no raise on ``failed``), in the order
         their terminal status was seen.
 
-        One asyncio task per request sleeps until its next poll; a semaphore bounds the polls
-        in flight to ``max_concurrency`` (default 32). ``max_wait`` is the wait deadline in
-        SECONDS (default 1800); ``timeout`` its deprecated old name.
+        One scheduler keeps a priority queue of next-poll times and runs the polls that
+        are due, at most ``max_concurrency`` at once (default: the client's ``max_in_flight``,
+        64; polls go before queued creates at its gate), so 10,000 requests cost heap entries,
+        not sleeping tasks. ``max_wait`` is the wait deadline in SECONDS (default 1800);
+        ``timeout`` its deprecated old name.
 
         Items may also be pending creates (``client.requests.create(...)`` not awaited yet):
         they are started as the client's in-flight slots allow, read lazily from the iterable,

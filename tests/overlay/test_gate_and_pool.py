@@ -261,7 +261,7 @@ async def test_as_completed_follows_pending_creates_lazily() -> None:
         original = _requests.async_sleep
         _requests.async_sleep = no_wait
         try:
-            seen = [h.id async for h in client.requests.as_completed(creates(), timeout=30)]
+            seen = [h.id async for h in client.requests.as_completed(creates(), max_wait=30)]
         finally:
             _requests.async_sleep = original
     assert len(seen) == len(set(seen)) == 40 and set(polls) == set(seen)
