@@ -153,8 +153,6 @@ async def ours_async(args: dict[str, Any]) -> dict[str, Any]:
         transport = aiohttp_transport(IN_FLIGHT)
     elif args.get("transport") == "httpx2":
         transport = httpx2_transport(IN_FLIGHT)
-    if aiohttp_available():
-        _count_aiohttp(aiohttp_transport(IN_FLIGHT))  # wraps its class (no session is made)
     async with AsyncCannon(
         api_key=args["api_key"], base_url=args["base_url"], transport=transport
     ) as client:
@@ -323,7 +321,9 @@ async def light_ours(args: dict[str, Any]) -> dict[str, Any]:
         cold = await round_()
         if not args.get("warm"):
             return cold
-        async with httpx2.AsyncClient(base_url=args["base_url"]) as admin:
+        async with httpx2.AsyncClient(
+            base_url=args["base_url"], headers=args["control_headers"]
+        ) as admin:
             (await admin.post("/_sandbox/reset")).raise_for_status()  # the same seeded jobs again
         warm_result = await round_()
         warm_result["cold"] = {k: v for k, v in cold.items() if k != "latencies"}
@@ -355,6 +355,8 @@ def run_scenario(args: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     args: dict[str, Any] = json.loads(argv[0])
     _count_calls()
+    if aiohttp_available():
+        _count_aiohttp(aiohttp_transport(IN_FLIGHT))  # wraps its class (no session is made)
     profile_path = args.get("profile")
     if profile_path:
         profiler = cProfile.Profile()

@@ -16,7 +16,7 @@ import statistics
 from typing import Any
 
 from .report import Figure
-from .sandbox_process import LIGHT_MIX, SandboxProcess, run_child
+from .sandbox_process import CONTROL_HEADERS, LIGHT_MIX, SandboxProcess, run_child
 
 __all__ = ["PEERS", "bench_polling"]
 
@@ -29,7 +29,8 @@ def _run(sandbox: SandboxProcess, policy: str, n: int) -> dict[str, Any]:
     sandbox.reset()
     sandbox.configure(**LIGHT_MIX)
     args = {"scenario": "light", "policy": policy, "n": n, "rate": RATE, "warm": policy == "ours",
-            "base_url": sandbox.base_url, "api_key": sandbox.api_key}  # fmt: skip
+            "base_url": sandbox.base_url, "api_key": sandbox.api_key,
+            "control_headers": CONTROL_HEADERS}  # fmt: skip
     data = run_child(args, timeout_s=120 + n)
     data["gets_per_request"] = data["gets"] / n
     data["latency_mean_s"] = statistics.fmean(data["latencies"])

@@ -16,11 +16,14 @@ from typing import Any
 
 import httpx2
 
-__all__ = ["LIGHT_MIX", "ROOT", "SandboxProcess", "run_child"]
+__all__ = ["CONTROL_HEADERS", "LIGHT_MIX", "ROOT", "SandboxProcess", "run_child"]
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = "127.0.0.1"
 BANNER = re.compile(r"sandbox on (http://\S+)\s+api key: (\S+)")
+CONTROL_TOKEN = "bench-control-token-0123456789"
+"""Passed as ``--control-token``; the control API (``/_sandbox/*``) asks for it."""
+CONTROL_HEADERS = {"x-sandbox-token": CONTROL_TOKEN, "content-type": "application/json"}
 
 LIGHT_MIX: dict[str, Any] = {
     "job_duration_s": [1.0, 3.0],
@@ -42,6 +45,7 @@ class SandboxProcess:
             prefix="cannon-bench-sandbox-", suffix=".log"
         )
         args = [sys.executable, "-m", "cannon_studio.sandbox", "--host", LOOPBACK, "--port", "0"]
+        args += ["--control-token", CONTROL_TOKEN]
         args += ["--credits", "1000000000"]  # headroom: the default caps large fan-outs
         if instant:
             args.append("--instant")
@@ -61,7 +65,7 @@ class SandboxProcess:
             match = BANNER.search(line)
             if match:
                 self.base_url, self.api_key = match.group(1), match.group(2)
-        self.admin = httpx2.Client(base_url=self.base_url, timeout=60.0)
+        self.admin = httpx2.Client(base_url=self.base_url, timeout=60.0, headers=CONTROL_HEADERS)
 
     def _pump(self, lines: queue.Queue[str]) -> None:
         assert self.proc.stdout is not None
