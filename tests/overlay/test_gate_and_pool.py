@@ -258,11 +258,11 @@ async def test_as_completed_follows_pending_creates_lazily() -> None:
                 pulled += 1
                 yield client.requests.create(OPERATION, {"prompt": f"p{i}"})
 
-        original = _requests.async_sleep
-        _requests.async_sleep = no_wait
+        original = _clock.async_sleep
+        _clock.async_sleep = no_wait
         try:
             seen = [h.id async for h in client.requests.as_completed(creates(), max_wait=30)]
         finally:
-            _requests.async_sleep = original
+            _clock.async_sleep = original
     assert len(seen) == len(set(seen)) == 40 and set(polls) == set(seen)
     assert pulled_at_posts[0] <= limit  # read lazily: never more pending creates than slots
