@@ -55,9 +55,9 @@ check-drift: $(STAMP)
 record: $(STAMP)
 	$(BIN)/python scripts/record_cassettes.py
 
-## bench: speed and memory figures against raw httpx2 and the generated client, then the batch runner's
+## bench: speed and memory figures, each beside a same-run baseline and its goal (issue 15), then the batch runner's
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 	$(BIN)/python scripts/bench_batch.py $(BENCH_BATCH_ARGS)
 
 ## schemathesis: property-based API tests against a running sandbox

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The batch runner's speed and memory, each figure beside its same-run baseline and goal.
 
-Usage (``make bench`` runs it after ``scripts/bench.py``)::
+Usage (``make bench`` runs it after ``python -m scripts.bench``)::
 
     python scripts/bench_batch.py [--jobs 10000] [--concurrency 32] [--json PATH] [--quick]
 

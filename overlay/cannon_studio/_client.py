@@ -549,7 +549,8 @@ class _AsyncCore:
 
     async def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]:
         get_request, RequestObject = _get_request_api()
-        async with self.gate.slot():  # held from building the request to the parsed model
+        # Urgent: a poll goes before queued creates. Held from building to the parsed model.
+        async with self.gate.slot(urgent=True):
             try:
                 response = await get_request.asyncio_detailed(request_id, client=self.api)
             except CannonError:

@@ -6,6 +6,9 @@ here, not 10,000 built envelopes, request objects and header sets (memory bounde
 not by the number of handles). The keep-alive pool of the client's transport is sized to the same
 limit, so every call that holds a slot finds an idle connection and the pool never queues.
 
+Polls are urgent: a waiting poll gets the next free slot before any waiting create, so while
+thousands of creates queue, finished jobs are still noticed when they finish.
+
 A call holds at most one slot: the retrying transport sees that the running task already holds
 one (a ``ContextVar``) and does not take a second, and it gives the slot back while it sleeps
 between retries (a backoff sleep must not keep other calls out). Calls that do not go through
@@ -16,6 +19,7 @@ the overlay's API methods (downloads, a caller using the generated client on our
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from contextvars import ContextVar, Token
 from types import TracebackType
 
@@ -24,13 +28,58 @@ __all__ = ["InFlightGate"]
 _HELD: ContextVar[frozenset[int]] = ContextVar("cannon_studio_gates_held", default=frozenset())
 
 
+class _PrioritySemaphore:
+    """A counting semaphore whose urgent waiters are served before the others (FIFO in each).
+
+    Polls are urgent and creates are not: a finished job is noticed while thousands of creates
+    still wait for a slot, instead of after all of them.
+    """
+
+    __slots__ = ("_free", "_normal", "_urgent")
+
+    def __init__(self, value: int) -> None:
+        self._free = value
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._normal: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, urgent: bool = False) -> None:
+        if self._free > 0:  # a free slot means nobody waits (release hands slots over)
+            self._free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._normal
+        queue.append(waiter)
+        try:
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # granted, then cancelled: pass the slot on
+            else:
+                queue.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        for queue in (self._urgent, self._normal):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self._free += 1
+
+    @property
+    def free(self) -> int:
+        return self._free
+
+
 class _Slot:
     """One use of the gate (``async with gate.slot():``); a no-op when the task holds one."""
 
-    __slots__ = ("_gate", "_token")
+    __slots__ = ("_gate", "_token", "_urgent")
 
-    def __init__(self, gate: InFlightGate) -> None:
+    def __init__(self, gate: InFlightGate, urgent: bool) -> None:
         self._gate = gate
+        self._urgent = urgent
         self._token: Token[frozenset[int]] | None = None
 
     async def __aenter__(self) -> None:
@@ -38,7 +87,7 @@ class _Slot:
         held = _HELD.get()
         if id(gate) in held:
             return
-        await gate._semaphore.acquire()
+        await gate._semaphore.acquire(self._urgent)
         self._token = _HELD.set(held | {id(gate)})
 
     async def __aexit__(
@@ -78,7 +127,7 @@ class _Released:
         if not self._was_held:
             return
         try:
-            await self._gate._semaphore.acquire()
+            await self._gate._semaphore.acquire(urgent=True)  # it was already in flight
         except BaseException:
             gate_id = id(self._gate)
             _HELD.set(_HELD.get() - {gate_id})  # not held any more: nothing to give back
@@ -102,12 +151,15 @@ class InFlightGate:
         if limit < 1:
             raise ValueError(f"the in-flight limit must be >= 1, got {limit!r}")
         self.limit = limit
-        # Binds to the running loop on first use (Python >= 3.10), so it can be made here.
-        self._semaphore = asyncio.Semaphore(limit)
+        self._semaphore = _PrioritySemaphore(limit)
 
-    def slot(self) -> _Slot:
-        """``async with gate.slot():`` holds one slot for the block (or none if already held)."""
-        return _Slot(self)
+    def slot(self, *, urgent: bool = False) -> _Slot:
+        """``async with gate.slot():`` holds one slot for the block (or none if already held).
+
+        Args:
+            urgent: served before non-urgent waiters (polls are urgent, creates are not).
+        """
+        return _Slot(self, urgent)
 
     def held(self) -> bool:
         """True when the running task holds a slot of this gate."""
@@ -116,7 +168,7 @@ class InFlightGate:
     @property
     def in_flight(self) -> int:
         """Slots taken right now (0..limit)."""
-        return self.limit - self._semaphore._value
+        return self.limit - self._semaphore.free
 
     def released(self) -> _Released:
         """``async with gate.released():`` gives the task's slot back for the block (e.g. a

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import inspect
 import sys
 import time
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
@@ -28,7 +29,6 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 from . import _clock
 from ._backoff import check_seconds
 from ._constants import (
-    DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_DOWNLOAD_BYTES,
     DEFAULT_MAX_WAIT_S,
     DEFAULT_SYNC_MAX_CONCURRENCY,
@@ -818,7 +818,7 @@ class AsyncRequests:
 
     def as_completed(
         self,
-        handles_or_ids: Iterable[AsyncRequestHandle | str],
+        handles_or_ids: Iterable[AsyncRequestHandle | str | Awaitable[AsyncRequestHandle]],
         *,
         max_wait: float | None = None,
         max_concurrency: int | None = None,
@@ -828,21 +828,33 @@ class AsyncRequests:
         """Yield each request as it becomes terminal (no raise on ``failed``), in the order
         their terminal status was seen.
 
-        One asyncio task per request sleeps until its next poll; a semaphore bounds the polls
-        in flight to ``max_concurrency`` (default 32). ``max_wait`` is the wait deadline in
-        SECONDS (default 1800); ``timeout`` its deprecated old name.
+        One scheduler keeps a priority queue of next-poll times and runs the polls that
+        are due, at most ``max_concurrency`` at once (default: the client's ``max_in_flight``,
+        64; polls go before queued creates at its gate), so 10,000 requests cost heap entries,
+        not sleeping tasks. ``max_wait`` is the wait deadline in SECONDS (default 1800);
+        ``timeout`` its deprecated old name.
+
+        Items may also be pending creates (``client.requests.create(...)`` not awaited yet):
+        they are started as the client's in-flight slots allow, read lazily from the iterable,
+        and each request is followed as soon as its own create is answered, so the first jobs
+        are noticed while later creates still run (polls go before queued creates)::
+
+            creates = (client.requests.create(op, item) for item in items)
+            async for handle in client.requests.as_completed(creates): ...
 
         Raises:
             WaitTimeoutError: deadline passed; ``request_ids`` lists the pending ones.
+            The first error a create or a poll raises (``InputValidationError``,
+            ``APIStatusError``, ``APIConnectionError``, after retries).
         """
-        handles = self._handles(handles_or_ids)
         limit = _max_wait_seconds(max_wait, timeout, "as_completed")
-        width = _concurrency(max_concurrency, DEFAULT_MAX_CONCURRENCY)
-        return self._follow(handles, limit, width, on_update)
+        # Polls in flight: up to every slot of the client (polls go first at the gate).
+        width = _concurrency(max_concurrency, self._core.gate.limit)
+        return self._follow(iter(handles_or_ids), limit, width, on_update)
 
     async def _follow(
         self,
-        handles: list[AsyncRequestHandle],
+        source: Iterator[AsyncRequestHandle | str | Awaitable[AsyncRequestHandle]],
         limit: float,
         width: int,
         on_update: Callable[[AsyncRequestHandle], object] | None,
@@ -852,22 +864,48 @@ class AsyncRequests:
         heap entries, not 10,000 sleeping tasks."""
         start = _clock.monotonic()
         deadline = start + limit
-        heap: list[tuple[float, int, AsyncRequestHandle]] = []
-        for index, handle in enumerate(handles):
-            if handle.is_terminal:
-                yield handle
-            else:
-                heap.append((start + handle._next_delay(), index, handle))
-        heapq.heapify(heap)
         polled: set[int] = set()  # every request is polled at least once, even past the deadline
+        create_limit = self._core.gate.limit
+        heap: list[tuple[float, int, AsyncRequestHandle]] = []
+        creating: dict[asyncio.Future[AsyncRequestHandle], int] = {}
+        count = 0
+        exhausted = False
+
+        def pull() -> list[AsyncRequestHandle]:
+            """Take items until ``create_limit`` creates run; returns the terminal handles."""
+            nonlocal count, exhausted
+            ready: list[AsyncRequestHandle] = []
+            while not exhausted and len(creating) < create_limit:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                index, count = count, count + 1
+                if isinstance(item, str | AsyncRequestHandle):
+                    handle = (
+                        item
+                        if isinstance(item, AsyncRequestHandle)
+                        else (AsyncRequestHandle(self._core, request_id=item))
+                    )
+                    if handle.is_terminal:
+                        ready.append(handle)
+                    else:
+                        heap.append((_clock.monotonic() + handle._next_delay(), index, handle))
+                else:
+                    creating[asyncio.ensure_future(item)] = index
+            heapq.heapify(heap)
+            return ready
+
+        for handle in pull():
+            yield handle
         polling: dict[asyncio.Task[None], tuple[int, AsyncRequestHandle]] = {}
         sleeper: asyncio.Future[None] | None = None
         sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
         try:
-            while heap or polling:
+            while heap or polling or creating or not exhausted:
                 now = _clock.monotonic()
                 if now >= deadline:
-                    if all(index in polled for _, index, _ in heap):
+                    if not creating and all(index in polled for _, index, _ in heap):
                         pending = [
                             h.id for _, (_, h) in sorted(polling.items(), key=lambda kv: kv[1][0])
                         ]
@@ -875,6 +913,10 @@ class AsyncRequests:
                         raise WaitTimeoutError(pending, limit)
                     heap = [(due if i in polled else now, i, h) for due, i, h in heap]
                     heapq.heapify(heap)
+                elif not exhausted and len(creating) < create_limit:
+                    for handle in pull():
+                        yield handle
+                    continue
                 woke = sleeper is not None and sleeper.done()
                 if woke:
                     sleeper = None
@@ -886,7 +928,7 @@ class AsyncRequests:
                     task = asyncio.create_task(handle._poll(on_update))
                     polling[task] = (index, handle)
                     polled.add(index)
-                waiters: set[asyncio.Future[None]] = set(polling)
+                waiters: set[asyncio.Future[Any]] = {*polling, *creating}
                 if heap and len(polling) < width:
                     if sleeper is None:
                         sleeper_at = min(heap[0][0], deadline)
@@ -894,14 +936,23 @@ class AsyncRequests:
                             _clock.async_sleep(max(0.0, sleeper_at - now))
                         )
                     waiters.add(sleeper)
-                elif not polling:  # pragma: no cover - nothing to wait for
+                elif not waiters:  # pragma: no cover - nothing to wait for
                     break
                 done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                finished_all = [f for f in done if f is not sleeper]
+                for finished in [f for f in finished_all if f in creating]:
+                    index = creating.pop(finished)
+                    created: AsyncRequestHandle = finished.result()  # raises its error
+                    due = _clock.monotonic() + created._next_delay()
+                    heapq.heappush(heap, (due, index, created))
+                    if sleeper is not None and due < sleeper_at:
+                        sleeper.cancel()
+                        sleeper = None
                 for finished in sorted(
-                    (f for f in done if f is not sleeper),
-                    key=lambda f: polling[f][0],  # type: ignore[index]
+                    (f for f in finished_all if f in polling),
+                    key=lambda f: polling[f][0],
                 ):
-                    index, handle = polling.pop(finished)  # type: ignore[call-overload]
+                    index, handle = polling.pop(finished)
                     error = finished.exception()
                     if error is not None:
                         raise error
@@ -914,7 +965,11 @@ class AsyncRequests:
                             sleeper.cancel()  # this poll is due before the sleeper wakes
                             sleeper = None
         finally:
-            leftovers: list[asyncio.Future[None]] = [*polling]
+            if not exhausted:  # stopped early: close the creates that were never started
+                for item in source:
+                    if inspect.iscoroutine(item):
+                        item.close()
+            leftovers: list[asyncio.Future[Any]] = [*polling, *creating]
             if sleeper is not None:
                 leftovers.append(sleeper)
             for future in leftovers:
@@ -937,7 +992,7 @@ class AsyncRequests:
         """
         handles = self._handles(handles_or_ids)
         limit = _max_wait_seconds(max_wait, timeout, "wait_all")
-        width = _concurrency(max_concurrency, DEFAULT_MAX_CONCURRENCY)
-        async for _ in self._follow(handles, limit, width, on_update):
+        width = _concurrency(max_concurrency, self._core.gate.limit)
+        async for _ in self._follow(iter(handles), limit, width, on_update):
             pass
         return handles

@@ -1,20 +1,22 @@
 """The async transports ``AsyncCannon`` can send through, both sized to its in-flight limit.
 
-- ``default_async_transport`` (the default): httpx2's own ``AsyncHTTPTransport`` (httpcore2),
-  with a keep-alive pool as large as the client's in-flight limit, so every call that holds a
-  slot finds an idle connection (httpx2's default keeps 20 of 100 alive: 64 calls in flight then
-  open and close a connection per call).
 - ``aiohttp_transport``: httpx-aiohttp's ``AiohttpTransport`` (the option openai-python offers
-  for high concurrency), with ``pip install "cannon-studio[aiohttp]"``. HTTP/1.1 only; its pool
-  size and keep-alive expiry carry over, the write timeout does not. Note that httpx-aiohttp
-  0.2.0 still requires, and imports, legacy httpx next to httpx2.
-
-Which one is faster on this machine is measured by ``make bench`` (section "transport"); the
-README quotes the figures.
+  for high concurrency), with ``pip install "cannon-studio[aiohttp]"``. Measured by
+  ``make bench`` (section "transport"): about a third of httpx2's client CPU per call at 1,000
+  concurrent requests, because httpcore2's pool checks every idle connection's socket
+  (``getpeername``) each time it assigns a request. It is therefore the DEFAULT of
+  ``AsyncCannon`` when the extra is installed. HTTP/1.1 only; its pool size and keep-alive
+  expiry carry over, the write timeout does not; httpx-aiohttp 0.2.0 still requires, and
+  imports, legacy httpx next to httpx2 (the core install never has it).
+- ``httpx2_transport``: httpx2's own ``AsyncHTTPTransport`` (httpcore2) with a keep-alive pool as
+  large as the in-flight limit, so every call that holds a slot finds an idle connection
+  (httpx2's default keeps 20 of 100 alive: 64 calls in flight then open and close a connection
+  per call). The default without the extra; pass it as ``transport=`` to choose it anyway.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import httpx2
@@ -22,7 +24,13 @@ import httpx2
 from ._constants import MAX_IN_FLIGHT_REQUESTS
 from ._errors import ConfigurationError
 
-__all__ = ["aiohttp_transport", "default_async_transport", "pool_limits"]
+__all__ = [
+    "aiohttp_available",
+    "aiohttp_transport",
+    "default_async_transport",
+    "httpx2_transport",
+    "pool_limits",
+]
 
 
 def pool_limits(max_in_flight: int = MAX_IN_FLIGHT_REQUESTS) -> httpx2.Limits:
@@ -36,7 +44,26 @@ def pool_limits(max_in_flight: int = MAX_IN_FLIGHT_REQUESTS) -> httpx2.Limits:
     return httpx2.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
 
 
+def aiohttp_available() -> bool:
+    """True when the ``aiohttp`` extra (httpx-aiohttp) is installed (nothing is imported)."""
+    return importlib.util.find_spec("httpx_aiohttp") is not None
+
+
 def default_async_transport(
+    max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
+) -> httpx2.AsyncBaseTransport:
+    """The transport ``AsyncCannon`` uses when given none: aiohttp's if the extra is installed
+    (it measured cheaper per call, see the module docstring), else httpx2's.
+
+    Args:
+        max_in_flight: the client's in-flight limit (calls); both pools are sized to it.
+    """
+    if aiohttp_available():
+        return aiohttp_transport(max_in_flight)
+    return httpx2_transport(max_in_flight)
+
+
+def httpx2_transport(
     max_in_flight: int = MAX_IN_FLIGHT_REQUESTS, **kwargs: Any
 ) -> httpx2.AsyncHTTPTransport:
     """httpx2's ``AsyncHTTPTransport`` with a keep-alive pool of ``max_in_flight`` connections.
@@ -53,8 +80,8 @@ def aiohttp_transport(
 ) -> httpx2.AsyncBaseTransport:
     """httpx-aiohttp's ``AiohttpTransport`` for httpx2, pool sized to ``max_in_flight``.
 
-    Use as ``AsyncCannon(transport=aiohttp_transport())``. Must be created inside a running
-    event loop's lifetime (aiohttp binds its session to the loop on first use).
+    ``AsyncCannon`` uses it by default when the extra is installed; its session is created on
+    the first request, inside the running event loop, and closed with the client.
 
     Args:
         max_in_flight: the client's in-flight limit (calls).

@@ -231,7 +231,10 @@ class Api:
             )
             if dropped is not None:
                 return DroppedResponse(202)
-        return JSONResponse(record.accepted, status_code=202)
+        # Sandbox only (not part of the API): when the seeded job will finish, so a benchmark's
+        # oracle can poll each request exactly once, when it is due (scripts/bench).
+        due = {"x-sandbox-completes-at-ms": str(record.completed_at_ms)}
+        return JSONResponse(record.accepted, status_code=202, headers=due)
 
     async def get_request(self, request: Request) -> Response:
         """``GET /api/v1/requests/{requestId}``: the request object (404 for other accounts)."""

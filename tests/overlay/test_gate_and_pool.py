@@ -13,7 +13,13 @@ import psutil
 import pytest
 from cannon_studio import AsyncCannon, ConfigurationError, _clock, _requests
 from cannon_studio._gate import InFlightGate
-from cannon_studio.transports import aiohttp_transport, default_async_transport, pool_limits
+from cannon_studio.transports import (
+    aiohttp_available,
+    aiohttp_transport,
+    default_async_transport,
+    httpx2_transport,
+    pool_limits,
+)
 from cannon_studio_sandbox import Sandbox, SandboxConfig
 
 API_KEY = "cs_test_gate_0000000000000000"
@@ -128,21 +134,30 @@ def _client_sockets_to(port: int) -> int:
     )
 
 
-@pytest.mark.parametrize("limit", [32])
-async def test_default_transport_reuses_connections(limit: int) -> None:
+@pytest.mark.parametrize("kind", ["httpx2", "aiohttp"])
+async def test_transports_reuse_connections(kind: str) -> None:
+    if kind == "aiohttp":
+        pytest.importorskip("httpx_aiohttp")
+    limit = 32
+    make = {"httpx2": httpx2_transport, "aiohttp": aiohttp_transport}[kind]
     sandbox = Sandbox(SandboxConfig.instant())
     calls = 600
     with sandbox.serve(host="127.0.0.1", port=0) as server:
         port = urlsplit(server.base_url).port
         assert port is not None
+        transport = make(limit)
         async with AsyncCannon(
-            api_key=sandbox.api_key, base_url=server.base_url, max_in_flight=limit
+            api_key=sandbox.api_key,
+            base_url=server.base_url,
+            max_in_flight=limit,
+            transport=transport,
         ) as client:
             handles = await asyncio.gather(
                 *(client.requests.create(OPERATION, INPUT) for _ in range(calls // 2))
             )
             await asyncio.gather(*(h.refresh() for h in handles))
             opened = _client_sockets_to(port)
+        await transport.aclose()
     # 600 calls, `limit` at a time: each connection is opened once and reused (httpx2's default
     # pool keeps 20 alive, so more calls in flight than that open a connection per call).
     assert 1 <= opened <= limit
@@ -151,7 +166,15 @@ async def test_default_transport_reuses_connections(limit: int) -> None:
 def test_pool_limits_follow_the_in_flight_limit() -> None:
     limits = pool_limits(48)
     assert limits.max_connections == 48 and limits.max_keepalive_connections == 48
-    assert isinstance(default_async_transport(48), httpx2.AsyncHTTPTransport)
+    assert isinstance(httpx2_transport(48), httpx2.AsyncHTTPTransport)
+
+
+def test_default_transport_is_aiohttp_when_the_extra_is_installed() -> None:
+    transport = default_async_transport(8)
+    if aiohttp_available():
+        assert type(transport).__name__ == "AiohttpTransport"
+    else:
+        assert isinstance(transport, httpx2.AsyncHTTPTransport)
 
 
 def test_in_flight_limit_must_be_positive() -> None:
@@ -174,3 +197,72 @@ async def test_aiohttp_transport_works_against_the_sandbox() -> None:
             await handle.wait(max_wait=30)
             assert handle.status == "succeeded"
         await transport.aclose()
+
+
+async def test_urgent_waiters_go_first() -> None:
+    gate = InFlightGate(1)
+    order: list[str] = []
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with gate.slot():
+            await release.wait()
+
+    async def waiter(name: str, urgent: bool) -> None:
+        async with gate.slot(urgent=urgent):
+            order.append(name)
+
+    hold = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    tasks = [asyncio.create_task(waiter(f"create{i}", False)) for i in range(3)]
+    await asyncio.sleep(0)
+    tasks.append(asyncio.create_task(waiter("poll", True)))
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(hold, *tasks)
+    assert order == ["poll", "create0", "create1", "create2"]
+    assert gate.in_flight == 0
+
+
+async def test_as_completed_follows_pending_creates_lazily() -> None:
+    limit = 4
+    pulled = 0
+    pulled_at_posts: list[int] = []
+    polls: dict[str, int] = {}
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        if request.method == "POST":
+            pulled_at_posts.append(pulled)
+            return _accepted(request)
+        request_id = request.url.path.rsplit("/", 1)[-1]
+        polls[request_id] = polls.get(request_id, 0) + 1
+        return httpx2.Response(
+            200,
+            json={"id": request_id, "operation": OPERATION, "status": "succeeded",
+                  "billableCredits": 1, "createdAtMs": 1, "completedAtMs": 2, "output": None},
+        )  # fmt: skip
+
+    async def no_wait(seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    async with AsyncCannon(
+        api_key=API_KEY,
+        base_url="https://api.test",
+        transport=httpx2.MockTransport(answer),
+        max_in_flight=limit,
+    ) as client:
+
+        def creates() -> Any:
+            nonlocal pulled
+            for i in range(40):
+                pulled += 1
+                yield client.requests.create(OPERATION, {"prompt": f"p{i}"})
+
+        original = _clock.async_sleep
+        _clock.async_sleep = no_wait
+        try:
+            seen = [h.id async for h in client.requests.as_completed(creates(), max_wait=30)]
+        finally:
+            _clock.async_sleep = original
+    assert len(seen) == len(set(seen)) == 40 and set(polls) == set(seen)
+    assert pulled_at_posts[0] <= limit  # read lazily: never more pending creates than slots

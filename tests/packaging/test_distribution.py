@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -96,3 +97,33 @@ assert not bad, bad
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_first_get_loads_only_the_models_it_parses() -> None:
+    # The generated models package is lazy (openapi/templates/models_init.py.jinja): a GET loads
+    # RequestObject and what it parses, never the per-operation envelopes and inputs.
+    code = """
+import json, sys
+import httpx2
+from cannon_studio import Cannon
+from cannon_studio_api._schema import load_schema
+
+body = {"id": "req_1", "operation": "image.generate", "status": "processing",
+        "billableCredits": 6, "createdAtMs": 1, "output": None}
+ok = lambda request: httpx2.Response(200, json=body)
+with Cannon(api_key="cs_test_x", base_url="https://api.test",
+            transport=httpx2.MockTransport(ok)) as client:
+    client.requests.retrieve("req_1")
+loaded = {m.rsplit(".", 1)[-1] for m in sys.modules if m.startswith("cannon_studio_api.models.")}
+schemas = load_schema()["components"]["schemas"]
+print(json.dumps({"loaded": sorted(loaded), "components": len(schemas)}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    loaded = set(report["loaded"])
+    assert "request_object" in loaded
+    assert not any(name.endswith(("_envelope", "_input")) for name in loaded), loaded
+    assert len(loaded) < report["components"] / 3

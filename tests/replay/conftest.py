@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from cannon_studio.transports import httpx2_transport
 from replay_support import REPLAY_API_KEY, NetworkBlockedError, Replay
 
 from scripts import record_cassettes as rc
@@ -75,5 +76,8 @@ def client() -> Iterator[Any]:
 async def async_client() -> Any:
     from cannon_studio import AsyncCannon
 
-    async with AsyncCannon(api_key=REPLAY_API_KEY, base_url=rc.PLACEHOLDER_BASE_URL) as c:
+    # vcrpy patches httpx2's transports, not the aiohttp one (the default with the extra).
+    async with AsyncCannon(
+        api_key=REPLAY_API_KEY, base_url=rc.PLACEHOLDER_BASE_URL, transport=httpx2_transport()
+    ) as c:
         yield c

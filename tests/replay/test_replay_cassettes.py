@@ -13,6 +13,7 @@ from typing import Any
 
 import cannon_studio as cs
 import pytest
+from cannon_studio.transports import httpx2_transport
 from cannon_studio_schema import embedded
 from replay_support import Replay
 from vcr.errors import CannotOverwriteExistingCassetteException
@@ -110,7 +111,9 @@ def test_bad_key_is_authentication_error(replay: Replay) -> None:
 
 async def test_bad_key_is_authentication_error_async(replay: Replay) -> None:
     with replay("error-401-bad-key"):
-        async with cs.AsyncCannon(api_key=rc.BAD_API_KEY, base_url=rc.PLACEHOLDER_BASE_URL) as c:
+        async with cs.AsyncCannon(
+            api_key=rc.BAD_API_KEY, base_url=rc.PLACEHOLDER_BASE_URL, transport=httpx2_transport()
+        ) as c:
             with pytest.raises(cs.AuthenticationError):
                 await c.status()
 

@@ -1,0 +1,117 @@
+"""Import cost in a core-only venv: what a user who ran ``pip install cannon-studio`` pays.
+
+The venv (``out/bench/core-venv``) gets the project without extras (``pip install .``; rebuilt
+when the sources change), so neither the dev tools nor legacy httpx are there. Each command runs
+in a fresh process, medians of ``runs`` interleaved in rotating order after one warm-up:
+
+- ``import httpx2`` (the baseline);
+- ``import cannon_studio``;
+- client constructed (``Cannon(api_key=...)``);
+- ready for the first GET: construct, then one ``requests.retrieve`` through
+  ``httpx2.MockTransport`` (no network: the generated models, the parse, the retry transport);
+- first create validated: construct, then one ``requests.create`` through a mock (registry,
+  jsonschema validator, envelope model).
+
+Goal: ready for first GET <= 1.3x ``import httpx2``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .report import Figure, goal_figure
+from .sandbox_process import ROOT
+
+__all__ = ["bench_import", "core_venv"]
+
+VENV = ROOT / "out" / "bench" / "core-venv"
+
+_MOCK = (
+    "import httpx2, cannon_studio;"
+    "body = {'id': 'req_1', 'operation': 'image.generate', 'status': 'processing',"
+    " 'billableCredits': 6, 'createdAtMs': 1, 'output': None,"
+    " 'poll_after_ms': 2000, 'urls': {'get': 'https://api.test/api/v1/requests/req_1'}};"
+    "answer = lambda r: httpx2.Response(202 if r.method == 'POST' else 200, json=body);"
+    "c = cannon_studio.Cannon(api_key='cs_test_bench_0000', base_url='https://api.test',"
+    " transport=httpx2.MockTransport(answer));"
+)
+COMMANDS = {
+    "import httpx2": "import httpx2",
+    "import cannon_studio": "import cannon_studio",
+    "client constructed": "import cannon_studio; cannon_studio.Cannon(api_key='cs_test_bench_0000')",
+    "ready for first GET": _MOCK + "c.requests.retrieve('req_1')",
+    "first create validated": _MOCK
+    + "c.requests.create('image.generate', {'prompt': 'a red square'})",
+}
+
+
+def _source_digest() -> str:
+    digest = hashlib.sha256()
+    for top in ("pyproject.toml", "overlay", "generated"):
+        path = ROOT / top
+        files = (
+            [path] if path.is_file() else sorted(path.rglob("*.py")) + sorted(path.rglob("*.json"))
+        )
+        for file in files:
+            if "__pycache__" not in file.parts:
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def core_venv() -> Path:
+    """The core-only venv's python (created, or rebuilt when the sources changed)."""
+    python = VENV / "bin" / "python"
+    stamp = VENV / ".source-digest"
+    digest = _source_digest()
+    if python.exists() and stamp.exists() and stamp.read_text() == digest:
+        return python
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    stamp.write_text(digest)
+    return python
+
+
+def bench_import(runs: int) -> tuple[list[Figure], dict[str, object]]:
+    """Median wall time of each command in fresh core-only processes; ratios vs httpx2."""
+    python = core_venv()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "CANNON_"))}
+    cwd = tempfile.gettempdir()
+    leaked = subprocess.run(
+        [str(python), "-c", "import importlib.util as u; print(u.find_spec('httpx') is not None)"],
+        capture_output=True, text=True, env=env, cwd=cwd, check=True,
+    ).stdout.strip()  # fmt: skip
+    for code in COMMANDS.values():  # warm the bytecode and page caches
+        subprocess.run([str(python), "-c", code], check=True, env=env, cwd=cwd)
+    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    names = list(COMMANDS)
+    for i in range(runs):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            t0 = time.perf_counter()
+            subprocess.run([str(python), "-c", COMMANDS[name]], check=True, env=env, cwd=cwd)
+            times[name].append(time.perf_counter() - t0)
+    med = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    base = med["import httpx2"]
+    section = "import (core-only venv, fresh processes)"
+    note = f"median of {runs}; legacy httpx installed there: {leaked}"
+    figures = [Figure(section, "import httpx2", base, "ms", baseline=note)]
+    for name in names[1:]:
+        ratio = med[name] / base
+        shown = f"{med[name]:.0f} ms vs {base:.0f} ms"
+        if name == "ready for first GET":
+            figures.append(
+                goal_figure(section, f"{name} / import httpx2", ratio, 1.3, baseline=shown)
+            )
+        else:
+            figures.append(Figure(section, f"{name} / import httpx2", ratio, "x", baseline=shown))
+    return figures, {"median_ms": med, "httpx_in_core_venv": leaked}
