@@ -123,6 +123,7 @@ def _runner(file: Path, out: Path, base_url: str, *extra: str) -> subprocess.Pop
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_sigint_default,
         text=True,
         env=env,
     )
@@ -258,3 +259,9 @@ def test_ctrl_c_stops_prints_the_resume_command_and_exits_130(
     assert resumed.returncode == 0
     ledger = realistic.control("GET", "ledger")
     assert ledger["created_count"] == len(jobs)
+
+
+def _sigint_default() -> None:
+    """In the runner child: take SIGINT's default action back. A background job (``make test &``,
+    some CI runners) inherits SIGINT ignored, and the Ctrl-C tests would then never interrupt it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -6,6 +6,7 @@ import _thread
 import asyncio
 import hashlib
 import json
+import signal
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -243,6 +244,16 @@ def test_unreachable_api_stops_and_keeps_state(tmp_path: Path) -> None:
     assert json.loads(json.dumps(caught.value.summary.to_dict()))["exit_code"] == 3
 
 
+@pytest.fixture
+def python_handles_sigint() -> Any:
+    """``_thread.interrupt_main`` does nothing while SIGINT is ignored, as it is in a background
+    job (``make test &``, some CI runners): give Python's own handler back for the test."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("python_handles_sigint")
 def test_sync_ctrl_c_keeps_state_and_the_next_run_finishes(
     client: Cannon, cannon_sandbox: Any, tmp_path: Path
 ) -> None:
