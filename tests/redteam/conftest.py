@@ -20,7 +20,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.section("red-team: cases tried / held per area")
     for area in sorted(TALLY):
         tried, held = TALLY[area]
-        terminalreporter.write_line(f"{area:<22} {tried:>7} tried {held:>7} held")
+        terminalreporter.write_line(f"{area:<24} {tried:>7} tried {held:>7} held")
     tried = sum(v[0] for v in TALLY.values())
     held = sum(v[1] for v in TALLY.values())
-    terminalreporter.write_line(f"{'total':<22} {tried:>7} tried {held:>7} held")
+    terminalreporter.write_line(f"{'total':<24} {tried:>7} tried {held:>7} held")
