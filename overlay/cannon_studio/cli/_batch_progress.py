@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from types import TracebackType
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
@@ -19,6 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from cannon_studio.batch import STATES, BatchEvent
+
+from ._live import LiveDisplay
 
 __all__ = ["BatchProgress", "state_style"]
 
@@ -41,7 +42,7 @@ def state_style(state: str) -> str:
     return _STYLES.get(state, "magenta")
 
 
-class BatchProgress:
+class BatchProgress(LiveDisplay):
     """Counts of a running batch, drawn live or printed as state-change lines.
 
     Args:
@@ -81,20 +82,6 @@ class BatchProgress:
         """Credits charged so far (earlier runs included)."""
         with self._lock:
             return self._credits_at_start + sum(self._credits.values())
-
-    def __enter__(self) -> BatchProgress:
-        if self._live is not None:
-            self._live.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._live is not None:
-            self._live.stop()
 
     def __call__(self, event: BatchEvent) -> None:
         """Record one ``BatchEvent`` (use the object itself as ``on_event``)."""

@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -21,6 +20,8 @@ from rich.live import Live
 from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
+
+from ._live import LiveDisplay
 
 __all__ = ["RequestProgress", "status_style"]
 
@@ -55,7 +56,7 @@ class _Row:
     polls: int = 0
 
 
-class RequestProgress:
+class RequestProgress(LiveDisplay):
     """Tracks requests and shows their progress on ``console``.
 
     Args:
@@ -99,20 +100,6 @@ class RequestProgress:
     def is_live(self) -> bool:
         """Whether the live display is on."""
         return self._live is not None
-
-    def __enter__(self) -> RequestProgress:
-        if self._live is not None:
-            self._live.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._live is not None:
-            self._live.stop()
 
     def add(self, request_id: str, operation: str, status: str) -> None:
         """Start following ``request_id`` (elapsed time counts from now) and print its status."""
