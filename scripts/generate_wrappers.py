@@ -86,8 +86,8 @@ from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 if TYPE_CHECKING:
 {output_imports}
     from ._client import AsyncCannon, Cannon
+    from ._handles import AsyncRequestHandle, RequestHandle
     from ._namespaces import AsyncUpdateCallback, UpdateCallback
-    from ._requests import AsyncRequestHandle, RequestHandle
 '''
 
 

@@ -43,18 +43,14 @@ from ._errors import (
     ConfigurationError,
 )
 from ._gate import InFlightGate
+from ._handles import AsyncRequestHandle, RequestHandle
 from ._logging import mask, redact, redact_chain, register_secret, safe_url, setup_logging
 from ._operations import OperationRegistry, registry
 from ._polling import PollPolicy
 from ._proxies import AsyncEnvironmentTransport, EnvironmentTransport
 from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse, record
-from ._requests import (
-    AsyncRequestHandle,
-    AsyncRequests,
-    RequestHandle,
-    Requests,
-    tag_create_error,
-)
+from ._request_args import tag_create_error
+from ._requests import AsyncRequests, Requests
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._wrappers import AsyncNamespaces, SyncNamespaces
@@ -69,7 +65,7 @@ if TYPE_CHECKING:
     from cannon_studio_api.models import AcceptedRequest, RequestObject, StatusResponse
     from cannon_studio_api.types import Response
 
-    from ._requests import Output
+    from ._handles import Output
 
 __all__ = ["AsyncCannon", "Cannon"]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     from ._client import AsyncCannon, Cannon
-    from ._requests import AsyncRequestHandle, RequestHandle
+    from ._handles import AsyncRequestHandle, RequestHandle
     from ._types import NotGiven, TimeoutTypes
 
     UpdateCallback: TypeAlias = Callable[[RequestHandle], object]

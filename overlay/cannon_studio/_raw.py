@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from cannon_studio_api.types import Response
 
     from ._client import AsyncCannon, Cannon
-    from ._requests import AsyncRequestHandle, AsyncRequests, RequestHandle, Requests
+    from ._handles import AsyncRequestHandle, RequestHandle
+    from ._requests import AsyncRequests, Requests
     from ._types import InputData
 
 __all__ = [

@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     )
 
     from ._client import AsyncCannon, Cannon
+    from ._handles import AsyncRequestHandle, RequestHandle
     from ._namespaces import AsyncUpdateCallback, UpdateCallback
-    from ._requests import AsyncRequestHandle, RequestHandle
 
 
 class VideoGenerateParams(TypedDict, total=False):

@@ -46,7 +46,7 @@ async def test_creates_are_built_only_when_they_hold_a_slot(
     limit = 4
     prepared_not_sent = 0
     peak = 0
-    original: Callable[..., Any] = _requests._prepare_create
+    original: Callable[..., Any] = _requests.prepare_create
 
     def counting_prepare(*args: Any) -> Any:
         nonlocal prepared_not_sent, peak
@@ -61,7 +61,7 @@ async def test_creates_are_built_only_when_they_hold_a_slot(
             prepared_not_sent -= 1
             return _accepted(request)
 
-    monkeypatch.setattr(_requests, "_prepare_create", counting_prepare)
+    monkeypatch.setattr(_requests, "prepare_create", counting_prepare)
     async with AsyncCannon(
         api_key=API_KEY, base_url="https://api.test", transport=Slow(), max_in_flight=limit
     ) as client:

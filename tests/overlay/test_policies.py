@@ -20,7 +20,7 @@ from cannon_studio._errors import (
     error_class_for,
     make_status_error,
 )
-from cannon_studio._requests import poll_delay
+from cannon_studio._polling import poll_delay
 from cannon_studio._retry import (
     is_retryable_status,
     new_idempotency_key,

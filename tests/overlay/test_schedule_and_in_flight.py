@@ -8,7 +8,7 @@ import asyncio
 import httpx2
 import pytest
 from cannon_studio import _clock
-from cannon_studio._requests import RequestHandle
+from cannon_studio._handles import RequestHandle
 from cannon_studio._retry import AsyncRetryTransport
 from cannon_studio_api.models import AcceptedRequest
 

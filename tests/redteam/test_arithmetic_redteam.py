@@ -13,7 +13,7 @@ from cannon_studio import (
     ServerError,
     WaitTimeoutError,
     _clock,
-    _requests,
+    _handles,
 )
 from redteam_support import API_KEY, record
 
@@ -148,7 +148,7 @@ def test_wait_timeout_zero_polls_once(clock: Clock) -> None:
     ) as c:
         with pytest.raises(WaitTimeoutError):
             c.requests.retrieve("req_1").wait(max_wait=0)
-        pending = _requests.RequestHandle(c._core, request_id="req_1")
+        pending = _handles.RequestHandle(c._core, request_id="req_1")
         with pytest.raises(WaitTimeoutError):
             pending.wait(max_wait=0)
     # retrieve: 1 GET; each wait(max_wait=0): exactly 1 more before WaitTimeoutError.

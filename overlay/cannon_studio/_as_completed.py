@@ -1,0 +1,244 @@
+"""Following many requests at once: the schedulers behind ``as_completed`` and ``wait_all``.
+
+One scheduler keeps a priority queue of next-poll times (each handle's ``PollPolicy`` decides)
+and runs the polls that are due, at most ``width`` at once, until every request is terminal or
+the deadline passes; every request is polled at least once, even past the deadline. The sync one
+polls on a small thread pool (``_InlinePool`` when one poll at a time is enough: no threads);
+the async one runs polls as tasks and may also start pending creates, read lazily, as the
+client's in-flight slots allow. All sleeping goes through ``_clock``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import _clock
+from ._errors import WaitTimeoutError
+from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore
+
+__all__ = ["follow", "follow_async"]
+
+if TYPE_CHECKING:
+    from cannon_studio_api.models import RequestObject
+    from cannon_studio_api.types import Response
+
+_CoreT = TypeVar("_CoreT")
+
+
+class _InlinePool:
+    """``max_concurrency=1``: run each poll at once in the calling thread (no threads)."""
+
+    def submit(self, fn: Callable[[str], _CoreT], arg: str) -> Future[_CoreT]:
+        future: Future[_CoreT] = Future()
+        try:
+            future.set_result(fn(arg))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        del wait, cancel_futures
+
+
+def follow(
+    core: SyncCore,
+    handles: list[RequestHandle],
+    limit: float,
+    width: int,
+    on_update: Callable[[RequestHandle], object] | None,
+) -> Iterator[RequestHandle]:
+    """Yield each of ``handles`` as it becomes terminal, in the order that was seen.
+
+    ``limit`` is the deadline in SECONDS, ``width`` the polls in flight at once (threads).
+
+    Raises:
+        WaitTimeoutError: the deadline passed; it lists the pending ids.
+        The first error a poll raised (after retries).
+    """
+    start = _clock.monotonic()
+    deadline = start + limit
+    heap: list[tuple[float, int, RequestHandle]] = []
+    for index, handle in enumerate(handles):
+        if handle.is_terminal:
+            yield handle
+        else:
+            heap.append((start + handle._next_delay(), index, handle))
+    if not heap:
+        return
+    heapq.heapify(heap)
+    polled: set[int] = set()  # every request is polled at least once, even past the deadline
+    pool: ThreadPoolExecutor | _InlinePool = (
+        ThreadPoolExecutor(max_workers=width, thread_name_prefix="cannon-studio-poll")
+        if width > 1 and len(heap) > 1
+        else _InlinePool()
+    )
+    in_flight: dict[Future[tuple[RequestObject, Response[Any]]], tuple[int, RequestHandle]] = {}
+    try:
+        while heap or in_flight:
+            now = _clock.monotonic()
+            if now >= deadline:
+                if all(index in polled for _, index, _ in heap):
+                    pending = sorted(in_flight.values()) + [(i, h) for _, i, h in sorted(heap)]
+                    raise WaitTimeoutError([h.id for _, h in pending], limit)
+                heap = [(due if i in polled else now, i, h) for due, i, h in heap]
+                heapq.heapify(heap)
+            while heap and heap[0][0] <= now and len(in_flight) < width:
+                _, index, handle = heapq.heappop(heap)
+                in_flight[pool.submit(core.get_request, handle.id)] = (index, handle)
+                polled.add(index)
+            if not in_flight:
+                _clock.sleep(max(0.0, min(heap[0][0], deadline) - now))
+                continue
+            room = heap and len(in_flight) < width
+            until = min(heap[0][0], deadline) if room else deadline
+            done, _ = wait_futures(
+                list(in_flight), timeout=max(0.0, until - now), return_when=FIRST_COMPLETED
+            )
+            for future in sorted(done, key=lambda f: in_flight[f][0]):
+                index, handle = in_flight.pop(future)
+                if handle._apply(*future.result()) and on_update is not None:
+                    on_update(handle)
+                if handle.is_terminal:
+                    yield handle
+                else:
+                    heapq.heappush(heap, (_clock.monotonic() + handle._next_delay(), index, handle))
+    finally:  # polls still in flight (deadline, error, or the caller stopped) are abandoned
+        pool.shutdown(wait=not in_flight, cancel_futures=True)
+
+
+async def follow_async(
+    core: AsyncCore,
+    source: Iterator[AsyncRequestHandle | str | Awaitable[AsyncRequestHandle]],
+    limit: float,
+    width: int,
+    on_update: Callable[[AsyncRequestHandle], object] | None,
+) -> AsyncIterator[AsyncRequestHandle]:
+    """Yield each request of ``source`` as it becomes terminal, in the order that was seen.
+
+    One scheduler keeps a priority queue of next-poll times (as the sync loop does) and runs
+    the polls that are due, at most ``width`` at once, so 10,000 requests cost 10,000 heap
+    entries, not 10,000 sleeping tasks. Items that are awaitables (pending creates) are started
+    as the client's in-flight slots allow. ``limit`` is the deadline in SECONDS.
+
+    Raises:
+        WaitTimeoutError: the deadline passed; it lists the pending ids.
+        The first error a create or a poll raised (after retries).
+    """
+    start = _clock.monotonic()
+    deadline = start + limit
+    polled: set[int] = set()  # every request is polled at least once, even past the deadline
+    create_limit = core.gate.limit
+    heap: list[tuple[float, int, AsyncRequestHandle]] = []
+    creating: dict[asyncio.Future[AsyncRequestHandle], int] = {}
+    count = 0
+    exhausted = False
+
+    def pull() -> list[AsyncRequestHandle]:
+        """Take items until ``create_limit`` creates run; returns the terminal handles."""
+        nonlocal count, exhausted
+        ready: list[AsyncRequestHandle] = []
+        while not exhausted and len(creating) < create_limit:
+            item = next(source, None)
+            if item is None:
+                exhausted = True
+                break
+            index, count = count, count + 1
+            if isinstance(item, str | AsyncRequestHandle):
+                handle = (
+                    item
+                    if isinstance(item, AsyncRequestHandle)
+                    else (AsyncRequestHandle(core, request_id=item))
+                )
+                if handle.is_terminal:
+                    ready.append(handle)
+                else:
+                    heap.append((_clock.monotonic() + handle._next_delay(), index, handle))
+            else:
+                creating[asyncio.ensure_future(item)] = index
+        heapq.heapify(heap)
+        return ready
+
+    for handle in pull():
+        yield handle
+    polling: dict[asyncio.Task[None], tuple[int, AsyncRequestHandle]] = {}
+    sleeper: asyncio.Future[None] | None = None
+    sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
+    try:
+        while heap or polling or creating or not exhausted:
+            now = _clock.monotonic()
+            if now >= deadline:
+                if not creating and all(index in polled for _, index, _ in heap):
+                    pending = [
+                        h.id for _, (_, h) in sorted(polling.items(), key=lambda kv: kv[1][0])
+                    ]
+                    pending += [h.id for _, _, h in sorted(heap)]
+                    raise WaitTimeoutError(pending, limit)
+                heap = [(due if i in polled else now, i, h) for due, i, h in heap]
+                heapq.heapify(heap)
+            elif not exhausted and len(creating) < create_limit:
+                for handle in pull():
+                    yield handle
+                continue
+            woke = sleeper is not None and sleeper.done()
+            if woke:
+                sleeper = None
+            # Start the polls that are due (the head too when the sleep for it ended:
+            # sleeps are the module's ``async_sleep``, which tests make instant).
+            while heap and len(polling) < width and (heap[0][0] <= now or woke):
+                woke = False
+                _, index, handle = heapq.heappop(heap)
+                task = asyncio.create_task(handle._poll(on_update))
+                polling[task] = (index, handle)
+                polled.add(index)
+            waiters: set[asyncio.Future[Any]] = {*polling, *creating}
+            if heap and len(polling) < width:
+                if sleeper is None:
+                    sleeper_at = min(heap[0][0], deadline)
+                    sleeper = asyncio.ensure_future(_clock.async_sleep(max(0.0, sleeper_at - now)))
+                waiters.add(sleeper)
+            elif not waiters:  # pragma: no cover - nothing to wait for
+                break
+            done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            finished_all = [f for f in done if f is not sleeper]
+            for finished in [f for f in finished_all if f in creating]:
+                index = creating.pop(finished)
+                created: AsyncRequestHandle = finished.result()  # raises its error
+                due = _clock.monotonic() + created._next_delay()
+                heapq.heappush(heap, (due, index, created))
+                if sleeper is not None and due < sleeper_at:
+                    sleeper.cancel()
+                    sleeper = None
+            for finished in sorted(
+                (f for f in finished_all if f in polling),
+                key=lambda f: polling[f][0],
+            ):
+                index, handle = polling.pop(finished)
+                error = finished.exception()
+                if error is not None:
+                    raise error
+                if handle.is_terminal:
+                    yield handle
+                else:
+                    due = _clock.monotonic() + handle._next_delay()
+                    heapq.heappush(heap, (due, index, handle))
+                    if sleeper is not None and due < sleeper_at:
+                        sleeper.cancel()  # this poll is due before the sleeper wakes
+                        sleeper = None
+    finally:
+        if not exhausted:  # stopped early: close the creates that were never started
+            for item in source:
+                if inspect.iscoroutine(item):
+                    item.close()
+        leftovers: list[asyncio.Future[Any]] = [*polling, *creating]
+        if sleeper is not None:
+            leftovers.append(sleeper)
+        for future in leftovers:
+            future.cancel()
+        if leftovers:
+            await asyncio.gather(*leftovers, return_exceptions=True)

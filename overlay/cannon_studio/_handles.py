@@ -1,0 +1,411 @@
+"""Request handles: a request on the server, polled, waited for and downloaded.
+
+Waiting (lifecycle page: "start after poll_after_ms; stop on succeeded or failed"): the first
+poll comes ``poll_after_ms`` milliseconds after the create, then polls back off exponentially
+(0.5 s x 1.5^n, cap 5 s, jitter x U[0.8, 1]) until the request is terminal or the overall
+deadline passes; the client's ``PollPolicy`` (``_polling``) decides each delay. ``wait`` keeps
+polling even when a ``webhook_url`` was given, because the docs hint that terminal delivery may
+be tied to polling.
+
+``_HandleBase`` holds the state and the bookkeeping (no I/O); ``RequestHandle`` and
+``AsyncRequestHandle`` add the polls, the sleeps and the downloads. Tests replace ``sleep`` /
+``async_sleep`` (and ``monotonic`` for deadlines) on ``_clock``.
+"""
+
+# ruff: noqa: ASYNC109  (the async API mirrors the sync one: wait(timeout=seconds))
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+
+from . import _clock
+from ._constants import DEFAULT_MAX_DOWNLOAD_BYTES, REQUEST_ID_HEADER
+from ._download_file import ProgressCallback
+from ._errors import RequestFailedError, RequestNotSucceededError, WaitTimeoutError
+from ._gate import InFlightGate
+from ._logging import logger
+from ._polling import PollPolicy, poll_delay
+from ._request_args import max_wait_seconds
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from .assets import adownload_many, asset_urls, download_many
+
+__all__ = [
+    "TERMINAL_STATUSES",
+    "UNKNOWN_STATUS",
+    "AsyncCore",
+    "AsyncRequestHandle",
+    "RequestHandle",
+    "SyncCore",
+    "x_request_id",
+]
+
+if TYPE_CHECKING:
+    import httpx2
+    from cannon_studio_api.models import (
+        AcceptedRequest,
+        AudioOutput,
+        CharacterOutput,
+        ImageOutput,
+        Location3DOutput,
+        PromptOutput,
+        RequestObject,
+        TaskOutput,
+        VideoOutput,
+    )
+    from cannon_studio_api.types import Response
+
+    Output: TypeAlias = (
+        AudioOutput
+        | CharacterOutput
+        | ImageOutput
+        | Location3DOutput
+        | PromptOutput
+        | TaskOutput
+        | VideoOutput
+    )
+
+TERMINAL_STATUSES = frozenset({"succeeded", "failed"})
+UNKNOWN_STATUS = "unknown"
+
+
+class SyncCore(Protocol):
+    """What a sync handle and ``client.requests`` need from their client (``_client``)."""
+
+    polling: PollPolicy
+
+    def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]: ...
+    def create_request(
+        self, envelope: Any, idempotency_key: str
+    ) -> tuple[AcceptedRequest, Response[Any]]: ...
+    def download_client(self) -> httpx2.Client: ...
+    def options(
+        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
+    ) -> AbstractContextManager[SyncCore]: ...
+
+
+class AsyncCore(Protocol):
+    """The async twin of ``SyncCore``, with the client's in-flight gate."""
+
+    gate: InFlightGate
+    polling: PollPolicy
+
+    async def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]: ...
+    async def create_request(
+        self, envelope: Any, idempotency_key: str
+    ) -> tuple[AcceptedRequest, Response[Any]]: ...
+    def download_client(self) -> httpx2.AsyncClient: ...
+    def options(
+        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
+    ) -> AbstractAsyncContextManager[AsyncCore]: ...
+
+
+_MAX_EPOCH_MS = 253_402_300_799_999  # the last millisecond of year 9999
+
+
+def _epoch_ms(value: object) -> int | None:
+    """A server timestamp in epoch MILLISECONDS if it is a plausible integer, else ``None``
+    (a bool, a string or ``10**400`` from a hostile server is ignored, never an OverflowError)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_EPOCH_MS:
+        return None
+    return value
+
+
+class _HandleBase:
+    """State shared by the sync and async handles (no I/O here)."""
+
+    __slots__ = (
+        "_created_at",
+        "_polls",
+        "_status",
+        "accepted",
+        "id",
+        "idempotency_key",
+        "operation",
+        "request",
+        "x_request_id",
+    )
+
+    def __init__(
+        self,
+        *,
+        request_id: str,
+        operation: str = "",
+        status: str = UNKNOWN_STATUS,
+        accepted: AcceptedRequest | None = None,
+        request: RequestObject | None = None,
+        idempotency_key: str | None = None,
+        response: Response[Any] | None = None,
+    ) -> None:
+        self.id = request_id
+        self.x_request_id: str | None = x_request_id(response)
+        self.operation = operation
+        self._status = status
+        self.accepted = accepted
+        self.request = request
+        self.idempotency_key = idempotency_key
+        self._polls = 0 if request is None else 1
+        # When the create was answered (``monotonic`` clock, seconds): the first poll is due
+        # ``poll_after_ms`` after it, however late waiting starts (e.g. after 1,000 creates).
+        self._created_at = _clock.monotonic()
+        created_ms = _epoch_ms(request.created_at_ms) if request is not None else None
+        if created_ms is not None:  # retrieved by id
+            self._created_at -= max(0.0, time.time() - created_ms / 1000.0)
+
+    @property
+    def status(self) -> str:
+        """``queued``, ``processing``, ``succeeded`` or ``failed`` (``unknown`` before a poll)."""
+        return self._status
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the status is ``succeeded`` or ``failed``."""
+        return self._status in TERMINAL_STATUSES
+
+    @property
+    def output(self) -> Output | None:
+        """The typed output model (VideoOutput, ImageOutput, ...) of the last poll, or ``None``."""
+        if self.request is None:
+            return None
+        out = self.request.output
+        return out if hasattr(out, "to_dict") else None  # type: ignore[return-value]
+
+    @property
+    def credits(self) -> int | None:
+        """``billableCredits`` of the last poll (credits), or ``None``."""
+        value = self.request.billable_credits if self.request is not None else None
+        return value if isinstance(value, int) else None
+
+    @property
+    def error_message(self) -> str | None:
+        """``errorMessage`` of a failed request, else ``None``."""
+        value = self.request.error_message if self.request is not None else None
+        return value if isinstance(value, str) else None
+
+    def asset_urls(self) -> list[str]:
+        """Absolute URLs of the output's downloadable assets (video, images, audio, GLB...)."""
+        return asset_urls(self.output)
+
+    def _apply(self, request: RequestObject, response: Response[Any] | None = None) -> bool:
+        """Store a fresh request object; True when the status changed."""
+        self.request = request
+        if response is not None:
+            self.x_request_id = x_request_id(response)
+        self.operation = request.operation
+        new = str(request.status)
+        changed = new != self._status
+        if changed and new in TERMINAL_STATUSES:
+            self._observe_finish(request)
+        self._status = new
+        self._polls += 1
+        if changed and logger.isEnabledFor(10):
+            logger.debug("request %s (%s): %s", self.id, self.operation, new)
+        return changed
+
+    def _next_delay(self) -> float:
+        """Seconds from now to this handle's next poll (its client's ``PollPolicy`` decides)."""
+        if self._polls == 0 and self._status == UNKNOWN_STATUS:
+            return 0.0
+        poll_after = self.accepted.poll_after_ms if self.accepted is not None else None
+        now = _clock.monotonic()
+        elapsed = now - self._created_at
+        policy = self._policy()
+        if policy is None:  # a handle without a client (tests): today's policy
+            if self._polls == 0:
+                return max(0.0, poll_delay(0, poll_after) - elapsed)
+            return poll_delay(self._polls, poll_after)
+        return max(0.0, policy.poll_at(self.operation, elapsed, self._polls, poll_after) - elapsed)
+
+    def _policy(self) -> PollPolicy | None:
+        policy: PollPolicy | None = getattr(getattr(self, "_core", None), "polling", None)
+        return policy
+
+    def _observe_finish(self, request: RequestObject) -> None:
+        """Feed the server-side duration of a request that just finished to the policy."""
+        policy = self._policy()
+        created, completed = _epoch_ms(request.created_at_ms), _epoch_ms(request.completed_at_ms)
+        if policy is not None and created is not None and completed is not None:
+            policy.observe(request.operation, (completed - created) / 1000.0)
+
+    def _check_downloadable(self) -> None:
+        if self._status != "succeeded":
+            raise RequestNotSucceededError(self.id, self._status, self.error_message)
+
+    def _raise_if_failed(self) -> None:
+        if self._status == "failed" and self.request is not None:
+            raise RequestFailedError(self.request)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(id={self.id!r}, operation={self.operation!r}, "
+            f"status={self._status!r})"
+        )
+
+
+class RequestHandle(_HandleBase):
+    """A request on the server; returned by create / retrieve and the wrappers.
+
+    Attributes:
+        id, operation, status: as the API reports them.
+        accepted: the 202 ``AcceptedRequest`` (``None`` for retrieved handles).
+        request: the last ``RequestObject`` polled (``None`` until the first poll).
+        idempotency_key: the ``x-idempotency-key`` the create was sent with.
+        x_request_id: the ``x-request-id`` header of the last API response about this request
+            (create or poll), when the API sends one (Assumed header name); else ``None``.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: SyncCore, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._core = core
+
+    def refresh(self) -> RequestHandle:
+        """Poll once (GET /api/v1/requests/{id}) and return ``self``. Raises ``APIStatusError``."""
+        self._apply(*self._core.get_request(self.id))
+        return self
+
+    def _poll(self, on_update: Callable[[RequestHandle], object] | None) -> None:
+        if self._apply(*self._core.get_request(self.id)) and on_update is not None:
+            on_update(self)
+
+    def wait(
+        self,
+        max_wait: float | None = None,
+        on_update: Callable[[RequestHandle], object] | None = None,
+        *,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+    ) -> RequestHandle:
+        """Poll until the request is terminal; return ``self``.
+
+        Args:
+            max_wait: the wait deadline in SECONDS, a finite number >= 0 (default
+                ``DEFAULT_MAX_WAIT_S`` = 1800). The request is polled at least once, so
+                ``max_wait=0`` is "poll once, then give up".
+            on_update: called with this handle after each status change.
+            timeout: deprecated old name of ``max_wait`` (warns ``DeprecationWarning``).
+
+        Raises:
+            RequestFailedError: the request ended ``failed`` (carries it and ``errorMessage``).
+            WaitTimeoutError: the deadline passed first (carries the id; the job goes on).
+            ConfigurationError: ``max_wait`` is not a finite number >= 0.
+        """
+        limit = max_wait_seconds(max_wait, timeout, "wait")
+        deadline = _clock.monotonic() + limit
+        polled = False
+        while not self.is_terminal:
+            remaining = deadline - _clock.monotonic()
+            if remaining <= 0 and polled:
+                raise WaitTimeoutError([self.id], limit)
+            _clock.sleep(max(0.0, min(self._next_delay(), remaining)))
+            self._poll(on_update)
+            polled = True
+        self._raise_if_failed()
+        return self
+
+    def download(
+        self,
+        dest_dir: str | Path,
+        *,
+        progress: ProgressCallback | None = None,
+        overwrite: bool = False,
+        max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+    ) -> list[Path]:
+        """Download every asset of the output into ``dest_dir``; return the file paths.
+
+        Files are written atomically (temporary file, then link/rename); names come from the URL
+        and cannot escape ``dest_dir``. ``progress(bytes_done, total_or_None)`` is called per
+        chunk. An existing file is never replaced unless ``overwrite=True``: the new one gets a
+        free ``name-1.ext`` (the returned paths say which). ``max_bytes`` bounds each asset's
+        decoded size in BYTES (default 8 GiB, ``None`` = no limit).
+
+        Raises:
+            RequestNotSucceededError: the handle's status is not ``succeeded`` (it names the
+                status: ``queued``/``processing``/``unknown`` -> ``wait()`` first; ``failed``).
+            AssetDownloadError, APIStatusError, APIConnectionError (see ``assets.download``).
+        """
+        self._check_downloadable()
+        return download_many(
+            self.asset_urls(),
+            dest_dir,
+            http_client=self._core.download_client(),
+            progress=progress,
+            overwrite=overwrite,
+            max_bytes=max_bytes,
+        )
+
+
+class AsyncRequestHandle(_HandleBase):
+    """The async twin of ``RequestHandle`` (``refresh``/``wait``/``download`` are awaited)."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: AsyncCore, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._core = core
+
+    async def refresh(self) -> AsyncRequestHandle:
+        """Poll once and return ``self``. Raises ``APIStatusError``."""
+        self._apply(*await self._core.get_request(self.id))
+        return self
+
+    async def _poll(self, on_update: Callable[[AsyncRequestHandle], object] | None) -> None:
+        if self._apply(*await self._core.get_request(self.id)) and on_update is not None:
+            result = on_update(self)
+            if hasattr(result, "__await__"):
+                await result
+
+    async def wait(
+        self,
+        max_wait: float | None = None,
+        on_update: Callable[[AsyncRequestHandle], object] | None = None,
+        *,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncRequestHandle:
+        """Poll until terminal (``max_wait`` in SECONDS); ``on_update`` may be plain or
+        awaitable. See ``RequestHandle.wait``."""
+        limit = max_wait_seconds(max_wait, timeout, "wait")
+        deadline = _clock.monotonic() + limit
+        polled = False
+        while not self.is_terminal:
+            remaining = deadline - _clock.monotonic()
+            if remaining <= 0 and polled:
+                raise WaitTimeoutError([self.id], limit)
+            await _clock.async_sleep(max(0.0, min(self._next_delay(), remaining)))
+            await self._poll(on_update)
+            polled = True
+        self._raise_if_failed()
+        return self
+
+    async def download(
+        self,
+        dest_dir: str | Path,
+        *,
+        progress: ProgressCallback | None = None,
+        overwrite: bool = False,
+        max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+    ) -> list[Path]:
+        """Download every asset of the output into ``dest_dir`` (see ``RequestHandle.download``).
+
+        Raises ``RequestNotSucceededError`` unless the status is ``succeeded``.
+        """
+        self._check_downloadable()
+        return await adownload_many(
+            self.asset_urls(),
+            dest_dir,
+            http_client=self._core.download_client(),
+            progress=progress,
+            overwrite=overwrite,
+            max_bytes=max_bytes,
+        )
+
+
+def x_request_id(response: Response[Any] | None) -> str | None:
+    """The ``x-request-id`` header of ``response`` (Assumed name), or ``None``."""
+    if response is None:
+        return None
+    value = response.headers.get(REQUEST_ID_HEADER)
+    return value if isinstance(value, str) and value else None
