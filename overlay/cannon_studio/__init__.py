@@ -1,92 +1,45 @@
 """Cannon Studio Python client: ``Cannon`` / ``AsyncCannon`` over the generated client.
 
-Names are exported lazily (module ``__getattr__``), so ``import cannon_studio`` is cheap. The
-sandbox is a separate top-level package, ``cannon_studio_sandbox``; neither imports the other.
+Every public name is imported here once, at module top, and listed in ``__all__``. Importing
+the package loads the client (it is what every user needs first); what is heavy and not always
+needed stays out of ``import cannon_studio``: the generated models load per name on first use,
+``jsonschema`` on the first create, ``standardwebhooks`` on the first webhook check. The sandbox
+is a separate top-level package, ``cannon_studio_sandbox``; neither imports the other.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ._client import AsyncCannon, Cannon
-    from ._errors import (
-        APIConnectionError,
-        APIResponseValidationError,
-        APIStatusError,
-        APITimeoutError,
-        AssetDownloadError,
-        AuthenticationError,
-        BadRequestError,
-        CannonError,
-        ConfigurationError,
-        ConflictError,
-        InputValidationError,
-        InsufficientCreditsError,
-        NotFoundError,
-        PermissionDeniedError,
-        RateLimitError,
-        RequestFailedError,
-        RequestNotSucceededError,
-        ServerError,
-        WaitTimeoutError,
-        WebhookHeaderError,
-        WebhookReplayError,
-        WebhookSignatureError,
-        WebhookTimestampError,
-        WebhookVerificationError,
-    )
-    from ._operations import OperationRegistry, OperationSpec
-    from ._raw import APIResponse
-    from ._requests import AsyncRequestHandle, RequestHandle
-    from ._types import NOT_GIVEN, NotGiven
-    from ._version import __version__ as __version__
-    from .webhooks import Webhooks
-
-
-_EXPORTS: dict[str, str] = {
-    "Cannon": "._client",
-    "AsyncCannon": "._client",
-    "RequestHandle": "._requests",
-    "AsyncRequestHandle": "._requests",
-    "OperationSpec": "._operations",
-    "OperationRegistry": "._operations",
-    "APIResponse": "._raw",
-    "NOT_GIVEN": "._types",
-    "NotGiven": "._types",
-    "Webhooks": ".webhooks",
-    "__version__": "._version",
-    **{
-        name: "._errors"
-        for name in (
-            "APIConnectionError",
-            "APIResponseValidationError",
-            "APIStatusError",
-            "APITimeoutError",
-            "AssetDownloadError",
-            "AuthenticationError",
-            "BadRequestError",
-            "CannonError",
-            "ConfigurationError",
-            "ConflictError",
-            "InputValidationError",
-            "InsufficientCreditsError",
-            "NotFoundError",
-            "PermissionDeniedError",
-            "RateLimitError",
-            "RequestFailedError",
-            "RequestNotSucceededError",
-            "ServerError",
-            "WaitTimeoutError",
-            "WebhookHeaderError",
-            "WebhookReplayError",
-            "WebhookSignatureError",
-            "WebhookTimestampError",
-            "WebhookVerificationError",
-        )
-    },
-}
+from ._client import AsyncCannon, Cannon
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AssetDownloadError,
+    AuthenticationError,
+    BadRequestError,
+    CannonError,
+    ConfigurationError,
+    ConflictError,
+    InputValidationError,
+    InsufficientCreditsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestFailedError,
+    RequestNotSucceededError,
+    ServerError,
+    WaitTimeoutError,
+    WebhookHeaderError,
+    WebhookReplayError,
+    WebhookSignatureError,
+    WebhookTimestampError,
+    WebhookVerificationError,
+)
+from ._operations import OperationRegistry, OperationSpec
+from ._raw import APIResponse
+from ._requests import AsyncRequestHandle, RequestHandle
+from ._types import NOT_GIVEN, NotGiven
+from ._version import __version__ as __version__
+from .webhooks import Webhooks
 
 __all__ = [
     "NOT_GIVEN",
@@ -124,16 +77,3 @@ __all__ = [
     "WebhookVerificationError",
     "Webhooks",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cannon_studio' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
