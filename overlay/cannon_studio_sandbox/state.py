@@ -1,8 +1,8 @@
 """Sandbox state: accounts and credits, requests, the ledger and idempotency keys.
 
-The lifecycle is computed from timestamps on every read (no per-request timers), so thousands of
-requests cost nothing while they wait: a request is ``queued`` until ``startedAtMs``,
-``processing`` until ``completedAtMs``, then ``succeeded`` or ``failed``. What must *happen* at a
+What one request is, and how it reads as a RequestObject, is :mod:`.records` (pure); this module
+holds the mutable state around the records. The lifecycle is computed from timestamps on every
+read (no per-request timers), so thousands of requests cost nothing while they wait. What must *happen* at a
 time (refunds of failed requests, the 7-day sweep of request logs) sits in due-queues on the
 sandbox clock and is applied by :meth:`SandboxState.tick`, which every API call and the ticker
 run. All mutation happens under one lock, so the control handle can be used from another thread
@@ -11,15 +11,12 @@ than the server's.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import json
 import random
 import secrets
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -28,7 +25,15 @@ from .clock import DueQueue, SandboxClock, wall_ms
 from .config import SandboxConfig
 from .mediaspec import AssetSpec, plan
 from .pricing import price
-from .retention import RETENTION_DAYS, RETENTION_MS, RetentionSweeper, swept_log
+from .records import (
+    FAIL_MARKER,
+    CreateOutcome,
+    RequestRecord,
+    contains_marker,
+    fingerprint,
+    request_object,
+)
+from .retention import RETENTION_DAYS, RETENTION_MS, RetentionSweeper
 from .storage import AssetSigner, asset_ref
 
 __all__ = [
@@ -43,77 +48,10 @@ __all__ = [
     "now_ms",
 ]
 
-#: Input marker that makes a request end ``failed`` (contract).
-FAIL_MARKER = "[fail]"
 #: Wall-clock time in epoch milliseconds (the default clock source).
 now_ms = wall_ms
 #: How many sandbox sources deep a source chain is followed (upscale of a lip sync of a video...).
 MAX_SOURCE_DEPTH = 16
-
-
-def fingerprint(body: Any) -> str:
-    """SHA-256 of the canonical JSON of a parsed body (key order and whitespace do not matter)."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _contains_marker(value: Any) -> bool:
-    if isinstance(value, str):
-        return FAIL_MARKER in value
-    if isinstance(value, dict):
-        return any(_contains_marker(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_contains_marker(v) for v in value)
-    return False
-
-
-@dataclass
-class RequestRecord:
-    """One created request. Times are epoch milliseconds."""
-
-    id: str
-    account: str
-    operation: str
-    input: dict[str, Any]
-    webhook_url: str | None
-    credits: int
-    created_at_ms: int
-    started_at_ms: int
-    completed_at_ms: int
-    error_message: str | None
-    base_url: str
-    idempotency_key: str | None
-    accepted: dict[str, Any] = field(default_factory=dict)
-    #: The credits go back when the request ends ``failed`` (``refund_failed`` at creation).
-    refund_on_failure: bool = False
-    #: Credits given back so far (0 or ``credits``).
-    refunded: int = 0
-    #: The 7-day retention sweep removed the request log.
-    log_swept: bool = False
-    #: Asset name -> what the file is (planned once from the input; see :mod:`.mediaspec`).
-    specs: dict[str, AssetSpec] | None = None
-
-    def status(self, at_ms: int) -> str:
-        """``queued``, ``processing``, ``succeeded`` or ``failed`` at time ``at_ms``."""
-        if at_ms < self.started_at_ms:
-            return "queued"
-        if at_ms < self.completed_at_ms:
-            return "processing"
-        return "failed" if self.error_message else "succeeded"
-
-
-class CreateOutcome:
-    """Result of :meth:`SandboxState.create`: a record (new or replayed) or an error."""
-
-    def __init__(
-        self,
-        record: RequestRecord | None = None,
-        replayed: bool = False,
-        error: tuple[int, str, str] | None = None,
-    ) -> None:
-        self.record = record
-        self.replayed = replayed
-        self.error = error  # (http status, code, message)
 
 
 class SandboxState:
@@ -252,7 +190,7 @@ class SandboxState:
             duration_ms = int(self.rng.uniform(lo, hi) * 1000) if hi > 0 else 0
             random_failure = cfg.failure_rate > 0 and self.rng.random() < cfg.failure_rate
             error = None
-            if _contains_marker(input_):
+            if contains_marker(input_):
                 error = "Generation failed: the input contains the sandbox failure marker [fail]."
             elif random_failure:
                 error = "Generation failed: the provider returned an error (sandbox failure_rate)."
@@ -365,46 +303,7 @@ class SandboxState:
     def view(self, record: RequestRecord, at_ms: int | None = None) -> dict[str, Any]:
         """The RequestObject JSON of ``record`` at ``at_ms`` (default: now)."""
         at = self.clock_ms() if at_ms is None else at_ms
-        status = record.status(at)
-        terminal = status in ("succeeded", "failed")
-        output: dict[str, Any] | None = None
-        output_preview: str | None = None
-        if status == "processing":
-            output = outputs.in_flight_output(record.operation, record.id, record.input)
-        elif status == "succeeded":
-            output = self.final_output(record)
-            output_preview = outputs.output_preview(output)
-        elif status == "failed":
-            output = outputs.failed_output(record.operation, record.id, record.input)
-        retained_until = record.completed_at_ms + RETENTION_MS if terminal else None
-        swept = record.log_swept or (retained_until is not None and at > retained_until)
-        log: dict[str, Any]
-        if swept and retained_until is not None:
-            log = swept_log(retained_until)
-        else:
-            log = {
-                "available": True,
-                "retentionDays": RETENTION_DAYS,
-                "retainedUntilMs": retained_until,
-                "input": record.input,
-                "output": output if status == "succeeded" else None,
-                "errorMessage": record.error_message if terminal else None,
-            }
-        refunded = status == "failed" and record.refund_on_failure
-        return {
-            "id": record.id,
-            "operation": record.operation,
-            "status": status,
-            "billableCredits": 0 if refunded else record.credits,
-            "inputPreview": outputs.input_preview(record.input),
-            "outputPreview": output_preview,
-            "createdAtMs": record.created_at_ms,
-            "startedAtMs": record.started_at_ms if status != "queued" else None,
-            "completedAtMs": record.completed_at_ms if terminal else None,
-            "errorMessage": record.error_message if status == "failed" else None,
-            "output": output,
-            "requestLog": log,
-        }
+        return request_object(record, at, self.final_output)
 
     def final_output(self, record: RequestRecord) -> dict[str, Any]:
         """The success output of ``record`` (asset URLs signed for this sandbox; its metadata
