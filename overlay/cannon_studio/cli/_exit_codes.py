@@ -267,3 +267,17 @@ def translate_errors(
         raise fail(
             f"{exc.strerror or exc}: {exc.filename}", ExitCode.USAGE, type="OSError"
         ) from None
+
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  success
+  1  request failed (or, for download, has not succeeded); webhook did not verify
+  2  usage error: bad flags, unknown operation, bad field value, missing API key
+  3  API error: the API answered 4xx/5xx, or could not be reached
+  4  timeout: --max-wait passed while waiting, or an HTTP call timed out
+  130  interrupted (Ctrl-C; the request keeps running, `wait` resumes it)
+\b
+Environment: CANNON_API_KEY, CANNON_BASE_URL (default https://www.cannonstudio.app),
+CANNON_WEBHOOK_SECRET, CANNON_LOG=debug|info.
+"""
