@@ -1,7 +1,9 @@
 """The ``cannon-studio`` command line (extra ``[cli]``: click + rich).
 
-``main`` is the console-script entry point (``cannon_studio.cli:main``). The commands live in
-:mod:`cannon_studio.cli._app`; ``cannon_studio.cli.cli`` is the click group (for ``CliRunner``).
+``main`` is the console-script entry point (``cannon_studio.cli:main``). The root group lives in
+:mod:`cannon_studio.cli._app`, the commands one group per module beside it (``_request_commands``,
+``_info_commands``, ``_webhook``, ``_sandbox``, ``_batch``, ``_schema``); ``cannon_studio.cli.cli``
+is the click group (for ``CliRunner``).
 Without the extra this module still imports, and ``main`` names the missing package.
 
 Exit codes: 0 success, 1 request failed, 2 usage error, 3 API error, 4 timeout

@@ -1,4 +1,9 @@
-"""The ``cannon-studio`` commands (click), wired to the client overlay.
+"""The ``cannon-studio`` root group: the global options, and every command group added to it.
+
+The commands live one group per module: ``_request_commands`` (run, get, wait, download),
+``_info_commands`` (status, operations), ``_webhook``, ``_sandbox``, ``_batch``, ``_schema``;
+their shared state is ``_state``, the per-operation ``run`` commands are built by
+``_operation_commands``.
 
 Every command accepts ``--json`` (machine-readable stdout); human output otherwise. Progress
 goes to stderr, results to stdout. Library errors are translated by
@@ -14,17 +19,12 @@ from typing import Any
 import click
 
 from cannon_studio.cli._batch import batch
-from cannon_studio.cli._exit_codes import (
-    EXIT_CODES_HELP,
-    CliError,
-    click_error_details,
-    json_error,
-)
+from cannon_studio.cli._exit_codes import EXIT_CODES_HELP, CliError, click_error_details, json_error
 from cannon_studio.cli._info_commands import operations, status
 from cannon_studio.cli._request_commands import download, get, run, wait
 from cannon_studio.cli._sandbox import sandbox
 from cannon_studio.cli._schema import schema
-from cannon_studio.cli._state import AppState, _configure_logging
+from cannon_studio.cli._state import JSON_HELP, AppState, configure_logging
 from cannon_studio.cli._webhook import webhook
 
 __all__ = ["cli"]
@@ -93,7 +93,7 @@ class _CliGroup(click.Group):
     metavar="KEY",
     help="API key (prefer the environment variable: flags end up in shell history).",
 )
-@click.option("--json", "json_output", is_flag=True, help="Print machine-readable JSON on stdout.")
+@click.option("--json", "json_output", is_flag=True, help=JSON_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Log HTTP calls and retries to stderr.")
 @click.version_option(package_name="cannon-studio", prog_name="cannon-studio")
 @click.pass_context
@@ -116,7 +116,7 @@ def cli(
     state.api_key = api_key or None
     state.json = state.json or json_output
     state.verbose = verbose
-    ctx.call_on_close(_configure_logging(state))
+    ctx.call_on_close(configure_logging(state))
     ctx.call_on_close(state.close)
 
 

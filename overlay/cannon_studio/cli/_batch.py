@@ -18,7 +18,7 @@ import shlex
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import click
 from rich.console import Console
@@ -46,6 +46,7 @@ from cannon_studio.batch import (
 from cannon_studio.cli._batch_progress import BatchProgress, state_style
 from cannon_studio.cli._exit_codes import CliError, ExitCode
 from cannon_studio.cli._render import echo_json
+from cannon_studio.cli._state import AppState, current_state, shared_options
 
 __all__ = ["batch"]
 
@@ -54,63 +55,8 @@ MAX_LISTED = 20
 jobs that did not succeed (the report has them all)."""
 
 
-class _State(Protocol):
-    """What the batch commands use of the CLI's shared options (``cli._app.AppState``)."""
-
-    base_url: str | None
-    api_key: str | None
-    json: bool
-    out: Console
-    err: Console
-
-
-def _state() -> _State:
-    state: _State = click.get_current_context().find_root().obj
-    return state
-
-
-def _json_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    if value and ctx.find_root().obj is not None:
-        ctx.find_root().obj.json = True
-
-
-_JSON = click.option(
-    "--json",
-    "json_flag",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_json_flag,
-    help="Print the summary as JSON on stdout.",
-)
-
-
-def _root_setter(attr: str) -> Any:
-    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-        if value and ctx.find_root().obj is not None:
-            setattr(ctx.find_root().obj, attr, value)
-
-    return callback
-
-
-_BASE_URL = click.option(
-    "--base-url",
-    "base_url_flag",
-    metavar="URL",
-    expose_value=False,
-    is_eager=True,
-    callback=_root_setter("base_url"),
-    help="API base URL (as the global option; env CANNON_BASE_URL).",
-)
-_API_KEY = click.option(
-    "--api-key",
-    "api_key_flag",
-    metavar="KEY",
-    expose_value=False,
-    is_eager=True,
-    callback=_root_setter("api_key"),
-    help="API key (as the global option; env CANNON_API_KEY).",
-)
+SUMMARY_JSON_HELP = "Print the summary as JSON on stdout."
+"""The help of ``--json`` on the batch commands."""
 
 
 class _BatchGroup(click.Group):
@@ -211,6 +157,7 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     return CliError(message, ExitCode.USAGE, details=details, json_output=json_output)
 
 
+@shared_options(json_help=SUMMARY_JSON_HELP)
 @batch.command("run", hidden=True)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -242,9 +189,6 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     type=click.Path(dir_okay=False, path_type=Path),
     help=f"Journal file (default DIR/{JOURNAL_NAME}).",
 )
-@_JSON
-@_BASE_URL
-@_API_KEY
 def run_command(
     file: Path,
     out_dir: Path,
@@ -256,7 +200,7 @@ def run_command(
     journal_path: Path | None,
 ) -> None:
     """Run (or resume) FILE; see `cannon-studio batch --help`."""
-    state = _state()
+    state = current_state()
     part: Shard | None = None
     if shard is not None:
         try:
@@ -274,8 +218,9 @@ def run_command(
             "--journal": journal_path,
         },
     )
-    live = not state.json and state.err.is_terminal
-    progress = BatchProgress(state.err, live=live, counts=_current_counts(out_dir, journal_path))
+    progress = BatchProgress(
+        state.err, live=state.live_progress, counts=_current_counts(out_dir, journal_path)
+    )
     try:
         with progress:
             summary = asyncio.run(
@@ -339,12 +284,12 @@ def _current_counts(out_dir: Path, journal_path: Path | None) -> dict[str, int] 
     return counts
 
 
-async def _run(state: _State, file: Path, out_dir: Path, **options: Any) -> BatchSummary:
+async def _run(state: AppState, file: Path, out_dir: Path, **options: Any) -> BatchSummary:
     async with AsyncCannon(api_key=state.api_key, base_url=state.base_url) as client:
         return await arun_batch(client, file, out_dir, **options)
 
 
-def _print_result(state: _State, summary: BatchSummary, out_dir: Path) -> None:
+def _print_result(state: AppState, summary: BatchSummary, out_dir: Path) -> None:
     rows = read_report(out_dir / REPORT_NAME) if (out_dir / REPORT_NAME).is_file() else []
     if state.json:
         echo_json({"summary": summary.to_dict(), "report": str(out_dir / REPORT_NAME)})
@@ -353,15 +298,15 @@ def _print_result(state: _State, summary: BatchSummary, out_dir: Path) -> None:
     state.out.print(f"report: {out_dir / REPORT_NAME}", highlight=False)
 
 
+@shared_options(api=False, json_help=SUMMARY_JSON_HELP)
 @batch.command("status")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@_JSON
 def status_command(directory: Path) -> None:
     """Show the journal of DIRECTORY: jobs per state, credits, what did not succeed.
 
     Reads the journal read-only, so it works while a run is going.
     """
-    state = _state()
+    state = current_state()
     path = directory / JOURNAL_NAME
     try:
         with Journal(path, readonly=True) as journal:
@@ -397,6 +342,7 @@ def status_command(directory: Path) -> None:
             state.out.print(Text(line, style=state_style(str(event["state"]))))
 
 
+@shared_options(api=False, json_help=SUMMARY_JSON_HELP)
 @batch.command("report")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -404,14 +350,13 @@ def status_command(directory: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the merged report (JSON Lines) to this file.",
 )
-@_JSON
 def report_command(sources: Sequence[Path], output: Path | None) -> None:
     """Merge the reports of several runs (shards): output directories or report.jsonl files.
 
     A directory's journal is read when it has one (current even while a run is going).
     Exit code 0 when every job of every source succeeded, 1 otherwise.
     """
-    state = _state()
+    state = current_state()
     reports: list[list[ReportRow]] = []
     for source in sources:
         try:

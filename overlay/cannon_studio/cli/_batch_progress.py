@@ -19,7 +19,7 @@ from rich.text import Text
 
 from cannon_studio.batch import STATES, BatchEvent
 
-from ._live import LiveDisplay
+from ._live import LiveDisplay, status_line_parts
 
 __all__ = ["BatchProgress", "state_style"]
 
@@ -94,14 +94,9 @@ class BatchProgress(LiveDisplay):
             self.console.print(self._line(event), highlight=False, soft_wrap=True)
 
     def _line(self, event: BatchEvent) -> Text:
-        parts: list[str | tuple[str, str]] = [
-            (f"{event.elapsed:7.1f}s ", "dim"),
-            (event.job_id, "bold"),
-            " ",
-            (event.operation, "blue"),
-            " ",
-            (event.state, state_style(event.state)),
-        ]
+        parts = status_line_parts(
+            event.elapsed, 7, event.job_id, event.operation, event.state, state_style(event.state)
+        )
         if event.request_id:
             parts += [" ", (event.request_id, "dim")]
         if event.credits is not None and event.state in ("downloading", "failed"):

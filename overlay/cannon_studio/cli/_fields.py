@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import cache
 from typing import Any
 
@@ -89,17 +90,8 @@ class FieldInfo:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description (used by ``operations --json``)."""
-        return {
-            "name": self.name,
-            "flag": self.flag,
-            "type": self.type,
-            "item_type": self.item_type,
-            "required": self.required,
-            "enum": list(self.enum) if self.enum is not None else None,
-            "examples": list(self.examples),
-            "description": self.description,
-            "constraints": dict(self.constraints),
-        }
+        keys = ("name", "flag", "type", "item_type", "required", "enum", "examples")
+        return _json_dict(self, (*keys, "description", "constraints"))
 
 
 @dataclass(frozen=True)
@@ -139,17 +131,23 @@ class OperationInfo:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description (used by ``operations --json``)."""
-        return {
-            "id": self.id,
-            "display_name": self.display_name,
-            "group": self.group,
-            "credits": self.credits,
-            "output": self.output,
-            "deprecated": self.deprecated,
-            "assumed": self.assumed,
-            "description": self.description,
-            "fields": [f.to_dict() for f in self.fields],
-        }
+        return _json_dict(self, tuple(f.name for f in dataclass_fields(self)))
+
+
+def _json_ready(value: Any) -> Any:
+    """An attribute of a ``FieldInfo``/``OperationInfo`` as JSON: tuples as lists, mappings as
+    dicts, infos as their ``to_dict()``."""
+    if isinstance(value, FieldInfo | OperationInfo):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+def _json_dict(info: FieldInfo | OperationInfo, keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: _json_ready(getattr(info, key)) for key in keys}
 
 
 def flag_for(name: str) -> str:

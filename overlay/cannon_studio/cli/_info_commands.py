@@ -1,15 +1,12 @@
-"""The read-only commands: status, operations."""
+"""The read-only commands: ``status`` (the API key and credit balance, spends nothing) and
+``operations`` (what the schema offers; needs no API key)."""
 
 from __future__ import annotations
 
 import click
 
-from cannon_studio.cli._fields import (
-    load_operations,
-)
-from cannon_studio.cli._operation_commands import (
-    _unknown_operation,
-)
+from cannon_studio.cli._fields import load_operations
+from cannon_studio.cli._operation_commands import unknown_operation
 from cannon_studio.cli._render import (
     echo_json,
     model_dict,
@@ -17,17 +14,16 @@ from cannon_studio.cli._render import (
     render_operations,
     render_status,
 )
-from cannon_studio.cli._state import (
-    _state,
-    shared_options,
-)
+from cannon_studio.cli._state import current_state, shared_options
+
+__all__ = ["operations", "status"]
 
 
 @shared_options()
 @click.command()
 def status() -> None:
     """Check the API key and show the credit balance (GET /api/v1/status; spends nothing)."""
-    state = _state()
+    state = current_state()
     with state.errors():
         client = state.client()
         result = client.status()
@@ -48,7 +44,7 @@ def operations(operation_id: str | None) -> None:
     With OPERATION, show that one in full: field descriptions, bounds and an example command.
     Read from the schema the client was generated from; needs no API key.
     """
-    state = _state()
+    state = current_state()
     ops = load_operations()
     if operation_id is None:
         if state.json:
@@ -58,7 +54,7 @@ def operations(operation_id: str | None) -> None:
         return
     op = ops.get(operation_id)
     if op is None:
-        raise _unknown_operation(operation_id)
+        raise unknown_operation(operation_id)
     if state.json:
         echo_json(op.to_dict())
     else:

@@ -1,4 +1,11 @@
-"""The per-operation command builder: one click command per operation of the schema."""
+"""The per-operation command builder: ``run OPERATION``, one click command per operation.
+
+The operations and their input fields come from :func:`cannon_studio.cli._fields.load_operations`
+(the operation registry and ``cannon_studio_schema``; nothing here reads the document). Each
+field becomes a kebab-case option that converts its value to the schema type; the options every
+operation shares (``--input``, ``--no-wait``, ``--max-wait`` ...) follow. What running one does
+is the ``action`` given to :class:`RunGroup` (``cannon_studio.cli._request_commands``).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,7 @@ from typing import Any
 
 import click
 
-from cannon_studio.cli._exit_codes import (
-    EXIT_CODES_HELP,
-    DetailedBadParameter,
-    DetailedUsageError,
-)
+from cannon_studio.cli._exit_codes import EXIT_CODES_HELP, DetailedBadParameter, DetailedUsageError
 from cannon_studio.cli._fields import (
     FieldInfo,
     FieldValueError,
@@ -23,13 +26,21 @@ from cannon_studio.cli._fields import (
     convert_value,
     load_operations,
 )
-from cannon_studio.cli._state import (
-    _deprecated_timeout_option,
-    _shared_params,
-)
+from cannon_studio.cli._state import deprecated_timeout_option, shared_params
+
+__all__ = [
+    "RunAction",
+    "RunGroup",
+    "describe_field",
+    "operation_input",
+    "rerun_argv",
+    "unknown_operation",
+]
 
 
-def _unknown_operation(name: str) -> click.UsageError:
+def unknown_operation(name: str) -> click.UsageError:
+    """The usage error (exit 2) for an operation id the schema does not know: names the
+    closest known id and lists them all (``allowed`` in the ``--json`` error details)."""
     known = list(load_operations())
     close = difflib.get_close_matches(name, known, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
@@ -43,6 +54,7 @@ def _unknown_operation(name: str) -> click.UsageError:
 
 
 def _param_name(field: FieldInfo) -> str:
+    """The click parameter name of a field's option (``aspect_ratio`` -> ``field_aspect_ratio``)."""
     return "field_" + "".join(c if c.isalnum() else "_" for c in field.name)
 
 
@@ -139,7 +151,42 @@ def _read_input_file(path: str) -> dict[str, Any]:
     return dict(data)
 
 
-def _describe_field(op: OperationInfo) -> Callable[[str], str]:
+def operation_input(op: OperationInfo, params: dict[str, Any]) -> dict[str, Any]:
+    """The ``input`` object of one ``run OPERATION``: ``--input FILE``'s fields, then the field
+    flags given (which win).
+
+    Args:
+        op: the operation.
+        params: the command's parsed parameters (``param name -> value``).
+
+    Raises:
+        click.BadParameter: ``--input`` cannot be read or is not a JSON object.
+        DetailedUsageError: a required field is missing (every missing one is named).
+    """
+    payload: dict[str, Any] = {}
+    if params.get("input_file"):
+        payload.update(_read_input_file(params["input_file"]))
+    for f in op.fields:
+        value = params.get(_param_name(f))
+        if value is not None:
+            payload[f.name] = value
+    missing = [f for f in op.fields if f.required and f.name not in payload]
+    if missing:
+        flags = ", ".join(f"{f.flag} ({f.name})" for f in missing)
+        raise DetailedUsageError(
+            f"{op.id} needs {flags}",
+            type="InputValidationError",
+            operation=op.id,
+            field=f"input.{missing[0].name}",
+            missing=[f"input.{f.name}" for f in missing],
+        )
+    return payload
+
+
+def describe_field(op: OperationInfo) -> Callable[[str], str]:
+    """A ``describe_field`` for :func:`translate_errors`: an error's field path
+    (``input.aspect_ratio``) -> its flag and name (``--aspect-ratio (aspect_ratio)``)."""
+
     def describe(path: str) -> str:
         name = (
             path.removeprefix("input").lstrip("./[]'\"").split(".")[0].split("/")[0].split("[")[0]
@@ -182,8 +229,8 @@ def _common_run_options() -> list[click.Option]:
             type=click.FloatRange(min=0, min_open=True),
             help="Give up waiting after SECONDS (exit code 4; the request keeps running).",
         ),
-        _deprecated_timeout_option(),
-        *_shared_params(api=True),
+        deprecated_timeout_option(),
+        *shared_params(api=True),
     ]
 
 
@@ -241,7 +288,7 @@ def _without_options(args: Sequence[str], names: Sequence[str]) -> list[str]:
     return out
 
 
-def _rerun_argv(op: OperationInfo) -> list[str]:
+def rerun_argv(op: OperationInfo) -> list[str]:
     """The arguments (after ``cannon-studio``) that repeat this ``run`` exactly, minus the key."""
     ctx = click.get_current_context()
     root = ctx.find_root()
@@ -257,7 +304,7 @@ def _rerun_argv(op: OperationInfo) -> list[str]:
     return [*prefix, "run", op.id, *own]
 
 
-class _RunGroup(click.Group):
+class RunGroup(click.Group):
     """``run``: one sub-command per operation, built from the schema on demand; each runs
     ``action``."""
 
@@ -277,5 +324,5 @@ class _RunGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in load_operations():
-            raise _unknown_operation(name)
+            raise unknown_operation(name)
         return super().resolve_command(ctx, args)

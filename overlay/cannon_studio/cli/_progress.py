@@ -21,7 +21,7 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from ._live import LiveDisplay
+from ._live import LiveDisplay, status_line_parts
 
 __all__ = ["RequestProgress", "status_style"]
 
@@ -153,12 +153,14 @@ class RequestProgress(LiveDisplay):
     def _print_change(self, row: _Row) -> None:
         end = row.finished if row.finished is not None else self._clock()
         line = Text.assemble(
-            (f"{end - row.started:6.1f}s ", "dim"),
-            (row.request_id, "bold"),
-            " ",
-            (row.operation, "blue"),
-            " ",
-            (row.status, status_style(row.status)),
+            *status_line_parts(
+                end - row.started,
+                6,
+                row.request_id,
+                row.operation,
+                row.status,
+                status_style(row.status),
+            )
         )
         self.console.print(line, highlight=False, soft_wrap=True)
 

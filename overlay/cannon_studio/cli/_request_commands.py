@@ -1,4 +1,8 @@
-"""The request commands: run, get, wait, download."""
+"""The request commands: ``run OPERATION`` (create and follow), ``get``, ``wait``, ``download``.
+
+Results go to stdout (one JSON object per line for ``wait --json``), progress to stderr; exit 1
+when a request failed, 3 on an API error, 4 on the wait deadline, 130 on Ctrl-C.
+"""
 
 from __future__ import annotations
 
@@ -9,29 +13,20 @@ from typing import Any
 import click
 
 from cannon_studio import NotFoundError
-from cannon_studio.cli._exit_codes import (
-    EXIT_CODES_HELP,
-    CliError,
-    DetailedUsageError,
-    ExitCode,
-    remember_rerun,
-)
-from cannon_studio.cli._fields import (
-    OperationInfo,
-)
+from cannon_studio.cli._exit_codes import EXIT_CODES_HELP, CliError, ExitCode, remember_rerun
+from cannon_studio.cli._fields import OperationInfo
 from cannon_studio.cli._follow import (
-    _as_completed,
-    _download,
-    _follow_one,
-    _interrupt_hint,
-    _print_finished,
+    as_completed,
+    download_assets,
+    follow_one,
+    interrupt_hint,
+    print_finished,
 )
 from cannon_studio.cli._operation_commands import (
-    _describe_field,
-    _param_name,
-    _read_input_file,
-    _rerun_argv,
-    _RunGroup,
+    RunGroup,
+    describe_field,
+    operation_input,
+    rerun_argv,
 )
 from cannon_studio.cli._render import (
     echo_json,
@@ -42,35 +37,20 @@ from cannon_studio.cli._render import (
     request_dict,
 )
 from cannon_studio.cli._state import (
-    _deprecated_timeout_option,
-    _max_wait,
-    _state,
+    current_state,
+    deprecated_timeout_option,
+    resolve_max_wait,
     shared_options,
 )
 
+__all__ = ["download", "get", "run", "wait"]
+
 
 def _run(op: OperationInfo, params: dict[str, Any]) -> None:
-    state = _state()
-    payload: dict[str, Any] = {}
-    if params.get("input_file"):
-        payload.update(_read_input_file(params["input_file"]))
-    for f in op.fields:
-        value = params.get(_param_name(f))
-        if value is not None:
-            payload[f.name] = value
-    missing = [f for f in op.fields if f.required and f.name not in payload]
-    if missing:
-        flags = ", ".join(f"{f.flag} ({f.name})" for f in missing)
-        raise DetailedUsageError(
-            f"{op.id} needs {flags}",
-            type="InputValidationError",
-            operation=op.id,
-            field=f"input.{missing[0].name}",
-            missing=[f"input.{f.name}" for f in missing],
-        )
-
-    remember_rerun(click.get_current_context(), _rerun_argv(op))
-    with state.errors(describe_field=_describe_field(op)):
+    state = current_state()
+    payload = operation_input(op, params)
+    remember_rerun(click.get_current_context(), rerun_argv(op))
+    with state.errors(describe_field=describe_field(op)):
         client = state.client()
         handle = client.requests.create(
             op.id,
@@ -86,15 +66,15 @@ def _run(op: OperationInfo, params: dict[str, Any]) -> None:
                 render_request(state.out, request_dict(handle))
                 state.err.print(f"follow it with: cannon-studio wait {handle.id}", highlight=False)
             return
-        _follow_one(
+        follow_one(
             state,
             handle,
-            timeout=_max_wait(params.get("max_wait"), params.get("timeout_alias")),
+            timeout=resolve_max_wait(params.get("max_wait"), params.get("timeout_alias")),
             download_dir=params.get("download_dir"),
         )
 
 
-@click.group(cls=_RunGroup, action=_run, epilog=EXIT_CODES_HELP)
+@click.group(cls=RunGroup, action=_run, epilog=EXIT_CODES_HELP)
 def run() -> None:
     """Create a request, follow it with a live progress display, print the output.
 
@@ -113,7 +93,7 @@ def run() -> None:
 @click.argument("request_id")
 def get(request_id: str) -> None:
     """Show a request: status, credits, output, asset URLs (exit code 1 if it failed)."""
-    state = _state()
+    state = current_state()
     with state.errors():
         handle = state.client().requests.retrieve(request_id)
         data = request_dict(handle)
@@ -157,8 +137,8 @@ def wait(
     With --json, prints one JSON object per line (JSON Lines) in completion order.
     Exit code 1 if any of them failed, 4 on timeout.
     """
-    state = _state()
-    timeout = _max_wait(max_wait, timeout_alias)
+    state = current_state()
+    timeout = resolve_max_wait(max_wait, timeout_alias)
     ids = list(dict.fromkeys(request_ids))
     any_failed = False
     unknown: list[str] = []
@@ -175,12 +155,12 @@ def wait(
             progress.add(h.id, h.operation, h.status)
         # results go to stdout as they complete; above the live display when both are a terminal
         out = progress.console if (progress.is_live and state.out.is_terminal) else state.out
-        with _interrupt_hint(state, ids), progress:
-            for handle in _as_completed(client, handles, timeout, progress.update):
+        with interrupt_hint(state, ids), progress:
+            for handle in as_completed(client, handles, timeout, progress.update):
                 progress.update(handle)
                 failed = request_dict(handle).get("status") == "failed"
                 any_failed = any_failed or failed
-                _print_finished(
+                print_finished(
                     state,
                     handle,
                     download_dir=download_dir / handle.id if download_dir else None,
@@ -201,7 +181,7 @@ def wait(
         raise CliError("at least one request failed", ExitCode.REQUEST_FAILED)
 
 
-wait.params.append(_deprecated_timeout_option())
+wait.params.append(deprecated_timeout_option())
 
 
 @shared_options()
@@ -210,7 +190,7 @@ wait.params.append(_deprecated_timeout_option())
 @click.argument("directory", type=click.Path(file_okay=False, writable=True, path_type=Path))
 def download(request_id: str, directory: Path) -> None:
     """Download the assets of a succeeded request into DIRECTORY (created if missing)."""
-    state = _state()
+    state = current_state()
     with state.errors():
         handle = state.client().requests.retrieve(request_id)
         data = request_dict(handle)
@@ -223,7 +203,7 @@ def download(request_id: str, directory: Path) -> None:
                 json_output=state.json,
                 details={"request_id": request_id, "status": data.get("status")},
             )
-        paths = _download(state, handle, directory)
+        paths = download_assets(state, handle, directory)
     if state.json:
         echo_json({"request_id": request_id, "downloaded": file_rows(paths)})
     elif paths:

@@ -1,4 +1,9 @@
-"""``cannon-studio sandbox``: run the local reference server."""
+"""``cannon-studio sandbox``: run the local reference server.
+
+The sandbox is reached through the distribution's ``cannon_studio.commands`` entry point, never
+imported: ``cannon_studio`` does not depend on ``cannon_studio_sandbox`` (an import contract in
+``make lint`` checks it). Without the ``[sandbox]`` extra it names the extra and exits 2.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,9 @@ from importlib.metadata import entry_points
 
 import click
 
-from cannon_studio.cli._exit_codes import (
-    CliError,
-    ExitCode,
-)
+from cannon_studio.cli._exit_codes import CliError, ExitCode
+
+__all__ = ["SANDBOX_EXTRA_MODULES", "sandbox"]
 
 SANDBOX_EXTRA_MODULES = ("starlette", "uvicorn", "jsonschema", "PIL", "av", "pygltflib")
 """What ``cannon-studio sandbox`` imports (the ``[sandbox]`` extra)."""

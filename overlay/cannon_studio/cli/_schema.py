@@ -14,8 +14,6 @@ stderr), or bad usage.
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 from cannon_studio_schema import SchemaError
 from cannon_studio_schema.drift import DriftReport, check_installed, compare_sources, resolve_source
@@ -23,6 +21,7 @@ from cannon_studio_schema.drift import DriftReport, check_installed, compare_sou
 from cannon_studio._constants import DEFAULT_BASE_URL
 from cannon_studio.cli._exit_codes import CliError, ExitCode
 from cannon_studio.cli._render import echo_json
+from cannon_studio.cli._state import current_state
 
 __all__ = ["schema"]
 
@@ -34,20 +33,16 @@ Exit codes:
 """
 
 
-def _root() -> Any:
-    return click.get_current_context().find_root().obj
-
-
 def _api_key() -> tuple[str | None, str]:
     """The API key (``--api-key`` / ``CANNON_API_KEY``) and the only origin it may go to:
     ``--base-url`` / ``CANNON_BASE_URL`` (default the live API). A schema URL on another host
     is fetched without the key."""
-    state = _root()
-    return getattr(state, "api_key", None), getattr(state, "base_url", None) or DEFAULT_BASE_URL
+    state = current_state()
+    return state.api_key, state.base_url or DEFAULT_BASE_URL
 
 
 def _emit(report: DriftReport, json_flag: bool) -> None:
-    if json_flag or getattr(_root(), "json", False):
+    if json_flag or current_state().json:
         echo_json(report.to_json())
     else:
         click.echo(report.text())
@@ -56,7 +51,7 @@ def _emit(report: DriftReport, json_flag: bool) -> None:
 
 def _unavailable(exc: SchemaError) -> CliError:
     # 2 is also click's usage status; both mean "nothing was compared".
-    return CliError(str(exc), ExitCode.USAGE, json_output=bool(getattr(_root(), "json", False)))
+    return CliError(str(exc), ExitCode.USAGE, json_output=current_state().json)
 
 
 _JSON = click.option("--json", "json_flag", is_flag=True, help="Print the report as JSON.")

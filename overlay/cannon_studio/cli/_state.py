@@ -1,14 +1,18 @@
-"""What every command shares: the global options' state, the client factory, the output mode."""
+"""What every command shares: the global options' state, the client factory, the output mode,
+and the options every command accepts after its name.
+
+The root group (:mod:`cannon_studio.cli._app`) puts one :class:`AppState` on its click context;
+every command reads it with :func:`current_state`. ``--json``, ``--base-url`` and ``--api-key``
+after a command name (:func:`shared_options`) write to the same state as the global options.
+"""
 
 from __future__ import annotations
 
-import io
 import logging
-import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -16,55 +20,23 @@ from rich.logging import RichHandler
 
 from cannon_studio import Cannon
 from cannon_studio._logging import RedactingFilter
-from cannon_studio.cli._exit_codes import (
-    translate_errors,
-)
+from cannon_studio.cli._console import make_console
+from cannon_studio.cli._exit_codes import translate_errors
 from cannon_studio.cli._progress import RequestProgress
 
-PLAIN_WIDTH = 10_000
-"""Columns given to rich when the output is not a terminal: nothing is wrapped."""
+__all__ = [
+    "JSON_HELP",
+    "AppState",
+    "configure_logging",
+    "current_state",
+    "deprecated_timeout_option",
+    "resolve_max_wait",
+    "shared_options",
+    "shared_params",
+]
 
-
-class _PlainLines(io.TextIOBase):
-    """A text stream for rich when the output is a pipe or file: trailing spaces (rich's cell
-    padding) are cut from each line; the lines go to ``sys.stdout``/``sys.stderr`` as they are
-    at write time."""
-
-    def __init__(self, *, stderr: bool) -> None:
-        self._stderr = stderr
-        self._pending = ""
-
-    def _target(self) -> Any:
-        return sys.stderr if self._stderr else sys.stdout
-
-    def writable(self) -> bool:
-        return True
-
-    def isatty(self) -> bool:
-        return False
-
-    def write(self, text: str) -> int:
-        lines = (self._pending + text).split("\n")
-        self._pending = lines.pop()
-        if lines:
-            self._target().write("".join(line.rstrip(" ") + "\n" for line in lines))
-        return len(text)
-
-    def flush(self) -> None:
-        if self._pending:
-            self._target().write(self._pending)
-            self._pending = ""
-        self._target().flush()
-
-
-def make_console(*, stderr: bool = False) -> Console:
-    """A rich console: as rich sets it up on a terminal; otherwise no wrapping (very wide) and
-    no trailing padding, so piped output (asset URLs, JSON-like values) stays whole."""
-    console = Console(stderr=stderr, highlight=False)
-    if console.is_terminal:
-        return console
-    plain = cast(IO[str], _PlainLines(stderr=stderr))
-    return Console(file=plain, width=PLAIN_WIDTH, highlight=False)
+JSON_HELP = "Print machine-readable JSON on stdout."
+"""The help of ``--json`` (global, and after most command names)."""
 
 
 @dataclass
@@ -107,53 +79,54 @@ class AppState:
         return RequestProgress(self.err, live=self.live_progress)
 
 
-def _state() -> AppState:
+def current_state() -> AppState:
+    """The :class:`AppState` of the running ``cannon-studio`` command (created if missing)."""
     return click.get_current_context().ensure_object(AppState)
 
 
-def _set_json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    if value:
-        ctx.ensure_object(AppState).json = True
+def _state_option(flag: str, attr: str, help: str, **kwargs: Any) -> click.Option:
+    """``flag`` after a command name: sets ``AppState.<attr>`` (eagerly, when given) instead of
+    passing a value to the command; its parameter name is ``<attr>_flag``."""
 
-
-def _set_state(attr: str) -> Callable[[click.Context, click.Parameter, Any], None]:
-    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
         if value:
             setattr(ctx.ensure_object(AppState), attr, value)
 
-    return callback
+    return click.Option(
+        [flag, f"{attr}_flag"],
+        expose_value=False,
+        is_eager=True,
+        callback=store,
+        help=help,
+        **kwargs,
+    )
 
 
-def _shared_params(*, api: bool) -> list[click.Option]:
+def shared_params(*, api: bool, json_help: str = JSON_HELP) -> list[click.Option]:
     """``--json`` (and ``--base-url``/``--api-key`` for commands that call the API), accepted
-    after the command name too; same effect as the global options."""
-    params = [
-        click.Option(
-            ["--json", "json_flag"],
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_set_json,
-            help="Print machine-readable JSON on stdout.",
-        )
-    ]
+    after the command name too; same effect as the global options.
+
+    Args:
+        api: add ``--base-url URL`` and ``--api-key KEY``.
+        json_help: the help text of ``--json`` (what it prints depends on the command).
+
+    Returns:
+        New ``click.Option`` objects (none of them passes a value to the command).
+    """
+    params = [_state_option("--json", "json", json_help, is_flag=True)]
     if api:
         params += [
-            click.Option(
-                ["--base-url", "base_url_flag"],
+            _state_option(
+                "--base-url",
+                "base_url",
+                "API base URL (as the global option; env CANNON_BASE_URL).",
                 metavar="URL",
-                expose_value=False,
-                is_eager=True,
-                callback=_set_state("base_url"),
-                help="API base URL (as the global option; env CANNON_BASE_URL).",
             ),
-            click.Option(
-                ["--api-key", "api_key_flag"],
+            _state_option(
+                "--api-key",
+                "api_key",
+                "API key (as the global option; env CANNON_API_KEY).",
                 metavar="KEY",
-                expose_value=False,
-                is_eager=True,
-                callback=_set_state("api_key"),
-                help="API key (as the global option; env CANNON_API_KEY).",
             ),
         ]
     return params
@@ -162,17 +135,18 @@ def _shared_params(*, api: bool) -> list[click.Option]:
 C = TypeVar("C", bound=click.Command)
 
 
-def shared_options(*, api: bool = True) -> Callable[[C], C]:
-    """Decorate a command (place it above ``@cli.command``) with :func:`_shared_params`."""
+def shared_options(*, api: bool = True, json_help: str = JSON_HELP) -> Callable[[C], C]:
+    """Decorate a command (place it above ``@click.command``) with :func:`shared_params`,
+    appended after the command's own options."""
 
     def decorate(command: C) -> C:
-        command.params.extend(_shared_params(api=api))
+        command.params.extend(shared_params(api=api, json_help=json_help))
         return command
 
     return decorate
 
 
-def _configure_logging(state: AppState) -> Callable[[], None]:
+def configure_logging(state: AppState) -> Callable[[], None]:
     """With ``--verbose``, log the client's calls and retries (DEBUG) and httpx2's request lines
     (INFO) to stderr, secrets redacted. ``CANNON_LOG`` is applied by the client itself.
 
@@ -197,7 +171,7 @@ def _configure_logging(state: AppState) -> Callable[[], None]:
     return undo
 
 
-def _deprecated_timeout_option() -> click.Option:
+def deprecated_timeout_option() -> click.Option:
     """``--timeout``: the old name of ``--max-wait`` (hidden; says so on stderr)."""
     return click.Option(
         ["--timeout", "timeout_alias"],
@@ -208,7 +182,10 @@ def _deprecated_timeout_option() -> click.Option:
     )
 
 
-def _max_wait(max_wait: float | None, timeout_alias: float | None) -> float | None:
+def resolve_max_wait(max_wait: float | None, timeout_alias: float | None) -> float | None:
+    """The wait deadline in SECONDS from ``--max-wait`` or its deprecated alias ``--timeout``
+    (``--max-wait`` wins; the alias says on stderr that it is deprecated). ``None``: no limit
+    beyond the client's default."""
     if timeout_alias is not None:
         click.echo(
             "cannon-studio: --timeout is deprecated, use --max-wait SECONDS (the wait deadline)",

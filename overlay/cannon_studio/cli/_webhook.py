@@ -1,4 +1,5 @@
-"""``cannon-studio webhook``: helpers for debugging webhook receivers."""
+"""``cannon-studio webhook verify``: check a delivery's Standard Webhooks signature and show its
+event (for debugging receivers). Exit 0 verified, 1 not verified, 2 without a secret."""
 
 from __future__ import annotations
 
@@ -7,15 +8,11 @@ from typing import Any
 import click
 from rich.text import Text
 
-from cannon_studio.cli._render import (
-    echo_json,
-    model_dict,
-)
-from cannon_studio.cli._state import (
-    _state,
-    shared_options,
-)
+from cannon_studio.cli._render import echo_json, model_dict
+from cannon_studio.cli._state import current_state, shared_options
 from cannon_studio.webhooks import verify as verify_webhook
+
+__all__ = ["webhook"]
 
 
 @click.group()
@@ -75,7 +72,7 @@ def webhook_verify(
     cannon-studio webhook verify --id "$ID" --timestamp "$TS" --signature "$SIG" < body.json
     Exit code 0 when it verifies, 1 when it does not, 2 without a secret.
     """
-    state = _state()
+    state = current_state()
     if not secret:
         raise click.UsageError("no signing secret: pass --secret or set CANNON_WEBHOOK_SECRET")
     body: bytes = body_file.read()
