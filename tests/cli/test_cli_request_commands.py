@@ -1,11 +1,9 @@
-"""Every ``cannon-studio`` command through click's CliRunner against the sandbox.
-
-Length (over 450 lines): one test per command and outcome, side by side, so a command's four
-outcomes are read together.
+"""``cannon-studio run``, ``get``, ``wait`` and ``download`` through click's CliRunner against
+the sandbox.
 
 For each command: success (human output), ``--json`` output, a user error (exit 2, no traceback,
-nothing created) and an API error (exit 3). Exit codes: 0 success, 1 request failed, 2 usage,
-3 API error, 4 timeout.
+nothing created) and an API error (exit 3), beside each other so a command's outcomes are read
+together. Exit codes: 0 success, 1 request failed, 2 usage, 3 API error, 4 timeout.
 """
 
 from __future__ import annotations
@@ -16,14 +14,9 @@ from typing import Any
 
 import pytest
 from cannon_studio.cli._fields import load_operations
-from cannon_studio_schema import embedded
 from cli_support import Invoke, created_ids, strip_ansi
 
 ALL_OPERATIONS = list(load_operations())
-
-
-def _json(stdout: str) -> Any:
-    return json.loads(stdout)
 
 
 def _input_of(sandbox: Any, request_id: str) -> dict[str, Any]:
@@ -32,144 +25,6 @@ def _input_of(sandbox: Any, request_id: str) -> dict[str, Any]:
     return dict(obj["requestLog"]["input"])
 
 
-# ------------------------------------------------------------------------------------ help/global
-def test_help_documents_exit_codes_and_environment(invoke_offline: Invoke) -> None:
-    result = invoke_offline("--help")
-    assert result.exit_code == 0
-    for text in ("0  success", "1  request failed", "2  usage error", "3  API error", "4  timeout"):
-        assert text in result.output
-    for name in ("CANNON_API_KEY", "CANNON_BASE_URL", "CANNON_WEBHOOK_SECRET", "CANNON_LOG"):
-        assert name in result.output
-    for command in ("status", "operations", "run", "get", "wait", "download", "webhook", "sandbox"):
-        assert command in result.output
-
-
-def test_unknown_command_is_a_usage_error(invoke_offline: Invoke) -> None:
-    result = invoke_offline("statuz")
-    assert result.exit_code == 2
-    assert "No such command" in result.stderr
-
-
-# ------------------------------------------------------------------------------------------ status
-def test_status_human(invoke: Invoke, cannon_sandbox: Any) -> None:
-    cannon_sandbox.sandbox.set_credits(cannon_sandbox.account, 4321)
-    result = invoke("status")
-    assert result.exit_code == 0, result.output
-    assert "4321" in result.stdout
-    assert cannon_sandbox.base_url in result.stdout
-    assert cannon_sandbox.api_key not in result.output
-
-
-def test_status_json(invoke: Invoke, cannon_sandbox: Any) -> None:
-    result = invoke("status", "--json")
-    assert result.exit_code == 0, result.output
-    data = _json(result.stdout)
-    assert data["ok"] is True
-    assert data["creditsRemaining"] == cannon_sandbox.sandbox.credits_remaining(
-        cannon_sandbox.account
-    )
-    # the global flag works the same
-    again = _json(invoke("--json", "status").stdout)
-    assert again.keys() == data.keys()
-    assert again["creditsRemaining"] == data["creditsRemaining"]
-
-
-def test_status_wrong_key_is_an_api_error_without_leaking_the_key(invoke: Invoke) -> None:
-    result = invoke("status", env={"CANNON_API_KEY": "cs_test_wrong_key_123456"})
-    assert result.exit_code == 3
-    assert "401" in result.stderr
-    assert "cs_test_wrong_key_123456" not in result.output
-    assert "Traceback" not in result.output
-
-
-def test_status_wrong_key_json_error_object(invoke: Invoke) -> None:
-    result = invoke("--json", "status", "--api-key", "cs_test_wrong_key_123456")
-    assert result.exit_code == 3
-    error = _json(result.stdout)["error"]
-    assert error["status_code"] == 401
-    assert error["exit_code"] == 3
-
-
-def test_status_without_api_key_is_a_usage_error(
-    invoke_offline: Invoke, cannon_sandbox: Any
-) -> None:
-    result = invoke_offline("status", "--json", env={"CANNON_BASE_URL": cannon_sandbox.base_url})
-    assert result.exit_code == 2
-    assert "CANNON_API_KEY" in result.stderr or "api key" in result.stderr.lower()
-    assert "Traceback" not in result.output
-
-
-def test_status_unreachable_server_is_an_api_error(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import socket
-
-    from cannon_studio import _clock
-
-    delays: list[float] = []
-    monkeypatch.setattr(_clock, "sleep", delays.append)  # retries, without the waiting
-    with socket.socket() as sock:  # a loopback port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    result = invoke("status", "--base-url", f"http://127.0.0.1:{port}")
-    assert result.exit_code == 3
-    assert "cannot reach" in result.stderr
-    assert delays  # the client retried before giving up
-
-
-# -------------------------------------------------------------------------------------- operations
-def test_operations_lists_every_operation_with_fields(invoke_offline: Invoke) -> None:
-    result = invoke_offline("operations")
-    assert result.exit_code == 0
-    for op_id in ALL_OPERATIONS:
-        assert op_id in result.stdout
-    assert list(embedded().ids) == ALL_OPERATIONS  # every operation of the schema model
-    assert "reference_image_urls" in result.stdout and "url[]" in result.stdout
-    assert "aspectRatio --aspect-ratio" in result.stdout
-
-
-def test_operations_json_matches_the_schema(invoke_offline: Invoke) -> None:
-    from cannon_studio_api._schema import load_schema
-
-    schema = load_schema()["components"]["schemas"]
-    data = _json(invoke_offline("--json", "operations").stdout)
-    assert [op["id"] for op in data] == ALL_OPERATIONS
-    image = next(op for op in data if op["id"] == "image.generate")
-    assert {f["name"] for f in image["fields"]} == set(schema["ImageGenerateInput"]["properties"])
-    required = {f["name"] for f in image["fields"] if f["required"]}
-    assert required == set(schema["ImageGenerateInput"]["required"])
-    aspect = next(f for f in image["fields"] if f["name"] == "aspect_ratio")
-    assert aspect["enum"] == schema["AspectRatio"]["enum"]
-    remix = next(op for op in data if op["id"] == "sora2.video.remix")
-    assert remix["deprecated"] is True
-    assert {op["id"] for op in data if op["assumed"]} == {
-        "sora2.character_video.generate",
-        "sora2.character.create",
-        "prompt.enhance.location",
-    }
-
-
-def test_operations_one(invoke_offline: Invoke) -> None:
-    result = invoke_offline("operations", "prompt.enhance.image")
-    assert result.exit_code == 0
-    out = result.stdout
-    assert "--aspect-ratio (aspectRatio)" in out
-    assert "16:9 | 9:16" in out
-    assert "required" in out
-    assert "example: cannon-studio run prompt.enhance.image --prompt" in out
-    data = _json(invoke_offline("operations", "video.upscale", "--json").stdout)
-    factor = next(f for f in data["fields"] if f["name"] == "upscale_factor")
-    assert factor["type"] == "integer" and factor["enum"] == [1, 2, 4]
-
-
-def test_operations_unknown_id_lists_the_known_ones(invoke_offline: Invoke) -> None:
-    result = invoke_offline("operations", "image.generat")
-    assert result.exit_code == 2
-    assert "Did you mean 'image.generate'" in result.stderr
-    assert "three_d.location.generate" in result.stderr
-
-
-# --------------------------------------------------------------------------------------------- run
 def test_run_human_maps_camel_case_fields(invoke: Invoke, cannon_sandbox: Any) -> None:
     result = invoke(
         "run",
@@ -207,7 +62,7 @@ def test_run_json_with_download(invoke: Invoke, cannon_sandbox: Any, tmp_path: P
         "--json",
     )
     assert result.exit_code == 0, result.output
-    data = _json(result.stdout)
+    data = json.loads(result.stdout)
     assert data["request"]["status"] == "succeeded"
     assert data["request"]["operation"] == "image.generate"
     assert data["assets"] and all(u.startswith(cannon_sandbox.base_url) for u in data["assets"])
@@ -238,7 +93,7 @@ def test_run_typed_values_arrays_objects_booleans(invoke: Invoke, cannon_sandbox
         "--json",
     )
     assert result.exit_code == 0, result.output
-    sent = _input_of(cannon_sandbox.sandbox, _json(result.stdout)["request"]["id"])
+    sent = _input_of(cannon_sandbox.sandbox, json.loads(result.stdout)["request"]["id"])
     assert sent["duration"] == 5
     assert sent["watermark"] is True
     assert sent["prompt_extend"] is False
@@ -258,7 +113,7 @@ def test_run_typed_values_arrays_objects_booleans(invoke: Invoke, cannon_sandbox
         "--json",
     )
     assert result.exit_code == 0, result.output
-    sent = _input_of(cannon_sandbox.sandbox, _json(result.stdout)["request"]["id"])
+    sent = _input_of(cannon_sandbox.sandbox, json.loads(result.stdout)["request"]["id"])
     assert sent["subtitle_settings"] == {"fontSize": 24, "color": "#FFFFFF"}
 
     result = invoke(
@@ -278,7 +133,7 @@ def test_run_input_file_with_flag_override(
         "run", "narration.generate", "--input", str(payload), "--speed", "0.9", "--json"
     )
     assert result.exit_code == 0, result.output
-    sent = _input_of(cannon_sandbox.sandbox, _json(result.stdout)["request"]["id"])
+    sent = _input_of(cannon_sandbox.sandbox, json.loads(result.stdout)["request"]["id"])
     assert sent == {"text": "Hello there.", "voice_id": "voice_123", "speed": 0.9}
     # stdin works too
     result = invoke("run", "narration.generate", "--input", "-", input=payload.read_text())
@@ -314,7 +169,7 @@ def test_run_bad_flags_are_usage_errors(
 def test_run_schema_violation_is_caught_client_side(invoke: Invoke, cannon_sandbox: Any) -> None:
     result = invoke("run", "image.generate", "--prompt", "x" * 4001, "--json")
     assert result.exit_code == 2, result.output
-    error = _json(result.stdout)["error"]
+    error = json.loads(result.stdout)["error"]
     assert "prompt" in (error.get("field") or "")
     assert "--prompt" in result.stderr
     assert created_ids(cannon_sandbox.sandbox) == []
@@ -340,7 +195,7 @@ def test_run_insufficient_credits_is_an_api_error(invoke: Invoke, cannon_sandbox
     cannon_sandbox.sandbox.set_credits(cannon_sandbox.account, 0)
     result = invoke("run", "image.generate", "--prompt", "A lighthouse", "--json")
     assert result.exit_code == 3, result.output
-    error = _json(result.stdout)["error"]
+    error = json.loads(result.stdout)["error"]
     assert error["status_code"] == 402
     assert "402" in result.stderr
 
@@ -355,7 +210,7 @@ def test_run_failed_request_exits_1(invoke: Invoke) -> None:
 def test_run_no_wait_prints_the_accepted_request(invoke: Invoke, cannon_sandbox: Any) -> None:
     result = invoke("run", "music.generate", "--prompt", "Warm folk", "--no-wait", "--json")
     assert result.exit_code == 0, result.output
-    accepted = _json(result.stdout)["accepted"]
+    accepted = json.loads(result.stdout)["accepted"]
     assert accepted["id"] == created_ids(cannon_sandbox.sandbox)[0]
     assert accepted["operation"] == "music.generate"
     human = invoke("run", "music.generate", "--prompt", "Warm folk", "--no-wait")
@@ -368,7 +223,7 @@ def test_run_idempotency_key_creates_once(invoke: Invoke, cannon_sandbox: Any) -
     first = invoke(*args, "--json")
     second = invoke(*args, "--json")
     assert first.exit_code == second.exit_code == 0
-    assert _json(first.stdout)["request"]["id"] == _json(second.stdout)["request"]["id"]
+    assert json.loads(first.stdout)["request"]["id"] == json.loads(second.stdout)["request"]["id"]
     assert cannon_sandbox.sandbox.created_count() == 1
 
 
@@ -398,10 +253,9 @@ def test_run_help_lists_fields_from_the_schema(invoke_offline: Invoke) -> None:
     assert "--no-wait" in result.stdout and "--download" in result.stdout
 
 
-# ---------------------------------------------------------------------------------------------- get
 def _create(invoke: Invoke, *args: str) -> str:
     result = invoke("run", *args, "--json")
-    data = _json(result.stdout)
+    data = json.loads(result.stdout)
     return str(data["request"]["id"] if "request" in data else data["accepted"]["id"])
 
 
@@ -412,7 +266,7 @@ def test_get_human_and_json(invoke: Invoke) -> None:
     assert (
         request_id in human.stdout and "succeeded" in human.stdout and "image.png" in human.stdout
     )
-    data = _json(invoke("get", request_id, "--json").stdout)
+    data = json.loads(invoke("get", request_id, "--json").stdout)
     assert data["request"]["id"] == request_id
     assert data["request"]["status"] == "succeeded"
     assert isinstance(data["request"]["billableCredits"], int)
@@ -422,7 +276,7 @@ def test_get_human_and_json(invoke: Invoke) -> None:
 def test_get_unknown_id_is_an_api_error(invoke: Invoke) -> None:
     result = invoke("get", "req_does_not_exist", "--json")
     assert result.exit_code == 3
-    assert _json(result.stdout)["error"]["status_code"] == 404
+    assert json.loads(result.stdout)["error"]["status_code"] == 404
 
 
 def test_get_without_id_is_a_usage_error(invoke: Invoke) -> None:
@@ -433,13 +287,12 @@ def test_get_without_id_is_a_usage_error(invoke: Invoke) -> None:
 
 def test_get_failed_request_exits_1(invoke: Invoke) -> None:
     result = invoke("run", "image.generate", "--prompt", "[fail] x", "--json")
-    request_id = _json(result.stdout)["request"]["id"]
+    request_id = json.loads(result.stdout)["request"]["id"]
     got = invoke("get", request_id)
     assert got.exit_code == 1
     assert "failed" in got.stdout
 
 
-# --------------------------------------------------------------------------------------------- wait
 def test_wait_several_json_lines(invoke: Invoke) -> None:
     ids = [
         _create(invoke, "image.generate", "--prompt", f"picture {n}", "--no-wait") for n in range(3)
@@ -478,17 +331,16 @@ def test_wait_timeout_exits_4(invoke: Invoke, cannon_sandbox: Any) -> None:
     request_id = _create(invoke, "image.generate", "--prompt", "slow", "--no-wait")
     result = invoke("wait", request_id, "--max-wait", "0.3", "--json")
     assert result.exit_code == 4
-    assert _json(result.stdout)["error"]["request_id"] == request_id
+    assert json.loads(result.stdout)["error"]["request_id"] == request_id
 
 
-# ------------------------------------------------------------------------------------------ download
 def test_download_human_and_json(invoke: Invoke, tmp_path: Path) -> None:
     request_id = _create(invoke, "video.generate", "--prompt", "A chase")
     result = invoke("download", request_id, str(tmp_path / "a"))
     assert result.exit_code == 0, result.output
     (path,) = (tmp_path / "a").iterdir()
     assert str(path) in strip_ansi(result.stdout).replace("\n", "")
-    data = _json(invoke("download", request_id, str(tmp_path / "b"), "--json").stdout)
+    data = json.loads(invoke("download", request_id, str(tmp_path / "b"), "--json").stdout)
     (item,) = data["downloaded"]
     assert Path(item["path"]).read_bytes() == path.read_bytes()
     assert item["bytes"] == path.stat().st_size > 0
@@ -496,10 +348,10 @@ def test_download_human_and_json(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_download_failed_request_exits_1(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("run", "image.generate", "--prompt", "[fail] x", "--json")
-    request_id = _json(result.stdout)["request"]["id"]
+    request_id = json.loads(result.stdout)["request"]["id"]
     got = invoke("download", request_id, str(tmp_path), "--json")
     assert got.exit_code == 1
-    assert _json(got.stdout)["error"]["status"] == "failed"
+    assert json.loads(got.stdout)["error"]["status"] == "failed"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -512,16 +364,3 @@ def test_download_into_a_file_is_a_usage_error(invoke: Invoke, tmp_path: Path) -
     target.write_text("x")
     result = invoke("download", "req_x", str(target))
     assert result.exit_code == 2
-
-
-def test_verbose_logs_http_calls_without_the_api_key(invoke: Invoke, cannon_sandbox: Any) -> None:
-    result = invoke("--verbose", "status")
-    assert result.exit_code == 0, result.output
-    assert "/api/v1/status" in result.stderr
-    assert cannon_sandbox.api_key not in result.output
-
-
-def test_version(invoke_offline: Invoke) -> None:
-    result = invoke_offline("--version")
-    assert result.exit_code == 0
-    assert result.stdout.startswith("cannon-studio, version ")
