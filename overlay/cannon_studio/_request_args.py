@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from ._backoff import check_seconds
@@ -24,6 +25,7 @@ __all__ = [
     "caller_stacklevel",
     "check_concurrency",
     "check_idempotency_key",
+    "create_errors_tagged",
     "max_wait_seconds",
     "prepare_create",
     "tag_create_error",
@@ -45,6 +47,17 @@ def tag_create_error(exc: CannonError, key: str | None) -> None:
     """Attach the create's idempotency key to ``exc`` (kept when one is already set)."""
     if exc.idempotency_key is None:
         exc.idempotency_key = key
+
+
+@contextmanager
+def create_errors_tagged(key: str) -> Iterator[None]:
+    """Around a create's I/O: a ``CannonError`` leaving it carries ``key`` (see
+    ``tag_create_error``), so the caller can re-send the create under the same key."""
+    try:
+        yield
+    except CannonError as exc:
+        tag_create_error(exc, key)
+        raise
 
 
 def caller_stacklevel() -> int:

@@ -10,31 +10,35 @@ Create (validated, one idempotency key per create), retrieve, and follow many re
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._as_completed import follow, follow_async
 from ._constants import DEFAULT_SYNC_MAX_CONCURRENCY
-from ._errors import CannonError
-from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore
+from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore, _HandleBase
 from ._logging import logger
 from ._polling import PollPolicy
-from ._request_args import (
-    check_concurrency,
-    max_wait_seconds,
-    prepare_create,
-    tag_create_error,
-)
+from ._request_args import check_concurrency, create_errors_tagged, max_wait_seconds, prepare_create
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 
 # RequestHandle / AsyncRequestHandle: re-exported (``cannon_studio`` imports them from here).
 __all__ = ["AsyncRequestHandle", "AsyncRequests", "RequestHandle", "Requests"]
 
+if TYPE_CHECKING:
+    from cannon_studio_api.models import AcceptedRequest, RequestObject
+    from cannon_studio_api.types import Response
 
-class Requests:
-    """``client.requests``: create, retrieve and follow requests (sync)."""
+_CoreT = TypeVar("_CoreT", SyncCore, AsyncCore)
+_HandleT = TypeVar("_HandleT", bound=_HandleBase)
 
-    def __init__(self, core: SyncCore) -> None:
-        self._core = core
+
+class _RequestsBase(Generic[_CoreT, _HandleT]):
+    """What ``Requests`` and ``AsyncRequests`` share (no I/O): the poll policy and the
+    handles they make from API answers."""
+
+    _handle_type: type[_HandleT]  # RequestHandle or AsyncRequestHandle (set by each subclass)
+
+    def __init__(self, core: _CoreT) -> None:
+        self._core: _CoreT = core
 
     @property
     def polling(self) -> PollPolicy:
@@ -43,6 +47,42 @@ class Requests:
         ``polling.observe(operation, seconds)`` feeds it durations from elsewhere (a journal).
         """
         return self._core.polling
+
+    def _handle(self, **fields: Any) -> _HandleT:
+        new: Callable[..., _HandleT] = self._handle_type  # its __init__ takes the core first
+        return new(self._core, **fields)
+
+    def _answered(
+        self, answer: AcceptedRequest | RequestObject, response: Response[Any], **fields: Any
+    ) -> _HandleT:
+        """The handle of a request the API just answered for (accepted or retrieved)."""
+        return self._handle(
+            request_id=answer.id,
+            operation=answer.operation,
+            status=str(answer.status),
+            response=response,
+            **fields,
+        )
+
+    def _created(
+        self, op_id: str, key: str, accepted: AcceptedRequest, response: Response[Any]
+    ) -> _HandleT:
+        """The handle of a request the API just accepted (``202``) under ``key``."""
+        logger.info("created request %s (%s)", accepted.id, op_id)
+        return self._answered(accepted, response, accepted=accepted, idempotency_key=key)
+
+    def _handles(self, items: Iterable[_HandleT | str]) -> list[_HandleT]:
+        """Handles as given, and a fresh handle (never polled) for each request id."""
+        return [
+            item if isinstance(item, self._handle_type) else self._handle(request_id=item)
+            for item in items
+        ]
+
+
+class Requests(_RequestsBase[SyncCore, RequestHandle]):
+    """``client.requests``: create, retrieve and follow requests (sync)."""
+
+    _handle_type = RequestHandle
 
     def create(
         self,
@@ -85,22 +125,9 @@ class Requests:
         op_id, envelope, key = prepare_create(
             operation, input, webhook_url, idempotency_key, extra_input, validate
         )
-        try:
-            with self._core.options(timeout, extra_headers) as core:
-                accepted, response = core.create_request(envelope, key)
-        except CannonError as exc:
-            tag_create_error(exc, key)
-            raise
-        logger.info("created request %s (%s)", accepted.id, op_id)
-        return RequestHandle(
-            self._core,
-            request_id=accepted.id,
-            operation=accepted.operation,
-            status=str(accepted.status),
-            accepted=accepted,
-            idempotency_key=key,
-            response=response,
-        )
+        with create_errors_tagged(key), self._core.options(timeout, extra_headers) as core:
+            accepted, response = core.create_request(envelope, key)
+        return self._created(op_id, key, accepted, response)
 
     def retrieve(
         self,
@@ -115,20 +142,7 @@ class Requests:
         """
         with self._core.options(timeout, extra_headers) as core:
             request, response = core.get_request(request_id)
-        return RequestHandle(
-            self._core,
-            request_id=request.id,
-            operation=request.operation,
-            status=str(request.status),
-            request=request,
-            response=response,
-        )
-
-    def _handles(self, items: Iterable[RequestHandle | str]) -> list[RequestHandle]:
-        return [
-            item if isinstance(item, RequestHandle) else RequestHandle(self._core, request_id=item)
-            for item in items
-        ]
+        return self._answered(request, response, request=request)
 
     def as_completed(
         self,
@@ -185,19 +199,10 @@ class Requests:
         return handles
 
 
-class AsyncRequests:
+class AsyncRequests(_RequestsBase[AsyncCore, AsyncRequestHandle]):
     """``client.requests`` of ``AsyncCannon``: the async twin of ``Requests``."""
 
-    def __init__(self, core: AsyncCore) -> None:
-        self._core = core
-
-    @property
-    def polling(self) -> PollPolicy:
-        """This client's poll schedule and the job durations it has seen (see ``_polling``).
-
-        ``polling.observe(operation, seconds)`` feeds it durations from elsewhere (a journal).
-        """
-        return self._core.polling
+    _handle_type = AsyncRequestHandle
 
     async def create(
         self,
@@ -221,22 +226,10 @@ class AsyncRequests:
             op_id, envelope, key = prepare_create(
                 operation, input, webhook_url, idempotency_key, extra_input, validate
             )
-            try:
+            with create_errors_tagged(key):
                 async with self._core.options(timeout, extra_headers) as core:
                     accepted, response = await core.create_request(envelope, key)
-            except CannonError as exc:
-                tag_create_error(exc, key)
-                raise
-        logger.info("created request %s (%s)", accepted.id, op_id)
-        return AsyncRequestHandle(
-            self._core,
-            request_id=accepted.id,
-            operation=accepted.operation,
-            status=str(accepted.status),
-            accepted=accepted,
-            idempotency_key=key,
-            response=response,
-        )
+        return self._created(op_id, key, accepted, response)
 
     async def retrieve(
         self,
@@ -251,22 +244,7 @@ class AsyncRequests:
         """
         async with self._core.options(timeout, extra_headers) as core:
             request, response = await core.get_request(request_id)
-        return AsyncRequestHandle(
-            self._core,
-            request_id=request.id,
-            operation=request.operation,
-            status=str(request.status),
-            request=request,
-            response=response,
-        )
-
-    def _handles(self, items: Iterable[AsyncRequestHandle | str]) -> list[AsyncRequestHandle]:
-        return [
-            item
-            if isinstance(item, AsyncRequestHandle)
-            else AsyncRequestHandle(self._core, request_id=item)
-            for item in items
-        ]
+        return self._answered(request, response, request=request)
 
     def as_completed(
         self,
