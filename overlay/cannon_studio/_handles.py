@@ -17,7 +17,7 @@ be tied to polling.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
@@ -230,6 +230,28 @@ class _HandleBase:
         if policy is not None and created is not None and completed is not None:
             policy.observe(request.operation, (completed - created) / 1000.0)
 
+    def _wait_sleeps(
+        self, max_wait: float | None, timeout: float | NotGiven | None
+    ) -> Iterator[float]:
+        """The sleeps of ``wait`` in SECONDS, each followed by one poll by the caller (the I/O
+        half), until the request is terminal; the request is polled at least once.
+
+        Raises:
+            RequestFailedError: it ended ``failed``.
+            WaitTimeoutError: the deadline passed first.
+            ConfigurationError: ``max_wait`` is not a finite number >= 0.
+        """
+        limit = max_wait_seconds(max_wait, timeout, "wait")
+        deadline = _clock.monotonic() + limit
+        polled = False
+        while not self.is_terminal:
+            remaining = deadline - _clock.monotonic()
+            if remaining <= 0 and polled:
+                raise WaitTimeoutError([self.id], limit)
+            yield max(0.0, min(self._next_delay(), remaining))
+            polled = True
+        self._raise_if_failed()
+
     def _check_downloadable(self) -> None:
         if self._status != "succeeded":
             raise RequestNotSucceededError(self.id, self._status, self.error_message)
@@ -293,17 +315,9 @@ class RequestHandle(_HandleBase):
             WaitTimeoutError: the deadline passed first (carries the id; the job goes on).
             ConfigurationError: ``max_wait`` is not a finite number >= 0.
         """
-        limit = max_wait_seconds(max_wait, timeout, "wait")
-        deadline = _clock.monotonic() + limit
-        polled = False
-        while not self.is_terminal:
-            remaining = deadline - _clock.monotonic()
-            if remaining <= 0 and polled:
-                raise WaitTimeoutError([self.id], limit)
-            _clock.sleep(max(0.0, min(self._next_delay(), remaining)))
+        for delay in self._wait_sleeps(max_wait, timeout):
+            _clock.sleep(delay)
             self._poll(on_update)
-            polled = True
-        self._raise_if_failed()
         return self
 
     def download(
@@ -367,17 +381,9 @@ class AsyncRequestHandle(_HandleBase):
     ) -> AsyncRequestHandle:
         """Poll until terminal (``max_wait`` in SECONDS); ``on_update`` may be plain or
         awaitable. See ``RequestHandle.wait``."""
-        limit = max_wait_seconds(max_wait, timeout, "wait")
-        deadline = _clock.monotonic() + limit
-        polled = False
-        while not self.is_terminal:
-            remaining = deadline - _clock.monotonic()
-            if remaining <= 0 and polled:
-                raise WaitTimeoutError([self.id], limit)
-            await _clock.async_sleep(max(0.0, min(self._next_delay(), remaining)))
+        for delay in self._wait_sleeps(max_wait, timeout):
+            await _clock.async_sleep(delay)
             await self._poll(on_update)
-            polled = True
-        self._raise_if_failed()
         return self
 
     async def download(
