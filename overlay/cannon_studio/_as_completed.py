@@ -13,22 +13,81 @@ from __future__ import annotations
 import asyncio
 import heapq
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import _clock
 from ._errors import WaitTimeoutError
-from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore
+from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore, _HandleBase
 
-__all__ = ["follow", "follow_async"]
+__all__ = ["PollQueue", "follow", "follow_async"]
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import RequestObject
     from cannon_studio_api.types import Response
 
 _CoreT = TypeVar("_CoreT")
+_HandleT = TypeVar("_HandleT", bound=_HandleBase)
+
+
+class PollQueue(Generic[_HandleT]):
+    """The bookkeeping both followers share (no I/O): when each request is next polled (a heap
+    of ``(due, index, handle)``, ``monotonic`` SECONDS), which were polled, and the deadline.
+
+    Every request is polled at least once, even past the deadline: until then a request that
+    was never polled is made due at once rather than timed out.
+    """
+
+    def __init__(self, limit: float, start: float) -> None:
+        self.limit = limit  # SECONDS
+        self.deadline = start + limit
+        self.heap: list[tuple[float, int, _HandleT]] = []
+        self.polled: set[int] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.heap)
+
+    def push(self, index: int, handle: _HandleT, now: float | None = None) -> float:
+        """Queue ``handle`` for its next poll (its policy's delay from ``now``); return when."""
+        due = (_clock.monotonic() if now is None else now) + handle._next_delay()
+        heapq.heappush(self.heap, (due, index, handle))
+        return due
+
+    def past_deadline(
+        self, now: float, in_flight: Iterable[tuple[int, _HandleT]], more: bool = False
+    ) -> bool:
+        """True when ``now`` is past the deadline (never-polled requests are then made due).
+
+        Raises:
+            WaitTimeoutError: past the deadline, every queued request polled once and nothing
+                ``more`` to come; it lists the ids in flight (input order), then the queued.
+        """
+        if now < self.deadline:
+            return False
+        if not more and all(index in self.polled for _, index, _ in self.heap):
+            pending = sorted(in_flight, key=lambda item: item[0])
+            pending += [(i, h) for _, i, h in sorted(self.heap)]
+            raise WaitTimeoutError([h.id for _, h in pending], self.limit)
+        self.heap = [(due if i in self.polled else now, i, h) for due, i, h in self.heap]
+        heapq.heapify(self.heap)
+        return True
+
+    def take_due(self, now: float, room: int, woke: bool = False) -> list[tuple[int, _HandleT]]:
+        """Up to ``room`` requests whose poll is due at ``now`` (the head too when ``woke``:
+        the sleep for it ended), marked polled."""
+        taken: list[tuple[int, _HandleT]] = []
+        while self.heap and len(taken) < room and (self.heap[0][0] <= now or woke):
+            woke = False
+            _, index, handle = heapq.heappop(self.heap)
+            self.polled.add(index)
+            taken.append((index, handle))
+        return taken
+
+    def wake_at(self) -> float:
+        """When the next poll is due, or the deadline if sooner (``monotonic`` SECONDS)."""
+        return min(self.heap[0][0], self.deadline)
 
 
 class _InlinePool:
@@ -62,41 +121,30 @@ def follow(
         The first error a poll raised (after retries).
     """
     start = _clock.monotonic()
-    deadline = start + limit
-    heap: list[tuple[float, int, RequestHandle]] = []
+    queue: PollQueue[RequestHandle] = PollQueue(limit, start)
     for index, handle in enumerate(handles):
         if handle.is_terminal:
             yield handle
         else:
-            heap.append((start + handle._next_delay(), index, handle))
-    if not heap:
+            queue.push(index, handle, start)
+    if not queue:
         return
-    heapq.heapify(heap)
-    polled: set[int] = set()  # every request is polled at least once, even past the deadline
     pool: ThreadPoolExecutor | _InlinePool = (
         ThreadPoolExecutor(max_workers=width, thread_name_prefix="cannon-studio-poll")
-        if width > 1 and len(heap) > 1
+        if width > 1 and len(queue.heap) > 1
         else _InlinePool()
     )
     in_flight: dict[Future[tuple[RequestObject, Response[Any]]], tuple[int, RequestHandle]] = {}
     try:
-        while heap or in_flight:
+        while queue or in_flight:
             now = _clock.monotonic()
-            if now >= deadline:
-                if all(index in polled for _, index, _ in heap):
-                    pending = sorted(in_flight.values()) + [(i, h) for _, i, h in sorted(heap)]
-                    raise WaitTimeoutError([h.id for _, h in pending], limit)
-                heap = [(due if i in polled else now, i, h) for due, i, h in heap]
-                heapq.heapify(heap)
-            while heap and heap[0][0] <= now and len(in_flight) < width:
-                _, index, handle = heapq.heappop(heap)
+            queue.past_deadline(now, in_flight.values())
+            for index, handle in queue.take_due(now, width - len(in_flight)):
                 in_flight[pool.submit(core.get_request, handle.id)] = (index, handle)
-                polled.add(index)
             if not in_flight:
-                _clock.sleep(max(0.0, min(heap[0][0], deadline) - now))
+                _clock.sleep(max(0.0, queue.wake_at() - now))
                 continue
-            room = heap and len(in_flight) < width
-            until = min(heap[0][0], deadline) if room else deadline
+            until = queue.wake_at() if queue and len(in_flight) < width else queue.deadline
             done, _ = wait_futures(
                 list(in_flight), timeout=max(0.0, until - now), return_when=FIRST_COMPLETED
             )
@@ -107,7 +155,7 @@ def follow(
                 if handle.is_terminal:
                     yield handle
                 else:
-                    heapq.heappush(heap, (_clock.monotonic() + handle._next_delay(), index, handle))
+                    queue.push(index, handle)
     finally:  # polls still in flight (deadline, error, or the caller stopped) are abandoned
         pool.shutdown(wait=not in_flight, cancel_futures=True)
 
@@ -130,11 +178,8 @@ async def follow_async(
         WaitTimeoutError: the deadline passed; it lists the pending ids.
         The first error a create or a poll raised (after retries).
     """
-    start = _clock.monotonic()
-    deadline = start + limit
-    polled: set[int] = set()  # every request is polled at least once, even past the deadline
+    queue: PollQueue[AsyncRequestHandle] = PollQueue(limit, _clock.monotonic())
     create_limit = core.gate.limit
-    heap: list[tuple[float, int, AsyncRequestHandle]] = []
     creating: dict[asyncio.Future[AsyncRequestHandle], int] = {}
     count = 0
     exhausted = False
@@ -158,10 +203,9 @@ async def follow_async(
                 if handle.is_terminal:
                     ready.append(handle)
                 else:
-                    heap.append((_clock.monotonic() + handle._next_delay(), index, handle))
+                    queue.push(index, handle)
             else:
                 creating[asyncio.ensure_future(item)] = index
-        heapq.heapify(heap)
         return ready
 
     for handle in pull():
@@ -170,18 +214,10 @@ async def follow_async(
     sleeper: asyncio.Future[None] | None = None
     sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
     try:
-        while heap or polling or creating or not exhausted:
+        while queue or polling or creating or not exhausted:
             now = _clock.monotonic()
-            if now >= deadline:
-                if not creating and all(index in polled for _, index, _ in heap):
-                    pending = [
-                        h.id for _, (_, h) in sorted(polling.items(), key=lambda kv: kv[1][0])
-                    ]
-                    pending += [h.id for _, _, h in sorted(heap)]
-                    raise WaitTimeoutError(pending, limit)
-                heap = [(due if i in polled else now, i, h) for due, i, h in heap]
-                heapq.heapify(heap)
-            elif not exhausted and len(creating) < create_limit:
+            past = queue.past_deadline(now, polling.values(), more=bool(creating))
+            if not past and not exhausted and len(creating) < create_limit:
                 for handle in pull():
                     yield handle
                 continue
@@ -190,16 +226,12 @@ async def follow_async(
                 sleeper = None
             # Start the polls that are due (the head too when the sleep for it ended:
             # sleeps are the module's ``async_sleep``, which tests make instant).
-            while heap and len(polling) < width and (heap[0][0] <= now or woke):
-                woke = False
-                _, index, handle = heapq.heappop(heap)
-                task = asyncio.create_task(handle._poll(on_update))
-                polling[task] = (index, handle)
-                polled.add(index)
+            for index, handle in queue.take_due(now, width - len(polling), woke):
+                polling[asyncio.create_task(handle._poll(on_update))] = (index, handle)
             waiters: set[asyncio.Future[Any]] = {*polling, *creating}
-            if heap and len(polling) < width:
+            if queue and len(polling) < width:
                 if sleeper is None:
-                    sleeper_at = min(heap[0][0], deadline)
+                    sleeper_at = queue.wake_at()
                     sleeper = asyncio.ensure_future(_clock.async_sleep(max(0.0, sleeper_at - now)))
                 waiters.add(sleeper)
             elif not waiters:  # pragma: no cover - nothing to wait for
@@ -208,9 +240,7 @@ async def follow_async(
             finished_all = [f for f in done if f is not sleeper]
             for finished in [f for f in finished_all if f in creating]:
                 index = creating.pop(finished)
-                created: AsyncRequestHandle = finished.result()  # raises its error
-                due = _clock.monotonic() + created._next_delay()
-                heapq.heappush(heap, (due, index, created))
+                due = queue.push(index, finished.result())  # result() raises the create's error
                 if sleeper is not None and due < sleeper_at:
                     sleeper.cancel()
                     sleeper = None
@@ -225,8 +255,7 @@ async def follow_async(
                 if handle.is_terminal:
                     yield handle
                 else:
-                    due = _clock.monotonic() + handle._next_delay()
-                    heapq.heappush(heap, (due, index, handle))
+                    due = queue.push(index, handle)
                     if sleeper is not None and due < sleeper_at:
                         sleeper.cancel()  # this poll is due before the sleeper wakes
                         sleeper = None
