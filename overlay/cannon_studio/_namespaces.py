@@ -4,16 +4,20 @@ The wrappers themselves (one ``<Cls>Params`` TypedDict per operation input, one 
 operation, and the ``SyncNamespaces`` / ``AsyncNamespaces`` mixins that put the namespaces on the
 clients) are generated into ``_wrappers.py`` by scripts/generate_wrappers.py. This module is kept
 light on purpose: creating a client must not import the schema machinery.
-"""
 
-# ruff: noqa: ASYNC109  (timeout= is the HTTP timeout of the create, as on every call)
+A wrapper call is a create (``client.requests.create``, with the options of ``CreateOptions``)
+and, with ``wait=True``, a wait for the output: the sync and async bases differ only in the
+``await``s.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from ._client import AsyncCannon, Cannon
     from ._handles import AsyncRequestHandle, RequestHandle
     from ._types import NotGiven, TimeoutTypes
@@ -22,7 +26,22 @@ if TYPE_CHECKING:
     AsyncUpdateCallback: TypeAlias = Callable[[AsyncRequestHandle], object]
 
 
-class _SyncNamespace:
+class CreateOptions(TypedDict, total=False):
+    """The options a wrapper hands to ``client.requests.create`` as they are (see there)."""
+
+    webhook_url: str | None
+    idempotency_key: str | None
+    timeout: TimeoutTypes | NotGiven
+    extra_headers: Mapping[str, str] | None
+    extra_input: Mapping[str, Any] | None
+
+
+class _Namespace:
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} namespace>"
+
+
+class _SyncNamespace(_Namespace):
     def __init__(self, client: Cannon) -> None:
         self._client = client
 
@@ -32,32 +51,15 @@ class _SyncNamespace:
         input: Mapping[str, Any],
         *,
         wait: bool,
-        webhook_url: str | None,
-        idempotency_key: str | None,
         max_wait: float | None,
         on_update: UpdateCallback | None,
-        timeout: TimeoutTypes | NotGiven,
-        extra_headers: Mapping[str, str] | None,
-        extra_input: Mapping[str, Any] | None = None,
+        **options: Unpack[CreateOptions],
     ) -> Any:
-        handle = self._client.requests.create(
-            operation,
-            input,
-            webhook_url=webhook_url,
-            idempotency_key=idempotency_key,
-            extra_input=extra_input,
-            timeout=timeout,
-            extra_headers=extra_headers,
-        )
-        if not wait:
-            return handle
-        return handle.wait(max_wait, on_update).output
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} namespace>"
+        handle = self._client.requests.create(operation, input, **options)
+        return handle.wait(max_wait, on_update).output if wait else handle
 
 
-class _AsyncNamespace:
+class _AsyncNamespace(_Namespace):
     def __init__(self, client: AsyncCannon) -> None:
         self._client = client
 
@@ -67,26 +69,9 @@ class _AsyncNamespace:
         input: Mapping[str, Any],
         *,
         wait: bool,
-        webhook_url: str | None,
-        idempotency_key: str | None,
         max_wait: float | None,
         on_update: AsyncUpdateCallback | None,
-        timeout: TimeoutTypes | NotGiven,
-        extra_headers: Mapping[str, str] | None,
-        extra_input: Mapping[str, Any] | None = None,
+        **options: Unpack[CreateOptions],
     ) -> Any:
-        handle = await self._client.requests.create(
-            operation,
-            input,
-            webhook_url=webhook_url,
-            idempotency_key=idempotency_key,
-            extra_input=extra_input,
-            timeout=timeout,
-            extra_headers=extra_headers,
-        )
-        if not wait:
-            return handle
-        return (await handle.wait(max_wait, on_update)).output
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} namespace>"
+        handle = await self._client.requests.create(operation, input, **options)
+        return (await handle.wait(max_wait, on_update)).output if wait else handle
