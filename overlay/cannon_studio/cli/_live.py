@@ -25,10 +25,15 @@ def status_line_parts(
     """The start of one status line: ``  12.3s clip-1 video.generate running``.
 
     Args:
-        seconds: time since the request or job started, right-aligned in ``width`` columns.
+        seconds: time since the request or job started, in SECONDS (one decimal).
+        width: columns the seconds are right-aligned in.
         name: the request id or job id (bold).
         operation: the operation id (blue).
-        state: the request status or job state, in ``style``.
+        state: the request status or job state.
+        style: the rich style of ``state``.
+
+    Returns:
+        Parts for ``rich.text.Text.assemble``; a caller may append more.
     """
     return [
         (f"{seconds:{width}.1f}s ", "dim"),
