@@ -6,19 +6,23 @@ document registered under :data:`BASE_URI`; :meth:`Resolver.resolve` follows ``$
 ``{"allOf": [{"$ref": X}], "description": ...}`` means. Both report the component name of the
 last reference and the JSON pointer where the schema they return lives, so callers can compile a
 validator for exactly that place.
+
+``referencing`` (with ``attrs``-built classes and ``rpds``: 50-90 ms to import on the 2-core
+bench machine, more than ``import httpx2`` itself) is imported when the first resolver is built,
+i.e. on the client's first create, not when the client is: the first GET never resolves a
+reference (``make bench --only import``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from referencing import Registry
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from .errors import SchemaError
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 BASE_URI = "urn:cannon-studio:openapi"
 """The URI the document is registered under (``{"$ref": BASE_URI + "#/..."}`` reaches into it)."""
@@ -70,6 +74,10 @@ class Resolver:
     """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
+        # Third-party and heavy: imported on the first resolver (see the module docstring).
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
         self.document = document
         self.registry: Registry[Any] = Registry().with_resource(
             BASE_URI, DRAFT202012.create_resource(document)
@@ -82,6 +90,8 @@ class Resolver:
         Raises:
             SchemaError: ``ref`` is not local (``other.json#/X``) or does not resolve.
         """
+        from referencing.exceptions import Unresolvable  # loaded by __init__ already
+
         if not ref.startswith("#"):
             raise SchemaError(f"only local references are supported, not {ref!r}")
         try:

@@ -1,7 +1,8 @@
 """Reading an OpenAPI document from text or a file: JSON or YAML.
 
 JSON is tried first (its errors carry a line number); anything else is parsed as YAML with
-PyYAML's safe loader (no Python object tags). Fetching over HTTP stays with the callers
+PyYAML's safe loader (no Python object tags), imported only then: the embedded snapshot is JSON,
+and ``import yaml`` costs 20-40 ms that a client's first call would otherwise pay. Fetching over HTTP stays with the callers
 (``scripts/regenerate.py``), which hand the text over.
 """
 
@@ -10,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import SchemaError
 
@@ -39,6 +38,8 @@ def parse_text(text: str, origin: str) -> dict[str, Any]:
                 f"The schema from {origin} is not valid JSON (line {exc.lineno})."
             ) from exc
     else:
+        import yaml  # third-party, only for YAML documents (see the module docstring)
+
         try:
             document = yaml.safe_load(text)
         except yaml.YAMLError as exc:
