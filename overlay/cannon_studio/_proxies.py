@@ -115,15 +115,34 @@ class EnvironmentTransport(httpx2.BaseTransport):
 
 class AsyncEnvironmentTransport(httpx2.AsyncBaseTransport):
     """The async twin of ``EnvironmentTransport``; ``limits`` size each connection pool
-    (``AsyncCannon`` passes ``transports.pool_limits(max_in_flight)``)."""
+    (``AsyncCannon`` passes ``transports.pool_limits(max_in_flight)``).
 
-    def __init__(self, *, trust_env: bool = True, limits: httpx2.Limits | None = None) -> None:
+    Args:
+        trust_env: as ``EnvironmentTransport``.
+        limits: pool limits of the httpx2 transports made here.
+        direct: the transport for requests no proxy takes (default: an
+            ``httpx2.AsyncHTTPTransport`` with ``limits``); ``transports.default_async_transport``
+            passes httpx-aiohttp's when the ``[aiohttp]`` extra is installed. Closed with this one.
+    """
+
+    def __init__(
+        self,
+        *,
+        trust_env: bool = True,
+        limits: httpx2.Limits | None = None,
+        direct: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
         self._trust_env = trust_env
         self._limits = limits or httpx2.Limits(max_connections=100, max_keepalive_connections=20)
-        self._direct = httpx2.AsyncHTTPTransport(trust_env=trust_env, limits=self._limits)
+        self._direct = direct or httpx2.AsyncHTTPTransport(trust_env=trust_env, limits=self._limits)
         found = environment_proxies() if trust_env else {}
         self._proxies = found if set(found) - {"no"} else {}
         self._via: dict[str, httpx2.AsyncHTTPTransport] = {}
+
+    @property
+    def direct(self) -> httpx2.AsyncBaseTransport:
+        """The transport of requests that go to the server directly (no proxy)."""
+        return self._direct
 
     def _route(self, url: httpx2.URL) -> httpx2.AsyncBaseTransport:
         proxy = _proxy_for(url, self._proxies) if self._proxies else None

@@ -23,6 +23,7 @@ import httpx2
 
 from ._constants import MAX_IN_FLIGHT_REQUESTS
 from ._errors import ConfigurationError
+from ._proxies import AsyncEnvironmentTransport
 
 __all__ = [
     "aiohttp_available",
@@ -50,17 +51,20 @@ def aiohttp_available() -> bool:
 
 
 def default_async_transport(
-    max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
-) -> httpx2.AsyncBaseTransport:
-    """The transport ``AsyncCannon`` uses when given none: aiohttp's if the extra is installed
-    (it measured cheaper per call, see the module docstring), else httpx2's.
+    max_in_flight: int = MAX_IN_FLIGHT_REQUESTS, *, trust_env: bool = True
+) -> AsyncEnvironmentTransport:
+    """The transport ``AsyncCannon`` uses when given none: proxies from the environment (see
+    ``_proxies``), and for direct requests aiohttp's transport if the extra is installed (it
+    measured cheaper per call, see the module docstring), else httpx2's.
 
     Args:
-        max_in_flight: the client's in-flight limit (calls); both pools are sized to it.
+        max_in_flight: the client's in-flight limit (calls); every pool is sized to it.
+        trust_env: read proxy and certificate variables (``HTTPS_PROXY``, ``SSL_CERT_FILE``...).
     """
-    if aiohttp_available():
-        return aiohttp_transport(max_in_flight)
-    return httpx2_transport(max_in_flight)
+    direct = aiohttp_transport(max_in_flight, trust_env=trust_env) if aiohttp_available() else None
+    return AsyncEnvironmentTransport(
+        trust_env=trust_env, limits=pool_limits(max_in_flight), direct=direct
+    )
 
 
 def httpx2_transport(

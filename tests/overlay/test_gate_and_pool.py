@@ -13,6 +13,7 @@ import psutil
 import pytest
 from cannon_studio import AsyncCannon, ConfigurationError, _clock, _requests
 from cannon_studio._gate import InFlightGate
+from cannon_studio._proxies import AsyncEnvironmentTransport
 from cannon_studio.transports import (
     aiohttp_available,
     aiohttp_transport,
@@ -171,10 +172,22 @@ def test_pool_limits_follow_the_in_flight_limit() -> None:
 
 def test_default_transport_is_aiohttp_when_the_extra_is_installed() -> None:
     transport = default_async_transport(8)
+    direct = transport.direct
     if aiohttp_available():
-        assert type(transport).__name__ == "AiohttpTransport"
+        assert type(direct).__name__ == "AiohttpTransport"
     else:
-        assert isinstance(transport, httpx2.AsyncHTTPTransport)
+        assert isinstance(direct, httpx2.AsyncHTTPTransport)
+    assert not isinstance(direct, AsyncEnvironmentTransport)
+
+
+async def test_async_cannon_sends_through_the_default_transport() -> None:
+    """What the client builds when given no transport is ``default_async_transport``'s: the
+    aiohttp one for direct requests when the extra is installed (the benchmark's figures)."""
+    async with AsyncCannon(api_key=API_KEY, max_in_flight=8) as client:
+        inner = client._core._inner
+        assert isinstance(inner, AsyncEnvironmentTransport)
+        expected = type(default_async_transport(8).direct)
+        assert type(inner.direct) is expected
 
 
 def test_in_flight_limit_must_be_positive() -> None:
