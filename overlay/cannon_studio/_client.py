@@ -47,7 +47,7 @@ from ._handles import AsyncRequestHandle, RequestHandle
 from ._logging import mask, redact, redact_chain, register_secret, safe_url, setup_logging
 from ._operations import OperationRegistry, registry
 from ._polling import PollPolicy
-from ._proxies import AsyncEnvironmentTransport, EnvironmentTransport
+from ._proxies import EnvironmentTransport
 from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse, record
 from ._request_args import tag_create_error
 from ._requests import AsyncRequests, Requests
@@ -55,7 +55,7 @@ from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, 
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._wrappers import AsyncNamespaces, SyncNamespaces
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
-from .transports import pool_limits
+from .transports import default_async_transport
 from .webhooks import Webhooks, check_tolerance
 
 if TYPE_CHECKING:
@@ -341,8 +341,8 @@ def _async_inner(
             "httpx2.MockTransport / httpx2.ASGITransport here)",
         )
         return transport, False
-    # keep-alive pool as large as the in-flight limit (see ``transports.pool_limits``)
-    return AsyncEnvironmentTransport(trust_env=trust_env, limits=pool_limits(max_in_flight)), True
+    # environment proxies; aiohttp's transport with the extra; pools as large as the limit
+    return default_async_transport(max_in_flight, trust_env=trust_env), True
 
 
 def _headers(config: _Config) -> dict[str, str]:
