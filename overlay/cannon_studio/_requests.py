@@ -259,8 +259,9 @@ class AsyncRequests(_RequestsBase[AsyncCore, AsyncRequestHandle]):
         their terminal status was seen.
 
         One scheduler keeps a priority queue of next-poll times and runs the polls that
-        are due, at most ``max_concurrency`` at once (default: the client's ``max_in_flight``,
-        64; polls go before queued creates at its gate), so 10,000 requests cost heap entries,
+        are due, at most ``max_concurrency`` at once (default: twice the client's
+        ``max_in_flight``, 128; calls in flight stay within ``max_in_flight``, and started polls
+        go before queued creates at its gate), so 10,000 requests cost heap entries,
         not sleeping tasks. ``max_wait`` is the wait deadline in SECONDS (default 1800);
         ``timeout`` its deprecated old name.
 
@@ -278,8 +279,8 @@ class AsyncRequests(_RequestsBase[AsyncCore, AsyncRequestHandle]):
             ``APIStatusError``, ``APIConnectionError``, after retries).
         """
         limit = max_wait_seconds(max_wait, timeout, "as_completed")
-        # Polls in flight: up to every slot of the client (polls go first at the gate).
-        width = check_concurrency(max_concurrency, self._core.gate.limit)
+        # Polls started: enough to wait at the gate for every slot (see InFlightGate.poll_width).
+        width = check_concurrency(max_concurrency, self._core.gate.poll_width)
         return follow_async(self._core, iter(handles_or_ids), limit, width, on_update)
 
     async def wait_all(
@@ -297,7 +298,7 @@ class AsyncRequests(_RequestsBase[AsyncCore, AsyncRequestHandle]):
         """
         handles = self._handles(handles_or_ids)
         limit = max_wait_seconds(max_wait, timeout, "wait_all")
-        width = check_concurrency(max_concurrency, self._core.gate.limit)
+        width = check_concurrency(max_concurrency, self._core.gate.poll_width)
         async for _ in follow_async(self._core, iter(handles), limit, width, on_update):
             pass
         return handles

@@ -279,3 +279,35 @@ async def test_as_completed_follows_pending_creates_lazily() -> None:
             _clock.async_sleep = original
     assert len(seen) == len(set(seen)) == 40 and set(polls) == set(seen)
     assert pulled_at_posts[0] <= limit  # read lazily: never more pending creates than slots
+
+
+async def test_due_polls_go_before_queued_creates_even_when_every_slot_is_busy() -> None:
+    """With every slot taken and creates queued, each due poll gets a freed slot before a
+    queued create: the follower keeps more polls started than there are slots
+    (``InFlightGate.poll_width``), so due polls already wait at the gate. With only ``limit``
+    started, a freed slot went to a create while due polls waited in the follower's queue."""
+    wire: list[str] = []
+
+    async def answer(request: httpx2.Request) -> httpx2.Response:
+        wire.append(request.method)
+        await asyncio.sleep(0.005)
+        if request.method == "POST":
+            return _accepted(request)
+        request_id = request.url.path.rsplit("/", 1)[-1]
+        body = {"id": request_id, "operation": OPERATION, "status": "succeeded",
+                "createdAtMs": 1, "completedAtMs": 2, "output": None}  # fmt: skip
+        return httpx2.Response(200, json=body)
+
+    limit = 2
+    async with AsyncCannon(
+        api_key=API_KEY,
+        base_url="https://api.test",
+        transport=httpx2.MockTransport(answer),
+        max_in_flight=limit,
+    ) as client:
+        known = [f"req_known_{i}" for i in range(2 * limit)]  # due at once (never polled)
+        creates = [client.requests.create(OPERATION, INPUT) for _ in range(3 * limit)]
+        seen = [h.id async for h in client.requests.as_completed([*known, *creates])]
+    assert set(known) <= set(seen) and len(seen) == len(known) + len(creates)
+    third_post = [i for i, method in enumerate(wire) if method == "POST"][limit]
+    assert wire[:third_post].count("GET") == len(known), wire
