@@ -8,11 +8,11 @@ history a client has seen and asks them.
   x U[0.8, 1]): ``poll_delay``.
 - **With history** (``adaptive_poll_at``): the durations this client has seen for the operation
   (``completedAtMs - createdAtMs`` of finished requests, the server's own clock) form an
-  empirical distribution; each poll is placed where another ``POLL_STEP_MASS`` (24 %) of it has
-  completed since the elapsed time, i.e. at the quantile ``F(elapsed) + 0.24``. For jobs uniform
-  over a window that is an even spacing of 0.24 x the window: about 2.6 GETs per request with a
-  mean notice latency of 0.12 x the window; with a narrow distribution the first poll lands just
-  after the usual duration. The first poll is never later than the server's ``poll_after_ms``
+  empirical distribution; each poll is placed where another ``POLL_STEP_MASS`` (23.2 %) of it has
+  completed since the elapsed time, i.e. at the quantile ``F(elapsed) + 0.232``. For jobs uniform
+  over a window that is an even spacing of 0.232 x the window: about 2.7 GETs per request for
+  1-3 s jobs with a mean notice latency of 0.116 x the window; with a narrow distribution the
+  first poll lands just after the usual duration. The first poll is never later than the server's ``poll_after_ms``
   (the hint caps it); no interval is shorter than ``POLL_MIN_INTERVAL_S`` or longer than
   ``POLL_MAX_INTERVAL_S``; past everything seen, polls back off in proportion to the age.
 

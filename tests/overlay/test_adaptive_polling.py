@@ -85,7 +85,7 @@ def test_first_poll_is_capped_by_the_hint_and_intervals_by_the_maximum() -> None
 def test_narrow_distribution_polls_right_after_it_and_never_faster_than_the_minimum() -> None:
     narrow = [1.0] * 20
     assert adaptive_poll_at(narrow, 0.0, first=True, poll_after_ms=2000) == 1.0
-    dense = _mix(1.0, 1.05, 20)  # 24 % of it lies 12 ms ahead: the minimum interval applies
+    dense = _mix(1.0, 1.05, 20)  # 23 % of it lies 12 ms ahead: the minimum interval applies
     nxt = adaptive_poll_at(dense, 1.0, first=False, poll_after_ms=2000)
     assert nxt == pytest.approx(1.0 + C.POLL_MIN_INTERVAL_S)
 
