@@ -58,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
                 figures += found
         if "transport" in chosen:
             with step("transport"):
-                bare = extra.get("fanout", {}).get("oracle_1000", {}).get("cpu_ms_per_call")
-                found, extra["transport"] = bench_transport(sandbox, 1000, 1, bare)
+                fanout = extra.get("fanout", {})
+                bare = fanout.get("oracle_1000", {}).get("cpu_ms_per_call")
+                found, extra["transport"] = bench_transport(
+                    sandbox, 1000, 1, bare, fanout.get("ours_1000")
+                )
                 figures += found
         if "profile" in chosen:
             with step("profile"):

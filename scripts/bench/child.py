@@ -21,7 +21,9 @@ Measured in the child: wall time, the create phase, HTTP calls counted on the wi
 transport class's send is wrapped), process CPU time of the run (``time.process_time``, after
 imports and a warm-up call), RSS before the run and peak RSS (``getrusage``), and per request
 the notice latency: when the client saw it terminal (``time.time()``) minus its
-``completedAtMs`` (client and sandbox share the machine's clock).
+``completedAtMs`` (client and sandbox share the machine's clock), and where it goes: when the
+request's last GET (the one that saw it terminal) was sent, after the completion, and that GET's
+round trip (median of each).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import resource
 import statistics
 import sys
 import time
+from array import array
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,15 @@ TERMINAL = ("succeeded", "failed")
 DUE_HEADER = "x-sandbox-completes-at-ms"
 
 CALLS: collections.Counter[str] = collections.Counter()
+LAST_GET: dict[str, tuple[float, float]] = {}
+"""Request id -> (sent, answered) of its latest GET on the wire (``time.time()``); entries are
+taken out when the request is noticed, so it holds only the requests being followed."""
+
+
+def _record(request: httpx2.Request, sent: float) -> None:
+    CALLS[request.method] += 1
+    if request.method == "GET":
+        LAST_GET[request.url.path.rsplit("/", 1)[-1]] = (sent, time.time())
 
 
 def _count_calls() -> None:
@@ -64,12 +76,16 @@ def _count_calls() -> None:
     async_send = httpx2.AsyncHTTPTransport.handle_async_request
 
     def counted(self: httpx2.HTTPTransport, request: httpx2.Request) -> httpx2.Response:
-        CALLS[request.method] += 1
-        return sync_send(self, request)
+        sent = time.time()
+        response = sync_send(self, request)
+        _record(request, sent)
+        return response
 
     async def acounted(self: httpx2.AsyncHTTPTransport, request: httpx2.Request) -> httpx2.Response:
-        CALLS[request.method] += 1
-        return await async_send(self, request)
+        sent = time.time()
+        response = await async_send(self, request)
+        _record(request, sent)
+        return response
 
     httpx2.HTTPTransport.handle_request = counted  # type: ignore[method-assign]
     httpx2.AsyncHTTPTransport.handle_async_request = acounted  # type: ignore[method-assign]
@@ -80,10 +96,16 @@ def _count_aiohttp(transport: httpx2.AsyncBaseTransport) -> None:
     send = cls.handle_async_request
 
     async def acounted(self: httpx2.AsyncBaseTransport, request: httpx2.Request) -> httpx2.Response:
-        CALLS[request.method] += 1
-        return await send(self, request)
+        sent = time.time()
+        response = await send(self, request)
+        _record(request, sent)
+        return response
 
     cls.handle_async_request = acounted  # type: ignore[method-assign]
+
+
+def _median(values: array[float]) -> float:
+    return statistics.median(values) if values else float("nan")
 
 
 def _rss_mb() -> float:
@@ -105,6 +127,8 @@ class Run:
         self.rss0 = 0.0
         self.calls0: collections.Counter[str] = collections.Counter()
         self.latencies: list[float] = []
+        self.sent_after: array[float] = array("d")  # last GET sent - completedAtMs (seconds)
+        self.round_trips: array[float] = array("d")  # last GET answered - sent (seconds)
         self.durations: list[float] = []
         self.statuses: collections.Counter[str] = collections.Counter()
 
@@ -118,10 +142,14 @@ class Run:
         """Record a request seen terminal now (``body``: JSON dict or ``RequestObject``)."""
         now = time.time()
         if isinstance(body, dict):
-            completed, created = body["completedAtMs"], body["createdAtMs"]
+            completed, created, request_id = body["completedAtMs"], body["createdAtMs"], body["id"]
         else:
-            completed, created = body.completed_at_ms, body.created_at_ms
+            completed, created, request_id = body.completed_at_ms, body.created_at_ms, body.id
         self.latencies.append(now - completed / 1000.0)
+        last = LAST_GET.pop(request_id, None)
+        if last is not None:
+            self.sent_after.append(last[0] - completed / 1000.0)
+            self.round_trips.append(last[1] - last[0])
         self.durations.append((completed - created) / 1000.0)
         self.statuses[status] += 1
 
@@ -137,6 +165,10 @@ class Run:
             "rss_before_mb": self.rss0,
             "rss_peak_mb": _peak_rss_mb(),
             "latencies": self.latencies,
+            # where the notice latency goes: how long after the job completed its last GET was
+            # sent (schedule + waiting for a slot), and that GET's round trip (load)
+            "last_get_sent_after_p50_s": _median(self.sent_after),
+            "last_get_round_trip_p50_s": _median(self.round_trips),
             "longest_job_s": max(self.durations, default=float("nan")),
             "statuses": dict(self.statuses),
             **extra,
@@ -176,7 +208,9 @@ async def ours_async(args: dict[str, Any]) -> dict[str, Any]:
             (create() for _ in range(n)), max_wait=600
         ):
             run.notice(handle.request, handle.status)
-        result = run.result(transport=type(client._core._inner).__name__)
+        inner = client._core._inner
+        sends = getattr(inner, "direct", inner)  # the default routes direct requests to it
+        result = run.result(transport=type(sends).__name__)
     if transport is not None:
         await transport.aclose()
     return result

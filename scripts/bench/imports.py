@@ -52,9 +52,9 @@ COMMANDS = {
 }
 
 
-def _source_digest() -> str:
+def _digest(tops: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for top in ("pyproject.toml", "overlay", "generated"):
+    for top in tops:
         path = ROOT / top
         files = (
             [path] if path.is_file() else sorted(path.rglob("*.py")) + sorted(path.rglob("*.json"))
@@ -66,19 +66,37 @@ def _source_digest() -> str:
 
 
 def core_venv() -> Path:
-    """The core-only venv's python (created, or rebuilt when the sources changed)."""
+    """The core-only venv's python (created, or brought up to date with the sources).
+
+    The project's wheel is built by this (dev) interpreter without build isolation (it has
+    hatchling), then installed into the core venv: with its dependencies when the venv is new or
+    ``pyproject.toml`` changed, else alone (``--no-deps``): ~5 s instead of ~20 s for a rebuild.
+    """
     python = VENV / "bin" / "python"
     stamp = VENV / ".source-digest"
-    digest = _source_digest()
+    deps_stamp = VENV / ".pyproject-digest"
+    digest, deps_digest = (
+        _digest(("pyproject.toml", "overlay", "generated")),
+        _digest(("pyproject.toml",)),
+    )
     if python.exists() and stamp.exists() and stamp.read_text() == digest:
         return python
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
+    fresh = not (python.exists() and deps_stamp.exists() and deps_stamp.read_text() == deps_digest)
+    if fresh:
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
+    pip = ["-m", "pip", "--disable-pip-version-check", "--quiet"]
+    with tempfile.TemporaryDirectory(prefix="cannon-bench-wheel-") as wheels:
+        subprocess.run(
+            [sys.executable, *pip, "wheel", "--no-deps", "--no-build-isolation", "-w", wheels,
+             str(ROOT)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        wheel = [str(path) for path in Path(wheels).glob("*.whl")]
+        extra = [] if fresh else ["--no-deps", "--force-reinstall"]
+        subprocess.run([str(python), *pip, "install", *extra, *wheel], check=True,
+                       capture_output=True)  # fmt: skip
     stamp.write_text(digest)
+    deps_stamp.write_text(deps_digest)
     return python
 
 
