@@ -28,6 +28,16 @@ OPERATION = "image.generate"
 INPUT = {"prompt": "a red square"}
 
 
+def _mock_client(answer: Callable[..., Any], limit: int) -> AsyncCannon:
+    """An ``AsyncCannon`` with ``limit`` slots whose every call ``answer`` serves."""
+    return AsyncCannon(
+        api_key=API_KEY,
+        base_url="https://api.test",
+        transport=httpx2.MockTransport(answer),
+        max_in_flight=limit,
+    )
+
+
 def _accepted(request: httpx2.Request) -> httpx2.Response:
     return httpx2.Response(
         202,
@@ -258,12 +268,7 @@ async def test_as_completed_follows_pending_creates_lazily() -> None:
     async def no_wait(seconds: float) -> None:
         await asyncio.sleep(0)
 
-    async with AsyncCannon(
-        api_key=API_KEY,
-        base_url="https://api.test",
-        transport=httpx2.MockTransport(answer),
-        max_in_flight=limit,
-    ) as client:
+    async with _mock_client(answer, limit) as client:
 
         def creates() -> Any:
             nonlocal pulled
@@ -299,12 +304,7 @@ async def test_due_polls_go_before_queued_creates_even_when_every_slot_is_busy()
         return httpx2.Response(200, json=body)
 
     limit = 2
-    async with AsyncCannon(
-        api_key=API_KEY,
-        base_url="https://api.test",
-        transport=httpx2.MockTransport(answer),
-        max_in_flight=limit,
-    ) as client:
+    async with _mock_client(answer, limit) as client:
         known = [f"req_known_{i}" for i in range(2 * limit)]  # due at once (never polled)
         creates = [client.requests.create(OPERATION, INPUT) for _ in range(3 * limit)]
         seen = [h.id async for h in client.requests.as_completed([*known, *creates])]
