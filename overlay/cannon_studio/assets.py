@@ -17,7 +17,9 @@ import os
 import re
 import unicodedata
 from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -127,26 +129,6 @@ def _check_declared(url: str, response: httpx2.Response, limit: int | None) -> N
         )
 
 
-def _sink_for(
-    url: str,
-    target: Path,
-    response: httpx2.Response,
-    limit: int | None,
-    expected_size: int | None,
-    progress: ProgressCallback | None,
-) -> Sink:
-    """The part file for an answered download (both twins): the declared size is checked first."""
-    _check_declared(url, response, limit)
-    total = _expected_total(response, expected_size)
-    return Sink(url, target, total=total, limit=limit, progress=progress)
-
-
-def _check_status(response: httpx2.Response) -> None:
-    if response.status_code >= 400:
-        response.read()
-        raise make_status_error(response)
-
-
 def _check_url(url: object) -> str:
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         shown = redact(safe_url(url))[:80] if isinstance(url, str) else type(url).__name__
@@ -164,6 +146,100 @@ def _as_download_error(url: str, exc: BaseException) -> AssetDownloadError:
 
 _WRAPPED = (httpx2.HTTPError, httpx2.InvalidURL, httpx2.StreamError, OSError, ValueError)
 """Failures inside a download that become ``AssetDownloadError`` (CannonErrors pass as they are)."""
+
+
+def _client_or(given: httpx2.Client | None) -> AbstractContextManager[httpx2.Client]:
+    """``given`` as it is (the caller closes it), or a short-lived client closed after use."""
+    if given is not None:
+        return nullcontext(given)
+    return httpx2.Client(follow_redirects=True, timeout=60.0)
+
+
+def _async_client_or(
+    given: httpx2.AsyncClient | None,
+) -> AbstractAsyncContextManager[httpx2.AsyncClient]:
+    """Async twin of ``_client_or``."""
+    if given is not None:
+        return nullcontext(given)
+    return httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
+
+
+class _Transfer:
+    """Everything of one asset transfer but its I/O, shared by the four sync/async twins.
+
+    ``with _Transfer(...) as transfer:`` around the request: on the way out a failure in
+    ``_WRAPPED`` becomes a redacted ``AssetDownloadError`` (a ``CannonError`` passes as it is)
+    and an unfinished ``.part`` file is removed. The twins only send the GET, read an error
+    body, and iterate the chunks.
+
+    Args:
+        url: the asset URL (checked: http(s) only, else ``AssetDownloadError``).
+        max_bytes: the limit on DECODED bytes, or ``None`` (checked: an integer >= 0).
+    """
+
+    def __init__(self, url: object, max_bytes: int | None) -> None:
+        self.url = _check_url(url)
+        self.limit = _check_limit(max_bytes)
+        self.done = 0
+        self._target: Path | None = None
+        self._expected_size: int | None = None
+        self._progress: ProgressCallback | None = None
+        self._sink: Sink | None = None
+
+    def __enter__(self) -> _Transfer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._sink is not None:
+            self._sink.discard()
+            self._sink = None
+        if exc is None or isinstance(exc, CannonError) or not isinstance(exc, _WRAPPED):
+            return
+        raise _as_download_error(self.url, exc) from None
+
+    def to_file(
+        self,
+        dest: str | os.PathLike[str],
+        expected_size: int | None,
+        progress: ProgressCallback | None,
+    ) -> None:
+        """Write the body to a file at (or in) ``dest``: its directory is made now, before
+        anything is sent; the ``.part`` file is opened once the answer is known."""
+        self._target = _target(self.url, dest)
+        self._expected_size = expected_size
+        self._progress = progress
+
+    def answered(self, response: httpx2.Response) -> None:
+        """Check the answer (an error status's body already read): its status error, or a
+        declared size over the limit; then open the ``.part`` file when writing one."""
+        if response.status_code >= 400:
+            raise make_status_error(response)
+        _check_declared(self.url, response, self.limit)
+        if self._target is not None:
+            total = _expected_total(response, self._expected_size)
+            self._sink = Sink(
+                self.url, self._target, total=total, limit=self.limit, progress=self._progress
+            )
+
+    def write(self, chunk: bytes) -> None:
+        """One chunk to the ``.part`` file (counted against ``max_bytes``)."""
+        assert self._sink is not None, "to_file() and answered() come first"
+        self._sink.write(chunk)
+
+    def passed(self, chunk: bytes) -> bytes:
+        """One chunk streamed to the caller: counted against ``max_bytes``, returned as is."""
+        self.done += len(chunk)
+        count_bytes(self.url, self.done, self.limit)
+        return chunk
+
+    def finish(self, overwrite: bool) -> Path:
+        """Commit the ``.part`` file (never replacing unless ``overwrite``); the final path."""
+        assert self._sink is not None, "to_file() and answered() come first"
+        path = self._sink.finish(overwrite)
+        self._sink = None
+        return path
 
 
 def download(
@@ -196,30 +272,16 @@ def download(
         APIStatusError: the asset host answered with an error status.
         APIConnectionError: the asset host could not be reached (after retries).
     """
-    _check_url(url)
-    limit = _check_limit(max_bytes)
-    owned = http_client is None
-    client = http_client or httpx2.Client(follow_redirects=True, timeout=60.0)
-    sink: Sink | None = None
-    try:
-        target = _target(url, dest)
-        with client.stream("GET", url) as response:
-            _check_status(response)
-            sink = _sink_for(url, target, response, limit, expected_size, progress)
+    transfer = _Transfer(url, max_bytes)
+    with _client_or(http_client) as client, transfer:
+        transfer.to_file(dest, expected_size, progress)
+        with client.stream("GET", transfer.url) as response:
+            if response.status_code >= 400:
+                response.read()
+            transfer.answered(response)
             for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
-                sink.write(chunk)
-            path = sink.finish(overwrite)
-            sink = None
-            return path
-    except CannonError:
-        raise
-    except _WRAPPED as exc:
-        raise _as_download_error(url, exc) from None
-    finally:
-        if sink is not None:
-            sink.discard()
-        if owned:
-            client.close()
+                transfer.write(chunk)
+            return transfer.finish(overwrite)
 
 
 async def adownload(
@@ -233,32 +295,17 @@ async def adownload(
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> Path:
     """Async twin of ``download`` (same arguments, units and errors)."""
-    _check_url(url)
-    limit = _check_limit(max_bytes)
-    owned = http_client is None
-    client = http_client or httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
-    sink: Sink | None = None
-    try:
-        target = _target(url, dest)
-        async with client.stream("GET", url) as response:
-            if response.status_code >= 400:
-                await response.aread()
-                raise make_status_error(response)
-            sink = _sink_for(url, target, response, limit, expected_size, progress)
-            async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
-                sink.write(chunk)
-            path = sink.finish(overwrite)
-            sink = None
-            return path
-    except CannonError:
-        raise
-    except _WRAPPED as exc:
-        raise _as_download_error(url, exc) from None
-    finally:
-        if sink is not None:
-            sink.discard()
-        if owned:
-            await client.aclose()
+    transfer = _Transfer(url, max_bytes)
+    async with _async_client_or(http_client) as client:
+        with transfer:
+            transfer.to_file(dest, expected_size, progress)
+            async with client.stream("GET", transfer.url) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                transfer.answered(response)
+                async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
+                    transfer.write(chunk)
+                return transfer.finish(overwrite)
 
 
 def iter_bytes(
@@ -272,26 +319,17 @@ def iter_bytes(
 
     Raises the same errors as ``download``; ``max_bytes`` (decoded BYTES) stops the stream.
     """
-    _check_url(url)
-    limit = _check_limit(max_bytes)
-    owned = http_client is None
-    client = http_client or httpx2.Client(follow_redirects=True, timeout=60.0)
-    try:
-        with client.stream("GET", url) as response:
-            _check_status(response)
-            _check_declared(url, response, limit)
-            done = 0
-            for chunk in response.iter_bytes(chunk_size):
-                done += len(chunk)
-                count_bytes(url, done, limit)
-                yield chunk
-    except CannonError:
-        raise
-    except _WRAPPED as exc:
-        raise _as_download_error(url, exc) from None
-    finally:
-        if owned:
-            client.close()
+    transfer = _Transfer(url, max_bytes)
+    with (
+        _client_or(http_client) as client,
+        transfer,
+        client.stream("GET", transfer.url) as response,
+    ):
+        if response.status_code >= 400:
+            response.read()
+        transfer.answered(response)
+        for chunk in response.iter_bytes(chunk_size):
+            yield transfer.passed(chunk)
 
 
 async def aiter_bytes(
@@ -302,28 +340,15 @@ async def aiter_bytes(
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> AsyncIterator[bytes]:
     """Async twin of ``iter_bytes``."""
-    _check_url(url)
-    limit = _check_limit(max_bytes)
-    owned = http_client is None
-    client = http_client or httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
-    try:
-        async with client.stream("GET", url) as response:
-            if response.status_code >= 400:
-                await response.aread()
-                raise make_status_error(response)
-            _check_declared(url, response, limit)
-            done = 0
-            async for chunk in response.aiter_bytes(chunk_size):
-                done += len(chunk)
-                count_bytes(url, done, limit)
-                yield chunk
-    except CannonError:
-        raise
-    except _WRAPPED as exc:
-        raise _as_download_error(url, exc) from None
-    finally:
-        if owned:
-            await client.aclose()
+    transfer = _Transfer(url, max_bytes)
+    async with _async_client_or(http_client) as client:
+        with transfer:
+            async with client.stream("GET", transfer.url) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                transfer.answered(response)
+                async for chunk in response.aiter_bytes(chunk_size):
+                    yield transfer.passed(chunk)
 
 
 def unique_names(names: Sequence[str]) -> list[str]:
@@ -354,6 +379,18 @@ def _unique_names(urls: Sequence[str]) -> list[str]:
     return unique_names([safe_filename(url) for url in urls])
 
 
+def _many_targets(urls: Sequence[str], dest_dir: str | os.PathLike[str]) -> list[tuple[str, Path]]:
+    """``(url, target path)`` for each URL of a ``download_many`` call: ``dest_dir`` is made
+    (local, instant), the names come from ``_unique_names``."""
+    directory = Path(dest_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AssetDownloadError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    names = _unique_names(urls)
+    return [(url, directory / name) for url, name in zip(urls, names, strict=True)]
+
+
 def download_many(
     urls: Sequence[str],
     dest_dir: str | os.PathLike[str],
@@ -369,23 +406,13 @@ def download_many(
     exists on disk gets the next free suffix unless ``overwrite=True``. ``max_bytes`` applies to
     each asset. Raises what ``download`` raises.
     """
-    directory = Path(dest_dir)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise AssetDownloadError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    names = _unique_names(urls)
     return [
         download(
-            url,
-            directory / name,
-            http_client=http_client,
-            progress=progress,
-            overwrite=overwrite,
+            url, target, http_client=http_client, progress=progress, overwrite=overwrite,
             max_bytes=max_bytes,
         )
-        for url, name in zip(urls, names, strict=True)
-    ]
+        for url, target in _many_targets(urls, dest_dir)
+    ]  # fmt: skip
 
 
 async def adownload_many(
@@ -398,20 +425,10 @@ async def adownload_many(
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> list[Path]:
     """Async twin of ``download_many``."""
-    directory = Path(dest_dir)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (local, instant)
-    except OSError as exc:
-        raise AssetDownloadError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    names = _unique_names(urls)
     return [
         await adownload(
-            url,
-            directory / name,
-            http_client=http_client,
-            progress=progress,
-            overwrite=overwrite,
+            url, target, http_client=http_client, progress=progress, overwrite=overwrite,
             max_bytes=max_bytes,
         )
-        for url, name in zip(urls, names, strict=True)
-    ]
+        for url, target in _many_targets(urls, dest_dir)
+    ]  # fmt: skip
