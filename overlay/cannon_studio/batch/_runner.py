@@ -187,6 +187,15 @@ def _finish(plan: _Plan, *, interrupted: bool, error: BaseException | None) -> B
     )
 
 
+def _conclude(plan: _Plan, fatal: list[BaseException]) -> BatchSummary:
+    """Finish a run that was not interrupted: the summary, or ``BatchStoppedError`` (after the
+    report is written) when an error stopped it."""
+    summary = _finish(plan, interrupted=False, error=fatal[0] if fatal else None)
+    if fatal:
+        raise BatchStoppedError(summary, fatal[0]) from fatal[0]
+    return summary
+
+
 # ---------------------------------------------------------------------------------------- sync
 def _perform(client: Cannon, step: Step) -> Any:
     if isinstance(step, Create):
@@ -202,23 +211,49 @@ def _perform(client: Cannon, step: Step) -> Any:
     return download_missing(step.output, step.directory, _download_client(client))
 
 
+class _JobSteps:
+    """The sans-IO half of driving one job's steps (``job_steps``), shared by both drivers.
+
+    ``next()`` sends the last outcome into the job and returns the next step to perform, or
+    ``None`` when the job is done; once the run is stopping, the step is not performed and
+    ``StopRun`` is thrown in instead. The drivers only perform each step (the I/O) and report
+    its result (``done``) or its error (``failed``).
+    """
+
+    def __init__(self, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
+        self._sched = sched
+        self._steps = steps
+        self._result: Any = None
+        self._error: Exception | None = None
+
+    def next(self) -> Step | None:
+        while True:
+            try:
+                if self._error is None:
+                    step = self._steps.send(self._result)
+                else:
+                    step = self._steps.throw(self._error)
+            except StopIteration:
+                return None
+            if not self._sched.stopping:
+                return step
+            self.failed(StopRun())
+
+    def done(self, result: Any) -> None:
+        self._result, self._error = result, None
+
+    def failed(self, error: Exception) -> None:
+        self._result, self._error = None, error
+
+
 def _drive(client: Cannon, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
-    """Perform each step of a job with the sync client, sending results (or errors) back;
-    once the run is stopping, the next step is not performed (``StopRun`` is thrown in)."""
-    result: Any = None
-    error: Exception | None = None
-    while True:
+    """Perform each step of a job with the sync client (see ``_JobSteps``)."""
+    job = _JobSteps(sched, steps)
+    while (step := job.next()) is not None:
         try:
-            step = steps.send(result) if error is None else steps.throw(error)
-        except StopIteration:
-            return
-        if sched.stopping:
-            result, error = None, StopRun()
-            continue
-        try:
-            result, error = _perform(client, step), None
+            job.done(_perform(client, step))
         except Exception as exc:
-            result, error = None, exc
+            job.failed(exc)
 
 
 def _download_client(client: Cannon) -> httpx2.Client:
@@ -282,10 +317,7 @@ def run_batch(
         sched.stop()
         _finish(plan, interrupted=True, error=None)
         raise
-    summary = _finish(plan, interrupted=False, error=fatal[0] if fatal else None)
-    if fatal:
-        raise BatchStoppedError(summary, fatal[0]) from fatal[0]
-    return summary
+    return _conclude(plan, fatal)
 
 
 # --------------------------------------------------------------------------------------- async
@@ -305,20 +337,12 @@ async def _aperform(client: AsyncCannon, step: Step) -> Any:
 
 async def _adrive(client: AsyncCannon, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
     """Async twin of ``_drive``."""
-    result: Any = None
-    error: Exception | None = None
-    while True:
+    job = _JobSteps(sched, steps)
+    while (step := job.next()) is not None:
         try:
-            step = steps.send(result) if error is None else steps.throw(error)
-        except StopIteration:
-            return
-        if sched.stopping:
-            result, error = None, StopRun()
-            continue
-        try:
-            result, error = await _aperform(client, step), None
+            job.done(await _aperform(client, step))
         except Exception as exc:
-            result, error = None, exc
+            job.failed(exc)
 
 
 def _adownload_client(client: AsyncCannon) -> httpx2.AsyncClient:
@@ -369,7 +393,4 @@ async def arun_batch(
         await asyncio.gather(*tasks, return_exceptions=True)
         _finish(plan, interrupted=True, error=None)
         raise
-    summary = _finish(plan, interrupted=False, error=fatal[0] if fatal else None)
-    if fatal:
-        raise BatchStoppedError(summary, fatal[0]) from fatal[0]
-    return summary
+    return _conclude(plan, fatal)
