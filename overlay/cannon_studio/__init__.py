@@ -34,9 +34,9 @@ from ._errors import (
     WebhookTimestampError,
     WebhookVerificationError,
 )
+from ._handles import AsyncRequestHandle, RequestHandle
 from ._operations import OperationRegistry, OperationSpec
 from ._raw import APIResponse
-from ._requests import AsyncRequestHandle, RequestHandle
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__ as __version__
 from .webhooks import Webhooks
