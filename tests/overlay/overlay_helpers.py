@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from cannon_studio import AsyncCannon, Cannon
+# The sync/async mirror helpers live in tests/client_modes.py (shared by every test folder);
+# re-exported here for the overlay tests that import them by this module's name.
+from tests.client_modes import MODES, client_for, each, handle_class, resolve
+
+__all__ = [
+    "API_KEY",
+    "MODES",
+    "WEBHOOK_SECRET",
+    "FakeClock",
+    "client_for",
+    "each",
+    "handle_class",
+    "resolve",
+]
 
 API_KEY = "cs_test_overlay_unit_key_0123456789"
 WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -31,23 +40,3 @@ class FakeClock:
 
     def monotonic(self) -> float:
         return self.now
-
-
-MODES = ("sync", "async")
-"""The two clients a mirror test runs with (``@pytest.mark.parametrize("mode", MODES)``)."""
-
-
-async def resolve(value: Any) -> Any:
-    """``value`` itself, or its result when it is awaitable: one test body drives both clients."""
-    return await value if inspect.isawaitable(value) else value
-
-
-@contextlib.asynccontextmanager
-async def client_for(mode: str, **kwargs: Any) -> AsyncIterator[Any]:
-    """A ``Cannon`` (``mode="sync"``) or ``AsyncCannon`` built with ``kwargs``, closed after."""
-    if mode == "sync":
-        with Cannon(**kwargs) as client:
-            yield client
-    else:
-        async with AsyncCannon(**kwargs) as client:
-            yield client
