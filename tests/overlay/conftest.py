@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx2
 import pytest
-from cannon_studio import AsyncCannon, Cannon, _clock
-from overlay_helpers import FakeClock
+from cannon_studio import Cannon, _clock
+from overlay_helpers import FakeClock, client_for
 
 
 @pytest.fixture
@@ -54,12 +53,13 @@ def client(cannon_sandbox: Any) -> Iterator[Cannon]:
 
 
 @pytest.fixture
-async def aclient(cannon_sandbox_app: Any) -> AsyncIterator[AsyncCannon]:
-    """An async client mounted on a fresh in-process sandbox (ASGI, instant mode)."""
-    async with AsyncCannon(
-        api_key=cannon_sandbox_app.api_key,
-        base_url="http://sandbox.test",
-        transport=httpx2.ASGITransport(app=cannon_sandbox_app.app),
-        webhook_secret=cannon_sandbox_app.config.webhook_secret,
+async def sandbox_client(mode: str, cannon_sandbox: Any) -> AsyncIterator[Any]:
+    """A ``Cannon`` or ``AsyncCannon`` (the test's ``mode``) against the session sandbox server
+    (instant mode, reset per test), closed after the test."""
+    async with client_for(
+        mode,
+        api_key=cannon_sandbox.api_key,
+        base_url=cannon_sandbox.base_url,
+        webhook_secret=cannon_sandbox.webhook_secret,
     ) as c:
         yield c
