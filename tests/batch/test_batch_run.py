@@ -28,6 +28,8 @@ from cannon_studio.batch import (
     jobs_from_mappings,
 )
 
+from tests.client_modes import MODES, client_for, resolve
+
 
 def check_run(jobs: list[dict[str, Any]], out: Path, sandbox: Any) -> list[dict[str, Any]]:
     """Assert the report, ledger, credits and files of a finished run; return the report."""
@@ -64,37 +66,33 @@ def check_run(jobs: list[dict[str, Any]], out: Path, sandbox: Any) -> list[dict[
     return report
 
 
-def test_mixed_batch_runs_every_job_once(
-    client: Cannon, cannon_sandbox: Any, tmp_path: Path
+@pytest.mark.parametrize("mode", MODES)
+async def test_mixed_batch_runs_every_job_once(
+    mode: str, cannon_sandbox: Any, tmp_path: Path
 ) -> None:
     jobs = mixed_jobs(40, seed=3)
     file = write_jobs(tmp_path / "jobs.jsonl", jobs)
     events: list[BatchEvent] = []
-    summary = client.batch(file, tmp_path / "out", concurrency=8, on_event=events.append)
-    report = check_run(jobs, tmp_path / "out", cannon_sandbox.sandbox)
-    states = Counter(expected_states(jobs).values())
-    assert summary.counts["succeeded"] == states["succeeded"]
-    assert summary.exit_code == (0 if states["succeeded"] == len(jobs) else 1)
-    assert summary.credits == cannon_sandbox.sandbox.credits_charged()
-    # one event per state change; every job ends where the report says
-    last = {e.job_id: e.state for e in events}
-    assert last == {row["id"]: row["state"] for row in report}
-    # running it again creates nothing and changes nothing
-    again = client.batch(file, tmp_path / "out")
+    options = {"api_key": cannon_sandbox.api_key, "base_url": cannon_sandbox.base_url}
+    async with client_for(mode, **options) as client:
+        summary = await resolve(
+            client.batch(file, tmp_path / "out", concurrency=8, on_event=events.append)
+        )
+        report = check_run(jobs, tmp_path / "out", cannon_sandbox.sandbox)
+        states = Counter(expected_states(jobs).values())
+        assert summary.jobs == len(jobs)
+        assert summary.counts["succeeded"] == states["succeeded"]
+        assert summary.exit_code == (0 if states["succeeded"] == len(jobs) else 1)
+        assert summary.credits == cannon_sandbox.sandbox.credits_charged()
+        # one event per state change; every job ends where the report says
+        last = {e.job_id: e.state for e in events}
+        assert last == {row["id"]: row["state"] for row in report}
+        # running it again creates nothing and changes nothing
+        again = await resolve(client.batch(file, tmp_path / "out"))
     assert again.counts == summary.counts
     assert len(cannon_sandbox.sandbox.ledger()) == len(
         [r for r in report if r["state"] in ("succeeded", "failed")]
     )
-
-
-async def test_async_batch_matches_the_sync_one(
-    aclient: AsyncCannon, cannon_sandbox: Any, tmp_path: Path
-) -> None:
-    jobs = mixed_jobs(30, seed=5)
-    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
-    summary = await aclient.batch(file, tmp_path / "out", concurrency=6)
-    check_run(jobs, tmp_path / "out", cannon_sandbox.sandbox)
-    assert summary.jobs == len(jobs)
 
 
 def test_a_lost_journal_creates_nothing_twice(

@@ -1,17 +1,26 @@
-"""Asset downloads: atomic, size-checked, progress, safe names, streaming (MockTransport)."""
+"""Asset downloads: atomic, size-checked, progress, safe names, streaming (MockTransport).
+
+Each scenario runs with the sync functions (``download``, ``iter_bytes``) and their async twins
+(``mode``); the async side runs on a fresh event loop inside the test.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio import AssetDownloadError, AsyncCannon, Cannon, NotFoundError
+from cannon_studio import AssetDownloadError, NotFoundError
 from cannon_studio.assets import adownload, aiter_bytes, download, iter_bytes
-from overlay_helpers import API_KEY
+from overlay_helpers import API_KEY, MODES, client_for, resolve
 from overlay_mock_api import MockAPI, ok, request_object
 
 PAYLOAD = bytes(range(256)) * 1000  # 256 kB
+
+pytestmark = pytest.mark.parametrize("mode", MODES)
 
 
 def asset_server(**routes: httpx2.Response) -> httpx2.MockTransport:
@@ -25,87 +34,100 @@ def asset_server(**routes: httpx2.Response) -> httpx2.MockTransport:
     return httpx2.MockTransport(handler)
 
 
-def test_download_to_directory_with_progress(tmp_path: Path) -> None:
+def fetch(mode: str, transport: httpx2.MockTransport, url: str, dest: Path, **options: Any) -> Path:
+    """``download`` (``mode="sync"``) or ``adownload`` (on a fresh event loop) via ``transport``."""
+    if mode == "async":
+
+        async def run() -> Path:
+            async with httpx2.AsyncClient(transport=transport) as http:
+                return await adownload(url, dest, http_client=http, **options)
+
+        return asyncio.run(run())
+    with httpx2.Client(transport=transport) as http:
+        return download(url, dest, http_client=http, **options)
+
+
+def stream(mode: str, transport: httpx2.MockTransport, url: str, **options: Any) -> list[bytes]:
+    """The chunks of ``iter_bytes`` (``mode="sync"``) or ``aiter_bytes`` via ``transport``."""
+    if mode == "async":
+
+        async def run() -> list[bytes]:
+            async with httpx2.AsyncClient(transport=transport) as http:
+                return [c async for c in aiter_bytes(url, http_client=http, **options)]
+
+        return asyncio.run(run())
+    with httpx2.Client(transport=transport) as http:
+        return list(iter_bytes(url, http_client=http, **options))
+
+
+def test_download_to_directory_with_progress(tmp_path: Path, mode: str) -> None:
     t = asset_server(**{"/a/req_1/video.mp4": httpx2.Response(200, content=PAYLOAD)})
     seen: list[tuple[int, int | None]] = []
-    with httpx2.Client(transport=t) as http:
-        path = download(
-            "https://cdn.test/a/req_1/video.mp4?sig=1",
-            tmp_path,
-            http_client=http,
-            progress=lambda done, total: seen.append((done, total)),
-        )
+    path = fetch(
+        mode,
+        t,
+        "https://cdn.test/a/req_1/video.mp4?sig=1",
+        tmp_path,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert path == tmp_path / "video.mp4" and path.read_bytes() == PAYLOAD
     assert seen[-1] == (len(PAYLOAD), len(PAYLOAD)) and len(seen) > 1
     assert list(tmp_path.iterdir()) == [path]
 
 
-def test_size_mismatch_leaves_nothing(tmp_path: Path) -> None:
+def test_size_mismatch_leaves_nothing(tmp_path: Path, mode: str) -> None:
     t = asset_server(**{"/v.mp4": httpx2.Response(200, content=PAYLOAD)})
-    with httpx2.Client(transport=t) as http, pytest.raises(AssetDownloadError, match="size"):
-        download("https://cdn.test/v.mp4", tmp_path, http_client=http, expected_size=10)
+    with pytest.raises(AssetDownloadError, match="size"):
+        fetch(mode, t, "https://cdn.test/v.mp4", tmp_path, expected_size=10)
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(AssetDownloadError):  # into a directory that does not exist yet
+        fetch(mode, t, "https://cdn.test/v.mp4", tmp_path / "b", expected_size=1)
+    assert not (tmp_path / "b").exists()
 
 
-def test_truncated_body_detected(tmp_path: Path) -> None:
+def test_truncated_body_detected(tmp_path: Path, mode: str) -> None:
     short = httpx2.Response(200, content=PAYLOAD[:100], headers={"content-length": "500"})
     t = asset_server(**{"/v.mp4": short})
-    with httpx2.Client(transport=t) as http, pytest.raises((AssetDownloadError, httpx2.HTTPError)):
-        download("https://cdn.test/v.mp4", tmp_path, http_client=http)
+    with pytest.raises((AssetDownloadError, httpx2.HTTPError)):
+        fetch(mode, t, "https://cdn.test/v.mp4", tmp_path)
     assert not (tmp_path / "v.mp4").exists()
     assert [p for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
-def test_existing_file_replaced_atomically_only_with_overwrite(tmp_path: Path) -> None:
+def test_existing_file_replaced_atomically_only_with_overwrite(tmp_path: Path, mode: str) -> None:
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
     t = asset_server(**{"/x": httpx2.Response(200, content=b"new")})
-    with httpx2.Client(transport=t) as http:
-        kept = download("https://cdn.test/x", target, http_client=http)
-        assert kept == tmp_path / "out-1.bin" and target.read_bytes() == b"old"
-        assert download("https://cdn.test/x", target, http_client=http, overwrite=True) == target
+    kept = fetch(mode, t, "https://cdn.test/x", target)
+    assert kept == tmp_path / "out-1.bin" and target.read_bytes() == b"old"
+    assert fetch(mode, t, "https://cdn.test/x", target, overwrite=True) == target
     assert target.read_bytes() == b"new" and kept.read_bytes() == b"new"
 
 
 @pytest.mark.parametrize("name", ["..%2F..%2Fescape.txt", "%2e%2e", "..", "a%5C..%5Cb"])
-def test_names_cannot_escape_directory(tmp_path: Path, name: str) -> None:
+def test_names_cannot_escape_directory(tmp_path: Path, name: str, mode: str) -> None:
     inner = tmp_path / "inner"
     inner.mkdir()
     t = httpx2.MockTransport(lambda r: httpx2.Response(200, content=b"x"))
-    with httpx2.Client(transport=t) as http:
-        path = download(f"https://cdn.test/a/{name}", inner, http_client=http)
+    path = fetch(mode, t, f"https://cdn.test/a/{name}", inner)
     assert path.parent == inner.resolve()
     assert [p.name for p in tmp_path.iterdir()] == ["inner"]
 
 
-def test_error_status_and_bad_url(tmp_path: Path) -> None:
-    with httpx2.Client(transport=asset_server()) as http:
-        with pytest.raises(NotFoundError):
-            download("https://cdn.test/missing.png", tmp_path, http_client=http)
-        with pytest.raises(AssetDownloadError):
-            download("file:///etc/passwd", tmp_path, http_client=http)
+def test_error_status_and_bad_url(tmp_path: Path, mode: str) -> None:
+    with pytest.raises(NotFoundError):
+        fetch(mode, asset_server(), "https://cdn.test/missing.png", tmp_path)
+    with pytest.raises(AssetDownloadError):
+        fetch(mode, asset_server(), "file:///etc/passwd", tmp_path)
+    with pytest.raises(NotFoundError):
+        stream(mode, asset_server(), "https://cdn.test/missing.png")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_iter_bytes_streams() -> None:
+def test_iter_bytes_streams(mode: str) -> None:
     t = asset_server(**{"/v": httpx2.Response(200, content=PAYLOAD)})
-    with httpx2.Client(transport=t) as http:
-        assert (
-            b"".join(iter_bytes("https://cdn.test/v", http_client=http, chunk_size=4096)) == PAYLOAD
-        )
-
-
-async def test_async_download_and_stream(tmp_path: Path) -> None:
-    t = asset_server(**{"/a.wav": httpx2.Response(200, content=PAYLOAD)})
-    async with httpx2.AsyncClient(transport=t) as http:
-        path = await adownload("https://cdn.test/a.wav", tmp_path, http_client=http)
-        chunks = [c async for c in aiter_bytes("https://cdn.test/a.wav", http_client=http)]
-        with pytest.raises(AssetDownloadError):
-            await adownload(
-                "https://cdn.test/a.wav", tmp_path / "b", http_client=http, expected_size=1
-            )
-    assert path.read_bytes() == PAYLOAD and b"".join(chunks) == PAYLOAD
-    assert not (tmp_path / "b").exists()
+    assert b"".join(stream(mode, t, "https://cdn.test/v", chunk_size=4096)) == PAYLOAD
+    assert b"".join(stream(mode, t, "https://cdn.test/v")) == PAYLOAD
 
 
 def _api_with_assets() -> MockAPI:
@@ -121,34 +143,24 @@ def _api_with_assets() -> MockAPI:
     return api
 
 
-def test_handle_download_unique_names_without_key(tmp_path: Path) -> None:
+async def test_handle_download_unique_names_without_key(tmp_path: Path, mode: str) -> None:
     api = _api_with_assets()
-    with Cannon(api_key=API_KEY, base_url="https://api.test", transport=api.transport()) as c:
-        paths = c.requests.retrieve("req_1").download(tmp_path)
+    async with client_for(
+        mode, api_key=API_KEY, base_url="https://api.test", transport=api.transport()
+    ) as c:
+        handle = await resolve(c.requests.retrieve("req_1"))
+        paths = await resolve(handle.download(tmp_path))
     assert [p.name for p in paths] == ["image.png", "image-1.png"]
     assert [p.read_bytes() for p in paths] == [b"one", b"two"]
     asset_calls = [r for r in api.calls if r.url.host == "cdn.test"]
     assert asset_calls and all("x-api-key" not in r.headers for r in asset_calls)
 
 
-async def test_async_handle_download(tmp_path: Path) -> None:
-    api = _api_with_assets()
-    async with AsyncCannon(
-        api_key=API_KEY, base_url="https://api.test", transport=api.transport()
-    ) as c:
-        handle = await c.requests.retrieve("req_1")
-        paths = await handle.download(tmp_path)
-    assert [p.read_bytes() for p in paths] == [b"one", b"two"]
-
-
-def test_downloaded_file_gets_umask_permissions(tmp_path: Path) -> None:
-    import os
-
+def test_downloaded_file_gets_umask_permissions(tmp_path: Path, mode: str) -> None:
     t = asset_server(**{"/img.png": httpx2.Response(200, content=b"png")})
     old = os.umask(0o022)
     try:
-        with httpx2.Client(transport=t) as http:
-            path = download("https://cdn.test/img.png", tmp_path, http_client=http)
+        path = fetch(mode, t, "https://cdn.test/img.png", tmp_path)
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600

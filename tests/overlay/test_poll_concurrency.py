@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cannon_studio import AsyncCannon, Cannon, InputValidationError
+from cannon_studio import Cannon, InputValidationError
 from loopback_servers import SlowAPI
-from overlay_helpers import API_KEY
+from overlay_helpers import API_KEY, MODES, client_for, each
 
 IDS = [f"req_{n}" for n in range(8)]
 
@@ -23,19 +23,18 @@ def api() -> Iterator[SlowAPI]:
         yield server
 
 
-def test_sync_as_completed_polls_max_concurrency_at_once(api: SlowAPI) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_as_completed_polls_max_concurrency_at_once(api: SlowAPI, mode: str) -> None:
     api.hold_until_in_flight = 4
     updates: list[str] = []
-    with Cannon(api_key=API_KEY, base_url=api.base_url) as client:
-        done = [
-            h.id
-            for h in client.requests.as_completed(
-                IDS, max_concurrency=4, on_update=lambda h: updates.append(h.id)
-            )
-        ]
+    async with client_for(mode, api_key=API_KEY, base_url=api.base_url) as client:
+        followed = client.requests.as_completed(
+            IDS, max_concurrency=4, on_update=lambda h: updates.append(h.id)
+        )
+        done = [h.id async for h in each(followed)]
     assert api.peak_polls_in_flight == 4
     assert sorted(done) == sorted(IDS) and sorted(updates) == sorted(IDS)
-    assert len(api.connections) <= 4  # one shared client pool, at most one socket per thread
+    assert len(api.connections) <= 4  # one shared client pool, at most one socket per poll
 
 
 def test_sync_wait_all_default_concurrency_and_input_order(api: SlowAPI) -> None:
@@ -55,10 +54,3 @@ def test_sync_max_concurrency_one_polls_in_turn(api: SlowAPI) -> None:
         pytest.raises(InputValidationError, match="max_concurrency"),
     ):
         client.requests.wait_all(IDS, max_concurrency=0)
-
-
-async def test_async_as_completed_polls_max_concurrency_at_once(api: SlowAPI) -> None:
-    api.hold_until_in_flight = 3
-    async with AsyncCannon(api_key=API_KEY, base_url=api.base_url) as client:
-        done = [h.id async for h in client.requests.as_completed(IDS[:6], max_concurrency=3)]
-    assert api.peak_polls_in_flight == 3 and sorted(done) == sorted(IDS[:6])

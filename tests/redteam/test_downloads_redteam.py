@@ -18,11 +18,17 @@ from cannon_studio.cli import cli
 from click.testing import CliRunner
 from redteam_support import canned, raw_server, record
 
+from tests.client_modes import MODES
+
 AREA = "downloads"
 
 
 def _serve(content: bytes = b"x", **headers: str) -> httpx2.MockTransport:
     return httpx2.MockTransport(lambda r: httpx2.Response(200, content=content, headers=headers))
+
+
+def _is_empty(directory: Path) -> bool:
+    return list(directory.iterdir()) == []
 
 
 def _leftovers(directory: Path) -> list[str]:
@@ -127,15 +133,31 @@ HOSTILE_TRANSPORTS: dict[str, httpx2.MockTransport] = {
 }
 
 
+async def _outcome(mode: str, url: str, dest: Path, **client_options: Any) -> BaseException | None:
+    """What ``download`` (``mode="sync"``) or ``adownload`` raised for ``url``, or ``None``."""
+    try:
+        if mode == "async":
+            async with httpx2.AsyncClient(**client_options) as ahttp:
+                await adownload(url, dest, http_client=ahttp)
+        else:
+            with httpx2.Client(**client_options) as http:
+                download(url, dest, http_client=http)
+    except BaseException as exc:
+        return exc
+    return None
+
+
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", sorted(HOSTILE_TRANSPORTS))
-def test_hostile_asset_hosts_give_typed_errors(tmp_path: Path, case: str) -> None:
-    with httpx2.Client(transport=HOSTILE_TRANSPORTS[case], follow_redirects=True) as http:
-        try:
-            download("https://cdn.test/a/image.png", tmp_path, http_client=http)
-            outcome: BaseException | None = None
-        except BaseException as exc:
-            outcome = exc
-    held = isinstance(outcome, AssetDownloadError) and list(tmp_path.iterdir()) == []
+async def test_hostile_asset_hosts_give_typed_errors(tmp_path: Path, case: str, mode: str) -> None:
+    outcome = await _outcome(
+        mode,
+        "https://cdn.test/a/image.png",
+        tmp_path,
+        transport=HOSTILE_TRANSPORTS[case],
+        follow_redirects=True,
+    )
+    held = isinstance(outcome, AssetDownloadError) and _is_empty(tmp_path)
     assert record(AREA, held), repr(outcome)
 
 
@@ -156,15 +178,14 @@ SOCKET_CASES = {
 }
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", sorted(SOCKET_CASES))
-def test_hostile_loopback_asset_servers_give_typed_errors(tmp_path: Path, case: str) -> None:
-    with raw_server(SOCKET_CASES[case]) as base, httpx2.Client(timeout=5) as http:
-        try:
-            download(f"{base}/a/video.mp4", tmp_path, http_client=http)
-            outcome: BaseException | None = None
-        except BaseException as exc:
-            outcome = exc
-    held = isinstance(outcome, CannonError) and list(tmp_path.iterdir()) == []
+async def test_hostile_loopback_asset_servers_give_typed_errors(
+    tmp_path: Path, case: str, mode: str
+) -> None:
+    with raw_server(SOCKET_CASES[case]) as base:
+        outcome = await _outcome(mode, f"{base}/a/video.mp4", tmp_path, timeout=5)
+    held = isinstance(outcome, CannonError) and _is_empty(tmp_path)
     assert record(AREA, held), repr(outcome)
 
 

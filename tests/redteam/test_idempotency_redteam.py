@@ -9,10 +9,12 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio import APIConnectionError, AsyncCannon, Cannon, CannonError
+from cannon_studio import APIConnectionError, Cannon, CannonError
 from cannon_studio.cli import cli
 from click.testing import CliRunner
 from redteam_support import API_KEY, record
+
+from tests.client_modes import MODES, client_for, resolve
 
 AREA = "double charge"
 INPUT = {"prompt": "a lighthouse at dusk"}
@@ -55,43 +57,26 @@ class AsyncLoseCreateResponses(httpx2.AsyncHTTPTransport):
         return response
 
 
-def test_lost_create_resumed_with_the_key_from_the_error(cannon_sandbox: Any, fast: None) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_lost_create_resumed_with_the_key_from_the_error(
+    mode: str, cannon_sandbox: Any, fast: None
+) -> None:
     sb = cannon_sandbox.sandbox
-    lossy = Cannon(
-        api_key=cannon_sandbox.api_key,
-        base_url=cannon_sandbox.base_url,
-        transport=LoseCreateResponses(),
-    )
-    with lossy, pytest.raises(APIConnectionError) as caught:
-        lossy.requests.create("image.generate", INPUT)
+    lossy_transport = AsyncLoseCreateResponses() if mode == "async" else LoseCreateResponses()
+    options = {"api_key": cannon_sandbox.api_key, "base_url": cannon_sandbox.base_url}
+    async with client_for(mode, **options, transport=lossy_transport) as lossy:
+        with pytest.raises(APIConnectionError) as caught:
+            await resolve(lossy.requests.create("image.generate", INPUT))
     key = caught.value.idempotency_key
     assert key is not None and sb.created_count() == 1
-    with Cannon(api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url) as client:
-        handle = client.requests.create("image.generate", INPUT, idempotency_key=key)
+    async with client_for(mode, **options) as client:
+        handle = await resolve(client.requests.create("image.generate", INPUT, idempotency_key=key))
     original = sb.ledger()[0]
     held = (
         handle.id == original["id"]
         and sb.created_count() == 1
         and sb.credits_charged() == original["credits"]
     )
-    assert record(AREA, held)
-
-
-async def test_lost_create_resumed_async(cannon_sandbox: Any, fast: None) -> None:
-    sb = cannon_sandbox.sandbox
-    lossy = AsyncCannon(
-        api_key=cannon_sandbox.api_key,
-        base_url=cannon_sandbox.base_url,
-        transport=AsyncLoseCreateResponses(),
-    )
-    async with lossy:
-        with pytest.raises(APIConnectionError) as caught:
-            await lossy.requests.create("image.generate", INPUT)
-    key = caught.value.idempotency_key
-    assert key is not None and sb.created_count() == 1
-    async with AsyncCannon(api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url) as c:
-        handle = await c.requests.create("image.generate", INPUT, idempotency_key=key)
-    held = handle.id == sb.ledger()[0]["id"] and sb.created_count() == 1
     assert record(AREA, held)
 
 
