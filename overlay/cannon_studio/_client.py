@@ -1,263 +1,50 @@
-"""``Cannon`` and ``AsyncCannon``: configuration, the generated client, the namespaces.
+"""``Cannon`` and ``AsyncCannon``: the public clients (configuration, ``with_options``, namespaces).
 
-Each client owns one ``httpx2.Client`` / ``httpx2.AsyncClient`` whose transport retries (see
-``_retry``) and which is handed to the generated ``AuthenticatedClient`` (``token=<key>``,
-``prefix=""``, ``auth_header_name="x-api-key"``) with ``set_httpx_client``. API calls go through
-the generated ``create_request`` / ``get_request`` / ``get_status`` functions and models; HTTP
-error statuses are turned into typed errors by the transport before the generated parser runs,
-and an undocumented status never comes back as ``parsed=None``.
+The HTTP work is their core's (``_core``: transports, the generated calls, downloads); the
+configuration is ``_config``'s. What is left here is the public surface: constructors,
+``with_options`` / ``copy``, ``with_raw_response``, ``status``, ``run``, ``batch``, closing.
 """
 
 # ruff: noqa: ASYNC109  (the async API mirrors the sync one: run(timeout=seconds))
 
 from __future__ import annotations
 
-import functools
-import os
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx2
 
-from ._backoff import check_seconds
+from ._config import ClientConfig
 from ._constants import (
-    API_KEY_HEADER,
-    DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT_S,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT_S,
-    ENV_API_KEY,
-    ENV_BASE_URL,
-    ENV_WEBHOOK_SECRET,
     MAX_IN_FLIGHT_REQUESTS,
-    USER_AGENT,
     WEBHOOK_TOLERANCE_S,
 )
-from ._errors import (
-    APIConnectionError,
-    APIResponseValidationError,
-    CannonError,
-    ConfigurationError,
-)
+from ._core import AsyncCore, SyncCore, async_inner, sync_inner
+from ._errors import CannonError, ConfigurationError
 from ._gate import InFlightGate
 from ._handles import AsyncRequestHandle, RequestHandle
-from ._logging import mask, redact, redact_chain, register_secret, safe_url, setup_logging
+from ._logging import mask, setup_logging
 from ._operations import OperationRegistry, registry
-from ._polling import PollPolicy
-from ._proxies import EnvironmentTransport
-from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse, record
+from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
 from ._request_args import tag_create_error
 from ._requests import AsyncRequests, Requests
-from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._wrappers import AsyncNamespaces, SyncNamespaces
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
-from .transports import default_async_transport
 from .webhooks import Webhooks, check_tolerance
 
 if TYPE_CHECKING:
     from os import PathLike
 
-    from cannon_studio_api.client import AuthenticatedClient
-    from cannon_studio_api.models import AcceptedRequest, RequestObject, StatusResponse
-    from cannon_studio_api.types import Response
+    from cannon_studio_api.models import StatusResponse
 
     from ._handles import Output
 
 __all__ = ["AsyncCannon", "Cannon"]
-
-_T = TypeVar("_T")
-
-
-def _resolve_timeout(timeout: TimeoutTypes) -> httpx2.Timeout:
-    """An ``httpx2.Timeout`` from SECONDS / a Timeout / ``None`` (no timeout)."""
-    if isinstance(timeout, httpx2.Timeout):
-        return timeout
-    if timeout is None:
-        return httpx2.Timeout(None)
-    seconds = check_seconds(timeout, "timeout", allow_zero=False)
-    assert seconds is not None
-    return httpx2.Timeout(seconds, connect=min(seconds, DEFAULT_CONNECT_TIMEOUT_S))
-
-
-def _check_key(key: str) -> None:
-    if key != key.strip() or any(ch in key for ch in "\r\n\t ") or not key.isprintable():
-        raise ConfigurationError("the API key contains whitespace or control characters")
-    if not key.isascii():
-        raise ConfigurationError(
-            "the API key contains non-ASCII characters, which cannot be sent in an HTTP header "
-            "(keys start with cs_live_ or cs_test_; check for a pasted typographic character)"
-        )
-
-
-class _Config:
-    """Resolved configuration (arguments first, then the environment)."""
-
-    __slots__ = (
-        "api_key",
-        "auth",
-        "base_url",
-        "headers",
-        "max_retries",
-        "timeout",
-        "trust_env",
-        "webhook_secret",
-    )
-
-    def __init__(
-        self,
-        api_key: str | None,
-        base_url: str | None,
-        timeout: TimeoutTypes,
-        max_retries: int,
-        webhook_secret: str | None,
-        *,
-        trust_env: bool = True,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
-        if not key:
-            raise ConfigurationError(
-                f"no API key: pass api_key= or set {ENV_API_KEY} (keys start with cs_live_ or cs_test_)"
-            )
-        if not isinstance(key, str):
-            raise ConfigurationError("the API key must be a string")
-        _check_key(key)
-        raw_url = base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
-        if not isinstance(raw_url, str):
-            raise ConfigurationError(f"base_url must be a str, got {type(raw_url).__name__}")
-        url = raw_url.strip().rstrip("/")
-        shown = safe_url(url)
-        if not url.startswith(("http://", "https://")) or len(url.split("://", 1)[1]) == 0:
-            raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {shown!r}")
-        try:
-            parsed = httpx2.URL(url)
-        except (httpx2.InvalidURL, ValueError, TypeError):
-            raise ConfigurationError(f"base_url is not a valid URL: {shown!r}") from None
-        # Credentials in the URL are sent as Basic auth (as httpx2 would) but taken out of the
-        # URL, so no request, log, error or repr shows them.
-        self.auth: httpx2.BasicAuth | None = None
-        if parsed.userinfo:
-            register_secret(parsed.password or None)
-            register_secret(parsed.userinfo.decode("ascii", "replace"))
-            self.auth = httpx2.BasicAuth(parsed.username, parsed.password)
-            url = str(parsed.copy_with(username=None, password=None)).rstrip("/")
-        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-            raise ConfigurationError(f"max_retries must be an integer >= 0, got {max_retries!r}")
-        secret = (
-            webhook_secret if webhook_secret is not None else os.environ.get(ENV_WEBHOOK_SECRET)
-        )
-        extra = dict(headers or {})
-        for name, value in extra.items():
-            if not (isinstance(name, str) and isinstance(value, str)):
-                raise ConfigurationError("default_headers must map header names to strings")
-            if not (name.isascii() and value.isascii()):
-                raise ConfigurationError(f"header {name!r} must be ASCII")
-        register_secret(key)
-        register_secret(secret)
-        self.api_key = key
-        self.base_url = url
-        """The base URL without userinfo (credentials are in ``auth``)."""
-        self.max_retries = max_retries
-        self.webhook_secret = secret or None
-        self.trust_env = bool(trust_env)
-        self.headers = extra
-        self.timeout = _resolve_timeout(timeout)
-
-    def replace(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        webhook_secret: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> _Config:
-        """A copy with the given fields changed (``headers`` are merged over the current ones)."""
-        copy = _Config(
-            self.api_key if api_key is None else api_key,
-            self.base_url if base_url is None else base_url,
-            self.timeout if isinstance(timeout, NotGiven) else timeout,
-            self.max_retries if max_retries is None else max_retries,
-            self.webhook_secret if webhook_secret is None else webhook_secret,
-            trust_env=self.trust_env,
-            headers={**self.headers, **(headers or {})},
-        )
-        if base_url is None:
-            copy.auth = self.auth  # the same host: keep the credentials its URL carried
-        return copy
-
-
-def _expect(response: Response[Any], model: type[_T]) -> _T:
-    """The parsed model of a success response; a typed error for anything else.
-
-    Models with an ``id`` (``AcceptedRequest``, ``RequestObject``) must carry a non-empty string
-    ``id``, ``operation`` and ``status``: a handle is never built on ``id: null``.
-    """
-    parsed = response.parsed
-    if isinstance(parsed, model) and _has_handle_fields(parsed):
-        return parsed
-    body = redact(response.content[:500].decode("utf-8", "replace"))
-    raise APIResponseValidationError(
-        f"unexpected HTTP {int(response.status_code)} response (expected a {model.__name__})",
-        status_code=int(response.status_code),
-        body=body,
-    )
-
-
-def _has_handle_fields(parsed: object) -> bool:
-    if not hasattr(parsed, "id"):
-        return True
-    return all(
-        isinstance(getattr(parsed, name, None), str) and getattr(parsed, name)
-        for name in ("id", "operation")
-    ) and isinstance(getattr(parsed, "status", None), str)
-
-
-@functools.cache
-def _get_request_api() -> tuple[Any, type[RequestObject]]:
-    """The generated ``get_request`` module and ``RequestObject`` (imported once, lazily)."""
-    from cannon_studio_api.api.requests import get_request
-    from cannon_studio_api.models.request_object import RequestObject
-
-    return get_request, RequestObject
-
-
-_HOSTILE = (
-    ValueError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    RecursionError,
-    OverflowError,
-    httpx2.HTTPError,
-    httpx2.StreamError,
-)
-"""What a hostile body or a broken connection can raise inside the generated parsers and httpx2
-(``RecursionError``: deep JSON; ``httpx2.DecodingError``: bad gzip; ``TypeError``: wrong types in
-known fields). Other exceptions are bugs or the caller's (a test harness) and pass unchanged."""
-
-
-def _parse_failure(exc: BaseException, what: str) -> CannonError:
-    """The typed error for anything but a ``CannonError`` escaping a generated call.
-
-    A stray httpx2 error (a body that fails to decode, a protocol error outside the transport)
-    is an ``APIConnectionError``; anything else (deep JSON's ``RecursionError``, wrong types in
-    known fields) an ``APIResponseValidationError``. The chain is redacted and kept as cause.
-    """
-    redact_chain(exc)
-    if isinstance(exc, httpx2.HTTPError | httpx2.StreamError):
-        return APIConnectionError(f"{what} failed: {type(exc).__name__}")
-    return APIResponseValidationError(
-        f"{what}: the response body does not fit the schema ({type(exc).__name__})",
-        status_code=0,
-        body="",
-    )
 
 
 def _tag_run_error(exc: CannonError, handle: RequestHandle | AsyncRequestHandle) -> None:
@@ -267,352 +54,8 @@ def _tag_run_error(exc: CannonError, handle: RequestHandle | AsyncRequestHandle)
         exc.request_id = handle.id
 
 
-def _check_http_client(http_client: object, expected: type[Any], hint: str) -> None:
-    """Refuse an ``http_client`` of the wrong kind, naming the httpx -> httpx2 migration."""
-    if http_client is None or isinstance(http_client, expected):
-        return
-    kind = type(http_client)
-    if kind.__module__.split(".", 1)[0] == "httpx":
-        raise ConfigurationError(
-            f"http_client is a legacy httpx.{kind.__name__}; cannon-studio uses httpx2: "
-            f"`import httpx2` and pass httpx2.{expected.__name__}(...) (same arguments)"
-        )
-    raise ConfigurationError(
-        f"http_client must be an httpx2.{expected.__name__}, got {kind.__name__}{hint}"
-    )
-
-
-def _check_transport(transport: object, method: str, other: str, hint: str) -> None:
-    """Refuse a transport without ``method`` (the wrong kind, or a legacy httpx one)."""
-    kind = type(transport)
-    if kind.__module__.split(".", 1)[0] == "httpx":
-        raise ConfigurationError(
-            f"transport is a legacy httpx.{kind.__name__}; cannon-studio uses httpx2: "
-            f"`import httpx2` and pass httpx2.{kind.__name__}(...) (same arguments)"
-        )
-    if not callable(getattr(transport, method, None)):
-        wrong = callable(getattr(transport, other, None))
-        raise ConfigurationError(
-            f"transport must have {method}(), got {kind.__name__}" + (hint if wrong else "")
-        )
-
-
-def _sync_inner(
-    http_client: httpx2.Client | None, transport: httpx2.BaseTransport | None, trust_env: bool
-) -> tuple[httpx2.BaseTransport, bool]:
-    """The I/O transport of ``Cannon`` and whether the client owns (closes) it."""
-    if http_client is not None and transport is not None:
-        raise ConfigurationError("pass http_client= or transport=, not both")
-    if http_client is not None:
-        _check_http_client(http_client, httpx2.Client, " (use AsyncCannon for async)")
-        return ClientTransport(http_client), False
-    if transport is not None:
-        _check_transport(
-            transport,
-            "handle_request",
-            "handle_async_request",
-            " (it is an async transport: use AsyncCannon, or httpx2.HTTPTransport / "
-            "httpx2.MockTransport / httpx2.WSGITransport here)",
-        )
-        return transport, False
-    return EnvironmentTransport(trust_env=trust_env), True
-
-
-def _async_inner(
-    http_client: httpx2.AsyncClient | None,
-    transport: httpx2.AsyncBaseTransport | None,
-    trust_env: bool,
-    max_in_flight: int,
-) -> tuple[httpx2.AsyncBaseTransport, bool]:
-    """The I/O transport of ``AsyncCannon`` and whether the client owns (closes) it."""
-    if http_client is not None and transport is not None:
-        raise ConfigurationError("pass http_client= or transport=, not both")
-    if http_client is not None:
-        _check_http_client(
-            http_client, httpx2.AsyncClient, " for AsyncCannon (use Cannon for sync)"
-        )
-        return AsyncClientTransport(http_client), False
-    if transport is not None:
-        _check_transport(
-            transport,
-            "handle_async_request",
-            "handle_request",
-            " (it is a sync transport: use Cannon, or httpx2.AsyncHTTPTransport / "
-            "httpx2.MockTransport / httpx2.ASGITransport here)",
-        )
-        return transport, False
-    # environment proxies; aiohttp's transport with the extra; pools as large as the limit
-    return default_async_transport(max_in_flight, trust_env=trust_env), True
-
-
-def _headers(config: _Config) -> dict[str, str]:
-    return {**config.headers, API_KEY_HEADER: config.api_key, "user-agent": USER_AGENT}
-
-
-def _call_headers(extra_headers: Mapping[str, str] | None) -> dict[str, str]:
-    headers = dict(extra_headers or {})
-    for name in headers:
-        if name.lower() == API_KEY_HEADER:
-            raise ConfigurationError(f"extra_headers cannot set {API_KEY_HEADER}; use api_key=")
-    return headers
-
-
-class _SyncCore:
-    """HTTP plumbing of ``Cannon``: the generated calls and the download client.
-
-    ``inner`` does the I/O and holds the connection pool; copies made by ``derive`` (for
-    ``with_options`` and per-call overrides) send through the same ``inner``, and only the core
-    that owns it closes it.
-    """
-
-    def __init__(
-        self,
-        config: _Config,
-        inner: httpx2.BaseTransport,
-        *,
-        owns_inner: bool,
-        polling: PollPolicy | None = None,
-    ) -> None:
-        from cannon_studio_api.client import AuthenticatedClient
-
-        self._config = config
-        self._inner = inner
-        self._owns_inner = owns_inner
-        self.polling = polling if polling is not None else PollPolicy()
-        self.http = httpx2.Client(
-            base_url=config.base_url,
-            headers=_headers(config),
-            auth=config.auth,
-            timeout=config.timeout,
-            transport=RetryTransport(inner, max_retries=config.max_retries, close_inner=owns_inner),
-        )
-        self.api: AuthenticatedClient = AuthenticatedClient(
-            base_url=config.base_url,
-            token=config.api_key,
-            prefix="",
-            auth_header_name=API_KEY_HEADER,
-            timeout=config.timeout,
-        ).set_httpx_client(self.http)
-        self._download: httpx2.Client | None = None
-
-    def derive(self, config: _Config) -> _SyncCore:
-        """A core with other settings over the same connection pool (never closes it)."""
-        return _SyncCore(config, self._inner, owns_inner=False, polling=self.polling)
-
-    @contextmanager
-    def options(
-        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
-    ) -> Iterator[_SyncCore]:
-        """This core, or a short-lived derived one for one call's ``timeout`` / headers."""
-        if isinstance(timeout, NotGiven) and not extra_headers:
-            yield self
-            return
-        core = self.derive(
-            self._config.replace(timeout=timeout, headers=_call_headers(extra_headers))
-        )
-        try:
-            yield core
-        finally:
-            core.close()
-
-    def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]:
-        get_request, RequestObject = _get_request_api()
-        try:
-            response = get_request.sync_detailed(request_id, client=self.api)
-        except CannonError:
-            raise
-        except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-            raise _parse_failure(exc, f"GET request {request_id}") from exc
-        record(response)
-        return _expect(response, RequestObject), response
-
-    def create_request(
-        self, envelope: Any, idempotency_key: str
-    ) -> tuple[AcceptedRequest, Response[Any]]:
-        from cannon_studio_api.api.requests import create_request
-        from cannon_studio_api.models.accepted_request import AcceptedRequest
-
-        try:
-            response = create_request.sync_detailed(
-                client=self.api, body=envelope, x_idempotency_key=idempotency_key
-            )
-        except CannonError:
-            raise
-        except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-            raise _parse_failure(exc, "POST /api/v1/requests") from exc
-        record(response)
-        return _expect(response, AcceptedRequest), response
-
-    def status(self) -> StatusResponse:
-        from cannon_studio_api.api.status import get_status
-        from cannon_studio_api.models.status_response import StatusResponse
-
-        try:
-            response = get_status.sync_detailed(client=self.api)
-        except CannonError:
-            raise
-        except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-            raise _parse_failure(exc, "GET /api/v1/status") from exc
-        record(response)
-        return _expect(response, StatusResponse)
-
-    def download_client(self) -> httpx2.Client:
-        """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
-        if self._download is None:
-            self._download = httpx2.Client(
-                headers={"user-agent": USER_AGENT},
-                timeout=self._config.timeout,
-                follow_redirects=True,
-                transport=RetryTransport(
-                    self._inner,
-                    max_retries=self._config.max_retries,
-                    close_inner=False,
-                    buffer=False,
-                ),
-            )
-        return self._download
-
-    def close(self) -> None:
-        if self._download is not None:
-            self._download.close()
-        self.http.close()
-
-
-class _AsyncCore:
-    """HTTP plumbing of ``AsyncCannon`` (async twin of ``_SyncCore``).
-
-    ``gate`` caps the calls in flight (``max_in_flight``); it is taken by creates and polls
-    before their request is built and held until the parsed model, shared by the API and
-    download transports. Derived cores share the pool and the gate.
-    """
-
-    def __init__(
-        self,
-        config: _Config,
-        inner: httpx2.AsyncBaseTransport,
-        *,
-        owns_inner: bool,
-        gate: InFlightGate,
-        polling: PollPolicy | None = None,
-    ) -> None:
-        from cannon_studio_api.client import AuthenticatedClient
-
-        self._config = config
-        self._inner = inner
-        self._owns_inner = owns_inner
-        self.gate = gate
-        self.polling = polling if polling is not None else PollPolicy()
-        transport = AsyncRetryTransport(
-            inner, max_retries=config.max_retries, close_inner=owns_inner, gate=gate
-        )
-        self.http = httpx2.AsyncClient(
-            base_url=config.base_url,
-            headers=_headers(config),
-            auth=config.auth,
-            timeout=config.timeout,
-            transport=transport,
-        )
-        self.api: AuthenticatedClient = AuthenticatedClient(
-            base_url=config.base_url,
-            token=config.api_key,
-            prefix="",
-            auth_header_name=API_KEY_HEADER,
-            timeout=config.timeout,
-        ).set_async_httpx_client(self.http)
-        self._download: httpx2.AsyncClient | None = None
-
-    def derive(self, config: _Config) -> _AsyncCore:
-        """A core with other settings over the same connection pool (never closes it)."""
-        return _AsyncCore(
-            config, self._inner, owns_inner=False, gate=self.gate, polling=self.polling
-        )
-
-    @asynccontextmanager
-    async def options(
-        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
-    ) -> AsyncIterator[_AsyncCore]:
-        """This core, or a short-lived derived one for one call's ``timeout`` / headers."""
-        if isinstance(timeout, NotGiven) and not extra_headers:
-            yield self
-            return
-        core = self.derive(
-            self._config.replace(timeout=timeout, headers=_call_headers(extra_headers))
-        )
-        try:
-            yield core
-        finally:
-            await core.close()
-
-    async def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]:
-        get_request, RequestObject = _get_request_api()
-        # Urgent: a poll goes before queued creates. Held from building to the parsed model.
-        async with self.gate.slot(urgent=True):
-            try:
-                response = await get_request.asyncio_detailed(request_id, client=self.api)
-            except CannonError:
-                raise
-            except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-                raise _parse_failure(exc, f"GET request {request_id}") from exc
-            record(response)
-            return _expect(response, RequestObject), response
-
-    async def create_request(
-        self, envelope: Any, idempotency_key: str
-    ) -> tuple[AcceptedRequest, Response[Any]]:
-        from cannon_studio_api.api.requests import create_request
-        from cannon_studio_api.models.accepted_request import AcceptedRequest
-
-        async with self.gate.slot():  # a no-op when the create already holds one
-            try:
-                response = await create_request.asyncio_detailed(
-                    client=self.api, body=envelope, x_idempotency_key=idempotency_key
-                )
-            except CannonError:
-                raise
-            except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-                raise _parse_failure(exc, "POST /api/v1/requests") from exc
-            record(response)
-            return _expect(response, AcceptedRequest), response
-
-    async def status(self) -> StatusResponse:
-        from cannon_studio_api.api.status import get_status
-        from cannon_studio_api.models.status_response import StatusResponse
-
-        async with self.gate.slot():
-            try:
-                response = await get_status.asyncio_detailed(client=self.api)
-            except CannonError:
-                raise
-            except _HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-                raise _parse_failure(exc, "GET /api/v1/status") from exc
-            record(response)
-            return _expect(response, StatusResponse)
-
-    def download_client(self) -> httpx2.AsyncClient:
-        """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
-        if self._download is None:
-            self._download = httpx2.AsyncClient(
-                headers={"user-agent": USER_AGENT},
-                timeout=self._config.timeout,
-                follow_redirects=True,
-                transport=AsyncRetryTransport(
-                    self._inner,
-                    max_retries=self._config.max_retries,
-                    close_inner=False,
-                    buffer=False,
-                    gate=self.gate,
-                ),
-            )
-        return self._download
-
-    async def close(self) -> None:
-        if self._download is not None:
-            await self._download.aclose()
-        await self.http.aclose()
-
-
 class _ClientBase:
-    _config: _Config
+    _config: ClientConfig
     _webhook_tolerance: float
 
     @property
@@ -699,7 +142,7 @@ class Cannon(SyncNamespaces, _ClientBase):
             timeout = (
                 http_client.timeout if isinstance(http_client, httpx2.Client) else DEFAULT_TIMEOUT_S
             )
-        config = _Config(
+        config = ClientConfig(
             api_key,
             base_url,
             timeout,
@@ -709,10 +152,10 @@ class Cannon(SyncNamespaces, _ClientBase):
             headers=default_headers,
         )
         webhook_tolerance = check_tolerance(webhook_tolerance)  # fail here, not at verify
-        inner, owned = _sync_inner(http_client, transport, config.trust_env)
-        self._setup(config, _SyncCore(config, inner, owns_inner=owned), webhook_tolerance)
+        inner, owned = sync_inner(http_client, transport, config.trust_env)
+        self._setup(config, SyncCore(config, inner, owns_inner=owned), webhook_tolerance)
 
-    def _setup(self, config: _Config, core: _SyncCore, webhook_tolerance: float) -> None:
+    def _setup(self, config: ClientConfig, core: SyncCore, webhook_tolerance: float) -> None:
         self._config = config
         self._core = core
         self._webhook_tolerance = webhook_tolerance
@@ -940,7 +383,7 @@ class AsyncCannon(AsyncNamespaces, _ClientBase):
                 if isinstance(http_client, httpx2.AsyncClient)
                 else DEFAULT_TIMEOUT_S
             )
-        config = _Config(
+        config = ClientConfig(
             api_key,
             base_url,
             timeout,
@@ -950,11 +393,11 @@ class AsyncCannon(AsyncNamespaces, _ClientBase):
             headers=default_headers,
         )
         webhook_tolerance = check_tolerance(webhook_tolerance)  # fail here, not at verify
-        inner, owned = _async_inner(http_client, transport, config.trust_env, max_in_flight)
-        core = _AsyncCore(config, inner, owns_inner=owned, gate=InFlightGate(max_in_flight))
+        inner, owned = async_inner(http_client, transport, config.trust_env, max_in_flight)
+        core = AsyncCore(config, inner, owns_inner=owned, gate=InFlightGate(max_in_flight))
         self._setup(config, core, webhook_tolerance)
 
-    def _setup(self, config: _Config, core: _AsyncCore, webhook_tolerance: float) -> None:
+    def _setup(self, config: ClientConfig, core: AsyncCore, webhook_tolerance: float) -> None:
         self._config = config
         self._core = core
         self._webhook_tolerance = webhook_tolerance
