@@ -1,25 +1,26 @@
-"""``Cannon`` and ``AsyncCannon``: the public clients (configuration, ``with_options``, namespaces).
+"""``Cannon`` and ``AsyncCannon``: the public clients, each the I/O half over its core.
 
-The HTTP work is their core's (``_core``: transports, the generated calls, downloads); the
-configuration is ``_config``'s. What is left here is the public surface: constructors,
-``with_options`` / ``copy``, ``with_raw_response``, ``status``, ``run``, ``batch``, closing.
+What both share without I/O (configuration, ``with_options`` / ``copy``, webhooks, the registry)
+is ``_client_base.ClientBase``'s; the HTTP work is their core's (``_core``: transports, the
+generated calls, downloads). Here: the constructors, ``with_raw_response``, ``status``, ``run``,
+``batch``, the namespaces and closing.
 """
 
 # ruff: noqa: ASYNC109  (the async API mirrors the sync one: run(timeout=seconds))
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cached_property
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx2
+from cannon_studio_api.models.status_response import StatusResponse
 
-from ._config import ClientConfig
+from ._client_base import ClientBase
 from ._constants import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT_S,
     MAX_IN_FLIGHT_REQUESTS,
     WEBHOOK_TOLERANCE_S,
 )
@@ -27,72 +28,34 @@ from ._core import AsyncCore, SyncCore, async_inner, sync_inner
 from ._errors import CannonError, ConfigurationError
 from ._gate import InFlightGate
 from ._handles import AsyncRequestHandle, RequestHandle
-from ._logging import mask, setup_logging
-from ._operations import OperationRegistry, registry
 from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
 from ._request_args import tag_create_error
 from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._wrappers import AsyncNamespaces, SyncNamespaces
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
-from .webhooks import Webhooks, check_tolerance
 
 if TYPE_CHECKING:
     from os import PathLike
-
-    from cannon_studio_api.models import StatusResponse
 
     from ._handles import Output
 
 __all__ = ["AsyncCannon", "Cannon"]
 
 
-def _tag_run_error(exc: CannonError, handle: RequestHandle | AsyncRequestHandle) -> None:
-    """An error while ``run`` waits: name the request and the key it was created with."""
-    tag_create_error(exc, handle.idempotency_key)
-    if exc.request_id is None:
-        exc.request_id = handle.id
+@contextmanager
+def _naming_the_request(handle: RequestHandle | AsyncRequestHandle) -> Iterator[None]:
+    """While ``run`` waits: an error names the request and the key it was created with."""
+    try:
+        yield
+    except CannonError as exc:
+        tag_create_error(exc, handle.idempotency_key)
+        if exc.request_id is None:
+            exc.request_id = handle.id
+        raise
 
 
-class _ClientBase:
-    _config: ClientConfig
-    _webhook_tolerance: float
-
-    @property
-    def base_url(self) -> str:
-        """The API base URL (no trailing slash)."""
-        return self._config.base_url
-
-    @property
-    def max_retries(self) -> int:
-        """Retries after the first attempt of each HTTP call."""
-        return self._config.max_retries
-
-    @property
-    def timeout(self) -> httpx2.Timeout:
-        """The HTTP timeout of each call (``httpx2.Timeout``, seconds); not the wait deadline."""
-        return self._config.timeout
-
-    @property
-    def operations(self) -> OperationRegistry:
-        """The operation registry (``list()``, ``get(id)``, ``ids()``), built from the schema."""
-        return registry()
-
-    @cached_property
-    def webhooks(self) -> Webhooks:
-        """Verify webhook deliveries with this client's secret (``webhook_secret=`` or
-        ``CANNON_WEBHOOK_SECRET``). A receiver needs no client: use ``Webhooks(secret)``."""
-        return Webhooks.for_client(self._config.webhook_secret, tolerance=self._webhook_tolerance)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
-            f"api_key={mask(self._config.api_key)}, max_retries={self._config.max_retries}, "
-            f"webhook_secret={'set' if self._config.webhook_secret else 'unset'})"
-        )
-
-
-class Cannon(SyncNamespaces, _ClientBase):
+class Cannon(SyncNamespaces, ClientBase[SyncCore]):
     """Synchronous Cannon Studio client.
 
     Args:
@@ -137,67 +100,25 @@ class Cannon(SyncNamespaces, _ClientBase):
         trust_env: bool = True,
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
-        setup_logging()
-        if isinstance(timeout, NotGiven):
-            timeout = (
-                http_client.timeout if isinstance(http_client, httpx2.Client) else DEFAULT_TIMEOUT_S
-            )
-        config = ClientConfig(
+        config, tolerance = self._configure(
             api_key,
             base_url,
             timeout,
             max_retries,
+            http_client,
             webhook_secret,
-            trust_env=trust_env,
-            headers=default_headers,
+            webhook_tolerance,
+            trust_env,
+            default_headers,
         )
-        webhook_tolerance = check_tolerance(webhook_tolerance)  # fail here, not at verify
         inner, owned = sync_inner(http_client, transport, config.trust_env)
-        self._setup(config, SyncCore(config, inner, owns_inner=owned), webhook_tolerance)
+        self._setup(config, SyncCore(config, inner, owns_inner=owned), tolerance)
 
-    def _setup(self, config: ClientConfig, core: SyncCore, webhook_tolerance: float) -> None:
-        self._config = config
-        self._core = core
-        self._webhook_tolerance = webhook_tolerance
+    requests: Requests
+    """Create, retrieve and follow requests."""
+
+    def _bind_requests(self, core: SyncCore) -> None:
         self.requests = Requests(core)
-        """Create, retrieve and follow requests."""
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        webhook_secret: str | None = None,
-    ) -> Self:
-        """A copy of this client with some settings changed, sharing its connection pool.
-
-        As openai-python's ``client.with_options(...)`` (also ``copy``): arguments left out keep
-        this client's values; ``default_headers`` are merged over the current ones. The copy
-        never closes the shared pool; closing this client does.
-
-        Args:
-            timeout: HTTP timeout of each call in SECONDS (or ``httpx2.Timeout``, ``None``).
-            max_retries: retries of each HTTP call.
-
-        Raises:
-            ConfigurationError: an unusable value.
-        """
-        config = self._config.replace(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            webhook_secret=webhook_secret,
-            headers=default_headers,
-        )
-        clone = object.__new__(type(self))
-        clone._setup(config, self._core.derive(config), self._webhook_tolerance)
-        return clone
-
-    copy = with_options
 
     @cached_property
     def with_raw_response(self) -> CannonWithRawResponse:
@@ -263,11 +184,8 @@ class Cannon(SyncNamespaces, _ClientBase):
             timeout=timeout,
             extra_headers=extra_headers,
         )
-        try:
+        with _naming_the_request(handle):
             return handle.wait(max_wait, on_update).output
-        except CannonError as exc:
-            _tag_run_error(exc, handle)
-            raise
 
     def batch(
         self,
@@ -331,16 +249,11 @@ class Cannon(SyncNamespaces, _ClientBase):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
-class AsyncCannon(AsyncNamespaces, _ClientBase):
+class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
     """Asynchronous Cannon Studio client: the same surface as ``Cannon``, awaited.
 
     ``http_client`` must be an ``httpx2.AsyncClient`` and ``transport`` an async transport
@@ -370,64 +283,32 @@ class AsyncCannon(AsyncNamespaces, _ClientBase):
         default_headers: Mapping[str, str] | None = None,
         max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
     ) -> None:
-        setup_logging()
         if (
             not isinstance(max_in_flight, int)
             or isinstance(max_in_flight, bool)
             or max_in_flight < 1
         ):
             raise ConfigurationError("max_in_flight must be an integer >= 1")
-        if isinstance(timeout, NotGiven):
-            timeout = (
-                http_client.timeout
-                if isinstance(http_client, httpx2.AsyncClient)
-                else DEFAULT_TIMEOUT_S
-            )
-        config = ClientConfig(
+        config, tolerance = self._configure(
             api_key,
             base_url,
             timeout,
             max_retries,
+            http_client,
             webhook_secret,
-            trust_env=trust_env,
-            headers=default_headers,
+            webhook_tolerance,
+            trust_env,
+            default_headers,
         )
-        webhook_tolerance = check_tolerance(webhook_tolerance)  # fail here, not at verify
         inner, owned = async_inner(http_client, transport, config.trust_env, max_in_flight)
         core = AsyncCore(config, inner, owns_inner=owned, gate=InFlightGate(max_in_flight))
-        self._setup(config, core, webhook_tolerance)
+        self._setup(config, core, tolerance)
 
-    def _setup(self, config: ClientConfig, core: AsyncCore, webhook_tolerance: float) -> None:
-        self._config = config
-        self._core = core
-        self._webhook_tolerance = webhook_tolerance
+    requests: AsyncRequests
+    """Create, retrieve and follow requests."""
+
+    def _bind_requests(self, core: AsyncCore) -> None:
         self.requests = AsyncRequests(core)
-        """Create, retrieve and follow requests."""
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        webhook_secret: str | None = None,
-    ) -> Self:
-        """A copy with some settings changed, sharing the connection pool (see ``Cannon``)."""
-        config = self._config.replace(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            webhook_secret=webhook_secret,
-            headers=default_headers,
-        )
-        clone = object.__new__(type(self))
-        clone._setup(config, self._core.derive(config), self._webhook_tolerance)
-        return clone
-
-    copy = with_options
 
     @cached_property
     def with_raw_response(self) -> AsyncCannonWithRawResponse:
@@ -467,11 +348,8 @@ class AsyncCannon(AsyncNamespaces, _ClientBase):
             timeout=timeout,
             extra_headers=extra_headers,
         )
-        try:
+        with _naming_the_request(handle):
             return (await handle.wait(max_wait, on_update)).output
-        except CannonError as exc:
-            _tag_run_error(exc, handle)
-            raise
 
     async def batch(
         self,
@@ -512,10 +390,5 @@ class AsyncCannon(AsyncNamespaces, _ClientBase):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()

@@ -2,40 +2,46 @@
 
 A core owns the ``httpx2.Client`` / ``httpx2.AsyncClient`` whose transport retries (see
 ``_retry``) and which is handed to the generated ``AuthenticatedClient`` (``token=<key>``,
-``prefix=""``, ``auth_header_name="x-api-key"``) with ``set_httpx_client``. API calls go through
-the generated ``create_request`` / ``get_request`` / ``get_status`` functions and models
-(``_generated_calls``); HTTP error statuses are turned into typed errors by the transport before
-the generated parser runs, and an undocumented status never comes back as ``parsed=None``.
+``prefix=""``, ``auth_header_name="x-api-key"``) with ``set_httpx_client``. API calls are
+``_generated_calls.GeneratedCall``s: built and parsed there, sent here, where the two cores differ
+only in the sending line (and the async one's in-flight gate). HTTP error statuses are turned
+into typed errors by the transport before the generated parser runs, and an undocumented status
+never comes back as ``parsed=None``.
 """
-
-# ruff: noqa: ASYNC109  (the async core mirrors the sync one: options(timeout=seconds))
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    aclosing,
+    closing,
+    nullcontext,
+)
+from typing import Any, TypeVar
 
 import httpx2
+from cannon_studio_api.client import AuthenticatedClient
+from cannon_studio_api.models.accepted_request import AcceptedRequest
+from cannon_studio_api.models.request_object import RequestObject
+from cannon_studio_api.models.status_response import StatusResponse
+from cannon_studio_api.types import Response
 
 from ._config import ClientConfig, api_headers, call_headers
 from ._constants import API_KEY_HEADER, USER_AGENT
-from ._errors import CannonError, ConfigurationError
+from ._errors import ConfigurationError
 from ._gate import InFlightGate
-from ._generated_calls import HOSTILE, expect, get_request_api, parse_failure
+from ._generated_calls import GeneratedCall, create_request_call, get_request_call, status_call
 from ._polling import PollPolicy
 from ._proxies import EnvironmentTransport
-from ._raw import record
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
 from ._types import NotGiven, TimeoutTypes
 from .transports import default_async_transport
 
-if TYPE_CHECKING:
-    from cannon_studio_api.client import AuthenticatedClient
-    from cannon_studio_api.models import AcceptedRequest, RequestObject, StatusResponse
-    from cannon_studio_api.types import Response
-
 __all__ = ["AsyncCore", "SyncCore", "async_inner", "sync_inner"]
+
+_T = TypeVar("_T")
 
 
 def _check_http_client(http_client: object, expected: type[Any], hint: str) -> None:
@@ -116,13 +122,67 @@ def async_inner(
     return default_async_transport(max_in_flight, trust_env=trust_env), True
 
 
-class SyncCore:
-    """HTTP plumbing of ``Cannon``: the generated calls and the download client.
+class _CoreBase:
+    """What both cores hold and compute without I/O: the configuration, the I/O transport
+    (``inner``, which holds the connection pool), the poll policy, and the settings of the
+    clients they build.
 
-    ``inner`` does the I/O and holds the connection pool; copies made by ``derive`` (for
-    ``with_options`` and per-call overrides) send through the same ``inner``, and only the core
-    that owns it closes it.
+    ``inner`` does the I/O; copies made by ``derive`` (for ``with_options`` and per-call
+    overrides) send through the same ``inner``, and only the core that owns it closes it.
     """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        owns_inner: bool,
+        polling: PollPolicy | None,
+    ) -> None:
+        self._config = config
+        self._owns_inner = owns_inner
+        self.polling = polling if polling is not None else PollPolicy()
+
+    def _api_client_options(self) -> dict[str, Any]:
+        """``httpx2.Client`` / ``AsyncClient`` arguments of the API client (not the transport)."""
+        config = self._config
+        return {
+            "base_url": config.base_url,
+            "headers": api_headers(config),
+            "auth": config.auth,
+            "timeout": config.timeout,
+        }
+
+    def _download_client_options(self) -> dict[str, Any]:
+        """Arguments of the download client: WITHOUT the API key (asset URLs are signed and may
+        be on another host), following redirects."""
+        return {
+            "headers": {"user-agent": USER_AGENT},
+            "timeout": self._config.timeout,
+            "follow_redirects": True,
+        }
+
+    def _generated_client(self) -> AuthenticatedClient:
+        """The generated client; the caller hands it this core's httpx2 client."""
+        config = self._config
+        return AuthenticatedClient(
+            base_url=config.base_url,
+            token=config.api_key,
+            prefix="",
+            auth_header_name=API_KEY_HEADER,
+            timeout=config.timeout,
+        )
+
+    def _call_config(
+        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
+    ) -> ClientConfig | None:
+        """The configuration of one call's overrides, or ``None`` when it has none."""
+        if isinstance(timeout, NotGiven) and not extra_headers:
+            return None
+        return self._config.replace(timeout=timeout, headers=call_headers(extra_headers))
+
+
+class SyncCore(_CoreBase):
+    """HTTP plumbing of ``Cannon``: the generated calls and the download client."""
 
     def __init__(
         self,
@@ -132,112 +192,61 @@ class SyncCore:
         owns_inner: bool,
         polling: PollPolicy | None = None,
     ) -> None:
-        from cannon_studio_api.client import AuthenticatedClient
-
-        self._config = config
+        super().__init__(config, owns_inner=owns_inner, polling=polling)
         self._inner = inner
-        self._owns_inner = owns_inner
-        self.polling = polling if polling is not None else PollPolicy()
-        self.http = httpx2.Client(
-            base_url=config.base_url,
-            headers=api_headers(config),
-            auth=config.auth,
-            timeout=config.timeout,
-            transport=RetryTransport(inner, max_retries=config.max_retries, close_inner=owns_inner),
-        )
-        self.api: AuthenticatedClient = AuthenticatedClient(
-            base_url=config.base_url,
-            token=config.api_key,
-            prefix="",
-            auth_header_name=API_KEY_HEADER,
-            timeout=config.timeout,
-        ).set_httpx_client(self.http)
+        transport = RetryTransport(inner, max_retries=config.max_retries, close_inner=owns_inner)
+        self.http = httpx2.Client(**self._api_client_options(), transport=transport)
+        self.api: AuthenticatedClient = self._generated_client().set_httpx_client(self.http)
         self._download: httpx2.Client | None = None
 
     def derive(self, config: ClientConfig) -> SyncCore:
         """A core with other settings over the same connection pool (never closes it)."""
         return SyncCore(config, self._inner, owns_inner=False, polling=self.polling)
 
-    @contextmanager
     def options(
         self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
-    ) -> Iterator[SyncCore]:
-        """This core, or a short-lived derived one for one call's ``timeout`` / headers."""
-        if isinstance(timeout, NotGiven) and not extra_headers:
-            yield self
-            return
-        core = self.derive(
-            self._config.replace(timeout=timeout, headers=call_headers(extra_headers))
-        )
-        try:
-            yield core
-        finally:
-            core.close()
+    ) -> AbstractContextManager[SyncCore]:
+        """This core, or a short-lived derived one (closed after the ``with`` block) for one
+        call's ``timeout`` / headers."""
+        config = self._call_config(timeout, extra_headers)
+        return nullcontext(self) if config is None else closing(self.derive(config))
+
+    def _send(self, call: GeneratedCall[_T]) -> tuple[_T, Response[Any]]:
+        with call.typed_errors():
+            response = call.sync_detailed(**call.kwargs)
+        return call.parse(response)
 
     def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]:
-        get_request, RequestObject = get_request_api()
-        try:
-            response = get_request.sync_detailed(request_id, client=self.api)
-        except CannonError:
-            raise
-        except HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-            raise parse_failure(exc, f"GET request {request_id}") from exc
-        record(response)
-        return expect(response, RequestObject), response
+        """``GET /api/v1/requests/{request_id}``: the request object and the raw response."""
+        return self._send(get_request_call(self.api, request_id))
 
     def create_request(
         self, envelope: Any, idempotency_key: str
     ) -> tuple[AcceptedRequest, Response[Any]]:
-        from cannon_studio_api.api.requests import create_request
-        from cannon_studio_api.models.accepted_request import AcceptedRequest
-
-        try:
-            response = create_request.sync_detailed(
-                client=self.api, body=envelope, x_idempotency_key=idempotency_key
-            )
-        except CannonError:
-            raise
-        except HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-            raise parse_failure(exc, "POST /api/v1/requests") from exc
-        record(response)
-        return expect(response, AcceptedRequest), response
+        """``POST /api/v1/requests``: the accepted request and the raw response."""
+        return self._send(create_request_call(self.api, envelope, idempotency_key))
 
     def status(self) -> StatusResponse:
-        from cannon_studio_api.api.status import get_status
-        from cannon_studio_api.models.status_response import StatusResponse
-
-        try:
-            response = get_status.sync_detailed(client=self.api)
-        except CannonError:
-            raise
-        except HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-            raise parse_failure(exc, "GET /api/v1/status") from exc
-        record(response)
-        return expect(response, StatusResponse)
+        """``GET /api/v1/status``."""
+        return self._send(status_call(self.api))[0]
 
     def download_client(self) -> httpx2.Client:
         """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
         if self._download is None:
-            self._download = httpx2.Client(
-                headers={"user-agent": USER_AGENT},
-                timeout=self._config.timeout,
-                follow_redirects=True,
-                transport=RetryTransport(
-                    self._inner,
-                    max_retries=self._config.max_retries,
-                    close_inner=False,
-                    buffer=False,
-                ),
+            transport = RetryTransport(
+                self._inner, max_retries=self._config.max_retries, close_inner=False, buffer=False
             )
+            self._download = httpx2.Client(**self._download_client_options(), transport=transport)
         return self._download
 
     def close(self) -> None:
+        """Close the API and download clients (and ``inner`` when this core owns it)."""
         if self._download is not None:
             self._download.close()
         self.http.close()
 
 
-class AsyncCore:
+class AsyncCore(_CoreBase):
     """HTTP plumbing of ``AsyncCannon`` (async twin of ``SyncCore``).
 
     ``gate`` caps the calls in flight (``max_in_flight``); it is taken by creates and polls
@@ -254,30 +263,14 @@ class AsyncCore:
         gate: InFlightGate,
         polling: PollPolicy | None = None,
     ) -> None:
-        from cannon_studio_api.client import AuthenticatedClient
-
-        self._config = config
+        super().__init__(config, owns_inner=owns_inner, polling=polling)
         self._inner = inner
-        self._owns_inner = owns_inner
         self.gate = gate
-        self.polling = polling if polling is not None else PollPolicy()
         transport = AsyncRetryTransport(
             inner, max_retries=config.max_retries, close_inner=owns_inner, gate=gate
         )
-        self.http = httpx2.AsyncClient(
-            base_url=config.base_url,
-            headers=api_headers(config),
-            auth=config.auth,
-            timeout=config.timeout,
-            transport=transport,
-        )
-        self.api: AuthenticatedClient = AuthenticatedClient(
-            base_url=config.base_url,
-            token=config.api_key,
-            prefix="",
-            auth_header_name=API_KEY_HEADER,
-            timeout=config.timeout,
-        ).set_async_httpx_client(self.http)
+        self.http = httpx2.AsyncClient(**self._api_client_options(), transport=transport)
+        self.api: AuthenticatedClient = self._generated_client().set_async_httpx_client(self.http)
         self._download: httpx2.AsyncClient | None = None
 
     def derive(self, config: ClientConfig) -> AsyncCore:
@@ -286,85 +279,56 @@ class AsyncCore:
             config, self._inner, owns_inner=False, gate=self.gate, polling=self.polling
         )
 
-    @asynccontextmanager
-    async def options(
+    def options(
         self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
-    ) -> AsyncIterator[AsyncCore]:
-        """This core, or a short-lived derived one for one call's ``timeout`` / headers."""
-        if isinstance(timeout, NotGiven) and not extra_headers:
-            yield self
-            return
-        core = self.derive(
-            self._config.replace(timeout=timeout, headers=call_headers(extra_headers))
-        )
-        try:
-            yield core
-        finally:
-            await core.close()
+    ) -> AbstractAsyncContextManager[AsyncCore]:
+        """This core, or a short-lived derived one (closed after the ``async with`` block) for
+        one call's ``timeout`` / headers."""
+        config = self._call_config(timeout, extra_headers)
+        return nullcontext(self) if config is None else aclosing(self.derive(config))
+
+    async def _send(
+        self, call: GeneratedCall[_T], *, urgent: bool = False
+    ) -> tuple[_T, Response[Any]]:
+        # The gate is held from building the request to the parsed model.
+        async with self.gate.slot(urgent=urgent):
+            with call.typed_errors():
+                response = await call.asyncio_detailed(**call.kwargs)
+            return call.parse(response)
 
     async def get_request(self, request_id: str) -> tuple[RequestObject, Response[Any]]:
-        get_request, RequestObject = get_request_api()
-        # Urgent: a poll goes before queued creates. Held from building to the parsed model.
-        async with self.gate.slot(urgent=True):
-            try:
-                response = await get_request.asyncio_detailed(request_id, client=self.api)
-            except CannonError:
-                raise
-            except HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-                raise parse_failure(exc, f"GET request {request_id}") from exc
-            record(response)
-            return expect(response, RequestObject), response
+        """``GET /api/v1/requests/{request_id}``; urgent: a poll goes before queued creates."""
+        return await self._send(get_request_call(self.api, request_id), urgent=True)
 
     async def create_request(
         self, envelope: Any, idempotency_key: str
     ) -> tuple[AcceptedRequest, Response[Any]]:
-        from cannon_studio_api.api.requests import create_request
-        from cannon_studio_api.models.accepted_request import AcceptedRequest
-
-        async with self.gate.slot():  # a no-op when the create already holds one
-            try:
-                response = await create_request.asyncio_detailed(
-                    client=self.api, body=envelope, x_idempotency_key=idempotency_key
-                )
-            except CannonError:
-                raise
-            except HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-                raise parse_failure(exc, "POST /api/v1/requests") from exc
-            record(response)
-            return expect(response, AcceptedRequest), response
+        """``POST /api/v1/requests`` (its gate slot is a no-op when the create holds one)."""
+        return await self._send(create_request_call(self.api, envelope, idempotency_key))
 
     async def status(self) -> StatusResponse:
-        from cannon_studio_api.api.status import get_status
-        from cannon_studio_api.models.status_response import StatusResponse
-
-        async with self.gate.slot():
-            try:
-                response = await get_status.asyncio_detailed(client=self.api)
-            except CannonError:
-                raise
-            except HOSTILE as exc:  # hostile bodies: never an untyped error from deep inside
-                raise parse_failure(exc, "GET /api/v1/status") from exc
-            record(response)
-            return expect(response, StatusResponse)
+        """``GET /api/v1/status``."""
+        return (await self._send(status_call(self.api)))[0]
 
     def download_client(self) -> httpx2.AsyncClient:
         """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
         if self._download is None:
+            transport = AsyncRetryTransport(
+                self._inner,
+                max_retries=self._config.max_retries,
+                close_inner=False,
+                buffer=False,
+                gate=self.gate,
+            )
             self._download = httpx2.AsyncClient(
-                headers={"user-agent": USER_AGENT},
-                timeout=self._config.timeout,
-                follow_redirects=True,
-                transport=AsyncRetryTransport(
-                    self._inner,
-                    max_retries=self._config.max_retries,
-                    close_inner=False,
-                    buffer=False,
-                    gate=self.gate,
-                ),
+                **self._download_client_options(), transport=transport
             )
         return self._download
 
     async def close(self) -> None:
+        """Close the API and download clients (and ``inner`` when this core owns it)."""
         if self._download is not None:
             await self._download.aclose()
         await self.http.aclose()
+
+    aclose = close
