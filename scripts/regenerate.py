@@ -56,7 +56,8 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "openapi" / "cannon-studio.json"
 CONFIG = ROOT / "openapi" / "generator.yaml"
-# Overrides of the generator's built-in templates (only the files we change: httpx2, repr=False).
+# Overrides of the generator's built-in templates (only the files we change: httpx2, repr=False,
+# models loaded on first use).
 TEMPLATES = ROOT / "openapi" / "templates"
 GENERATED = ROOT / "generated"
 OVERLAY = ROOT / "overlay"

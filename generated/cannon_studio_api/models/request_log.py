@@ -96,9 +96,6 @@ class RequestLog:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_log_input import RequestLogInput  # noqa: PLC0415
-        from ..models.request_log_output import RequestLogOutput  # noqa: PLC0415
-
         d = dict(src_dict)
         available = d.pop("available")
 
@@ -107,9 +104,12 @@ class RequestLog:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            return cast("None | str | Unset", data)
 
         error_message = _parse_error_message(d.pop("errorMessage", UNSET))
+
+        if d.get("input") is not None:
+            from ..models.request_log_input import RequestLogInput  # noqa: PLC0415
 
         def _parse_input_(data: object) -> None | RequestLogInput | Unset:
             if data is None:
@@ -124,9 +124,12 @@ class RequestLog:
                 return input_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | RequestLogInput | Unset, data)
+            return cast("None | RequestLogInput | Unset", data)
 
         input_ = _parse_input_(d.pop("input", UNSET))
+
+        if d.get("output") is not None:
+            from ..models.request_log_output import RequestLogOutput  # noqa: PLC0415
 
         def _parse_output(data: object) -> None | RequestLogOutput | Unset:
             if data is None:
@@ -141,7 +144,7 @@ class RequestLog:
                 return output_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | RequestLogOutput | Unset, data)
+            return cast("None | RequestLogOutput | Unset", data)
 
         output = _parse_output(d.pop("output", UNSET))
 
@@ -150,7 +153,7 @@ class RequestLog:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            return cast("int | None | Unset", data)
 
         retained_until_ms = _parse_retained_until_ms(d.pop("retainedUntilMs", UNSET))
 

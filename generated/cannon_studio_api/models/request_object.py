@@ -184,15 +184,6 @@ class RequestObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audio_output import AudioOutput  # noqa: PLC0415
-        from ..models.character_output import CharacterOutput  # noqa: PLC0415
-        from ..models.image_output import ImageOutput  # noqa: PLC0415
-        from ..models.location_3d_output import Location3DOutput  # noqa: PLC0415
-        from ..models.prompt_output import PromptOutput  # noqa: PLC0415
-        from ..models.request_log import RequestLog  # noqa: PLC0415
-        from ..models.task_output import TaskOutput  # noqa: PLC0415
-        from ..models.video_output import VideoOutput  # noqa: PLC0415
-
         d = dict(src_dict)
         created_at_ms = d.pop("createdAtMs")
 
@@ -207,7 +198,7 @@ class RequestObject:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            return cast("int | None | Unset", data)
 
         billable_credits = _parse_billable_credits(d.pop("billableCredits", UNSET))
 
@@ -216,7 +207,7 @@ class RequestObject:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            return cast("int | None | Unset", data)
 
         completed_at_ms = _parse_completed_at_ms(d.pop("completedAtMs", UNSET))
 
@@ -225,7 +216,7 @@ class RequestObject:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            return cast("None | str | Unset", data)
 
         error_message = _parse_error_message(d.pop("errorMessage", UNSET))
 
@@ -234,9 +225,18 @@ class RequestObject:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            return cast("None | str | Unset", data)
 
         input_preview = _parse_input_preview(d.pop("inputPreview", UNSET))
+
+        if d.get("output") is not None:
+            from ..models.audio_output import AudioOutput  # noqa: PLC0415
+            from ..models.character_output import CharacterOutput  # noqa: PLC0415
+            from ..models.image_output import ImageOutput  # noqa: PLC0415
+            from ..models.location_3d_output import Location3DOutput  # noqa: PLC0415
+            from ..models.prompt_output import PromptOutput  # noqa: PLC0415
+            from ..models.task_output import TaskOutput  # noqa: PLC0415
+            from ..models.video_output import VideoOutput  # noqa: PLC0415
 
         def _parse_output(
             data: object,
@@ -312,15 +312,7 @@ class RequestObject:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(
-                AudioOutput
-                | CharacterOutput
-                | ImageOutput
-                | Location3DOutput
-                | None
-                | PromptOutput
-                | TaskOutput
-                | Unset
-                | VideoOutput,
+                "AudioOutput | CharacterOutput | ImageOutput | Location3DOutput | None | PromptOutput | TaskOutput | Unset | VideoOutput",
                 data,
             )
 
@@ -331,9 +323,12 @@ class RequestObject:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            return cast("None | str | Unset", data)
 
         output_preview = _parse_output_preview(d.pop("outputPreview", UNSET))
+
+        if d.get("requestLog") is not None:
+            from ..models.request_log import RequestLog  # noqa: PLC0415
 
         def _parse_request_log(data: object) -> None | RequestLog | Unset:
             if data is None:
@@ -348,7 +343,7 @@ class RequestObject:
                 return request_log_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | RequestLog | Unset, data)
+            return cast("None | RequestLog | Unset", data)
 
         request_log = _parse_request_log(d.pop("requestLog", UNSET))
 
@@ -357,7 +352,7 @@ class RequestObject:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            return cast("int | None | Unset", data)
 
         started_at_ms = _parse_started_at_ms(d.pop("startedAtMs", UNSET))
 
