@@ -56,9 +56,9 @@ record: $(STAMP)
 	$(BIN)/python scripts/record_cassettes.py
 
 ## bench: speed and memory figures, each beside a same-run baseline and its goal (issue 15), then the batch runner's
-# The batch runner's part of `make bench` runs 2,000 jobs, one round, so the whole target stays
+# The batch runner's part of `make bench` runs 1,000 jobs, one round, so the whole target stays
 # under 5 minutes (issue 15); `scripts/bench_batch.py` alone defaults to 10,000 jobs, 2 rounds.
-BENCH_BATCH_ARGS ?= --jobs 2000 --rounds 1
+BENCH_BATCH_ARGS ?= --jobs 1000 --rounds 1
 bench: $(STAMP)
 	@started=$$(date +%s); \
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS) && \

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chosen = set(args.only or SECTIONS)
     quick = args.quick
-    calls, import_runs = (400, 5) if quick else (1000, 10)
+    calls, import_runs = (400, 5) if quick else (1000, 8)
     sizes = [100, 1000] if quick else [100, 1000, 10_000]
     light_n = 40 if quick else 100
     started = time.perf_counter()
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures += found
         if "profile" in chosen:
             with step("profile"):
-                profile = profile_fanout(sandbox, 1000)
+                profile = profile_fanout(sandbox, 500)
                 extra["profile"] = profile
     if "import" in chosen:
         with step("import (core-only venv)"):
