@@ -33,10 +33,11 @@ from typing import Any
 import cannon_studio._clock as clock_module
 import httpx2
 import pytest
-from cannon_studio import AsyncCannon, Cannon, RequestFailedError
+from cannon_studio import RequestFailedError
 from cannon_studio_sandbox import DEFAULT_API_KEY, FaultRule
 
 from tests.bad_input.cannon_schema_cases import operations, valid_input
+from tests.client_modes import MODES, client_for, each, resolve
 
 # The workload includes the deprecated sora2.video.remix on purpose (every operation is covered).
 pytestmark = pytest.mark.filterwarnings("ignore:operation sora2.video.remix is deprecated")
@@ -317,73 +318,55 @@ def check_and_report(
         print(f"  {key:<34} {value}")
 
 
-def test_sync_client_survives_faults(
-    faulted: tuple[Any, str],
-    fast_sleep: dict[str, list[float]],
-    retry_log: pytest.LogCaptureFixture,
-    fault_figures: list[tuple[str, dict[str, Any]]],
-) -> None:
-    sandbox, base_url = faulted
-    wire = CountingTransport()
-    http = httpx2.Client(transport=wire, timeout=10.0)
-    client = Cannon(
-        api_key=DEFAULT_API_KEY, base_url=base_url, max_retries=MAX_RETRIES, http_client=http
-    )
-    jobs = workload()
-    started = time.perf_counter()
-    handles = [client.requests.create(op, value) for op, value, _ in jobs]
-    create_s = time.perf_counter() - started
-    outcomes = {h.id: h.status for h in client.requests.as_completed(handles, max_wait=120)}
-    # wait() on a failed request raises the documented error, nothing else
-    failed = next(h for h in handles if outcomes[h.id] == "failed")
-    with pytest.raises(RequestFailedError):
-        failed.wait(max_wait=5)
-    wall = time.perf_counter() - started
-    http.close()
-    check_and_report(
-        title="fault suite, sync Cannon",
-        sandbox=sandbox,
-        jobs=jobs,
-        handles=handles,
-        outcomes=outcomes,
-        wire=wire.counts,
-        retries_logged=count_retries(retry_log),
-        sleeps=fast_sleep,
-        figures=fault_figures,
-        wall_s=wall,
-        create_s=create_s,
-    )
-
-
-async def test_async_client_survives_faults(
-    faulted: tuple[Any, str],
-    fast_sleep: dict[str, list[float]],
-    retry_log: pytest.LogCaptureFixture,
-    fault_figures: list[tuple[str, dict[str, Any]]],
-) -> None:
-    sandbox, base_url = faulted
-    wire = AsyncCountingTransport()
-    http = httpx2.AsyncClient(transport=wire, timeout=10.0)
-    client = AsyncCannon(
-        api_key=DEFAULT_API_KEY, base_url=base_url, max_retries=MAX_RETRIES, http_client=http
-    )
-    jobs = workload()
-    gate = asyncio.Semaphore(16)  # creates in flight at once, as a batch pipeline would
+async def _create_all(
+    mode: str, client: Any, jobs: list[tuple[str, dict[str, Any], bool]]
+) -> list[Any]:
+    """Create every job: one after another with ``Cannon``; with ``AsyncCannon``, up to 16 in
+    flight at once, as a batch pipeline would (the only place the two runs differ)."""
+    if mode == "sync":
+        return [client.requests.create(op, value) for op, value, _ in jobs]
+    gate = asyncio.Semaphore(16)
 
     async def create(op: str, value: dict[str, Any]) -> Any:
         async with gate:
             return await client.requests.create(op, value)
 
-    started = time.perf_counter()
-    handles = list(await asyncio.gather(*(create(op, value) for op, value, _ in jobs)))
-    create_s = time.perf_counter() - started
-    outcomes: dict[str, str] = {}
-    async for handle in client.requests.as_completed(handles, max_wait=120):
-        outcomes[handle.id] = handle.status
-    wall = time.perf_counter() - started
-    await http.aclose()
+    return list(await asyncio.gather(*(create(op, value) for op, value, _ in jobs)))
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_client_survives_faults(
+    mode: str,
+    faulted: tuple[Any, str],
+    fast_sleep: dict[str, list[float]],
+    retry_log: pytest.LogCaptureFixture,
+    fault_figures: list[tuple[str, dict[str, Any]]],
+) -> None:
+    sandbox, base_url = faulted
+    wire: CountingTransport | AsyncCountingTransport
+    http: httpx2.Client | httpx2.AsyncClient
+    if mode == "async":
+        wire = AsyncCountingTransport()
+        http = httpx2.AsyncClient(transport=wire, timeout=10.0)
+    else:
+        wire = CountingTransport()
+        http = httpx2.Client(transport=wire, timeout=10.0)
+    options = {"api_key": DEFAULT_API_KEY, "base_url": base_url, "max_retries": MAX_RETRIES}
+    jobs = workload()
+    async with client_for(mode, **options, http_client=http) as client:
+        started = time.perf_counter()
+        handles = await _create_all(mode, client, jobs)
+        create_s = time.perf_counter() - started
+        followed = client.requests.as_completed(handles, max_wait=120)
+        outcomes = {h.id: h.status async for h in each(followed)}
+        # wait() on a failed request raises the documented error, nothing else
+        failed = next(h for h in handles if outcomes[h.id] == "failed")
+        with pytest.raises(RequestFailedError):
+            await resolve(failed.wait(max_wait=5))
+        wall = time.perf_counter() - started
+    await resolve(http.aclose() if isinstance(http, httpx2.AsyncClient) else http.close())
     check_and_report(
-        title="fault suite, AsyncCannon",
+        title=f"fault suite, {'AsyncCannon' if mode == 'async' else 'sync Cannon'}",
         sandbox=sandbox,
         jobs=jobs,
         handles=handles,
