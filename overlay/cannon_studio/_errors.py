@@ -33,13 +33,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx2
+from cannon_studio_api.models.error_response import ErrorResponse
 
 from ._constants import REQUEST_ID_HEADER
 from ._headers import parse_retry_after
 from ._logging import redact, safe_url
 
 if TYPE_CHECKING:
-    from cannon_studio_api.models import ErrorResponse, RequestObject
+    from cannon_studio_api.models import RequestObject
 
 
 class CannonError(Exception):
@@ -327,8 +328,6 @@ def make_status_error(response: httpx2.Response) -> APIStatusError:
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         message = body["error"]
         try:
-            from cannon_studio_api.models.error_response import ErrorResponse
-
             error_model = ErrorResponse.from_dict(body)
         except (KeyError, TypeError, ValueError):
             error_model = None

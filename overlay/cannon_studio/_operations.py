@@ -21,6 +21,7 @@ from typing import (
     Any,
 )
 
+from cannon_studio_api import models
 from cannon_studio_schema import ApiSchema, Operation, embedded
 
 WRAPPERS: dict[str, tuple[str, str]] = {
@@ -152,8 +153,7 @@ class OperationSpec:
 
 
 def _model(name: str) -> Any:
-    from cannon_studio_api import models
-
+    """The generated model class ``name`` (loaded on first use by the models package)."""
     return getattr(models, name, None)
 
 

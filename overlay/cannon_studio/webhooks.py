@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hmac
 import json
 import math
@@ -27,7 +26,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
+
+from cannon_studio_api.models.webhook_event import WebhookEvent
+from standardwebhooks import Webhook
 
 from ._backoff import is_real
 from ._constants import (
@@ -46,9 +48,6 @@ from ._errors import (
 )
 from ._logging import register_secret
 from ._reprs import readable_repr
-
-if TYPE_CHECKING:
-    from cannon_studio_api.models import WebhookEvent
 
 __all__ = [
     "DedupeStore",
@@ -163,9 +162,7 @@ def _secret_bytes(secret: str | bytes) -> int | None:
         return None
 
 
-def _webhook(secret: str | bytes) -> Any:
-    from standardwebhooks import Webhook
-
+def _webhook(secret: str | bytes) -> Webhook:
     if not secret:
         raise ConfigurationError("webhook secret is empty")
     if not isinstance(secret, str | bytes):
@@ -301,15 +298,14 @@ def verify(
     return _unwrap(text)
 
 
-@functools.cache
-def _event_class() -> type[WebhookEvent]:
-    """The generated ``WebhookEvent`` with a readable ``repr`` (absent fields left out)."""
-    from cannon_studio_api.models.webhook_event import WebhookEvent
+def _event_repr(self: WebhookEvent) -> str:
+    return readable_repr(self)
 
-    def __repr__(self: WebhookEvent) -> str:
-        return readable_repr(self)
 
-    return type("WebhookEvent", (WebhookEvent,), {"__repr__": __repr__, "__slots__": ()})
+_EVENT_CLASS: type[WebhookEvent] = type(
+    "WebhookEvent", (WebhookEvent,), {"__repr__": _event_repr, "__slots__": ()}
+)
+"""The generated ``WebhookEvent`` with a readable ``repr`` (absent fields left out)."""
 
 
 def _unwrap(text: str) -> WebhookEvent:
@@ -317,7 +313,7 @@ def _unwrap(text: str) -> WebhookEvent:
         data = json.loads(text)
         if not isinstance(data, dict):
             raise TypeError("not an object")
-        return _event_class().from_dict(data)
+        return _EVENT_CLASS.from_dict(data)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise WebhookHeaderError(
             f"verified payload is not a WebhookEvent ({type(exc).__name__})"
@@ -386,8 +382,7 @@ class Webhooks:
         """Verify one delivery and return the typed event (``event.data`` is the request object).
 
         Args:
-            body: the raw request body exactly as received (bytes preferred).
-            headers: the request headers (any case).
+            body, headers: as the module function ``verify`` (the raw body, the headers).
             tolerance: SECONDS, overrides this object's ``tolerance`` for this call.
             dedupe: overrides this object's ``dedupe`` store for this call.
             now: current Unix time in seconds (default ``time.time()``), for tests.

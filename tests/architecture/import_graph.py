@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Import", "ImportGraph", "read_graph"]
+__all__ = ["Import", "ImportGraph", "function_level_imports", "read_graph"]
 
 
 @dataclass(frozen=True)
@@ -130,16 +130,11 @@ def _guarded_nodes(tree: ast.AST) -> set[int]:
     return guarded
 
 
-def read_graph(package_dirs: Iterable[Path]) -> ImportGraph:
-    """Read every ``*.py`` under ``package_dirs`` (each a top-level package directory)."""
-    modules = _module_names(package_dirs)
-    imports: list[Import] = []
-
-    def known(name: str) -> str | None:
-        while name and name not in modules:
-            name = name.rpartition(".")[0]
-        return name or None
-
+def _statements(
+    modules: dict[str, Path],
+) -> Iterator[tuple[str, ast.Import | ast.ImportFrom, list[str], bool, bool]]:
+    """Each import statement that runs (``TYPE_CHECKING`` blocks aside), module by module:
+    (importer, statement, absolute dotted targets, inside a function, ImportError-guarded)."""
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         skipped = _type_checking_nodes(tree)
@@ -166,16 +161,32 @@ def read_graph(package_dirs: Iterable[Path]) -> ImportGraph:
                     targets.append(full if full in modules else source)
             else:
                 continue
-            for target in targets:
-                imported = known(target)
-                if imported is not None and imported != name:
-                    imports.append(
-                        Import(
-                            name,
-                            imported,
-                            getattr(node, "lineno", 0),
-                            id(node) in in_function,
-                            id(node) in guarded,
-                        )
-                    )
+            yield name, node, targets, id(node) in in_function, id(node) in guarded
+
+
+def function_level_imports(package_dirs: Iterable[Path]) -> list[Import]:
+    """Every import inside a function (``TYPE_CHECKING`` blocks aside) under ``package_dirs``,
+    of any module: our own (as dotted module names) and third-party ones (as written)."""
+    found: list[Import] = []
+    for importer, node, targets, in_function, guarded in _statements(_module_names(package_dirs)):
+        if in_function:
+            found.extend(Import(importer, t, node.lineno, True, guarded) for t in targets)
+    return found
+
+
+def read_graph(package_dirs: Iterable[Path]) -> ImportGraph:
+    """Read every ``*.py`` under ``package_dirs`` (each a top-level package directory)."""
+    modules = _module_names(package_dirs)
+    imports: list[Import] = []
+
+    def known(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    for name, node, targets, in_function, guarded in _statements(modules):
+        for target in targets:
+            imported = known(target)
+            if imported is not None and imported != name:
+                imports.append(Import(name, imported, node.lineno, in_function, guarded))
     return ImportGraph(modules, imports)
