@@ -8,7 +8,7 @@ import sys
 import httpx2
 import pytest
 from cannon_studio import AsyncCannon, Cannon, ConfigurationError
-from overlay_helpers import API_KEY, WEBHOOK_SECRET
+from overlay_helpers import API_KEY, MODES, WEBHOOK_SECRET, client_for, resolve
 from overlay_mock_api import MockAPI, ok, request_object
 
 
@@ -69,25 +69,22 @@ def test_repr_hides_key_and_secret() -> None:
     c.close()
 
 
-def test_caller_http_client_is_used_and_not_closed() -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_caller_http_client_is_used_and_not_closed(mode: str) -> None:
     api = MockAPI()
     api.add("GET", "/api/v1/requests/req_1", ok(request_object()))
-    user = httpx2.Client(transport=api.transport(), headers={"x-trace": "1"})
-    with Cannon(api_key=API_KEY, base_url="https://api.test", http_client=user) as c:
-        assert c.requests.retrieve("req_1").status == "queued"
+    user: httpx2.Client | httpx2.AsyncClient
+    if mode == "async":
+        user = httpx2.AsyncClient(transport=api.transport(), headers={"x-trace": "1"})
+    else:
+        user = httpx2.Client(transport=api.transport(), headers={"x-trace": "1"})
+    async with client_for(
+        mode, api_key=API_KEY, base_url="https://api.test", http_client=user
+    ) as c:
+        assert (await resolve(c.requests.retrieve("req_1"))).status == "queued"
     assert not user.is_closed
     assert api.calls[0].headers["x-api-key"] == API_KEY
-    user.close()
-
-
-async def test_async_caller_http_client_is_used_and_not_closed() -> None:
-    api = MockAPI()
-    api.add("GET", "/api/v1/requests/req_1", ok(request_object()))
-    user = httpx2.AsyncClient(transport=api.transport())
-    async with AsyncCannon(api_key=API_KEY, base_url="https://api.test", http_client=user) as c:
-        assert (await c.requests.retrieve("req_1")).status == "queued"
-    assert not user.is_closed
-    await user.aclose()
+    await resolve(user.aclose() if isinstance(user, httpx2.AsyncClient) else user.close())
 
 
 def test_context_manager_closes_owned_client() -> None:

@@ -25,12 +25,16 @@ from cannon_studio import (
 )
 from cannon_studio._constants import DEFAULT_TIMEOUT_S
 from loopback_servers import SlowAPI
-from overlay_helpers import API_KEY, FakeClock
+from overlay_helpers import API_KEY, MODES, FakeClock, client_for, resolve
 from overlay_mock_api import MockAPI, accepted, ok, request_object
 
 PROMPT = {"prompt": "a lighthouse at dusk"}
 DELAY = {"x-test-delay": "1"}
 SHORT = 0.15  # seconds; the server delays marked calls by 0.6 s
+
+
+def _is_empty(directory: Any) -> bool:
+    return list(directory.iterdir()) == []
 
 
 @pytest.fixture
@@ -152,36 +156,27 @@ def test_http_client_timeout_is_the_default_when_none_is_given() -> None:
 
 
 # --------------------------------------------------------------------------------- raw responses
-def test_raw_responses_give_status_headers_and_parse(slow: SlowAPI) -> None:
-    with Cannon(api_key=API_KEY, base_url=slow.base_url) as client:
-        raw = client.with_raw_response.requests.create("video.generate", PROMPT)
+@pytest.mark.parametrize("mode", MODES)
+async def test_raw_responses_give_status_headers_and_parse(slow: SlowAPI, mode: str) -> None:
+    async with client_for(mode, api_key=API_KEY, base_url=slow.base_url) as client:
+        raw = await resolve(client.with_raw_response.requests.create("video.generate", PROMPT))
         assert isinstance(raw, APIResponse)
         assert raw.status_code == 202 and raw.headers["content-type"] == "application/json"
         handle = raw.parse()
         assert handle.id == "req_slow" == raw.json()["id"]
         assert raw.x_request_id is not None and raw.x_request_id.startswith("xr_")
         assert handle.x_request_id == raw.x_request_id
-        status = client.with_raw_response.status()
+        status = await resolve(client.with_raw_response.status())
         assert status.status_code == 200 and status.parse().credits_remaining == 42
-        got = client.with_raw_response.requests.retrieve("req_d")
-        assert got.parse().status == "succeeded" and got.x_request_id != raw.x_request_id
-        wrapped = client.with_raw_response.images.generate(prompt="x")
-        assert wrapped.status_code == 202 and wrapped.parse().id == "req_slow"
-        handle.refresh()
-        assert handle.x_request_id not in (None, raw.x_request_id)  # the poll's own id
-
-
-async def test_async_raw_responses(slow: SlowAPI) -> None:
-    async with AsyncCannon(api_key=API_KEY, base_url=slow.base_url) as client:
-        raw = await client.with_raw_response.requests.create("video.generate", PROMPT)
-        assert raw.status_code == 202 and (raw.parse()).id == "req_slow"
-        assert raw.parse().x_request_id == raw.x_request_id is not None
-        status = await client.with_raw_response.status()
         assert status.headers.get("x-request-id") == status.x_request_id
-        wrapped = await client.with_raw_response.prompts.enhance_image(prompt="x")
-        assert wrapped.status_code == 202
-        got = await client.with_raw_response.requests.retrieve("req_e")
-        assert got.parse().status == "succeeded"
+        got = await resolve(client.with_raw_response.requests.retrieve("req_d"))
+        assert got.parse().status == "succeeded" and got.x_request_id != raw.x_request_id
+        wrapped = await resolve(client.with_raw_response.images.generate(prompt="x"))
+        assert wrapped.status_code == 202 and wrapped.parse().id == "req_slow"
+        enhanced = await resolve(client.with_raw_response.prompts.enhance_image(prompt="x"))
+        assert enhanced.status_code == 202
+        await resolve(handle.refresh())
+        assert handle.x_request_id not in (None, raw.x_request_id)  # the poll's own id
 
 
 def test_errors_expose_the_x_request_id() -> None:
@@ -220,26 +215,22 @@ def test_a_key_that_cannot_go_in_a_header_is_rejected(key: str) -> None:
 
 
 # -------------------------------------------------------------------------------------- download
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("status", ["queued", "processing", "failed"])
-def test_download_before_success_names_the_status(
-    clock: FakeClock, status: str, tmp_path: Any
+async def test_download_before_success_names_the_status(
+    clock: FakeClock, status: str, tmp_path: Any, mode: str
 ) -> None:
     api = MockAPI()
     api.add("GET", "/api/v1/requests/req_1", ok(request_object("req_1", status)))
-    with Cannon(api_key=API_KEY, base_url="https://api.test", transport=api.transport()) as c:
-        handle = c.requests.retrieve("req_1")
-        with pytest.raises(RequestNotSucceededError) as info:
-            handle.download(tmp_path)
-    assert info.value.status == status and status in str(info.value)
-    assert info.value.request_id == "req_1" and list(tmp_path.iterdir()) == []
-
-
-async def test_async_download_before_success_names_the_status(tmp_path: Any) -> None:
-    api = MockAPI()
     api.add("POST", "/api/v1/requests", ok(accepted(), 202))
-    async with AsyncCannon(
-        api_key=API_KEY, base_url="https://api.test", transport=api.transport()
+    async with client_for(
+        mode, api_key=API_KEY, base_url="https://api.test", transport=api.transport()
     ) as c:
-        handle = await c.requests.create("video.generate", PROMPT)
+        handle = await resolve(c.requests.retrieve("req_1"))
+        with pytest.raises(RequestNotSucceededError) as info:
+            await resolve(handle.download(tmp_path))
+        created = await resolve(c.requests.create("video.generate", PROMPT))
         with pytest.raises(RequestNotSucceededError, match="queued"):
-            await handle.download(tmp_path)
+            await resolve(created.download(tmp_path))  # a handle that was only accepted
+    assert info.value.status == status and status in str(info.value)
+    assert info.value.request_id == "req_1" and _is_empty(tmp_path)
