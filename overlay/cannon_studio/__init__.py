@@ -2,8 +2,8 @@
 
 Every public name is imported here once, at module top, and listed in ``__all__``. Importing
 the package loads the client (it is what every user needs first); what is heavy and not always
-needed stays out of ``import cannon_studio``: the generated models load per name on first use,
-``jsonschema`` on the first create, ``standardwebhooks`` on the first webhook check. The sandbox
+needed stays out of ``import cannon_studio``: the generated models and endpoint modules load per
+name on first use, ``jsonschema`` on the first create. The sandbox
 is a separate top-level package, ``cannon_studio_sandbox``; neither imports the other.
 """
 

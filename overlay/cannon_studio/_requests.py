@@ -20,8 +20,7 @@ from ._polling import PollPolicy
 from ._request_args import check_concurrency, create_errors_tagged, max_wait_seconds, prepare_create
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 
-# RequestHandle / AsyncRequestHandle: re-exported (``cannon_studio`` imports them from here).
-__all__ = ["AsyncRequestHandle", "AsyncRequests", "RequestHandle", "Requests"]
+__all__ = ["AsyncRequests", "Requests"]
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import AcceptedRequest, RequestObject
