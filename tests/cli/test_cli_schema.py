@@ -3,31 +3,18 @@ unavailable; the API key goes only to the API's own origin."""
 
 from __future__ import annotations
 
-import copy
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cannon_studio_schema import ApiSchema
 from cannon_studio_schema.drift import installed_schema
 from cli_support import Invoke
 
+from tests.schema_fixtures import SchemaServer, without_last_operation
+
 CLOSED_PORT_URL = "http://127.0.0.1:9/api/v1/openapi"  # discard port: nothing listens
-
-
-def without_last_operation(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """A copy of ``document`` whose create body no longer offers its last operation (by the
-    schema model's reading), and that operation's id."""
-    op = ApiSchema(document).operations[-1]
-    changed = copy.deepcopy(document)
-    body = changed["components"]["schemas"]["CreateRequestBody"]
-    body["oneOf"] = [v for v in body["oneOf"] if v.get("$ref") != op.envelope_pointer]
-    body.get("discriminator", {}).get("mapping", {}).pop(op.id, None)
-    return changed, op.id
 
 
 @pytest.fixture
@@ -111,47 +98,16 @@ def test_unavailable_schema_exits_2_with_one_sentence(
     assert message in line
 
 
-class _RecordingServer:
-    """Loopback server answering every GET with ``body`` and recording the request headers."""
-
-    def __init__(self, body: bytes) -> None:
-        seen: list[dict[str, str]] = []
-        self.seen = seen
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                seen.append({k.lower(): v for k, v in self.headers.items()})
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
 @pytest.fixture
-def recording_server() -> Iterator[_RecordingServer]:
-    server = _RecordingServer(json.dumps(installed_schema()).encode())
-    yield server
-    server.close()
+def recording_server() -> Iterator[SchemaServer]:
+    with SchemaServer(json.dumps(installed_schema()).encode()) as server:
+        yield server
 
 
 def test_api_key_goes_only_to_the_api_origin(
-    invoke_offline: Invoke, recording_server: _RecordingServer
+    invoke_offline: Invoke, recording_server: SchemaServer
 ) -> None:
-    url = f"{recording_server.origin}/api/v1/openapi"
+    url = recording_server.url
     key = "cs_test_schema_key_0000"
     elsewhere = invoke_offline(
         "schema", "check", "--url", url,

@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import check_drift as cd
 import pytest
 from drift_edits import REQUIRED_EDITS, Edit, schemas
+
+from tests.schema_fixtures import SchemaServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "check_drift.py"
@@ -132,47 +132,14 @@ def test_unparsable_schema_exits_2(
     assert message in line
 
 
-class _SchemaServer:
-    """A loopback HTTP server that serves one schema and records the request headers."""
-
-    def __init__(self, body: bytes, status: int = 200) -> None:
-        seen: list[dict[str, str]] = []
-        self.seen = seen
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                seen.append({k.lower(): v for k, v in self.headers.items()})
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v1/openapi"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> _SchemaServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
 @pytest.fixture
-def schema_server() -> Iterator[_SchemaServer]:
-    with _SchemaServer(SNAPSHOT.read_bytes()) as server:
+def schema_server() -> Iterator[SchemaServer]:
+    with SchemaServer(SNAPSHOT.read_bytes()) as server:
         yield server
 
 
 def test_url_from_environment_and_key_sent(
-    schema_server: _SchemaServer,
+    schema_server: SchemaServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -187,7 +154,7 @@ def test_url_from_environment_and_key_sent(
 
 
 def test_http_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    with _SchemaServer(b'{"error": "nope"}', status=401) as server:
+    with SchemaServer(b'{"error": "nope"}', status=401) as server:
         assert cd.main(["--url", server.url, "--skip-generated"]) == 2
     assert "HTTP 401" in capsys.readouterr().err
 

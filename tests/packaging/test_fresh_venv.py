@@ -6,16 +6,16 @@ without extras; the drift check adds ``[cli]`` afterwards.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from cannon_studio_schema import ApiSchema
 from cannon_studio_schema.drift import installed_schema
 from venv_helpers import FreshVenv
+
+from tests.schema_fixtures import without_last_operation
 
 TRIVIAL_TEST = """
 import sys
@@ -56,17 +56,6 @@ def test_pytest_without_the_sandbox_extra_loads_nothing_from_it_and_warns_about_
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert "pytest_cannon_studio" in plugins.stdout, plugins.stdout
-
-
-def without_last_operation(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """A copy of ``document`` whose create body no longer offers its last operation (by the
-    schema model's reading), and that operation's id."""
-    op = ApiSchema(document).operations[-1]
-    changed = copy.deepcopy(document)
-    body = changed["components"]["schemas"]["CreateRequestBody"]
-    body["oneOf"] = [v for v in body["oneOf"] if v.get("$ref") != op.envelope_pointer]
-    body.get("discriminator", {}).get("mapping", {}).pop(op.id, None)
-    return changed, op.id
 
 
 def test_schema_check_with_only_the_cli_extra(
