@@ -109,9 +109,6 @@ DEFAULT_MAX_WAIT_S = 1800.0
 """Overall wait deadline (``max_wait``) of ``wait`` / ``run`` / ``as_completed`` / ``wait_all`` in
 seconds when none is given (30 minutes)."""
 
-DEFAULT_MAX_CONCURRENCY = 32
-"""Polls in flight at once in the async ``as_completed`` / ``wait_all`` when none is given."""
-
 DEFAULT_SYNC_MAX_CONCURRENCY = 8
 """Polls in flight at once in the sync ``as_completed`` / ``wait_all`` (threads of its small
 pool, sharing the client's connection pool) when none is given."""

@@ -135,11 +135,9 @@ class _CoreBase:
         self,
         config: ClientConfig,
         *,
-        owns_inner: bool,
         polling: PollPolicy | None,
     ) -> None:
         self._config = config
-        self._owns_inner = owns_inner
         self.polling = polling if polling is not None else PollPolicy()
 
     def _api_client_options(self) -> dict[str, Any]:
@@ -192,7 +190,7 @@ class SyncCore(_CoreBase):
         owns_inner: bool,
         polling: PollPolicy | None = None,
     ) -> None:
-        super().__init__(config, owns_inner=owns_inner, polling=polling)
+        super().__init__(config, polling=polling)
         self._inner = inner
         transport = RetryTransport(inner, max_retries=config.max_retries, close_inner=owns_inner)
         self.http = httpx2.Client(**self._api_client_options(), transport=transport)
@@ -263,7 +261,7 @@ class AsyncCore(_CoreBase):
         gate: InFlightGate,
         polling: PollPolicy | None = None,
     ) -> None:
-        super().__init__(config, owns_inner=owns_inner, polling=polling)
+        super().__init__(config, polling=polling)
         self._inner = inner
         self.gate = gate
         transport = AsyncRetryTransport(

@@ -22,11 +22,6 @@ from ._keys import idempotency_key
 
 __all__ = ["Action", "BatchEvent", "Scheduler"]
 
-IN_FLIGHT = frozenset({"creating", "queued", "processing", "downloading"})
-"""States of a job that was started and has not finished."""
-TERMINAL = frozenset({"succeeded", "failed", "skipped"})
-"""States a run leaves as they are (``retry_failed`` reopens ``failed`` and ``skipped``)."""
-
 
 @dataclass(frozen=True)
 class Action:
@@ -204,11 +199,6 @@ class Scheduler:
 
     # -- reading -----------------------------------------------------------------------------------
 
-    @property
-    def charged(self) -> int:
-        """Credits charged so far for this part of the batch (earlier runs included)."""
-        return self._charged
-
     def counts(self) -> dict[str, int]:
         """Jobs per state."""
         with self._lock:
@@ -266,11 +256,6 @@ class Scheduler:
             self._set(job.id, state="creating", idempotency_key=key)
         self._unpriced.add(job.id)
         return Action("create", job, key=key, input=resolved)
-
-    def has_work(self) -> bool:
-        """Whether anything could still start (now or once running work finishes)."""
-        with self._lock:
-            return bool(self._resume or self._ready or self._waiting) and not self.stopping
 
     # -- outcomes ----------------------------------------------------------------------------------
 

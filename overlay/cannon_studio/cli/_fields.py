@@ -81,13 +81,6 @@ class FieldInfo:
         """The command-line option for this field, e.g. ``--aspect-ratio``."""
         return flag_for(self.name)
 
-    @property
-    def type_label(self) -> str:
-        """A short human label for the type: ``string``, ``integer[]`` (array), ``enum``..."""
-        if self.type == "array":
-            return f"{self.item_type or 'any'}[]"
-        return self.type
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description (used by ``operations --json``)."""
         keys = ("name", "flag", "type", "item_type", "required", "enum", "examples")
