@@ -19,12 +19,13 @@ Pipeline, all-or-nothing:
 3. in a temporary tree: run the pinned openapi-python-client with ``openapi/generator.yaml``, the
    template overrides in ``openapi/templates/`` (httpx2, repr=False) and ``--fail-on-warning``,
    format with the pinned ruff (isolated from user config), embed the normalised schema and its
-   SHA-256 (``openapi.json``, ``_schema.py``), and render the overlay's typed wrappers
-   (``scripts/generate_wrappers.py``) from the same document;
+   SHA-256 (``openapi.json``, ``_schema.py``), and render the overlay's typed wrappers, one
+   module per namespace, and their reference page (``scripts/generate_wrappers.py``) from the
+   same document;
 4. import-check the new package and wrappers together in a fresh interpreter (the modules the
    overlay needs, both clients, every wrapper namespace);
-5. only then swap all three in: ``generated/cannon_studio_api``, ``openapi/cannon-studio.json``
-   and ``overlay/cannon_studio/_wrappers.py`` (renames; rolled back if one fails).
+5. only then swap everything in: ``generated/cannon_studio_api``, ``openapi/cannon-studio.json``,
+   ``overlay/cannon_studio/resources/`` and ``api.md`` (renames; rolled back if one fails).
 
 Any failure prints one sentence to stderr, exits 2 and changes nothing. On success one line names
 the new schema, then one line per operation whose input the document does not describe (its
@@ -61,7 +62,8 @@ CONFIG = ROOT / "openapi" / "generator.yaml"
 TEMPLATES = ROOT / "openapi" / "templates"
 GENERATED = ROOT / "generated"
 OVERLAY = ROOT / "overlay"
-WRAPPERS = OVERLAY / "cannon_studio" / "_wrappers.py"
+RESOURCES = ROOT / generate_wrappers.RESOURCES
+API_MD = ROOT / generate_wrappers.API_MD
 PACKAGE = "cannon_studio_api"
 OVERLAY_NEEDS = (
     "cannon_studio_api.client",
@@ -269,8 +271,8 @@ import importlib, sys
 stage = sys.argv[1]
 for name in sys.argv[2:]:
     importlib.import_module(name)
-import cannon_studio, cannon_studio._wrappers, cannon_studio_api
-for module in (cannon_studio, cannon_studio._wrappers, cannon_studio_api):
+import cannon_studio, cannon_studio.resources, cannon_studio_api
+for module in (cannon_studio, cannon_studio.resources, cannon_studio_api):
     assert module.__file__.startswith(stage), f"{module.__name__} imported from {module.__file__}"
 from cannon_studio import AsyncCannon, Cannon
 from cannon_studio._operations import registry
@@ -289,18 +291,19 @@ class Build:
     Attributes:
         text: the normalised snapshot text; sha256: its hex digest.
         package: the new ``cannon_studio_api`` directory.
-        wrappers: the text of the new ``overlay/cannon_studio/_wrappers.py``.
+        wrappers: the new wrapper files, repository-relative path -> text (the modules of
+            ``overlay/cannon_studio/resources/`` and ``api.md``).
         notes: one line per operation whose input the document does not describe.
     """
 
     text: str
     sha256: str
     package: Path
-    wrappers: str
+    wrappers: dict[str, str]
     notes: tuple[str, ...]
 
 
-def render_wrappers(snapshot_text: str) -> tuple[str, tuple[str, ...]]:
+def render_wrappers(snapshot_text: str) -> tuple[dict[str, str], tuple[str, ...]]:
     """The typed wrappers for ``snapshot_text`` and the operations they cannot type.
 
     Raises:
@@ -308,7 +311,8 @@ def render_wrappers(snapshot_text: str) -> tuple[str, tuple[str, ...]]:
     """
     try:
         model = ApiSchema(json.loads(snapshot_text))
-        return generate_wrappers.render(model), tuple(generate_wrappers.undetermined(model))
+        files = generate_wrappers.render_files(model)
+        return files, tuple(generate_wrappers.undetermined(model))
     except Exception as exc:  # any failure of this step must leave the tree untouched
         detail = str(exc).splitlines()[0][:160] if str(exc) else "no message"
         raise PipelineError(
@@ -316,10 +320,17 @@ def render_wrappers(snapshot_text: str) -> tuple[str, tuple[str, ...]]:
         ) from exc
 
 
-def check_imports(package: Path, wrappers: str, workdir: Path) -> None:
+def _write_tree(root: Path, files: dict[str, str]) -> None:
+    """Write ``files`` (repository-relative path -> text) under ``root``."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def check_imports(package: Path, wrappers: dict[str, str], workdir: Path) -> None:
     """Import the new package and wrappers together in a fresh interpreter.
 
-    The overlay is copied next to the new package with the new ``_wrappers.py``; the check
+    The overlay is copied next to the new package with the new ``resources/``; the check
     imports :data:`OVERLAY_NEEDS`, builds both clients and looks up every wrapper.
 
     Raises:
@@ -330,7 +341,8 @@ def check_imports(package: Path, wrappers: str, workdir: Path) -> None:
     shutil.copytree(package, stage / "generated" / PACKAGE, ignore=ignore)
     for name in ("cannon_studio", "cannon_studio_schema"):
         shutil.copytree(OVERLAY / name, stage / "overlay" / name, ignore=ignore)
-    (stage / "overlay" / "cannon_studio" / "_wrappers.py").write_text(wrappers, encoding="utf-8")
+    shutil.rmtree(stage / RESOURCES.relative_to(ROOT), ignore_errors=True)
+    _write_tree(stage, {name: text for name, text in wrappers.items() if name.endswith(".py")})
     path = [str(stage / "generated"), str(stage / "overlay")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(path), "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
@@ -355,53 +367,70 @@ def build(snapshot_text: str, workdir: Path) -> Build:
     return Build(snapshot_text, sha, package, wrappers, notes)
 
 
-def swap_in(result: Build) -> None:
-    """Put the package, the snapshot and the wrappers in place, all or none.
+def swap_in(result: Build, workdir: Path) -> None:
+    """Put the package, the snapshot, the wrapper modules and ``api.md`` in place, all or none.
 
-    Everything is staged next to its target first (same file system), then renamed in; if a
-    rename fails, the ones already done are undone.
+    The two directories (``generated/cannon_studio_api``, ``overlay/cannon_studio/resources``)
+    and the files are staged next to their targets first (same file system), then renamed in;
+    if a rename fails, the ones already done are undone.
 
     Raises:
         PipelineError: a file could not be staged or renamed (the tree is as before).
     """
+    resources = workdir / "resources-tree"
+    _write_tree(resources, {k: v for k, v in result.wrappers.items() if k.endswith(".py")})
     GENERATED.mkdir(exist_ok=True)
-    target = GENERATED / PACKAGE
-    staged = GENERATED / f".{PACKAGE}.new"
-    old = GENERATED / f".{PACKAGE}.old"
-    files = [(SNAPSHOT, result.text), (WRAPPERS, result.wrappers)]
+    trees = [
+        (GENERATED / PACKAGE, result.package),
+        (RESOURCES, resources / RESOURCES.relative_to(ROOT)),
+    ]
+    files = [(SNAPSHOT, result.text)] + [
+        (ROOT / name, text) for name, text in result.wrappers.items() if not name.endswith(".py")
+    ]
     backups = [(path, path.read_bytes() if path.exists() else None) for path, _ in files]
-    done: list[str] = []
+    moved: list[tuple[Path, Path]] = []  # (target, its old copy) of every directory swapped
+    done: list[Path] = []
     try:
-        for leftover in (staged, old):
-            if leftover.exists():
-                shutil.rmtree(leftover)
-        shutil.copytree(result.package, staged, ignore=shutil.ignore_patterns("__pycache__"))
+        for target, built in trees:
+            for leftover in (_beside(target, "new"), _beside(target, "old")):
+                if leftover.exists():
+                    shutil.rmtree(leftover)
+            shutil.copytree(
+                built, _beside(target, "new"), ignore=shutil.ignore_patterns("__pycache__")
+            )
         for path, text in files:
-            path.with_name(path.name + ".new").write_text(text, encoding="utf-8")
-        if target.exists():
-            os.replace(target, old)
-            done.append("old")
-        os.replace(staged, target)
-        done.append("package")
+            _beside(path, "new").write_text(text, encoding="utf-8")
+        for target, _ in trees:
+            if target.exists():
+                os.replace(target, _beside(target, "old"))
+            moved.append((target, _beside(target, "old")))
+            os.replace(_beside(target, "new"), target)
         for path, _ in files:
-            os.replace(path.with_name(path.name + ".new"), path)
-            done.append(str(path))
+            os.replace(_beside(path, "new"), path)
+            done.append(path)
     except OSError as exc:
-        if "package" in done:
+        for target, old in reversed(moved):
             shutil.rmtree(target, ignore_errors=True)
-        if "old" in done:
-            os.replace(old, target)
+            if old.exists():
+                os.replace(old, target)
         for path, content in backups:
-            if str(path) in done and content is not None:
+            if path in done and content is not None:
                 path.write_bytes(content)
+            elif path in done:
+                path.unlink(missing_ok=True)
         raise PipelineError(f"Could not swap the regenerated files in: {exc}.") from exc
     finally:
         for path, _ in files:
-            path.with_name(path.name + ".new").unlink(missing_ok=True)
-        if staged.exists():
-            shutil.rmtree(staged, ignore_errors=True)
-    if old.exists():
-        shutil.rmtree(old)
+            _beside(path, "new").unlink(missing_ok=True)
+        for target, _ in trees:
+            shutil.rmtree(_beside(target, "new"), ignore_errors=True)
+    for target, _ in trees:
+        shutil.rmtree(_beside(target, "old"), ignore_errors=True)
+
+
+def _beside(path: Path, suffix: str) -> Path:
+    """The hidden staging name next to ``path``: ``.<name>.<suffix>``."""
+    return path.with_name(f".{path.name}.{suffix}")
 
 
 def regenerate(source: str) -> Build:
@@ -415,7 +444,7 @@ def regenerate(source: str) -> Build:
     text = normalise(document)
     with tempfile.TemporaryDirectory(prefix="cannon-regen-") as tmp:
         result = build(text, Path(tmp))
-        swap_in(result)
+        swap_in(result, Path(tmp))
     return result
 
 

@@ -32,8 +32,8 @@ from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
 from ._request_args import tag_create_error
 from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
-from ._wrappers import AsyncNamespaces, SyncNamespaces
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
+from .resources import AsyncNamespaces, SyncNamespaces
 
 if TYPE_CHECKING:
     from os import PathLike

@@ -2,12 +2,13 @@
 
 The wrappers themselves (one ``<Cls>Params`` TypedDict per operation input, one method per
 operation, and the ``SyncNamespaces`` / ``AsyncNamespaces`` mixins that put the namespaces on the
-clients) are generated into ``_wrappers.py`` by scripts/generate_wrappers.py. This module is kept
-light on purpose: creating a client must not import the schema machinery.
+clients) are generated into ``resources/`` by scripts/generate_wrappers.py, one module per
+namespace. This module is kept light on purpose: creating a client must not import the schema
+machinery.
 
-A wrapper call is a create (``client.requests.create``, with the options of ``CreateOptions``)
-and, with ``wait=True``, a wait for the output: the sync and async bases differ only in the
-``await``s.
+A namespace holds the client's ``Requests`` (``AsyncRequests``), not the client: a wrapper call
+is a create (``requests.create``, with the options of ``CreateOptions``) and, with ``wait=True``,
+a wait for the output. The sync and async bases differ only in the ``await``s.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from ._client import AsyncCannon, Cannon
     from ._handles import AsyncRequestHandle, RequestHandle
+    from ._requests import AsyncRequests, Requests
     from ._types import NotGiven, TimeoutTypes
 
     UpdateCallback: TypeAlias = Callable[[RequestHandle], object]
@@ -41,9 +42,11 @@ class _Namespace:
         return f"<{type(self).__name__} namespace>"
 
 
-class _SyncNamespace(_Namespace):
-    def __init__(self, client: Cannon) -> None:
-        self._client = client
+class SyncNamespace(_Namespace):
+    """Base of the generated sync namespaces: creates through the client's ``Requests``."""
+
+    def __init__(self, requests: Requests) -> None:
+        self._requests = requests
 
     def _call(
         self,
@@ -55,13 +58,15 @@ class _SyncNamespace(_Namespace):
         on_update: UpdateCallback | None,
         **options: Unpack[CreateOptions],
     ) -> Any:
-        handle = self._client.requests.create(operation, input, **options)
+        handle = self._requests.create(operation, input, **options)
         return handle.wait(max_wait, on_update).output if wait else handle
 
 
-class _AsyncNamespace(_Namespace):
-    def __init__(self, client: AsyncCannon) -> None:
-        self._client = client
+class AsyncNamespace(_Namespace):
+    """Base of the generated async namespaces: creates through the client's ``AsyncRequests``."""
+
+    def __init__(self, requests: AsyncRequests) -> None:
+        self._requests = requests
 
     async def _call(
         self,
@@ -73,5 +78,5 @@ class _AsyncNamespace(_Namespace):
         on_update: AsyncUpdateCallback | None,
         **options: Unpack[CreateOptions],
     ) -> Any:
-        handle = await self._client.requests.create(operation, input, **options)
+        handle = await self._requests.create(operation, input, **options)
         return (await handle.wait(max_wait, on_update)).output if wait else handle

@@ -31,11 +31,12 @@ def _tree_digest(path: Path) -> str:
 
 def _written_by_regenerate(root: Path) -> str:
     """Digest of everything ``make regenerate`` writes under ``root``."""
-    wrappers = root / "overlay" / "cannon_studio" / "_wrappers.py"
+    api_md = root / "api.md"
     return (
         _tree_digest(root / "openapi")
         + _tree_digest(root / "generated")
-        + (wrappers.read_text(encoding="utf-8") if wrappers.exists() else "")
+        + _tree_digest(root / "overlay" / "cannon_studio" / "resources")
+        + (api_md.read_text(encoding="utf-8") if api_md.exists() else "")
     )
 
 
@@ -45,7 +46,7 @@ def bench_regenerate() -> list[Figure]:
         copy = Path(tmp)
         for name in ("openapi", "scripts", "generated", "overlay"):
             shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-        for name in ("Makefile", "pyproject.toml"):
+        for name in ("Makefile", "pyproject.toml", "api.md"):
             shutil.copy2(ROOT / name, copy / name)
         (copy / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
         make = shutil.which("make")

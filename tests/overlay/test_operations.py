@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 from cannon_studio import AsyncCannon, Cannon, RequestHandle
-from cannon_studio import _wrappers as wrappers_module
+from cannon_studio import resources as wrappers_module
 from cannon_studio._operations import WRAPPERS, build_registry, registry
 from cannon_studio_api._schema import load_schema
 from overlay_helpers import API_KEY

@@ -173,7 +173,7 @@ def test_a_broken_wrapper_step_changes_nothing(clean_repo: Path, tmp_path: Path)
     script = clean_repo / "scripts" / "generate_wrappers.py"
     text = script.read_text(encoding="utf-8")
     marker = (
-        "    text = _Emitter(model or embedded(), WRAPPERS if table is None else table).render()"
+        "    files = _Emitter(model or embedded(), WRAPPERS if table is None else table).files()"
     )
     assert marker in text
     script.write_text(
