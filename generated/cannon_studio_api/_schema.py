@@ -8,7 +8,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-SCHEMA_SHA256 = "9594ed3942b36ae261d1a3f3d1acdbe13b736cbce922077c6e753a70625cc5ee"
+SCHEMA_SHA256 = "613d76f759d91b828d6dba4908afc6e18513ebc1bc233b1d4c2d4a2238917429"
 """SHA-256 of ``openapi.json`` (the normalised snapshot), as hex."""
 
 

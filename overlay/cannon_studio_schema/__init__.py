@@ -9,11 +9,14 @@ sandbox, so both can stand on it.
   (:class:`Operation`), the request object, the error body, the webhook event, validators and
   declared fields (:meth:`ApiSchema.unknown_fields`).
 - :func:`embedded`: the model of the snapshot shipped in ``cannon_studio_api``.
+- :func:`canonical_spelling`: one spelling per constraint (nullable styles, enums written as
+  unions of values, 3.0 keywords), so equal meanings are equal JSON.
 - :func:`normalise` / :func:`snapshot_text`: the committed snapshot format.
 - :class:`Resolver`: reference resolution (``referencing``) for code that compares schemas.
 - :class:`SchemaError`: the one error raised; its text is one sentence for the user.
 """
 
+from .canonical import canonical_spelling, schema_spelling
 from .errors import SchemaError
 from .model import (
     CREATE_PATH,
@@ -42,6 +45,7 @@ __all__ = [
     "Resolver",
     "SchemaError",
     "UnknownField",
+    "canonical_spelling",
     "class_stem",
     "component_pointer",
     "dotted",
@@ -50,6 +54,7 @@ __all__ = [
     "normalise",
     "parse_text",
     "read_file",
+    "schema_spelling",
     "snapshot_text",
     "suggest",
     "upgrade",

@@ -4,7 +4,8 @@
 ``make check-drift`` compares; both call it, so a document fetched twice normalises to the same
 bytes. Steps, each a no-op on the committed snapshot:
 
-1. upgrade OpenAPI 3.0.x to 3.1 (:mod:`cannon_studio_schema.upgrade`);
+1. the canonical spelling (:func:`cannon_studio_schema.canonical.canonical_spelling`): OpenAPI
+   3.1, one spelling per constraint (nullable styles, enums written as unions of values);
 2. name what the generator needs for a clean client: an inline envelope of the create body's
    union becomes ``components.schemas.<Stem>Envelope`` and an inline input object
    ``<Stem>Input`` (``Stem`` from the operation id, e.g. ``VideoGenerate``), each with a
@@ -20,10 +21,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .canonical import canonical_spelling
 from .errors import guarded
 from .model import ApiSchema
 from .resolver import component_pointer
-from .upgrade import upgrade
 
 
 def snapshot_text(document: Mapping[str, Any]) -> str:
@@ -66,14 +67,18 @@ def _name(document: dict[str, Any], pointer: str, wanted: str, node: dict[str, A
 
 
 @guarded("normalising")
-def normalise(document: Mapping[str, Any]) -> dict[str, Any]:
+def normalise(document: Mapping[str, Any], *, notes: list[str] | None = None) -> dict[str, Any]:
     """Return the snapshot form of ``document`` (a new dict; the argument is not changed).
+
+    Args:
+        document: a parsed OpenAPI 3.0.x or 3.1.x document.
+        notes: when given, one line is appended per generator mistake repaired on the way.
 
     Raises:
         SchemaError: the version is not 3.0.x/3.1.x, a reference does not resolve, or there
             is no create endpoint.
     """
-    doc = upgrade(document)
+    doc = canonical_spelling(document, notes=notes)
     model = ApiSchema(doc)
     named: set[str] = set()
     for op in model.operations:
