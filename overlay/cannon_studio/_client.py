@@ -161,7 +161,10 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         """Create a request, wait for it and return its typed output.
 
         Args:
-            operation, input, webhook_url, idempotency_key: as ``requests.create``.
+            operation: the operation id (e.g. ``"image.generate"``), as ``requests.create``.
+            input: the operation's input fields, as ``requests.create``.
+            webhook_url: where the terminal-state webhook goes, as ``requests.create``.
+            idempotency_key: the create's key (default: a fresh one), as ``requests.create``.
             max_wait: wait deadline in SECONDS (default 1800); on expiry ``WaitTimeoutError``.
             on_update: called with the handle after each status change.
             timeout: HTTP timeout in SECONDS of the create call (default: the client's).
@@ -174,7 +177,10 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
             holds the raw request object (use ``requests.create`` + ``wait`` to keep it).
 
         Raises:
-            InputValidationError, APIStatusError, RequestFailedError, WaitTimeoutError.
+            InputValidationError: the input does not match the schema (nothing was sent).
+            APIStatusError: the API answered with an error status (after retries).
+            RequestFailedError: the request ended ``failed``.
+            WaitTimeoutError: ``max_wait`` passed first (the request goes on server-side).
         """
         handle = self.requests.create(
             operation,

@@ -339,7 +339,10 @@ class RequestHandle(_HandleBase):
         Raises:
             RequestNotSucceededError: the handle's status is not ``succeeded`` (it names the
                 status: ``queued``/``processing``/``unknown`` -> ``wait()`` first; ``failed``).
-            AssetDownloadError, APIStatusError, APIConnectionError (see ``assets.download``).
+            AssetDownloadError: a size mismatch, ``max_bytes``, a short body or a bad redirect
+                (see ``assets.download``).
+            APIStatusError: the asset host answered with an error status.
+            APIConnectionError: the asset host could not be reached.
         """
         self._check_downloadable()
         return download_many(

@@ -382,14 +382,17 @@ class Webhooks:
         """Verify one delivery and return the typed event (``event.data`` is the request object).
 
         Args:
-            body, headers: as the module function ``verify`` (the raw body, the headers).
+            body: the raw body, exactly as received (as the module function ``verify``).
+            headers: the delivery's headers (as the module function ``verify``).
             tolerance: SECONDS, overrides this object's ``tolerance`` for this call.
             dedupe: overrides this object's ``dedupe`` store for this call.
             now: current Unix time in seconds (default ``time.time()``), for tests.
 
         Raises:
             ConfigurationError: no secret configured (``client.webhooks`` without one).
-            WebhookHeaderError, WebhookTimestampError, WebhookSignatureError,
+            WebhookHeaderError: see the module function ``verify``.
+            WebhookTimestampError: see the module function ``verify``.
+            WebhookSignatureError: see the module function ``verify``.
             WebhookReplayError: see the module function ``verify``.
         """
         if not self._secret:

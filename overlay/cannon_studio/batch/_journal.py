@@ -109,11 +109,21 @@ class JobRow:
     """One job as the journal holds it.
 
     Attributes:
-        id, seq (position in the file), line, operation, content_hash, state (see ``STATES``),
-        attempt (1, then 2... with ``retry_failed``), idempotency_key, request_id,
-        credits (``billableCredits``), seconds (the request's ``completedAtMs - createdAtMs``
-        in SECONDS), output (JSON form), error (text), files (``[{"name", "bytes"}]``),
-        updated_at (Unix time, SECONDS).
+        id: the job id.
+        seq: position in the file.
+        line: the line number in the file.
+        operation: the operation id.
+        content_hash: the hash of the job's content.
+        state: the job's state (see ``STATES``).
+        attempt: 1, then 2... with ``retry_failed``.
+        idempotency_key: the key of the attempt's create.
+        request_id: the API's request id, once created.
+        credits: the request's ``billableCredits``.
+        seconds: the request's ``completedAtMs - createdAtMs``, in SECONDS.
+        output: the output, in JSON form.
+        error: why it failed (text).
+        files: ``[{"name", "bytes"}]``.
+        updated_at: Unix time of the last change, in SECONDS.
     """
 
     id: str

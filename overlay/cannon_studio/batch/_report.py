@@ -36,10 +36,16 @@ class ReportRow:
     """One line of ``report.jsonl``.
 
     Attributes:
-        id, operation, request_id, state (see ``STATES``), credits (``billableCredits``),
-        seconds (the request's ``completedAtMs - createdAtMs``, in SECONDS), files
-        (``[{"path": "<job id>/<name>", "bytes": n}]``, relative to the output directory),
-        error (why it failed, was skipped or is unfinished), attempt, idempotency_key.
+        id: the job id.
+        operation: the operation id.
+        request_id: the API's request id, once created.
+        state: the job's state (see ``STATES``).
+        credits: the request's ``billableCredits``.
+        seconds: the request's ``completedAtMs - createdAtMs``, in SECONDS.
+        files: ``[{"path": "<job id>/<name>", "bytes": n}]``, relative to the output directory.
+        error: why it failed, was skipped or is unfinished.
+        attempt: 1, then 2... with ``retry_failed``.
+        idempotency_key: the key of the attempt's create.
     """
 
     id: str

@@ -79,8 +79,9 @@ def run() -> None:
     """Create a request, follow it with a live progress display, print the output.
 
     \b
-    cannon-studio run OPERATION [--FIELD VALUE ...] [--input FILE.json]
-        [--webhook-url URL] [--idempotency-key KEY] [--no-wait] [--download DIR] [--max-wait SECONDS]
+        cannon-studio run OPERATION [--FIELD VALUE ...] [--input FILE.json]
+            [--webhook-url URL] [--idempotency-key KEY] [--no-wait] [--download DIR]
+            [--max-wait SECONDS]
 
     Fields are the operation's input fields as kebab-case flags (aspect_ratio and aspectRatio
     are both --aspect-ratio). Arrays repeat the flag; objects take JSON text.

@@ -30,7 +30,8 @@ def sandbox(args: Sequence[str]) -> None:
     """Run the local reference server (all arguments go to it; see `cannon-studio sandbox --help`).
 
     \b
-    cannon-studio sandbox --host 127.0.0.1 --port 8787 [--api-key KEY] [--instant] [--webhook-secret S]
+        cannon-studio sandbox --host 127.0.0.1 --port 8787 [--api-key KEY] [--instant]
+            [--webhook-secret S]
     """
     missing = [name for name in SANDBOX_EXTRA_MODULES if importlib.util.find_spec(name) is None]
     if missing:

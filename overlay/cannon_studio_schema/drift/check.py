@@ -173,7 +173,8 @@ def check_installed(
 
     Args:
         source: where the current schema is, e.g. ``https://HOST/api/v1/openapi``.
-        api_key, key_origin: as for :func:`read_source` (the key goes only to ``key_origin``).
+        api_key: sent as ``x-api-key``, only to ``key_origin`` (as for :func:`read_source`).
+        key_origin: the one origin the key may be sent to.
 
     Returns:
         The report; ``exit_code`` 0 same, 1 drift.
