@@ -8,8 +8,13 @@ STAMP := $(VENV)/.installed
 SOURCE ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv regenerate test lint typecheck pytest demo sandbox check-drift record bench schemathesis clean
+.PHONY: help venv regenerate test lint typecheck pytest docs docs-serve demo sandbox check-drift record bench schemathesis clean
 
+## help: list the targets with what each does (the default target)
+help:
+	@grep -E '^## [a-z-]+:' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z-]+): /  \1\t/; s/\$$\$$/$$/g' | expand -t 16
+
+## venv: .venv with this package installed editable with its dev extra (again when pyproject.toml changes)
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -36,8 +41,17 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## test: lint, type checks and the whole suite; fails if any of them fails
-test: lint typecheck pytest
+## docs: build the documentation site into site/ (mkdocs --strict: a broken link or reference fails)
+# NO_MKDOCS_2_WARNING silences Material's banner about MkDocs 2 (a print, not a build warning).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+## docs-serve: serve the documentation on http://127.0.0.1:8000, rebuilt on every change
+docs-serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+## test: lint, type checks, the docs build and the whole suite; fails if any of them fails
+test: lint typecheck docs pytest
 
 ## demo: the main job end to end on the sandbox (or on $$CANNON_BASE_URL with $$CANNON_API_KEY)
 demo: $(STAMP)
@@ -55,9 +69,9 @@ check-drift: $(STAMP)
 record: $(STAMP)
 	$(BIN)/python scripts/record_cassettes.py
 
-## bench: speed and memory figures, each beside a same-run baseline and its goal (issue 15), then the batch runner's
+## bench: speed and memory figures, each beside a same-run baseline and its goal, then the batch runner's
 # The batch runner's part of `make bench` runs 1,000 jobs, one round, so the whole target stays
-# under 5 minutes (issue 15); `scripts/bench_batch.py` alone defaults to 10,000 jobs, 2 rounds.
+# under 5 minutes; `scripts/bench_batch.py` alone defaults to 10,000 jobs, 2 rounds.
 BENCH_BATCH_ARGS ?= --jobs 1000 --rounds 1
 bench: $(STAMP)
 	@started=$$(date +%s); \
@@ -69,5 +83,6 @@ bench: $(STAMP)
 schemathesis: $(STAMP)
 	$(BIN)/python scripts/run_schemathesis.py
 
+## clean: remove .venv, build outputs and caches
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache

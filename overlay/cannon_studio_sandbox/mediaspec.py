@@ -6,7 +6,7 @@ The files stay small: every pixel size is the service's nominal size divided by 
 (10), rounded so that the aspect ratio stays exact (and both sides even, as H.264 needs); videos
 run at :data:`FPS` frames per second; audio is mono at :data:`AUDIO_RATE_HZ`. Durations are exact.
 
-Assumed where the docs are silent (documented in the README's sandbox section):
+Assumed where the docs are silent (documented in docs/sandbox.md):
 
 - video ``resolution`` ``480p``/``720p``/``1080p`` is the short side in pixels (default
   ``720p``); ``aspect_ratio`` default ``16:9``; ``video.generate`` ``duration`` default 5 s, the

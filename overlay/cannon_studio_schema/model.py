@@ -551,7 +551,7 @@ class ApiSchema:
         (free-form) or gives ``additionalProperties`` / ``patternProperties`` a non-empty
         schema (a map). ``additionalProperties`` absent, ``true`` or ``{}`` beside declared
         properties counts as closed: the client decides that a name the schema does not
-        declare is a typo (see the README, "Strict inputs").
+        declare is a typo (docs/client/index.md, "Strict inputs").
         """
         names: list[str] = []
         open_ = False

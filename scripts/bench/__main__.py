@@ -2,7 +2,7 @@
 
 Sections, in order: per-call, fanout, polling, transport, import, regeneration, profile. The
 sandbox runs in its own process; every client run is a fresh child process. Exit status 0 even
-when a goal is missed: the table says MISS and the README explains it.
+when a goal is missed: the table says MISS and docs/benchmarks.md explains it.
 """
 
 from __future__ import annotations

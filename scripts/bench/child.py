@@ -203,7 +203,7 @@ async def ours_async(args: dict[str, Any]) -> dict[str, Any]:
             return handle
 
         # Pending creates go straight into as_completed: each request is followed as soon as
-        # its create is answered (the pattern the README recommends for large fan-outs).
+        # its create is answered (the pattern docs/client/options.md recommends for large fan-outs).
         async for handle in client.requests.as_completed(
             (create() for _ in range(n)), max_wait=600
         ):

@@ -2,7 +2,7 @@
 
 The child process of ``fanout`` (``ours-async``) runs under cProfile; the report groups its own
 time by package (overlay, generated, httpx2, httpcore2, h11, asyncio, jsonschema...) and lists
-the top functions. Printed after the table; the README quotes it where a goal is missed.
+the top functions. Printed after the table; docs/benchmarks.md quotes it where a goal is missed.
 """
 
 from __future__ import annotations
