@@ -1,12 +1,11 @@
-"""The README's webhook receivers (Starlette, and the FastAPI and Flask files of ``examples/``
-that the README shows) stay correct against a sender that duplicates and reorders: the sandbox delivers a batch of events to each with the ``duplicate``
+"""The documented webhook receivers (Starlette, and the FastAPI and Flask files of ``examples/``
+that the webhooks page shows) stay correct against a sender that duplicates and reorders: the sandbox delivers a batch of events to each with the ``duplicate``
 and ``reorder`` fault kinds on, and every request is handled exactly once, every delivery
 (repeats included) acknowledged with 2xx, so the sender never retries."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 import runpy
 from pathlib import Path
 from typing import Any
@@ -15,13 +14,11 @@ import httpx2
 import pytest
 from cannon_studio_sandbox import FaultRule, Sandbox, SandboxConfig
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-TEXT = README.read_text(encoding="utf-8")
-RECEIVER_BLOCKS = re.findall(r"```py\n(.*?)```", TEXT, re.DOTALL)
-EXAMPLES = sorted((README.parent / "examples").glob("*_receiver.py"))
-STARLETTE_BLOCK = next(
-    b for b in re.findall(r"```python\n(.*?)```", TEXT, re.DOTALL) if 'Route("/hooks/cannon"' in b
-)
+from tests.readme.pages import ROOT, blocks
+
+RECEIVER_BLOCKS = [block for _, block in blocks("py")]
+EXAMPLES = sorted((ROOT / "examples").glob("*_receiver.py"))
+STARLETTE_BLOCK = next(b for _, b in blocks("python") if 'Route("/hooks/cannon"' in b)
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 HOOK = "https://receiver.test/hooks/cannon"
 EVENTS = 10
@@ -93,7 +90,7 @@ async def test_receiver_example_under_duplicates_and_reordering(
     assert_at_least_once_handled(ids, handled, sb)
 
 
-def test_readme_shows_the_receiver_examples() -> None:
+def test_docs_show_the_receiver_examples() -> None:
     assert sorted(RECEIVER_BLOCKS) == sorted(path.read_text(encoding="utf-8") for path in EXAMPLES)
 
 
