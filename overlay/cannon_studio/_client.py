@@ -203,6 +203,7 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         shard: Shard | str | None = None,
         retry_failed: bool = False,
         batch_id: str | None = None,
+        reuse_requests: bool = False,
         journal: str | PathLike[str] | None = None,
         job_timeout: float = 24 * 3600.0,
         on_event: Callable[[BatchEvent], object] | None = None,
@@ -220,7 +221,11 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
                 the rest is ``held``. The total can pass it by less than one job's price.
             shard: ``"K/N"`` or a ``Shard``: run only the K-th of N disjoint parts of the file.
             retry_failed: create new requests (new keys) for failed jobs and those skipped after.
-            batch_id: the id keys are derived from (default: a hash of the file's jobs).
+            batch_id: the id keys are derived from (default: a hash of the file's jobs). A new
+                id runs the same file again as a new batch (new requests, new charges).
+            reuse_requests: when a job's first create is answered with a request an earlier
+                run of the same batch id created, re-use it (download its files here). Default
+                ``False``: the run stops with ``BatchRerunError`` naming the batch id.
             journal: the journal's path (default ``out_dir/journal.sqlite``).
             job_timeout: SECONDS to wait for one request before leaving it to the next run.
             on_event: called with a ``BatchEvent`` after each job state change (any thread).
@@ -231,7 +236,11 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         Raises:
             BatchFileError: a line was refused (its line and field named; nothing sent).
             BatchJournalError: the journal is another batch's or shard's, or a started job changed.
-            BatchStoppedError: the API could not be reached or refused the key (state kept).
+            BatchRerunError: the file was run before as this batch id (see ``reuse_requests``).
+            BatchLockedError: another run is using ``out_dir`` (one driver per directory).
+            BatchStorageError: the journal or directory cannot be created or written.
+            BatchStoppedError: the API could not be reached or refused the key, or local storage
+                refused a write during the run (state kept; ``cause`` says which).
             KeyboardInterrupt: re-raised once the journal and report are written.
         """
         return run_batch(
@@ -243,6 +252,7 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
             shard=shard,
             retry_failed=retry_failed,
             batch_id=batch_id,
+            reuse_requests=reuse_requests,
             journal_path=journal,
             job_timeout=job_timeout,
             on_event=on_event,
@@ -367,6 +377,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
         shard: Shard | str | None = None,
         retry_failed: bool = False,
         batch_id: str | None = None,
+        reuse_requests: bool = False,
         journal: str | PathLike[str] | None = None,
         job_timeout: float = 24 * 3600.0,
         on_event: Callable[[BatchEvent], object] | None = None,
@@ -382,6 +393,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
             shard=shard,
             retry_failed=retry_failed,
             batch_id=batch_id,
+            reuse_requests=reuse_requests,
             journal_path=journal,
             job_timeout=job_timeout,
             on_event=on_event,

@@ -6,7 +6,9 @@ that never replaces an existing file (unless asked to). Nothing here does networ
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 from ._errors import AssetDownloadError
 from ._logging import redact, safe_url
 
-__all__ = ["ProgressCallback", "Sink", "count_bytes", "suffixed", "where"]
+__all__ = ["ProgressCallback", "Sink", "count_bytes", "part_owner", "suffixed", "where"]
 
 ProgressCallback = Callable[[int, "int | None"], object]
 """``progress(bytes_done, total_bytes_or_None)``, called after each chunk."""
@@ -53,19 +55,49 @@ def _check_size(url: str, done: int, total: int | None) -> None:
         )
 
 
+_PART_NAME = re.compile(r"\..+\.(\d{1,10})-[0-9a-f]{12}\.part")
+
+
+def part_owner(name: str) -> int | None:
+    """The process id written into a ``.part`` file name by ``_open_part``, or ``None`` (pure).
+
+    ``.video.mp4.4242-1a2b3c4d5e6f.part`` -> ``4242``: clean-up code removes only the ``.part``
+    files of writers that are gone, never a live download of another process.
+    """
+    match = _PART_NAME.fullmatch(name)
+    return int(match.group(1)) if match else None
+
+
 def _open_part(target: Path) -> tuple[BinaryIO, Path]:
     """Open a new hidden ``.part`` file beside ``target`` for an atomic write.
 
-    Created with ``open(..., "xb")`` (not ``mkstemp``, which forces mode 0600), so the finished
-    file gets the permissions the user's umask gives any new file.
+    The name carries the writer's process id and a random token
+    (``.<name>.<pid>-<token>.part``), so it is unique per writer and clean-up can tell a live
+    writer's file from a leftover (``part_owner``). Created with ``open(..., "xb")`` (not
+    ``mkstemp``, which forces mode 0600), so the finished file gets the permissions the user's
+    umask gives any new file.
     """
     for _ in range(100):
-        tmp = target.parent / f".{target.name[:200]}.{secrets.token_hex(6)}.part"
+        tmp = target.parent / f".{target.name[:200]}.{os.getpid()}-{secrets.token_hex(6)}.part"
         try:
             return open(tmp, "xb"), tmp
         except FileExistsError:
             continue
     raise AssetDownloadError(f"could not create a temporary file beside {target}")
+
+
+_NO_LINKS = frozenset(
+    {
+        errno.EPERM,
+        errno.EACCES,
+        errno.EOPNOTSUPP,
+        errno.ENOTSUP,
+        errno.ENOSYS,
+        errno.EXDEV,
+        errno.EMLINK,
+    }
+)
+"""``os.link`` errors that mean "no hard links on this file system", not a failed write."""
 
 
 def _commit(tmp: Path, target: Path, overwrite: bool) -> Path:
@@ -86,14 +118,23 @@ def _commit(tmp: Path, target: Path, overwrite: bool) -> Path:
         except FileExistsError:
             n += 1
             continue
-        except OSError:  # no hard links here (some network / FAT file systems)
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:  # e.g. ``tmp`` vanished, or the disk is full
+                raise
+            # No hard links here (some network / FAT file systems): reserve the name, then
+            # replace it; a failed replace takes the empty placeholder away again.
             try:
                 with open(candidate, "xb"):
                     pass
             except FileExistsError:
                 n += 1
                 continue
-            os.replace(tmp, candidate)
+            try:
+                os.replace(tmp, candidate)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(candidate)
+                raise
             return candidate
         os.unlink(tmp)
         return candidate

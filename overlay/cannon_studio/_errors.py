@@ -240,10 +240,13 @@ class AssetDownloadError(CannonError):
 
     Attributes:
         url: the asset URL without credentials and query (``None`` when not known).
+        errno: the ``errno`` of a local write error (``ENOSPC`` for a full disk, ``EROFS``...),
+            ``None`` for every other failure.
     """
 
-    def __init__(self, message: str, *, url: str | None = None) -> None:
+    def __init__(self, message: str, *, url: str | None = None, errno: int | None = None) -> None:
         self.url = _public_url(url) if url is not None else None
+        self.errno = errno
         super().__init__(redact(message))
 
 

@@ -140,7 +140,9 @@ def _as_download_error(url: str, exc: BaseException) -> AssetDownloadError:
     """A typed, redacted error for a transport, decoding, redirect or local I/O failure."""
     detail = redact(str(exc))[:300]
     return AssetDownloadError(
-        f"download of {where(url)} failed: {type(exc).__name__}: {detail}", url=url
+        f"download of {where(url)} failed: {type(exc).__name__}: {detail}",
+        url=url,
+        errno=exc.errno if isinstance(exc, OSError) else None,
     )
 
 

@@ -6,6 +6,7 @@ import _thread
 import asyncio
 import hashlib
 import json
+import os
 import signal
 from collections import Counter
 from pathlib import Path
@@ -154,7 +155,12 @@ def test_resume_from_every_journaled_state(
     (out / "half").mkdir(parents=True)
     first_name = first_url.split("?")[0].rsplit("/", 1)[-1]
     (out / "half" / first_name).write_bytes(httpx2.get(first_url).content)
-    (out / "half" / f".{first_name}.0123.part").write_bytes(b"partial")
+    # a killed writer's partial file (its process is gone), and a live writer's (its process,
+    # our parent, is running): only the first may be removed
+    (out / "half" / f".{first_name}.{2**31 - 1}-0123456789ab.part").write_bytes(b"partial")
+    live_part = out / "half" / f".{first_name}.{os.getppid()}-ba9876543210.part"
+    live_part.write_bytes(b"being written")
+    (out / "half" / first_name).write_bytes(b"")  # an empty file is never trusted
     # ... and what it had journaled
     client.batch(file, out, max_credits=0)  # journal the jobs, create nothing
     with Journal(out / JOURNAL_NAME) as journal:
@@ -179,10 +185,15 @@ def test_resume_from_every_journaled_state(
     assert report["sent"]["request_id"] == sent.id
     assert report["waiting"]["request_id"] == waiting.id
     assert report["half"]["request_id"] == half.id
+    assert live_part.read_bytes() == b"being written"
+    live_part.unlink()
     assert sorted(p.name for p in (out / "half").iterdir()) == sorted(
         f["path"].split("/")[1] for f in report["half"]["files"]
     )
     assert len(report["half"]["files"]) == len(half.asset_urls()) == 2
+    for entry in report["half"]["files"]:
+        assert entry["bytes"] > 0
+        assert (out / entry["path"]).stat().st_size == entry["bytes"]
 
 
 def test_retry_failed_creates_new_requests_for_failed_jobs_only(
@@ -227,18 +238,22 @@ def test_budget_holds_jobs_back_and_overshoots_by_less_than_one_job(
     assert len(cannon_sandbox.sandbox.ledger()) == len(jobs)
 
 
-def test_unreachable_api_stops_and_keeps_state(tmp_path: Path) -> None:
+@pytest.mark.parametrize("reuse_requests", [False, True])
+def test_unreachable_api_stops_and_keeps_state(tmp_path: Path, reuse_requests: bool) -> None:
     jobs = mixed_jobs(5, seed=1, fail_rate=0.0)
     file = write_jobs(tmp_path / "jobs.jsonl", jobs)
     with (
         Cannon(api_key="cs_test_x", base_url="http://127.0.0.1:9", max_retries=0) as c,
         pytest.raises(BatchStoppedError) as caught,
     ):
-        c.batch(file, tmp_path / "out", concurrency=2)
+        c.batch(file, tmp_path / "out", concurrency=2, reuse_requests=reuse_requests)
     assert caught.value.summary.exit_code == 3
     report = read_jsonl(tmp_path / "out" / REPORT_NAME)
     assert {r["state"] for r in report} <= {"creating", "pending"}
-    assert any(r["state"] == "creating" and r["idempotency_key"] for r in report)
+    if reuse_requests:  # no status read first: the first creates were tried, keys journaled
+        assert any(r["state"] == "creating" and r["idempotency_key"] for r in report)
+    else:  # the server time is read before any create: nothing was sent
+        assert {r["state"] for r in report} == {"pending"}
     assert json.loads(json.dumps(caught.value.summary.to_dict()))["exit_code"] == 3
 
 

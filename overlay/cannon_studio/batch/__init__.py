@@ -8,14 +8,22 @@ create and every change after, so running the same command again after any stop 
 where it stopped and never creates or charges a job twice.
 
 Files: ``_jobs`` (parse + validate the file), ``_graph`` (references, cycles, components),
-``_keys`` (batch id, idempotency keys), ``_journal`` (SQLite), ``_shard`` (``K/N`` parts),
+``_keys`` (batch id, idempotency keys), ``_journal`` (SQLite), ``_lock`` (one driver per
+directory, leftovers of gone writers), ``_shard`` (``K/N`` parts),
 ``_scheduler`` (the sans-IO state machine and budget), ``_transfer`` (files of a job),
 ``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging).
 """
 
 from __future__ import annotations
 
-from ._errors import BatchFileError, BatchJournalError, FileProblem
+from ._errors import (
+    BatchFileError,
+    BatchJournalError,
+    BatchLockedError,
+    BatchRerunError,
+    BatchStorageError,
+    FileProblem,
+)
 from ._graph import JobGraph
 from ._jobs import (
     Job,
@@ -49,7 +57,10 @@ __all__ = [
     "BatchEvent",
     "BatchFileError",
     "BatchJournalError",
+    "BatchLockedError",
+    "BatchRerunError",
     "BatchStoppedError",
+    "BatchStorageError",
     "BatchSummary",
     "FileProblem",
     "Job",

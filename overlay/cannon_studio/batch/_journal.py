@@ -10,17 +10,18 @@ to ``events``: the client-side request history the API does not keep.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import BatchJournalError
+from ._errors import BatchJournalError, BatchStorageError
 
 __all__ = ["SCHEMA_VERSION", "STATES", "JobRow", "Journal"]
 
@@ -150,6 +151,24 @@ class JobRow:
         return cls(**data)
 
 
+_NOT_A_JOURNAL = ("SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_FORMAT")
+"""SQLite error names that are about the file's content; every other error opening a journal
+(``SQLITE_FULL``, ``SQLITE_IOERR``, ``SQLITE_READONLY``, ``SQLITE_CANTOPEN``...) is storage."""
+
+
+def _open_error(path: Path, exc: sqlite3.DatabaseError, readonly: bool) -> Exception:
+    """The error for a failure opening ``path``: a full disk or a read-only directory is a
+    ``BatchStorageError`` (the file is fine; free space and run again), never "not a journal"."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(_NOT_A_JOURNAL) or (
+        not name and not isinstance(exc, sqlite3.OperationalError)
+    ):
+        return BatchJournalError(f"{path} is not a batch journal ({exc})")
+    if readonly:
+        return BatchJournalError(f"cannot read the journal {path}: {exc}")
+    return BatchStorageError(str(path), str(exc))
+
+
 def _sql_value(name: str, value: Any) -> Any:
     if name in ("output", "files"):
         return None if value is None else json.dumps(value, separators=(",", ":"))
@@ -165,6 +184,9 @@ class Journal:
 
     Raises:
         BatchJournalError: the file is not a journal, or is of a newer format.
+        BatchStorageError: the file or its directory cannot be created or written (full disk,
+            read-only directory); never reported as "not a batch journal". Every write method
+            raises it too, after rolling its transaction back.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
@@ -186,14 +208,28 @@ class Journal:
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
             version = self.meta().get("schema_version")
+        except OSError as exc:  # the directory cannot be made (read-only, full)
+            raise BatchStorageError(str(self.path.parent), exc.strerror or str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            raise BatchJournalError(f"{self.path} is not a batch journal ({exc})") from None
+            raise _open_error(self.path, exc, readonly) from None
         if version is None and not readonly:
             self.set_meta({"schema_version": str(SCHEMA_VERSION)})
         elif version is not None and int(version) > SCHEMA_VERSION:
             raise BatchJournalError(
                 f"{self.path} was written by a newer cannon-studio (journal format {version})"
             )
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around one write (the caller holds ``_lock``): an SQLite error rolls the open
+        transaction back and becomes ``BatchStorageError`` (full disk, read-only file...)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            raise BatchStorageError(str(self.path), str(exc)) from None
 
     # -- meta ------------------------------------------------------------------------------------
 
@@ -204,7 +240,7 @@ class Journal:
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Write ``meta`` entries (one transaction)."""
-        with self._lock:
+        with self._lock, self._writing():
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
                 "INSERT INTO meta(key, value) VALUES(?, ?) "
@@ -224,7 +260,7 @@ class Journal:
     def add(self, rows: Iterable[JobRow]) -> None:
         """Insert new job rows (one transaction)."""
         now = time.time()
-        with self._lock:
+        with self._lock, self._writing():
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
                 f"INSERT INTO jobs({', '.join(_COLUMNS)}) VALUES({', '.join('?' * len(_COLUMNS))})",
@@ -243,6 +279,9 @@ class Journal:
             values: columns to set (``state``, ``request_id``, ``credits``, ``output``...).
 
         Does nothing once the journal is closed (a runner thread still finishing after Ctrl-C).
+
+        Raises:
+            BatchStorageError: the change could not be written (nothing of it was kept).
         """
         unknown = set(values) - _UPDATABLE
         if unknown:
@@ -252,7 +291,7 @@ class Journal:
         names = list(values)
         sql = f"UPDATE jobs SET {', '.join(f'{n}=?' for n in names)} WHERE id=?"
         params = [*(_sql_value(n, values[n]) for n in names), job_id]
-        with self._lock:
+        with self._lock, self._writing():
             if not self.closed:
                 self._db.execute(sql, params)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -10,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from ._journal import STATES, JobRow, Journal
+from ._lock import writer_gone
 
 __all__ = [
     "BatchSummary",
     "ReportRow",
     "merge_reports",
     "read_report",
+    "remove_stale_report_files",
     "report_rows",
     "summarize",
     "write_report",
@@ -28,6 +31,7 @@ EXIT_OK = 0
 EXIT_UNFINISHED = 1
 EXIT_BAD_FILE = 2
 EXIT_UNREACHABLE = 3
+EXIT_STORAGE = 5
 EXIT_INTERRUPTED = 130
 
 
@@ -112,13 +116,38 @@ def report_rows(journal: Journal) -> list[ReportRow]:
 
 
 def write_report(rows: Iterable[ReportRow], path: Path) -> Path:
-    """Write ``report.jsonl`` atomically (temporary file, then rename); return its path."""
+    """Write ``report.jsonl`` atomically (temporary file, then rename); return its path.
+
+    The temporary file is ``.<name>.<pid>.tmp`` beside ``path``; a failed write removes it (a
+    killed writer's is removed by ``remove_stale_report_files`` on the next run).
+
+    Raises:
+        OSError: the file could not be written (full disk, read-only directory).
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     return path
+
+
+def remove_stale_report_files(directory: Path, name: str = REPORT_NAME) -> list[Path]:
+    """Remove the temporary files a killed ``write_report`` left in ``directory``
+    (``.<name>.<pid>.tmp`` of a process that is gone); return those removed."""
+    removed: list[Path] = []
+    for tmp in directory.glob(f".{name}.*.tmp"):
+        pid = tmp.name[len(name) + 2 : -len(".tmp")]
+        if pid.isdigit() and writer_gone(int(pid), tmp):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
 
 
 def read_report(path: Path) -> list[ReportRow]:
@@ -159,7 +188,9 @@ class BatchSummary:
         credits: credits charged (sum of ``billableCredits``); held: jobs the budget held back;
         unfinished: jobs started and not ended (resume them by running again);
         interrupted: the run was stopped by Ctrl-C; error: why the run stopped early, if it did;
-        elapsed_s: SECONDS the run took (0 for a report read from disk).
+        elapsed_s: SECONDS the run took (0 for a report read from disk);
+        storage_error: the run stopped because local storage refused a write (full disk,
+        read-only directory, journal not writable).
     """
 
     jobs: int
@@ -171,6 +202,7 @@ class BatchSummary:
     error: str | None = None
     elapsed_s: float = 0.0
     out_dirs: list[str] = field(default_factory=list)
+    storage_error: bool = False
 
     @property
     def ok(self) -> bool:
@@ -180,9 +212,11 @@ class BatchSummary:
     @property
     def exit_code(self) -> int:
         """0 all succeeded, 1 some failed/skipped/held/unfinished, 3 the API could not be
-        reached (or refused the key), 130 interrupted."""
+        reached (or refused the key), 5 local storage refused a write, 130 interrupted."""
         if self.interrupted:
             return EXIT_INTERRUPTED
+        if self.storage_error:
+            return EXIT_STORAGE
         if self.error is not None:
             return EXIT_UNREACHABLE
         return EXIT_OK if self.ok else EXIT_UNFINISHED

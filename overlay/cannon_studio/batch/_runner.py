@@ -9,7 +9,17 @@ Errors: a create the API refuses (400/402/404/409/413/422) or a request that fai
 job only. An API that cannot be reached, 5xx after the client's retries, or a refused key (401,
 403, 429 after retries) stops the run: nothing more starts, running jobs stop at their next
 step, the journal keeps every job's state, and ``BatchStoppedError`` is raised after the report
-is written.
+is written. Local storage that refuses a write (full disk, read-only directory, a journal that
+cannot be written) stops the run the same way (``BatchStoppedError`` whose ``cause`` is a
+``BatchStorageError``; the summary's ``exit_code`` is 5).
+
+One driver per directory: the run holds ``DIR/.batch.lock`` from before the journal is opened
+until the report is written; a second run on the same directory raises ``BatchLockedError``.
+
+Re-runs are explicit: the server time is read once at the start (``GET /api/v1/status``), and a
+job's first create answered with a request created before that (the same keys were used by an
+earlier run of the same file) stops the run with ``BatchRerunError`` unless
+``reuse_requests=True``; a new ``batch_id`` generates anew, in the same directory too.
 """
 
 from __future__ import annotations
@@ -20,21 +30,25 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import httpx2
 
-from .._errors import CannonError
-from ._errors import BatchJournalError
+from .._errors import APIStatusError, CannonError
+from ._errors import BatchJournalError, BatchRerunError, BatchStorageError
 from ._graph import JobGraph
 from ._jobs import Job, jobs_from_mappings, load_jobs
 from ._journal import Journal
 from ._keys import batch_id_for
+from ._lock import LOCK_NAME, DirectoryLock
 from ._report import (
     JOURNAL_NAME,
     REPORT_NAME,
     BatchSummary,
+    ReportRow,
+    remove_stale_report_files,
     report_rows,
     summarize,
     write_report,
@@ -55,15 +69,21 @@ DEFAULT_CONCURRENCY = 16
 DEFAULT_JOB_TIMEOUT_S = 24 * 3600.0
 """How long one run waits for one request (SECONDS) before leaving it for the next run."""
 
+REPLAY_SLACK_MS = 5000
+"""Clock slack of the re-run check (MILLISECONDS): a first create answered with a request
+created more than this long before the run's start (server time) means a re-run. A re-run
+started within this time of the earlier run's create of the same job is not detected."""
+
 JobsSource = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
 
 
 class BatchStoppedError(CannonError):
     """The run stopped early: the API could not be reached, answered 5xx after retries, or
-    refused the key. Every job keeps its journaled state; run the batch again to resume.
+    refused the key; or local storage refused a write (``cause`` is a ``BatchStorageError``).
+    Every job keeps its journaled state; run the batch again to resume.
 
     Attributes:
-        summary: the ``BatchSummary`` at the stop (its ``exit_code`` is 3).
+        summary: the ``BatchSummary`` at the stop (its ``exit_code`` is 3, or 5 for storage).
         cause: the error that stopped the run (also ``__cause__``).
     """
 
@@ -82,6 +102,8 @@ class _Plan:
     journal: Journal
     out_dir: Path
     started: float
+    lock: DirectoryLock
+    reuse_requests: bool = False
 
 
 def _load(jobs: JobsSource) -> list[Job]:
@@ -99,7 +121,7 @@ def _check_meta(journal: Journal, batch_id: str, shard: Shard | None, given_id: 
             f"{journal.path} belongs to shard {old_shard}, not {shard_text}; "
             "give each shard its own output directory"
         )
-    if old_id is not None and old_id != batch_id and given_id:
+    if old_id is not None and old_id != batch_id and given_id and not meta.get("rerun_of"):
         raise BatchJournalError(
             f"{journal.path} belongs to batch {old_id}, not {batch_id}; "
             "use another output directory for another batch"
@@ -115,6 +137,7 @@ class PlanOptions(TypedDict, total=False):
     batch_id: str | None
     journal_path: str | os.PathLike[str] | None
     on_event: Callable[[BatchEvent], object] | None
+    reuse_requests: bool
 
 
 def prepare(
@@ -128,11 +151,14 @@ def prepare(
     max_credits: int | None = None,
     retry_failed: bool = False,
     on_event: Callable[[BatchEvent], object] | None = None,
+    reuse_requests: bool = False,
 ) -> _Plan:
-    """Validate the jobs, open the journal, build the scheduler (nothing is sent here).
+    """Validate the jobs, lock the directory, open the journal, build the scheduler (nothing is
+    sent here).
 
     Raises:
-        BatchFileError, BatchJournalError; ValueError for a bad ``concurrency`` or ``max_credits``.
+        BatchFileError, BatchJournalError (``BatchLockedError``: another run holds the
+        directory), BatchStorageError; ValueError for a bad ``concurrency`` or ``max_credits``.
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError("concurrency must be an integer >= 1")
@@ -143,18 +169,30 @@ def prepare(
     if max_credits is not None and (isinstance(max_credits, bool) or max_credits < 0):
         raise ValueError("max_credits must be a number of credits >= 0")
     out = Path(out_dir)
-    journal = Journal(journal_path if journal_path is not None else out / JOURNAL_NAME)
+    where = Path(journal_path) if journal_path is not None else out / JOURNAL_NAME
+    lock = DirectoryLock(out / LOCK_NAME, where.with_name(where.name + ".lock")).acquire()
+    try:
+        remove_stale_report_files(out)
+        journal = Journal(where)
+    except BaseException:
+        lock.release()
+        raise
     try:
         default_id = batch_id_for(parsed)
         _check_meta(journal, batch_id or default_id, part, batch_id is not None)
         meta = journal.meta()
-        chosen = meta.get("batch_id") or batch_id or default_id
+        if meta.get("rerun_of") and batch_id is not None and batch_id != meta.get("batch_id"):
+            chosen = batch_id  # a re-run that was refused becomes a new batch
+        else:
+            chosen = meta.get("batch_id") or batch_id or default_id
+        rerun = meta.get("rerun_of", "")
         journal.set_meta(
             {
                 "batch_id": chosen,
                 "shard": str(part) if part else "all",
                 "source": str(jobs) if isinstance(jobs, str | os.PathLike) else "<mappings>",
                 "jobs_in_file": str(len(parsed)),
+                "rerun_of": "" if chosen != meta.get("batch_id") or reuse_requests else rerun,
             }
         )
         scheduler = Scheduler(
@@ -168,32 +206,90 @@ def prepare(
         )
     except BaseException:
         journal.close()
+        lock.release()
         raise
-    return _Plan(scheduler, journal, out, time.monotonic())
+    return _Plan(scheduler, journal, out, time.monotonic(), lock, reuse_requests)
 
 
-def _finish(plan: _Plan, *, interrupted: bool, error: BaseException | None) -> BatchSummary:
-    plan.scheduler.close()
-    rows = report_rows(plan.journal)
-    plan.out_dir.mkdir(parents=True, exist_ok=True)
-    write_report(rows, plan.out_dir / REPORT_NAME)
-    plan.journal.close()
+def _finish(plan: _Plan, *, interrupted: bool, fatal: list[BaseException]) -> BatchSummary:
+    """Close the run: held jobs, ``report.jsonl``, journal and lock. A write refused by local
+    storage here is added to ``fatal`` (the journal keeps the state; the report can be made
+    again with ``batch report DIR``)."""
+    report = plan.out_dir / REPORT_NAME
+    rows: list[ReportRow] = []
+    try:
+        try:
+            plan.scheduler.close()
+        except BatchStorageError as exc:
+            fatal.append(exc)
+        rows = report_rows(plan.journal)
+        try:
+            write_report(rows, report)
+        except OSError as exc:
+            fatal.append(BatchStorageError(str(report), exc.strerror or str(exc)))
+    finally:
+        plan.journal.close()
+        plan.lock.release()
+    error = fatal[0] if fatal else None
     return summarize(
         rows,
         interrupted=interrupted,
         error=None if error is None else f"{type(error).__name__}: {error}",
         elapsed_s=time.monotonic() - plan.started,
         out_dirs=[str(plan.out_dir)],
+        storage_error=isinstance(error, BatchStorageError),
     )
 
 
 def _conclude(plan: _Plan, fatal: list[BaseException]) -> BatchSummary:
-    """Finish a run that was not interrupted: the summary, or ``BatchStoppedError`` (after the
-    report is written) when an error stopped it."""
-    summary = _finish(plan, interrupted=False, error=fatal[0] if fatal else None)
+    """Finish a run that was not interrupted: the summary, or (after the report is written)
+    ``BatchRerunError`` for a re-run that was not asked for, ``BatchStoppedError`` when an error
+    stopped it."""
+    summary = _finish(plan, interrupted=False, fatal=fatal)
     if fatal:
+        if isinstance(fatal[0], BatchRerunError):
+            raise fatal[0]
         raise BatchStoppedError(summary, fatal[0]) from fatal[0]
     return summary
+
+
+def _next_action(sched: Scheduler, fatal: list[BaseException]) -> Action | None:
+    """``sched.next_action()``; a journal write refused by local storage stops the run."""
+    try:
+        return sched.next_action()
+    except BatchStorageError as exc:
+        fatal.append(exc)
+        sched.stop()
+        return None
+
+
+def _replay_floor(server_time: object) -> int | None:
+    """Epoch MILLISECONDS ``REPLAY_SLACK_MS`` before a ``serverTime`` (``None`` if unreadable)."""
+    if not isinstance(server_time, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(server_time.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return int(moment.timestamp() * 1000) - REPLAY_SLACK_MS
+
+
+def _set_replay_floor(sched: Scheduler, status: Any, fatal: list[BaseException]) -> None:
+    """From the answer of ``GET /api/v1/status`` at the start (or its error): the re-run check's
+    floor. A key that may not read the status (403/404) runs without the check; an API that
+    cannot be reached stops the run before anything is created (as a failed create would)."""
+    if isinstance(status, APIStatusError) and status.status_code in (403, 404):
+        return
+    if isinstance(status, BaseException):
+        fatal.append(status)
+        sched.stop()
+        return
+    data = status.to_dict() if hasattr(status, "to_dict") else {}
+    sched.replay_floor_ms = _replay_floor(
+        data.get("serverTime") if isinstance(data, dict) else None
+    )
 
 
 # ---------------------------------------------------------------------------------------- sync
@@ -235,7 +331,7 @@ class _JobSteps:
                     step = self._steps.throw(self._error)
             except StopIteration:
                 return None
-            if not self._sched.stopping:
+            if not self._sched.stopping or (isinstance(step, Refresh) and step.check):
                 return step
             self.failed(StopRun())
 
@@ -284,6 +380,11 @@ def run_batch(
     cond = threading.Condition()
     running = [0]
     fatal: list[BaseException] = []
+    if not plan.reuse_requests:
+        try:
+            _set_replay_floor(sched, client.status(), fatal)
+        except (CannonError, httpx2.HTTPError) as exc:
+            _set_replay_floor(sched, exc, fatal)
 
     def notify() -> None:
         with cond:
@@ -303,7 +404,7 @@ def run_batch(
         with cond:
             while True:
                 while running[0] < concurrency:
-                    action = sched.next_action()
+                    action = _next_action(sched, fatal)
                     if action is None:
                         break
                     running[0] += 1
@@ -315,7 +416,7 @@ def run_batch(
                 cond.wait(timeout=1.0)
     except BaseException:  # KeyboardInterrupt: running jobs keep their journaled state
         sched.stop()
-        _finish(plan, interrupted=True, error=None)
+        _finish(plan, interrupted=True, fatal=[])
         raise
     return _conclude(plan, fatal)
 
@@ -366,10 +467,15 @@ async def arun_batch(
     wake = asyncio.Event()
     fatal: list[BaseException] = []
     tasks: set[asyncio.Task[None]] = set()
+    if not plan.reuse_requests:
+        try:
+            _set_replay_floor(sched, await client.status(), fatal)
+        except (CannonError, httpx2.HTTPError) as exc:
+            _set_replay_floor(sched, exc, fatal)
     try:
         while True:
             while len(tasks) < concurrency:
-                action = sched.next_action()
+                action = _next_action(sched, fatal)
                 if action is None:
                     break
                 tasks.add(
@@ -391,6 +497,6 @@ async def arun_batch(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        _finish(plan, interrupted=True, error=None)
+        _finish(plan, interrupted=True, fatal=[])
         raise
     return _conclude(plan, fatal)

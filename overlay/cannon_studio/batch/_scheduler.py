@@ -36,6 +36,8 @@ class Action:
         input: the input with references filled in (``create``).
         request_id: the request (``attach``, ``download``).
         output: the request's output, JSON form (``download``).
+        fresh: the key was derived in this run (``create``); a create resumed from the journal
+            (``creating``: it may have been sent before) is not fresh.
     """
 
     kind: Literal["create", "attach", "download"]
@@ -44,6 +46,7 @@ class Action:
     input: dict[str, Any] | None = None
     request_id: str | None = None
     output: dict[str, Any] | None = None
+    fresh: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,9 @@ class Scheduler:
         self._charged = 0
         self.budget_reached = False
         self.stopping = False
+        self.replay_floor_ms: int | None = None
+        """Server time (epoch MILLISECONDS) before which a fresh create's request means a
+        re-run; ``None``: not checked (``reuse_requests``, or the server time is unknown)."""
         self._open(retry_failed)
 
     # -- set-up ------------------------------------------------------------------------------------
@@ -250,12 +256,13 @@ class Scheduler:
         except MissingOutputError as exc:
             self._fail(job.id, str(exc))
             return None
+        fresh = key is None
         if key is None:
             upstream = [self.rows[dep].request_id or "" for dep in job.depends_on]
             key = idempotency_key(self.batch_id, job, self.rows[job.id].attempt, upstream)
             self._set(job.id, state="creating", idempotency_key=key)
         self._unpriced.add(job.id)
-        return Action("create", job, key=key, input=resolved)
+        return Action("create", job, key=key, input=resolved, fresh=fresh)
 
     # -- outcomes ----------------------------------------------------------------------------------
 
@@ -264,6 +271,20 @@ class Scheduler:
         with self._lock:
             state = status if status in ("queued", "processing") else "queued"
             self._set(job_id, state=state, request_id=request_id)
+
+    def replayed(self, job_id: str, request_id: str) -> None:
+        """The job's first create was answered with a request created before this run (the
+        batch was run before): the job goes back to ``pending`` without a key, and the journal
+        is marked so that a new ``batch_id`` may take it over (``rerun_of``)."""
+        with self._lock:
+            self._unpriced.discard(job_id)
+            self._set(
+                job_id,
+                detail=f"the API answered with request {request_id}, created before this run",
+                state="pending",
+                idempotency_key=None,
+            )
+            self.journal.set_meta({"rerun_of": self.batch_id})
 
     def update(self, job_id: str, status: str, credits: int | None) -> None:
         """A poll result: the API status (``queued``/``processing``/...) and ``billableCredits``."""

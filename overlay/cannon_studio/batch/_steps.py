@@ -10,7 +10,7 @@ generator, so the error handling lives here too.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from .._errors import (
     RequestFailedError,
     WaitTimeoutError,
 )
+from ._errors import BatchRerunError, BatchStorageError
 from ._scheduler import Action, Scheduler
 from ._transfer import planned_files
 
@@ -58,9 +59,12 @@ class Create:
 
 @dataclass(frozen=True)
 class Refresh:
-    """``handle.refresh()`` (one poll) -> handle."""
+    """``handle.refresh()`` (one poll) -> handle. ``check``: the poll that tells whether a
+    first create was answered with an earlier request; performed even once the run is stopping,
+    so no job is left created but unchecked."""
 
     handle: Any
+    check: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,10 +85,12 @@ class Wait:
 
 @dataclass(frozen=True)
 class Download:
-    """Fetch the output's missing files into ``directory`` -> ``[{"name", "bytes"}]``."""
+    """Fetch the output's files not yet ``verified`` (name -> BYTES, filled as files are
+    verified) into ``directory`` -> ``[{"name", "bytes"}]``."""
 
     output: dict[str, Any]
     directory: Path
+    verified: dict[str, int] = field(default_factory=dict)
 
 
 Step = Create | Refresh | Retrieve | Wait | Download
@@ -108,6 +114,17 @@ def _output(handle: Any) -> dict[str, Any]:
     output = handle.output
     data: dict[str, Any] = output.to_dict() if output is not None else {}
     return data
+
+
+def _replayed(handle: Any, floor_ms: int | None) -> bool:
+    """The request was created before ``floor_ms`` (server clock, epoch MILLISECONDS)."""
+    created = getattr(handle.request, "created_at_ms", None)
+    return (
+        floor_ms is not None
+        and isinstance(created, int)
+        and not isinstance(created, bool)
+        and created < floor_ms
+    )
 
 
 def job_steps(
@@ -145,11 +162,21 @@ def job_steps(
                     raise
                 sched.failed(job.id, f"create refused: {exc}")
                 return
-            sched.created(job.id, handle.id, handle.status)
-            if sched.max_credits is not None:  # learn the price before the next create
-                handle = yield Refresh(handle)
+            check = action.fresh and sched.replay_floor_ms is not None
+            if check or sched.max_credits is not None:
+                # One GET now: the price before the next create (budget), and when the request
+                # was created (a first create answered with an older request: a re-run).
+                handle = yield Refresh(handle, check=check)
+                if check and _replayed(handle, sched.replay_floor_ms):
+                    sched.replayed(job.id, handle.id)
+                    fatal.append(BatchRerunError(sched.batch_id, job.id, handle.id))
+                    sched.stop()
+                    return
+                sched.created(job.id, handle.id, handle.status)
                 sched.update(job.id, handle.status, handle.credits)
                 notify()
+            else:
+                sched.created(job.id, handle.id, handle.status)
         elif action.kind == "attach":
             try:
                 handle = yield Retrieve(action.request_id or "")
@@ -183,10 +210,13 @@ def job_steps(
         else:
             output = action.output or {}
         request_id = handle.id if handle is not None else action.request_id
+        verified: dict[str, int] = {}
         for attempt in (1, 2):
             try:
-                files = yield Download(output, out_dir / job.id)
+                files = yield Download(output, out_dir / job.id, verified)
                 break
+            except BatchStorageError:
+                raise
             except APIStatusError as exc:
                 if exc.status_code not in GONE or request_id is None:
                     sched.interrupted(job.id, f"download failed: {exc}")

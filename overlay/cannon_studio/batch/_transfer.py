@@ -1,26 +1,42 @@
-"""A job's files: which names its assets get in ``DIR/<job id>/``, and fetching only the missing.
+"""A job's files: which names its assets get in ``DIR/<job id>/``, and fetching them verified.
 
 Downloads go through ``cannon_studio.assets.download`` / ``adownload`` (atomic: a file under its
 final name is always complete) with the client's download client (no API key, retries). A file
-already present under its final name is kept; leftover ``.part`` files of a killed run are
-removed first.
+counts only once this process has verified it: its size equals the bytes received, the
+``Content-Length`` when the host sent one, and is not zero. A file found on disk that no run
+recorded (a killed run's, or one written by anything else) is never trusted: it is downloaded
+again and replaced, so an empty or short file cannot pass for a finished one. Leftover ``.part``
+files are removed only when their writer is gone (or they expired), never another live run's.
+
+A write the local disk refuses (full, read-only, quota) raises ``BatchStorageError``, which
+stops the run with every job's state kept.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import errno
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
 import httpx2
 
+from .._download_file import part_owner
+from .._errors import AssetDownloadError
 from ..assets import _unique_names, adownload, asset_urls, download
+from ._errors import BatchStorageError
+from ._lock import writer_gone
 
-__all__ = ["adownload_missing", "download_missing", "planned_files"]
+__all__ = ["STORAGE_ERRNOS", "adownload_missing", "download_missing", "planned_files"]
 
 # ``_unique_names`` is the package's own naming of several assets in one directory (the one
 # ``download_many`` uses), so a resumed job finds its files under the names it gave them.
+
+STORAGE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG}
+)
+"""``errno`` values of a local write that mean "this storage cannot take the run's files"."""
 
 
 def planned_files(output: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -30,21 +46,27 @@ def planned_files(output: Mapping[str, Any]) -> list[tuple[str, str]]:
     return list(zip(urls, _unique_names(urls), strict=True))
 
 
+def _storage_error(where: Path, exc: OSError | AssetDownloadError) -> BatchStorageError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return BatchStorageError(str(where), reason)
+
+
 def _prepare(directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _storage_error(directory, exc) from None
     for leftover in directory.glob(".*.part"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
-def _record(path: Path) -> dict[str, Any]:
-    return {"name": path.name, "bytes": path.stat().st_size}
+        if writer_gone(part_owner(leftover.name), leftover):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def _missing(
-    output: Mapping[str, Any], directory: Path
+    output: Mapping[str, Any], directory: Path, verified: Mapping[str, int]
 ) -> tuple[list[Path], list[tuple[str, Path]]]:
-    """Every target file of the output, and the ``(url, target)`` pairs not on disk yet."""
+    """Every target file of the output, and the ``(url, target)`` pairs still to fetch: all
+    but those this job already verified (``verified``: name -> BYTES) and still finds whole."""
     planned = planned_files(output)
     if planned:
         _prepare(directory)
@@ -52,34 +74,111 @@ def _missing(
     missing = [
         (url, target)
         for (url, _), target in zip(planned, targets, strict=True)
-        if not target.is_file()
+        if not _still_whole(target, verified.get(target.name))
     ]
     return targets, missing
 
 
+def _still_whole(target: Path, size: int | None) -> bool:
+    if not size:
+        return False
+    try:
+        return target.stat().st_size == size
+    except OSError:
+        return False
+
+
+class _Received:
+    """The ``progress`` callback of one download: the bytes received and the declared total."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total: int | None = None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self.done, self.total = done, total
+
+
+def _verified(url: str, path: Path, target: Path, received: _Received) -> int:
+    """Check a finished download; its size in BYTES. A file that is not whole is removed."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise AssetDownloadError(f"{target.name} vanished after its download: {exc}") from None
+    problem = None
+    if path != target:
+        problem = f"landed as {path.name}, not {target.name}"
+    elif size == 0:
+        problem = "the asset host sent an empty file"
+    elif size != received.done or (received.total is not None and size != received.total):
+        expected = received.total if received.total is not None else received.done
+        problem = f"{size} bytes on disk, {expected} expected"
+    if problem is not None:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise AssetDownloadError(f"{target.name} not kept: {problem}", url=url)
+    return size
+
+
+def _records(targets: list[Path], verified: Mapping[str, int]) -> list[dict[str, Any]]:
+    return [{"name": target.name, "bytes": verified[target.name]} for target in targets]
+
+
 def download_missing(
-    output: Mapping[str, Any], directory: Path, http_client: httpx2.Client
+    output: Mapping[str, Any],
+    directory: Path,
+    http_client: httpx2.Client,
+    verified: MutableMapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Download the output's assets that are not in ``directory`` yet; return every file.
+    """Download the output's assets that this job has not verified yet; return every file.
+
+    Args:
+        output: the request's output (JSON form).
+        directory: the job's directory.
+        http_client: the client's download client.
+        verified: name -> BYTES of the files this job already verified (filled as files are
+            verified, so a second attempt with fresh URLs keeps them).
 
     Returns:
         ``[{"name": str, "bytes": int}]`` for all of the output's files, in output order.
 
     Raises:
-        AssetDownloadError, APIStatusError, APIConnectionError: a download failed (what was
-        complete stays; the failed file leaves nothing behind).
+        AssetDownloadError, APIStatusError, APIConnectionError: a download failed or was not
+            whole (what was verified stays; the failed file leaves nothing behind).
+        BatchStorageError: the local disk refused a write.
     """
-    targets, missing = _missing(output, directory)
+    verified = {} if verified is None else verified
+    targets, missing = _missing(output, directory, verified)
     for url, target in missing:
-        download(url, target, http_client=http_client)
-    return [_record(target) for target in targets]
+        received = _Received()
+        try:
+            path = download(url, target, http_client=http_client, progress=received, overwrite=True)
+        except AssetDownloadError as exc:
+            if exc.errno in STORAGE_ERRNOS:
+                raise _storage_error(target, exc) from None
+            raise
+        verified[target.name] = _verified(url, path, target, received)
+    return _records(targets, verified)
 
 
 async def adownload_missing(
-    output: Mapping[str, Any], directory: Path, http_client: httpx2.AsyncClient
+    output: Mapping[str, Any],
+    directory: Path,
+    http_client: httpx2.AsyncClient,
+    verified: MutableMapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Async twin of ``download_missing``."""
-    targets, missing = _missing(output, directory)
+    verified = {} if verified is None else verified
+    targets, missing = _missing(output, directory, verified)
     for url, target in missing:
-        await adownload(url, target, http_client=http_client)
-    return [_record(target) for target in targets]
+        received = _Received()
+        try:
+            path = await adownload(
+                url, target, http_client=http_client, progress=received, overwrite=True
+            )
+        except AssetDownloadError as exc:
+            if exc.errno in STORAGE_ERRNOS:
+                raise _storage_error(target, exc) from None
+            raise
+        verified[target.name] = _verified(url, path, target, received)
+    return _records(targets, verified)

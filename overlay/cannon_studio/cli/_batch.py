@@ -2,19 +2,24 @@
 
 \b
 cannon-studio batch FILE --out DIR [--concurrency N] [--max-credits N] [--shard K/N]
-                       [--retry-failed] [--batch-id ID] [--journal PATH] [--json]
+                       [--retry-failed] [--batch-id ID] [--reuse-requests] [--journal PATH]
+                       [--json]
 cannon-studio batch status DIR [--json]
 cannon-studio batch report DIR_OR_REPORT... [--output FILE] [--json]
 
 Exit codes: 0 every job succeeded; 1 some failed, were skipped, held back by the budget or are
-unfinished; 2 bad file (the line and field named, nothing sent) or unusable journal; 3 the API
-could not be reached or refused the key; 130 interrupted (run the same command to resume).
+unfinished; 2 bad file (the line and field named, nothing sent), unusable journal, or a file
+already run as a batch (--reuse-requests or --batch-id decides); 3 the API could not be
+reached or refused the key; 5 local storage refused a write (disk full, read-only directory,
+journal not writable: state kept, resume command printed); 6 another run is using DIR;
+130 interrupted by Ctrl-C, 143 by SIGTERM (run the same command to resume).
 """
 
 from __future__ import annotations
 
 import asyncio
 import shlex
+import signal
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +37,9 @@ from cannon_studio.batch import (
     REPORT_NAME,
     BatchFileError,
     BatchJournalError,
+    BatchLockedError,
     BatchStoppedError,
+    BatchStorageError,
     BatchSummary,
     Journal,
     ReportRow,
@@ -184,6 +191,12 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
 @click.option("--retry-failed", is_flag=True, help="Create new requests for failed jobs.")
 @click.option("--batch-id", metavar="ID", help="Id the idempotency keys derive from.")
 @click.option(
+    "--reuse-requests",
+    is_flag=True,
+    help="Re-use the requests of an earlier run of the same file (same batch id) instead of "
+    "stopping when the API answers with them.",
+)
+@click.option(
     "--journal",
     "journal_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -197,6 +210,7 @@ def run_command(
     shard: str | None,
     retry_failed: bool,
     batch_id: str | None,
+    reuse_requests: bool,
     journal_path: Path | None,
 ) -> None:
     """Run (or resume) FILE; see `cannon-studio batch --help`."""
@@ -215,6 +229,7 @@ def run_command(
             "--max-credits": max_credits,
             "--shard": shard,
             "--batch-id": batch_id,
+            "--reuse-requests": reuse_requests,
             "--journal": journal_path,
         },
     )
@@ -233,28 +248,47 @@ def run_command(
                     shard=part,
                     retry_failed=retry_failed,
                     batch_id=batch_id,
+                    reuse_requests=reuse_requests,
                     journal_path=journal_path,
                     on_event=progress,
                 )
             )
     except BatchFileError as exc:
         raise _file_error(exc, state.json) from None
+    except BatchLockedError as exc:
+        raise CliError(str(exc), ExitCode.IN_USE, json_output=state.json) from None
+    except BatchStorageError as exc:
+        raise CliError(
+            f"{exc}; nothing was lost. Free space or fix the directory, then resume with: {resume}",
+            ExitCode.STORAGE,
+            details={"resume": resume},
+            json_output=state.json,
+        ) from None
     except (BatchJournalError, ConfigurationError, ValueError) as exc:
         raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
     except BatchStoppedError as exc:
         _print_result(state, exc.summary, out_dir)
+        storage = isinstance(exc.cause, BatchStorageError)
+        message = (
+            f"{exc.cause}; every job's state is in the journal. Free space or fix the "
+            f"directory, then resume with: {resume}"
+            if storage
+            else f"{exc}\nresume with: {resume}"
+        )
         raise CliError(
-            f"{exc}\nresume with: {resume}",
-            ExitCode.API_ERROR,
+            message,
+            ExitCode.STORAGE if storage else ExitCode.API_ERROR,
             details={"summary": exc.summary.to_dict(), "resume": resume},
         ) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as exc:
         rows = read_report(out_dir / REPORT_NAME) if (out_dir / REPORT_NAME).is_file() else []
         summary = summarize(rows, interrupted=True, out_dirs=[str(out_dir)])
         _print_result(state, summary, out_dir)
+        terminated = isinstance(exc, _Terminated)
         raise CliError(
-            f"interrupted; every job's state is in the journal. resume with: {resume}",
-            ExitCode.INTERRUPTED,
+            f"{'terminated (SIGTERM)' if terminated else 'interrupted'}; every job's state is "
+            f"in the journal. resume with: {resume}",
+            ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED,
             details={"resume": resume},
         ) from None
     except CannonError as exc:
@@ -284,9 +318,37 @@ def _current_counts(out_dir: Path, journal_path: Path | None) -> dict[str, int] 
     return counts
 
 
+class _Terminated(Exception):
+    """The run was stopped by SIGTERM (after the journal and report were written)."""
+
+
 async def _run(state: AppState, file: Path, out_dir: Path, **options: Any) -> BatchSummary:
-    async with AsyncCannon(api_key=state.api_key, base_url=state.base_url) as client:
-        return await arun_batch(client, file, out_dir, **options)
+    """Run the batch; SIGTERM stops it like Ctrl-C (the running task is cancelled, every job
+    keeps its journaled state, the report is written), then ``_Terminated`` is raised."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    terminated: list[bool] = []
+
+    def on_sigterm() -> None:
+        terminated.append(True)
+        if task is not None:
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, on_sigterm)
+        installed = True
+    except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+        installed = False
+    try:
+        async with AsyncCannon(api_key=state.api_key, base_url=state.base_url) as client:
+            return await arun_batch(client, file, out_dir, **options)
+    except asyncio.CancelledError:
+        if terminated:
+            raise _Terminated from None
+        raise
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 def _print_result(state: AppState, summary: BatchSummary, out_dir: Path) -> None:

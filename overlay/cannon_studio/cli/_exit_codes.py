@@ -67,8 +67,15 @@ class ExitCode(IntEnum):
     """The API answered with an error status (4xx/5xx) or could not be reached."""
     TIMEOUT = 4
     """The ``--timeout`` deadline passed while waiting, or an HTTP call timed out."""
+    STORAGE = 5
+    """``batch``: local storage refused a write (full disk, read-only directory, a journal that
+    cannot be written); every job's state is kept, the resume command is printed."""
+    IN_USE = 6
+    """``batch``: another run holds the output directory (one driver per directory)."""
     INTERRUPTED = 130
     """Ctrl-C (the conventional 128 + SIGINT)."""
+    TERMINATED = 143
+    """``batch`` stopped by SIGTERM (128 + 15), handled like Ctrl-C: state kept, resume printed."""
 
 
 def json_error(message: str, exit_code: int, details: dict[str, Any] | None = None) -> str:
