@@ -5,12 +5,25 @@ contains its failure marker, and a job taking values from a failed job is skippe
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cannon_studio.batch import JobGraph, jobs_from_mappings
+import httpx2
+from cannon_studio.batch import (
+    JOURNAL_NAME,
+    BatchJournalError,
+    JobGraph,
+    Journal,
+    jobs_from_mappings,
+)
 
 FAIL = "[fail]"
 
@@ -132,3 +145,110 @@ def expected_states(jobs: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """The objects of a JSON Lines file."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+API_KEY = "cs_test_batch_kill_000000000000"
+BANNER = re.compile(r"sandbox on (http://127\.0\.0\.1:\d+)")
+CONTROL_TOKEN = "batch-kill-control-token-0123"
+
+
+class SandboxProcess:
+    """``python -m cannon_studio_sandbox`` on an ephemeral loopback port, and its control API."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cannon_studio_sandbox",
+                "--port",
+                "0",
+                "--api-key",
+                API_KEY,
+                "--seed",
+                "7",
+                "--control-token",
+                CONTROL_TOKEN,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        match = BANNER.search(line)
+        assert match, f"sandbox did not start: {line!r}"
+        self.base_url = match.group(1)
+        self.http = httpx2.Client(
+            base_url=self.base_url,
+            timeout=30.0,
+            headers={"x-sandbox-token": CONTROL_TOKEN, "content-type": "application/json"},
+        )
+
+    def control(self, method: str, path: str, json: Any = None) -> Any:
+        response = self.http.request(method, f"/_sandbox/{path}", json=json)
+        response.raise_for_status()
+        return response.json()
+
+    def stop(self) -> None:
+        self.http.close()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def runner(file: Path, out: Path, base_url: str, *extra: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CANNON_")}
+    env |= {"CANNON_BASE_URL": base_url, "CANNON_API_KEY": API_KEY, "COLUMNS": "200"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cannon_studio.cli",
+            "batch",
+            str(file),
+            "--out",
+            str(out),
+            "--concurrency",
+            "32",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=sigint_default,
+        text=True,
+        env=env,
+    )
+
+
+def _last_event(out: Path) -> int:
+    if not (out / JOURNAL_NAME).is_file():
+        return 0
+    with Journal(out / JOURNAL_NAME, readonly=True) as journal:
+        events = journal.events(limit=1)
+    return int(events[0]["seq"]) if events else 0
+
+
+def wait_started(proc: subprocess.Popen[str], out: Path, timeout: float = 60.0) -> bool:
+    """Until the runner has journaled a change of its own (True), or has ended (False)."""
+    before = _last_event(out)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            if _last_event(out) > before:
+                return True
+        except BatchJournalError:  # the file is being created
+            pass
+        time.sleep(0.05)
+    raise AssertionError("the runner did not start")
+
+
+def sigint_default() -> None:
+    """In the runner child: take SIGINT's default action back. A background job (``make test &``,
+    some CI runners) inherits SIGINT ignored, and the Ctrl-C tests would then never interrupt it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -23,61 +21,17 @@ from typing import Any
 
 import httpx2
 import pytest
-from batch_support import expected_states, mixed_jobs, read_jsonl, write_jobs
+from batch_support import (
+    SandboxProcess,
+    expected_states,
+    mixed_jobs,
+    read_jsonl,
+    runner,
+    wait_started,
+    write_jobs,
+)
 from cannon_studio.assets import asset_urls
-from cannon_studio.batch import JOURNAL_NAME, REPORT_NAME, BatchJournalError, Journal
-
-API_KEY = "cs_test_batch_kill_000000000000"
-BANNER = re.compile(r"sandbox on (http://127\.0\.0\.1:\d+)")
-CONTROL_TOKEN = "batch-kill-control-token-0123"
-
-
-class SandboxProcess:
-    """``python -m cannon_studio_sandbox`` on an ephemeral loopback port, and its control API."""
-
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cannon_studio_sandbox",
-                "--port",
-                "0",
-                "--api-key",
-                API_KEY,
-                "--seed",
-                "7",
-                "--control-token",
-                CONTROL_TOKEN,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        match = BANNER.search(line)
-        assert match, f"sandbox did not start: {line!r}"
-        self.base_url = match.group(1)
-        self.http = httpx2.Client(
-            base_url=self.base_url,
-            timeout=30.0,
-            headers={"x-sandbox-token": CONTROL_TOKEN, "content-type": "application/json"},
-        )
-
-    def control(self, method: str, path: str, json: Any = None) -> Any:
-        response = self.http.request(method, f"/_sandbox/{path}", json=json)
-        response.raise_for_status()
-        return response.json()
-
-    def stop(self) -> None:
-        self.http.close()
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+from cannon_studio.batch import JOURNAL_NAME, REPORT_NAME, Journal
 
 
 @pytest.fixture(scope="module")
@@ -103,54 +57,6 @@ def realistic(sandbox_process: SandboxProcess) -> SandboxProcess:
         "POST", "faults", {"kind": "drop_after_commit", "endpoint": "create", "rate": 0.05}
     )
     return sandbox_process
-
-
-def _runner(file: Path, out: Path, base_url: str, *extra: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CANNON_")}
-    env |= {"CANNON_BASE_URL": base_url, "CANNON_API_KEY": API_KEY, "COLUMNS": "200"}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cannon_studio.cli",
-            "batch",
-            str(file),
-            "--out",
-            str(out),
-            "--concurrency",
-            "32",
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=_sigint_default,
-        text=True,
-        env=env,
-    )
-
-
-def _last_event(out: Path) -> int:
-    if not (out / JOURNAL_NAME).is_file():
-        return 0
-    with Journal(out / JOURNAL_NAME, readonly=True) as journal:
-        events = journal.events(limit=1)
-    return int(events[0]["seq"]) if events else 0
-
-
-def _wait_started(proc: subprocess.Popen[str], out: Path, timeout: float = 60.0) -> bool:
-    """Until the runner has journaled a change of its own (True), or has ended (False)."""
-    before = _last_event(out)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            if _last_event(out) > before:
-                return True
-        except BatchJournalError:  # the file is being created
-            pass
-        time.sleep(0.05)
-    raise AssertionError("the runner did not start")
 
 
 def _check_files(out: Path, report: list[dict[str, Any]]) -> None:
@@ -188,8 +94,8 @@ def test_sigkill_at_random_moments_then_run_to_the_end(
     rng = random.Random(20261201)
     kills = 0
     for _ in range(5):
-        proc = _runner(file, out, realistic.base_url)
-        if _wait_started(proc, out):
+        proc = runner(file, out, realistic.base_url)
+        if wait_started(proc, out):
             time.sleep(rng.uniform(0.2, 2.5))
             proc.send_signal(signal.SIGKILL)
             kills += proc.wait() == -signal.SIGKILL
@@ -198,7 +104,7 @@ def test_sigkill_at_random_moments_then_run_to_the_end(
             at_kill = Counter(row.state for row in journal.rows().values())
         print(f"killed with {dict(at_kill)}")
     assert kills >= 3, "the runs ended before they could be killed"
-    final = _runner(file, out, realistic.base_url)
+    final = runner(file, out, realistic.base_url)
     _, stderr = final.communicate(timeout=240)
     expected = expected_states(jobs)
     assert final.returncode == (0 if set(expected.values()) == {"succeeded"} else 1), stderr[-2000:]
@@ -233,8 +139,8 @@ def test_ctrl_c_stops_prints_the_resume_command_and_exits_130(
     jobs = mixed_jobs(150, seed=4, fail_rate=0.0)  # enough work to still be running after `status`
     file = write_jobs(tmp_path / "jobs.jsonl", jobs)
     out = tmp_path / "out"
-    proc = _runner(file, out, realistic.base_url)
-    assert _wait_started(proc, out)
+    proc = runner(file, out, realistic.base_url)
+    assert wait_started(proc, out)
     time.sleep(0.5)
     status = subprocess.run(  # the journal can be read while the run writes it
         [sys.executable, "-m", "cannon_studio.cli", "batch", "status", str(out), "--json"],
@@ -254,14 +160,8 @@ def test_ctrl_c_stops_prints_the_resume_command_and_exits_130(
     report = read_jsonl(out / REPORT_NAME)
     assert len(report) == len(jobs)
     assert any(row["state"] != "succeeded" for row in report)
-    resumed = _runner(file, out, realistic.base_url)
+    resumed = runner(file, out, realistic.base_url)
     resumed.communicate(timeout=120)
     assert resumed.returncode == 0
     ledger = realistic.control("GET", "ledger")
     assert ledger["created_count"] == len(jobs)
-
-
-def _sigint_default() -> None:
-    """In the runner child: take SIGINT's default action back. A background job (``make test &``,
-    some CI runners) inherits SIGINT ignored, and the Ctrl-C tests would then never interrupt it."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
