@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from batch_support import SandboxProcess
 from cannon_studio import AsyncCannon, Cannon
 
 
@@ -27,3 +28,13 @@ async def aclient(cannon_sandbox: Any) -> AsyncIterator[AsyncCannon]:
     """An async client against the same sandbox server."""
     async with AsyncCannon(api_key=cannon_sandbox.api_key, base_url=cannon_sandbox.base_url) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def sandbox_process() -> Iterator[SandboxProcess]:
+    """``python -m cannon_studio_sandbox`` in its own process, for the runs in subprocesses."""
+    sandbox = SandboxProcess()
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()

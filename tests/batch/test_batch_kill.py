@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,6 @@ from batch_support import (
 )
 from cannon_studio.assets import asset_urls
 from cannon_studio.batch import JOURNAL_NAME, REPORT_NAME, Journal
-
-
-@pytest.fixture(scope="module")
-def sandbox_process() -> Iterator[SandboxProcess]:
-    sandbox = SandboxProcess()
-    try:
-        yield sandbox
-    finally:
-        sandbox.stop()
 
 
 @pytest.fixture

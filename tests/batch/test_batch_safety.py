@@ -24,15 +24,6 @@ from cannon_studio.batch._lock import LOCK_NAME, DirectoryLock
 from cannon_studio.cli._exit_codes import ExitCode
 
 
-@pytest.fixture(scope="module")
-def sandbox_process() -> Iterator[SandboxProcess]:
-    sandbox = SandboxProcess()
-    try:
-        yield sandbox
-    finally:
-        sandbox.stop()
-
-
 @pytest.fixture
 def timed(sandbox_process: SandboxProcess) -> SandboxProcess:
     """Reset; jobs queue and process for a while, so runs overlap and can be stopped."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,17 @@ def planned_files(output: Mapping[str, Any]) -> list[tuple[str, str]]:
 def _storage_error(where: Path, exc: OSError | AssetDownloadError) -> BatchStorageError:
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return BatchStorageError(str(where), reason)
+
+
+@contextlib.contextmanager
+def _storage_errors(target: Path) -> Iterator[None]:
+    """A download that failed because the local disk refused the write: ``BatchStorageError``."""
+    try:
+        yield
+    except AssetDownloadError as exc:
+        if exc.errno in STORAGE_ERRNOS:
+            raise _storage_error(target, exc) from None
+        raise
 
 
 def _prepare(directory: Path) -> None:
@@ -151,12 +162,8 @@ def download_missing(
     targets, missing = _missing(output, directory, verified)
     for url, target in missing:
         received = _Received()
-        try:
+        with _storage_errors(target):
             path = download(url, target, http_client=http_client, progress=received, overwrite=True)
-        except AssetDownloadError as exc:
-            if exc.errno in STORAGE_ERRNOS:
-                raise _storage_error(target, exc) from None
-            raise
         verified[target.name] = _verified(url, path, target, received)
     return _records(targets, verified)
 
@@ -172,13 +179,9 @@ async def adownload_missing(
     targets, missing = _missing(output, directory, verified)
     for url, target in missing:
         received = _Received()
-        try:
+        with _storage_errors(target):
             path = await adownload(
                 url, target, http_client=http_client, progress=received, overwrite=True
             )
-        except AssetDownloadError as exc:
-            if exc.errno in STORAGE_ERRNOS:
-                raise _storage_error(target, exc) from None
-            raise
         verified[target.name] = _verified(url, path, target, received)
     return _records(targets, verified)
