@@ -16,7 +16,9 @@ Two checks:
    are imported from ``scripts/regenerate.py``), then compared *semantically* with
    ``openapi/cannon-studio.json`` by the drift engine shipped in the package,
    :mod:`cannon_studio_schema.drift` (the same engine as ``cannon-studio schema check``; see it
-   for what is compared and how changes are classified).
+   for what is compared and how changes are classified). A document that means the same but
+   would write a different snapshot (descriptions, examples) is drift here too, reported as
+   ``schema text differs``: regenerating refreshes the generated docstrings.
 2. **generated/.** The client package is regenerated from the committed snapshot into a temporary
    directory and compared file by file with ``generated/cannon_studio_api`` (``__pycache__``
    ignored), so a hand edit or a stale regeneration is caught and each file is named. This is the
@@ -40,8 +42,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from cannon_studio_schema import SchemaError
-from cannon_studio_schema.drift import NO_DRIFT, Change, DriftReport, compare_documents
+from cannon_studio_schema import SchemaError, snapshot_text
+from cannon_studio_schema.drift import INFO, NO_DRIFT, Change, DriftReport, compare_documents
 from regenerate import (
     GENERATED,
     PACKAGE,
@@ -143,6 +145,7 @@ class Report:
     schema: DriftReport
     generated_checked: bool
     generated: list[FileDifference]
+    text_differs: bool = False
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -151,8 +154,8 @@ class Report:
 
     @property
     def drift(self) -> bool:
-        """Whether the schema or generated/ drifted."""
-        return bool(self.schema.drift or self.generated)
+        """Whether the schema (meaning or snapshot text) or generated/ drifted."""
+        return bool(self.schema.drift or self.text_differs or self.generated)
 
     @property
     def exit_code(self) -> int:
@@ -167,7 +170,11 @@ class Report:
             "snapshot": self.schema.old,
             "drift": self.drift,
             "exit_code": self.exit_code,
-            "schema": {k: schema[k] for k in ("breaking", "non_breaking", "changes")},
+            "schema": {
+                "counts": schema["counts"],
+                "changes": schema["changes"],
+                "text_differs": self.text_differs,
+            },
             "generated": {
                 "checked": self.generated_checked,
                 "differences": [asdict(d) for d in self.generated],
@@ -178,6 +185,11 @@ class Report:
         """The human report; its last line is ``no drift`` or a one-line summary."""
         lines = [f"schema: {self.schema.new} compared with {self.schema.old}"]
         lines += self.schema.change_lines()
+        if self.text_differs and not self.schema.drift:
+            lines.append(
+                "schema text differs: descriptions, examples or spelling only; "
+                "regenerate to refresh the snapshot and docstrings"
+            )
         if self.generated_checked:
             lines += [d.line() for d in self.generated] or [
                 "generated/: matches a fresh generation from the snapshot"
@@ -187,10 +199,12 @@ class Report:
         if not self.drift:
             lines.append(NO_DRIFT)
         else:
-            breaking = self.schema.breaking
+            counts = ", ".join(
+                f"{self.schema.count(level)} {level}" for level in ("breaking", "warning", INFO)
+            )
             lines.append(
-                f"drift: {breaking} breaking and {len(self.changes) - breaking} non-breaking "
-                f"schema change(s), {len(self.generated)} generated file(s) out of date"
+                f"drift: {counts} schema change(s), {len(self.generated)} generated file(s) "
+                "out of date"
             )
         return "\n".join(lines)
 
@@ -206,16 +220,17 @@ def run_check(source: str, snapshot: Path, generated_dir: Path | None) -> Report
     document = load_source(source)
     validate_document(document, source)
     fetched = json.loads(normalise(document))
-    snapshot_text = _read_snapshot(snapshot)
+    committed = _read_snapshot(snapshot)
     try:
-        changes = compare_documents(json.loads(snapshot_text), fetched, source)
+        changes = compare_documents(json.loads(committed), fetched, source)
     except SchemaError as exc:
         raise PipelineError(str(exc)) from exc
     generated: list[FileDifference] = []
     if generated_dir is not None:
-        generated = check_generated(snapshot_text, generated_dir)
-    schema = DriftReport(_display(snapshot), source, tuple(changes))
-    return Report(schema, generated_dir is not None, generated)
+        generated = check_generated(committed, generated_dir)
+    schema = DriftReport(_display(snapshot), source, tuple(changes), fail_on=INFO)
+    differs = snapshot_text(fetched) != snapshot_text(json.loads(committed))
+    return Report(schema, generated_dir is not None, generated, differs)
 
 
 def _read_snapshot(snapshot: Path) -> str:

@@ -1,7 +1,7 @@
 """Edits of the schema snapshot that the drift check must detect, with the lines it must print.
 
 Each edit keeps the document valid OpenAPI (the drift check validates before diffing). The
-expected lines are the report lines without their ``-- reason`` tail.
+expected changes are (level, check id, subject), in report order.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 class Edit(NamedTuple):
     name: str
     mutate: Callable[[dict[str, Any]], None]
-    expected: list[str]
+    expected: list[tuple[str, str, str]]
 
 
 def schemas(doc: dict[str, Any]) -> dict[str, Any]:
@@ -127,34 +127,39 @@ def deprecate_operation(doc: dict[str, Any]) -> None:
     schemas(doc)["VideoUpscaleEnvelope"]["deprecated"] = True
 
 
-# The seven edits issue 6 names, then more of the classifications the report makes.
+# The seven edits the first drift check was built for, then more of what the report classifies.
+# Each expected change is (level, check id, subject).
 REQUIRED_EDITS = [
-    Edit("added operation", add_operation, ["non-breaking  operation added: video.restyle"]),
-    Edit("removed operation", remove_operation, ["BREAKING  operation removed: video.upscale"]),
+    Edit("added operation", add_operation, [("info", "cannon-operation-added", "video.restyle")]),
+    Edit(
+        "removed operation",
+        remove_operation,
+        [("breaking", "cannon-operation-removed", "video.upscale")],
+    ),
     Edit(
         "removed input field",
         remove_input_field,
-        ["BREAKING  input field removed: video.generate.input.seed (was optional)"],
+        [("warning", "request-property-removed", "video.generate.input.seed")],
     ),
     Edit(
         "newly required field",
         require_input_field,
-        ["BREAKING  input field newly required: video.generate.input.seed"],
+        [("breaking", "request-property-became-required", "video.generate.input.seed")],
     ),
     Edit(
         "retyped field",
         retype_input_field,
-        ["BREAKING  input field retyped: video.generate.input.seed (integer -> string)"],
+        [("breaking", "request-property-type-changed", "video.generate.input.seed")],
     ),
     Edit(
         "new enum value in a response",
         add_response_enum_value,
-        ['BREAKING  response enum value added: RequestStatus ("cancelled")'],
+        [("warning", "response-property-enum-value-added", "RequestStatus")],
     ),
     Edit(
         "new output variant",
         add_output_variant,
-        ["BREAKING  output variant added: RequestObject.output (AvatarOutput)"],
+        [("warning", "response-property-any-of-added", "RequestObject.output")],
     ),
 ]
 
@@ -162,56 +167,83 @@ MORE_EDITS = [
     Edit(
         "new optional input field",
         add_optional_input_field,
-        ["non-breaking  input field added: music.generate.input.tempo_bpm (optional)"],
+        [("info", "new-optional-request-property", "music.generate.input.tempo_bpm")],
     ),
     Edit(
         "renamed input field",
         rename_input_field,
-        ["BREAKING  input field renamed?: video.generate.input.seed (now random_seed)"],
+        [
+            ("warning", "request-property-removed", "video.generate.input.seed"),
+            ("info", "new-optional-request-property", "video.generate.input.random_seed"),
+        ],
     ),
-    Edit("removed endpoint", remove_endpoint, ["BREAKING  endpoint removed: GET /api/v1/status"]),
+    Edit(
+        "removed endpoint",
+        remove_endpoint,
+        [("breaking", "api-path-removed-without-deprecation", "GET /api/v1/status")],
+    ),
     Edit(
         "removed idempotency header",
         remove_idempotency_header,
-        ["BREAKING  header removed: POST /api/v1/requests x-idempotency-key"],
+        [
+            (
+                "warning",
+                "request-parameter-removed",
+                "POST /api/v1/requests header x-idempotency-key",
+            )
+        ],
     ),
     Edit(
         "removed Retry-After",
         remove_retry_after,
-        ["BREAKING  response header removed: POST /api/v1/requests 429 retry-after"],
+        [
+            (
+                "warning",
+                "optional-response-header-removed",
+                "POST /api/v1/requests 429 header retry-after",
+            )
+        ],
     ),
     Edit(
         "response field no longer required",
         narrow_response_required,
-        ["BREAKING  response field no longer required: AcceptedRequest.poll_after_ms"],
+        [("breaking", "response-property-became-optional", "AcceptedRequest.poll_after_ms")],
     ),
     Edit(
         "new response field",
         new_response_field,
-        ["non-breaking  response field added: RequestObject.priority (optional)"],
+        [("info", "response-optional-property-added", "RequestObject.priority")],
     ),
     Edit(
         "tighter prompt limit",
         tighten_prompt,
-        [
-            "BREAKING  input constraint changed: music.generate.input.prompt (maxLength 4000 -> 2000)"
-        ],
+        [("breaking", "request-property-max-length-decreased", "music.generate.input.prompt")],
     ),
     Edit(
         "removed request enum value",
         remove_request_enum_value,
-        ["BREAKING  input enum value removed: video.upscale.input.upscale_factor (4)"],
+        [
+            (
+                "breaking",
+                "request-property-enum-value-removed",
+                "video.upscale.input.upscale_factor",
+            )
+        ],
     ),
     Edit(
         "removed security scheme",
         remove_bearer_scheme,
         [
-            "BREAKING  security requirement removed: GET /api/v1/openapi (BearerAuth)",
-            "BREAKING  security requirement removed: POST /api/v1/requests (BearerAuth)",
-            "BREAKING  security requirement removed: GET /api/v1/requests/{requestId} (BearerAuth)",
-            "BREAKING  security requirement removed: GET /api/v1/status (BearerAuth)",
-            "BREAKING  security scheme removed: BearerAuth",
+            ("info", "api-security-removed", "GET /api/v1/openapi"),
+            ("info", "api-security-removed", "POST /api/v1/requests"),
+            ("info", "api-security-removed", "GET /api/v1/requests/{requestId}"),
+            ("info", "api-security-removed", "GET /api/v1/status"),
+            ("info", "api-security-component-removed", "BearerAuth"),
         ],
     ),
-    Edit("deprecated operation", deprecate_operation, ["non-breaking  deprecated: video.upscale"]),
+    Edit(
+        "deprecated operation",
+        deprecate_operation,
+        [("info", "cannon-operation-deprecated", "video.upscale")],
+    ),
 ]

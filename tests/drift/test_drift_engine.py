@@ -6,20 +6,20 @@ import copy
 from typing import Any
 
 import pytest
-from cannon_studio_schema import ApiSchema, drift
-from cannon_studio_schema.drift.nodes import flatten, resolve_pointer, type_set
+from cannon_studio_schema import ApiSchema, SchemaError, drift
+from cannon_studio_schema.drift.nodes import deref, view
 from drift_edits import MORE_EDITS, REQUIRED_EDITS, Edit, schemas
 
 
-def heads(changes: list[drift.Change]) -> list[str]:
-    """The report lines without their ``-- reason`` tail."""
-    return [c.line().split(" -- ")[0] for c in changes]
+def heads(changes: list[drift.Change]) -> list[tuple[str, str, str]]:
+    """(level, check id, subject) of each change, in report order."""
+    return [(c.level, c.id, c.subject) for c in changes]
 
 
 def diff(snapshot: dict[str, Any], mutate: Any) -> list[drift.Change]:
     new = copy.deepcopy(snapshot)
     mutate(new)
-    return drift.diff_documents(snapshot, new)
+    return drift.diff_documents(drift.prepare(snapshot), drift.prepare(new))
 
 
 def test_identical_documents_have_no_changes(snapshot_doc: dict[str, Any]) -> None:
@@ -36,10 +36,10 @@ def test_the_drift_engine_sees_every_operation_of_the_model(snapshot_doc: dict[s
 def test_each_edit_is_found_and_classified(snapshot_doc: dict[str, Any], edit: Edit) -> None:
     changes = diff(snapshot_doc, edit.mutate)
     assert heads(changes) == edit.expected
-    assert all(c.reason for c in changes)
+    assert all(c.summary for c in changes)
 
 
-def test_breaking_changes_come_first(snapshot_doc: dict[str, Any]) -> None:
+def test_most_severe_changes_come_first(snapshot_doc: dict[str, Any]) -> None:
     def both(doc: dict[str, Any]) -> None:
         REQUIRED_EDITS[0].mutate(doc)  # added operation: non-breaking
         REQUIRED_EDITS[1].mutate(doc)  # removed operation: breaking
@@ -54,7 +54,7 @@ def test_a_shared_component_is_reported_once(snapshot_doc: dict[str, Any]) -> No
         del schemas(doc)["ErrorResponse"]["properties"]["code"]
 
     assert heads(diff(snapshot_doc, drop_code)) == [
-        "non-breaking  response field removed: ErrorResponse.code (was optional)"
+        ("warning", "response-optional-property-removed", "ErrorResponse.code")
     ]
 
 
@@ -66,10 +66,13 @@ def test_request_enum_value_added_is_not_breaking(snapshot_doc: dict[str, Any]) 
     changes = diff(snapshot_doc, add_ratio)
     # AspectRatio is used by six inputs: each operation is named.
     assert heads(changes)[0] == (
-        'non-breaking  input enum value added: video.generate.input.aspect_ratio ("5:4")'
+        "info",
+        "request-property-enum-value-added",
+        "video.generate.input.aspect_ratio",
     )
+    assert changes[0].detail == '"5:4"'
     assert len(changes) == 6
-    assert all(c.kind == "input enum value added" and not c.breaking for c in changes)
+    assert all(c.id == "request-property-enum-value-added" for c in changes)
 
 
 def test_response_enum_value_removed_is_not_breaking(snapshot_doc: dict[str, Any]) -> None:
@@ -77,7 +80,7 @@ def test_response_enum_value_removed_is_not_breaking(snapshot_doc: dict[str, Any
         schemas(doc)["RequestStatus"]["enum"].remove("queued")
 
     assert heads(diff(snapshot_doc, drop_queued)) == [
-        'non-breaking  response enum value removed: RequestStatus ("queued")'
+        ("info", "response-property-enum-value-removed", "RequestStatus")
     ]
 
 
@@ -88,9 +91,9 @@ def test_output_variant_removed_is_not_breaking(snapshot_doc: dict[str, Any]) ->
             v for v in output["anyOf"] if v.get("$ref", "").split("/")[-1] != "TaskOutput"
         ]
 
-    assert heads(diff(snapshot_doc, drop_task)) == [
-        "non-breaking  output variant removed: RequestObject.output (TaskOutput)"
-    ]
+    [change] = diff(snapshot_doc, drop_task)
+    assert heads([change]) == [("info", "response-property-any-of-removed", "RequestObject.output")]
+    assert change.detail == "TaskOutput"
 
 
 def test_widening_a_request_type_is_safe_and_widening_a_response_type_is_not(
@@ -101,8 +104,8 @@ def test_widening_a_request_type_is_safe_and_widening_a_response_type_is_not(
         schemas(doc)["AcceptedRequest"]["properties"]["poll_after_ms"]["type"] = ["integer", "null"]
 
     assert heads(diff(snapshot_doc, widen)) == [
-        "BREAKING  response field retyped: AcceptedRequest.poll_after_ms (integer -> integer|null)",
-        "non-breaking  input field retyped: video.generate.input.seed (integer -> integer|string)",
+        ("breaking", "response-property-became-nullable", "AcceptedRequest.poll_after_ms"),
+        ("info", "request-property-list-of-types-widened", "video.generate.input.seed"),
     ]
 
 
@@ -112,7 +115,7 @@ def test_narrowing_a_response_type_is_safe(snapshot_doc: dict[str, Any]) -> None
 
     changes = diff(snapshot_doc, narrow)
     assert heads(changes) == [
-        "non-breaking  response field retyped: RequestObject.billableCredits (integer|null -> integer)"
+        ("info", "response-property-became-not-nullable", "RequestObject.billableCredits")
     ]
 
 
@@ -121,7 +124,8 @@ def test_integer_to_number_widens_a_request(snapshot_doc: dict[str, Any]) -> Non
         schemas(doc)["VideoGenerateInput"]["properties"]["duration"]["type"] = "number"
 
     [change] = diff(snapshot_doc, to_number)
-    assert not change.breaking and change.detail == "integer -> number"
+    assert change.id == "request-property-type-generalized" and change.level == "info"
+    assert change.detail == "integer -> number"
 
 
 def test_loosening_a_request_constraint_is_safe(snapshot_doc: dict[str, Any]) -> None:
@@ -129,7 +133,8 @@ def test_loosening_a_request_constraint_is_safe(snapshot_doc: dict[str, Any]) ->
         schemas(doc)["MusicGenerateInput"]["properties"]["prompt"]["maxLength"] = 8000
 
     [change] = diff(snapshot_doc, loosen)
-    assert not change.breaking and change.detail == "maxLength 4000 -> 8000"
+    assert change.id == "request-property-max-length-increased" and change.level == "info"
+    assert change.detail == "maxLength 4000 -> 8000"
 
 
 def test_removing_anonymous_access_is_breaking(snapshot_doc: dict[str, Any]) -> None:
@@ -137,7 +142,7 @@ def test_removing_anonymous_access_is_breaking(snapshot_doc: dict[str, Any]) -> 
         doc["paths"]["/api/v1/openapi"]["get"]["security"].remove({})
 
     assert heads(diff(snapshot_doc, key_required)) == [
-        "BREAKING  security requirement removed: GET /api/v1/openapi (anonymous)"
+        ("breaking", "api-security-required", "GET /api/v1/openapi")
     ]
 
 
@@ -149,30 +154,31 @@ def test_new_required_header_and_new_endpoint(snapshot_doc: dict[str, Any]) -> N
         doc["paths"]["/api/v1/models"] = copy.deepcopy(doc["paths"]["/api/v1/status"])
 
     assert heads(diff(snapshot_doc, add)) == [
-        "BREAKING  header added: GET /api/v1/requests/{requestId} x-team (required)",
-        "non-breaking  endpoint added: GET /api/v1/models",
+        (
+            "breaking",
+            "new-required-request-parameter",
+            "GET /api/v1/requests/{requestId} header x-team",
+        ),
+        ("info", "endpoint-added", "GET /api/v1/models"),
     ]
 
 
-def test_changes_in_webhook_payload_and_headers(snapshot_doc: dict[str, Any]) -> None:
+def test_changes_in_webhook_payload(snapshot_doc: dict[str, Any]) -> None:
     def change(doc: dict[str, Any]) -> None:
-        post = doc["webhooks"]["requestCompleted"]["post"]
-        post["parameters"] = [p for p in post["parameters"] if p["name"] != "webhook-timestamp"]
         schemas(doc)["WebhookEvent"]["properties"]["type"]["enum"] = ["request.succeeded"]
 
-    assert heads(diff(snapshot_doc, change)) == [
-        "BREAKING  header removed: webhook requestCompleted webhook-timestamp",
-        'non-breaking  response enum introduced: WebhookEvent.type ("request.succeeded")',
-    ]
+    changes = diff(snapshot_doc, change)
+    assert [(c.level, c.id) for c in changes] == [("info", "response-property-const-added")]
+    assert changes[0].subject == "WebhookEvent.type"
 
 
 def test_allof_wrapped_refs_are_merged(snapshot_doc: dict[str, Any]) -> None:
     # image.edit.input.resolution is {"allOf": [{"$ref": ImageResolution}], "description": ...}.
     field = schemas(snapshot_doc)["ImageEditInput"]["properties"]["resolution"]
-    flat, name = flatten(snapshot_doc, field)
-    assert name == "ImageResolution"
-    assert flat["enum"] == schemas(snapshot_doc)["ImageResolution"]["enum"]
-    assert flat["description"] == field["description"]
+    shown = view(snapshot_doc, field)
+    assert shown.name == "ImageResolution"
+    assert shown.schema["enum"] == schemas(snapshot_doc)["ImageResolution"]["enum"]
+    assert shown.schema["description"] == field["description"]
 
 
 def test_recursive_schemas_terminate() -> None:
@@ -202,33 +208,29 @@ def test_recursive_schemas_terminate() -> None:
 
     old, new = doc({}), doc({"name": {"type": "string"}})
     assert heads(drift.diff_documents(old, new)) == [
-        "non-breaking  response field added: Node.name (optional)"
+        ("info", "response-optional-property-added", "Node.name")
     ]
 
 
-def test_type_set_rules() -> None:
+def test_view_rules() -> None:
     doc: dict[str, Any] = {}
-    assert type_set(doc, {"type": "number"}) == {"number", "integer"}
-    assert type_set(doc, {"const": "x"}) == {"string"}
-    assert type_set(doc, {"enum": [1, None]}) == {"integer", "null"}
-    assert type_set(doc, {"anyOf": [{"type": "string"}, {"type": "null"}]}) == {"string", "null"}
-    assert type_set(doc, {}) == {"any"}
+    assert view(doc, {"type": "number"}).types == {"number"}
+    assert view(doc, {"const": "x"}).schema == {"type": ["string"], "enum": ["x"]}
+    assert view(doc, {"enum": [1, None]}).schema == {"type": ["integer", "null"], "enum": [1]}
+    nullable = view(doc, {"anyOf": [{"type": "string"}, {"type": "null"}]})
+    assert nullable.types == {"string"} and nullable.nullable
+    assert view(doc, {}).any_type
 
 
 def test_change_line_format() -> None:
-    change = drift.Change(
-        "input field added",
-        "video.generate.input.foo",
-        False,
-        "old clients may omit it",
-        "optional",
-    )
+    change = drift.Change("new-optional-request-property", "video.generate.input.foo")
     assert change.line() == (
-        "non-breaking  input field added: video.generate.input.foo (optional) -- old clients may omit it"
+        "info      new-optional-request-property: video.generate.input.foo -- "
+        "an optional request property added"
     )
-    assert drift.Change("operation removed", "video.upscale", True, "gone").line() == (
-        "BREAKING  operation removed: video.upscale -- gone"
-    )
+    removed = drift.Change("cannon-operation-removed", "video.upscale", "gone")
+    assert removed.line().startswith("breaking  cannon-operation-removed: video.upscale (gone) -- ")
+    assert removed.to_json()["level"] == "breaking"
 
 
 def test_create_body_that_is_no_longer_a_oneof_of_envelopes(snapshot_doc: dict[str, Any]) -> None:
@@ -240,34 +242,35 @@ def test_create_body_that_is_no_longer_a_oneof_of_envelopes(snapshot_doc: dict[s
         }
 
     changes = diff(snapshot_doc, flatten_body)
-    assert heads(changes)[0] == "BREAKING  create body restructured: POST /api/v1/requests body"
-    assert (
-        "BREAKING  request variant removed: POST /api/v1/requests body (VideoGenerateEnvelope)"
-        in heads(changes)
+    assert heads(changes)[0] == (
+        "breaking",
+        "cannon-create-body-restructured",
+        "POST /api/v1/requests body",
     )
 
 
 def test_openapi_30_nullable_counts_as_null() -> None:
-    assert type_set({}, {"type": "integer", "nullable": True}) == {"integer", "null"}
+    shown = view({}, {"type": "integer", "nullable": True})
+    assert shown.types == {"integer"} and shown.nullable
 
 
 def test_non_local_refs_are_refused() -> None:
-    with pytest.raises(KeyError, match="only local references"):
-        resolve_pointer({}, "other.json#/components/schemas/X")
+    with pytest.raises(SchemaError, match="only local references"):
+        deref({}, {"$ref": "other.json#/components/schemas/X"})
 
 
 def test_annotation_changes(snapshot_doc: dict[str, Any]) -> None:
     def regroup(doc: dict[str, Any]) -> None:
         schemas(doc)["MusicGenerateEnvelope"]["x-cannon-credits"] = "1"
 
-    assert heads(diff(snapshot_doc, regroup)) == [
-        'non-breaking  operation annotation changed: x-cannon-credits: music.generate ("dynamic" -> "1")'
-    ]
+    [change] = diff(snapshot_doc, regroup)
+    assert heads([change]) == [("info", "cannon-annotation-changed", "music.generate")]
+    assert change.detail == 'x-cannon-credits "dynamic" -> "1"'
 
     def strip_annotations(doc: dict[str, Any]) -> None:
         for schema in schemas(doc).values():
             schema.pop("x-cannon-group", None)
 
-    assert heads(diff(snapshot_doc, strip_annotations)) == [
-        "non-breaking  operation annotation removed: x-cannon-group: all operations"
-    ]
+    [change] = diff(snapshot_doc, strip_annotations)
+    assert heads([change]) == [("info", "cannon-annotation-removed", "all operations")]
+    assert change.detail == "x-cannon-group"

@@ -1,22 +1,29 @@
-"""The drift engine: the semantic diff of two OpenAPI documents, each change classified.
+"""The drift engine: the semantic diff of two OpenAPI 3.0/3.1 documents, each change classified.
 
 What ``cannon-studio schema diff OLD NEW`` and ``cannon-studio schema check [--url URL]`` run, and
 what ``scripts/check_drift.py`` (``make check-drift``) builds on; it needs only the core install.
-Changes cover operations, input fields (added, removed, renamed, retyped, required), enum values,
-constraints, response shapes and output variants, endpoints, parameters and headers, security,
-webhooks and servers. Each is *breaking* when a client built from the old document can fail
-because of it (the rules follow oasdiff's: narrowing what a client sends, or widening what it
-parses, is breaking).
+Any valid OpenAPI 3.0 or 3.1 document compares: paths (matched by template, parameter names
+ignored), operations, parameters, request bodies, responses, headers, security, webhooks and
+servers. When both documents have Cannon's create endpoint, its operations are compared by
+operation id. Both sides are compared by meaning: 3.0 and 3.1 spellings, nullable styles,
+``$ref`` or inline, exact ``allOf``, component names and key order do not count as changes.
 
-- :func:`diff_documents`: two parsed documents in, the changes out (pure).
-- :func:`compare_documents`: the same, none when both serialise to the same snapshot text.
+Each change has a stable check id (oasdiff's where the meaning is the same) and a level from the
+catalogue :data:`CHECKS`: ``breaking`` (a client built from the old document can fail),
+``warning`` (it may) or ``info``. Narrowing what a client sends, or widening what it parses, is
+breaking.
+
+- :func:`diff_documents`: two prepared documents in, the changes out (pure).
+- :func:`compare_documents`: the same, with failures as one-sentence :class:`SchemaError`.
 - :func:`check_installed` / :func:`compare_sources`: read files or URLs, return a
-  :class:`DriftReport` (``exit_code`` 0 same, 1 drift); :class:`~cannon_studio_schema.SchemaError`
-  when a schema is unavailable (exit status 2 for the commands).
+  :class:`DriftReport` (``exit_code`` 1 when a change reaches ``fail_on``, else 0; text, JSON,
+  Markdown and GitHub annotations); :class:`~cannon_studio_schema.SchemaError` when a schema is
+  unavailable (exit status 2 for the commands).
 
-Modules, bottom to top: :mod:`.changes` (the :class:`Change` record), :mod:`.nodes` (reading
-schema nodes), :mod:`.schemas` (schema against schema), :mod:`.operations`, :mod:`.endpoints`
-(the whole document), :mod:`.report` and :mod:`.check` (sources).
+Modules, bottom to top: :mod:`.checks` (the catalogue), :mod:`.changes` (the :class:`Change`
+record), :mod:`.nodes` (one meaning per schema), :mod:`.schemas` (schema against schema),
+:mod:`.operations` (Cannon's operations), :mod:`.endpoints` (the whole document), :mod:`.report`
+and :mod:`.check` (sources).
 """
 
 from .changes import REQUEST, RESPONSE, Change
@@ -31,22 +38,31 @@ from .check import (
     installed_schema,
     load_document,
     origin,
+    prepare,
     read_source,
     resolve_source,
 )
+from .checks import BREAKING, CHECKS, INFO, LEVELS, WARNING, Check
 from .endpoints import diff_documents
 from .operations import operations
-from .report import NO_DRIFT, DriftReport
+from .report import FORMATS, NO_DRIFT, DriftReport
 
 __all__ = [
+    "BREAKING",
+    "CHECKS",
     "FETCH_TIMEOUT_S",
+    "FORMATS",
+    "INFO",
     "INSTALLED",
+    "LEVELS",
     "LIVE_ORIGIN",
     "LIVE_SCHEMA_URL",
     "NO_DRIFT",
     "REQUEST",
     "RESPONSE",
+    "WARNING",
     "Change",
+    "Check",
     "DriftReport",
     "check_installed",
     "compare_documents",
@@ -56,6 +72,7 @@ __all__ = [
     "load_document",
     "operations",
     "origin",
+    "prepare",
     "read_source",
     "resolve_source",
 ]

@@ -2,8 +2,8 @@
 
 A change is *breaking* when a client built from the old document can fail because of it. Which
 way that cuts depends on the direction of the schema: narrowing what a client sends
-(:data:`REQUEST`) breaks it, and so does widening what it parses (:data:`RESPONSE`). The rules
-follow oasdiff's.
+(:data:`REQUEST`) breaks it, and so does widening what it parses (:data:`RESPONSE`). The levels
+come from the check catalogue (:mod:`.checks`), which follows oasdiff's.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+from .checks import BREAKING, check
 
 REQUEST = "request"
 """Direction of a schema the client sends (inputs, request headers): narrowing it breaks clients."""
@@ -23,22 +25,45 @@ RESPONSE = "response"
 class Change:
     """One semantic difference from an old document (e.g. the snapshot) to a new one (e.g. live).
 
-    ``kind`` says what changed (e.g. ``operation removed``), ``subject`` where (e.g.
-    ``video.generate.input.prompt``), ``detail`` the values involved, ``breaking`` whether a
-    client built from the old document can fail because of it, and ``reason`` why.
+    Attributes:
+        id: the check id from :data:`~.checks.CHECKS` (e.g. ``request-property-max-decreased``).
+        subject: where (e.g. ``POST /books body.title`` or ``video.generate.input.prompt``).
+        detail: the values involved (e.g. ``maxLength 4000 -> 2000``), or ``""``.
     """
 
-    kind: str
+    id: str
     subject: str
-    breaking: bool
-    reason: str
     detail: str = ""
 
+    @property
+    def level(self) -> str:
+        """``breaking``, ``warning`` or ``info`` (from the catalogue)."""
+        return check(self.id).level
+
+    @property
+    def breaking(self) -> bool:
+        """Whether a client built from the old document can fail because of it."""
+        return self.level == BREAKING
+
+    @property
+    def summary(self) -> str:
+        """The catalogue's one-line description of the check."""
+        return check(self.id).summary
+
     def line(self) -> str:
-        """The report line: ``BREAKING  kind: subject (detail) -- reason``."""
-        head = "BREAKING" if self.breaking else "non-breaking"
+        """The report line: ``breaking  <id>: <subject> (<detail>) -- <summary>``."""
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{head}  {self.kind}: {self.subject}{detail} -- {self.reason}"
+        return f"{self.level:<8}  {self.id}: {self.subject}{detail} -- {self.summary}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form: id, level, subject, detail and summary."""
+        return {
+            "id": self.id,
+            "level": self.level,
+            "subject": self.subject,
+            "detail": self.detail,
+            "summary": self.summary,
+        }
 
 
 class Docs(NamedTuple):

@@ -17,10 +17,10 @@ import httpx2
 
 from ..errors import SchemaError
 from ..model import embedded_schema_path
-from ..normalise import normalise, snapshot_text
 from ..source import parse_text, read_file
-from ..upgrade import version_of
+from ..upgrade import upgrade, version_of
 from .changes import Change
+from .checks import BREAKING
 from .endpoints import diff_documents
 from .report import DriftReport
 
@@ -88,73 +88,88 @@ def read_source(
     return response.text
 
 
-def load_document(text: str, origin: str) -> dict[str, Any]:
-    """Parse ``text`` (JSON or YAML), check it is OpenAPI 3.x, and normalise it.
+def prepare(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The form both sides of a comparison take: OpenAPI 3.1 spellings (3.0 upgraded).
 
-    The check is structural (no OpenAPI validator is needed): an error page or an unrelated
-    JSON object is "unavailable", never a report of every endpoint removed. Normalising
-    (:func:`cannon_studio_schema.normalise`: 3.0 upgraded to 3.1, inline envelopes named) is
-    what ``make regenerate`` does before writing a snapshot, so a document compares equal to
-    the snapshot it would produce.
+    The comparison itself reads every schema through :func:`.nodes.view`, which makes the
+    remaining spellings (``$ref`` or inline, ``allOf``, unions with ``null``, component names,
+    key order) compare equal.
 
     Raises:
-        SchemaError: not JSON/YAML, not 3.0.x/3.1.x, no ``paths`` object, or a document the
-            schema model cannot read (e.g. no create endpoint, a broken reference).
+        SchemaError: the version is not 3.0.x or 3.1.x.
+    """
+    return upgrade(document)
+
+
+def load_document(text: str, origin: str) -> dict[str, Any]:
+    """Parse ``text`` (JSON or YAML), check it is OpenAPI 3.0 or 3.1, and :func:`prepare` it.
+
+    The check is structural (no OpenAPI validator is needed): an error page, a fragment or an
+    unrelated JSON object is "unavailable" with one sentence, never a report of every endpoint
+    removed. No create endpoint is needed: any OpenAPI document compares.
+
+    Raises:
+        SchemaError: not JSON/YAML, no ``openapi`` field, not 3.0.x/3.1.x, or ``paths``,
+            ``webhooks`` or ``components`` present but not objects.
     """
     document = parse_text(text, origin)
     version = version_of(document)
     if not version:
-        raise SchemaError(f"The document from {origin} has no 'openapi' version field.")
+        raise SchemaError(
+            f"The document from {origin} has no 'openapi' version field "
+            "(a fragment, or not an OpenAPI document)."
+        )
     if not version.startswith(("3.0.", "3.1.")):
         raise SchemaError(f"The document from {origin} is OpenAPI {version}, not 3.0 or 3.1.")
-    if not isinstance(document.get("paths"), dict):
+    for key in ("paths", "webhooks", "components"):
+        if key in document and not isinstance(document[key], dict):
+            raise SchemaError(f"The document from {origin} has a '{key}' that is not an object.")
+    if version.startswith("3.0.") and not isinstance(document.get("paths"), dict):
         raise SchemaError(f"The document from {origin} has no 'paths' object.")
-    return normalise(document)
+    return prepare(document)
 
 
 def compare_documents(
     old: Mapping[str, Any], new: Mapping[str, Any], new_origin: str = "the new schema"
 ) -> list[Change]:
-    """The changes from ``old`` to ``new``; none when they serialise to the same snapshot text.
-
-    A text difference with no semantic change (descriptions, examples) is reported as one
-    non-breaking ``schema text changed`` change, so it is drift all the same.
+    """The semantic changes from ``old`` to ``new`` (both :func:`prepare`-d); none when they
+    mean the same (descriptions, examples, spellings and key order are not changes).
 
     Raises:
-        SchemaError: the documents could not be compared (a broken reference, a bad shape).
+        SchemaError: the documents could not be compared (e.g. a reference that does not
+            resolve or points outside the document).
     """
-    if snapshot_text(old) == snapshot_text(new):
-        return []
     try:
-        changes = diff_documents(old, new)
-    except (KeyError, TypeError, AttributeError, ValueError, RecursionError, SchemaError) as exc:
+        return diff_documents(old, new)
+    except SchemaError as exc:
+        raise SchemaError(f"Could not compare the schema from {new_origin}: {exc}.") from exc
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
         raise SchemaError(
             f"Could not compare the schema from {new_origin} with the old one "
             f"({type(exc).__name__}: {str(exc)[:120]})."
         ) from exc
-    return changes or [
-        Change(
-            "schema text changed",
-            "descriptions, examples or metadata only",
-            False,
-            "no semantic change; regenerate to refresh the snapshot and docstrings",
-        )
-    ]
 
 
 def compare_sources(
-    old_source: str, new_source: str, *, api_key: str | None = None, key_origin: str = LIVE_ORIGIN
+    old_source: str,
+    new_source: str,
+    *,
+    api_key: str | None = None,
+    key_origin: str = LIVE_ORIGIN,
+    fail_on: str = BREAKING,
 ) -> DriftReport:
     """Compare the schema at ``old_source`` with the one at ``new_source`` (paths or URLs).
 
-    ``api_key`` and ``key_origin`` are as for :func:`read_source`.
+    ``api_key`` and ``key_origin`` are as for :func:`read_source`; ``fail_on`` is the lowest
+    level (``breaking``, ``warning``, ``info``) that makes the report's exit code 1.
 
     Raises:
         SchemaError: either schema is unavailable, or they could not be compared.
     """
     old = load_document(read_source(old_source, api_key=api_key, key_origin=key_origin), old_source)
     new = load_document(read_source(new_source, api_key=api_key, key_origin=key_origin), new_source)
-    return DriftReport(old_source, new_source, tuple(compare_documents(old, new, new_source)))
+    changes = tuple(compare_documents(old, new, new_source))
+    return DriftReport(old_source, new_source, changes, fail_on)
 
 
 def installed_schema() -> dict[str, Any]:
@@ -167,7 +182,11 @@ def installed_schema() -> dict[str, Any]:
 
 
 def check_installed(
-    source: str, *, api_key: str | None = None, key_origin: str = LIVE_ORIGIN
+    source: str,
+    *,
+    api_key: str | None = None,
+    key_origin: str = LIVE_ORIGIN,
+    fail_on: str = BREAKING,
 ) -> DriftReport:
     """Compare the schema at ``source`` (URL or path) with :func:`installed_schema`.
 
@@ -175,12 +194,15 @@ def check_installed(
         source: where the current schema is, e.g. ``https://HOST/api/v1/openapi``.
         api_key: sent as ``x-api-key``, only to ``key_origin`` (as for :func:`read_source`).
         key_origin: the one origin the key may be sent to.
+        fail_on: the lowest level that makes the report's exit code 1.
 
     Returns:
-        The report; ``exit_code`` 0 same, 1 drift.
+        The report; ``exit_code`` 1 when a change is at ``fail_on`` or above, else 0.
 
     Raises:
         SchemaError: the schema is unavailable (exit status 2 for a command).
     """
     new = load_document(read_source(source, api_key=api_key, key_origin=key_origin), source)
-    return DriftReport(INSTALLED, source, tuple(compare_documents(installed_schema(), new, source)))
+    old = prepare(installed_schema())
+    changes = tuple(compare_documents(old, new, source))
+    return DriftReport(INSTALLED, source, changes, fail_on)

@@ -1,21 +1,56 @@
-"""Reading schema nodes for comparison: references resolved, ``allOf`` merged, types and enums.
+"""Reading schema nodes for comparison: one meaning, whatever the spelling.
 
-Pure helpers over one document each, standing on :class:`cannon_studio_schema.Resolver` (the
-``referencing`` library): nothing here follows a ``$ref`` by hand.
+:func:`view` turns a schema node into the form the comparison reads, so that two spellings of
+the same schema compare equal:
+
+- ``$ref`` is followed (a 3.1 ``$ref`` with sibling keywords is an ``allOf`` of both);
+- ``allOf`` is flattened where that is exact (properties and ``required`` unioned, every other
+  keyword set by one part only or to the same value by each); otherwise it stays;
+- a union with ``null`` (``anyOf: [X, {type: null}]``, ``oneOf`` likewise) is ``X`` that also
+  admits ``null``; ``type`` is always a sorted list (``null`` in it for a nullable schema, the
+  3.0 ``nullable`` spelling included) or absent for "any type";
+- ``const`` is a one-value ``enum``, and ``null`` in an ``enum`` is nullability.
+
+:func:`fingerprint` is the schema with every reference inlined, documentation and component
+names dropped and unions sorted: equal fingerprints mean equal meaning (used to match union
+variants, renamed components and inline vs ``$ref`` spellings).
+
+References are resolved by :class:`cannon_studio_schema.Resolver` (the ``referencing`` library):
+nothing here follows a ``$ref`` by hand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SchemaError
 from ..resolver import Resolver
 
-DOC_KEYS = frozenset({"description", "summary", "title", "examples", "example", "externalDocs"})
+DOC_KEYS = frozenset(
+    {
+        "description",
+        "summary",
+        "title",
+        "examples",
+        "example",
+        "externalDocs",
+        "$comment",
+        "xml",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$defs",
+    }
+)
+"""Keywords that document a schema without changing which values it admits."""
 
-# Constraint keywords: (keyword, True when a larger value is looser).
+COMPARED_EXTENSIONS = frozenset({"x-extensible-enum", "x-stability-level"})
+"""The ``x-`` keywords whose change the comparison reports (others are documentation)."""
 
+_MAX_DEPTH = 48
 _RESOLVERS: dict[int, tuple[Mapping[str, Any], Resolver]] = {}
 """One ``cannon_studio_schema.Resolver`` per document compared (keyed by identity, kept small)."""
 
@@ -30,51 +65,50 @@ def _resolver(doc: Mapping[str, Any]) -> Resolver:
     return entry[1]
 
 
-def resolve_pointer(doc: Mapping[str, Any], ref: str) -> Any:
-    """Return the node ``ref`` (a local ``#/...`` JSON pointer) points to in ``doc``.
-
-    Resolution is ``cannon_studio_schema.Resolver`` (the ``referencing`` library).
-
-    Raises:
-        KeyError: the pointer is not local or does not resolve.
-    """
-    try:
-        return _resolver(doc).lookup(ref)
-    except SchemaError as exc:
-        raise KeyError(str(exc)) from exc
-
-
 def deref(doc: Mapping[str, Any], node: Any) -> tuple[dict[str, Any], str | None]:
     """Follow ``$ref`` chains; return the target object and the last reference's name.
 
     Raises:
-        KeyError: a reference is not local or does not resolve.
+        SchemaError: a reference is not local or does not resolve.
     """
-    try:
-        resolved = _resolver(doc).resolve(node)
-    except SchemaError as exc:
-        raise KeyError(str(exc)) from exc
+    resolved = _resolver(doc).resolve(node)
     return resolved.schema, resolved.name
 
 
-def flatten(doc: Mapping[str, Any], node: Any) -> tuple[dict[str, Any], str | None]:
-    """Resolve ``$ref`` and merge ``allOf`` parts into one schema; return it and its ref name.
+@dataclass(frozen=True)
+class View:
+    """A schema as the comparison reads it (see the module docstring).
 
-    Merging unions ``properties`` and ``required``; other keywords keep the first value seen
-    (the outer schema wins). This is what a reader of ``{"allOf": [{"$ref": X}], ...}`` means.
-
-    Raises:
-        KeyError: a reference is not local or does not resolve.
+    Attributes:
+        schema: the keywords; children (``properties`` values, ``items``, variants) are still
+            nodes as written, to be viewed in turn.
+        name: the component name of the reference followed, if any.
     """
-    try:
-        resolved = _resolver(doc).flatten(node)
-    except SchemaError as exc:
-        raise KeyError(str(exc)) from exc
-    return resolved.schema, resolved.name
+
+    schema: dict[str, Any]
+    name: str | None
+
+    @property
+    def types(self) -> frozenset[str]:
+        """The admitted JSON types without ``null`` (empty: any type)."""
+        return frozenset(t for t in self.schema.get("type", ()) if t != "null")
+
+    @property
+    def nullable(self) -> bool:
+        """Whether ``null`` is admitted explicitly (an untyped schema admits it implicitly)."""
+        return "null" in self.schema.get("type", ())
+
+    @property
+    def any_type(self) -> bool:
+        """Whether no type restricts the values."""
+        return "type" not in self.schema
 
 
-def json_type(value: Any) -> str:
-    """The JSON type name of a Python value parsed from JSON."""
+def _is_null(schema: Mapping[str, Any]) -> bool:
+    return schema.get("type") == ["null"] and not schema.get("enum")
+
+
+def _json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -90,74 +124,177 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def type_set(doc: Mapping[str, Any], node: Any, depth: int = 0) -> frozenset[str]:
-    """The JSON types a schema admits at its top level (``any`` when unconstrained).
+def view(doc: Mapping[str, Any], node: Any, depth: int = 0) -> View:
+    """The comparison form of ``node`` in ``doc`` (see the module docstring).
 
-    ``number`` includes ``integer``; ``const``/``enum`` give their values' types; ``oneOf`` and
-    ``anyOf`` give the union of their variants.
+    Raises:
+        SchemaError: a reference is not local or does not resolve.
     """
-    schema, _ = flatten(doc, node)
+    if node is True or not isinstance(node, Mapping):
+        return View({}, None)
+    name: str | None = None
+    if "$ref" in node:
+        siblings = {k: v for k, v in node.items() if k != "$ref" and k not in DOC_KEYS}
+        target, name = deref(doc, {"$ref": node["$ref"]})
+        node = {"allOf": [target, siblings]} if siblings else target
+    schema = dict(node)
+    if depth > _MAX_DEPTH:
+        return View(schema, name)
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and parts:
+        merged = _merge_all_of(doc, schema, parts, depth)
+        if merged is not None:
+            schema, part_name = merged
+            if name is None and len(parts) == 1:
+                name = part_name
+    schema = _collapse_null(doc, schema, depth)
+    return View(_normalise_types(schema), name)
+
+
+def _merge_all_of(
+    doc: Mapping[str, Any], schema: dict[str, Any], parts: list[Any], depth: int
+) -> tuple[dict[str, Any], str | None] | None:
+    """``schema`` with its ``allOf`` parts merged in, or None when merging is not exact."""
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    part_name = None
+    for part in parts:
+        part_view = view(doc, part, depth + 1)
+        part_name = part_view.name
+        for key, value in part_view.schema.items():
+            if key in DOC_KEYS:
+                merged.setdefault(key, value)
+            elif key == "properties" and isinstance(value, Mapping):
+                props = dict(merged.get("properties", {}))
+                for prop, sub in value.items():
+                    if prop in props and fingerprint(doc, props[prop]) != fingerprint(doc, sub):
+                        return None
+                    props.setdefault(prop, sub)
+                merged["properties"] = props
+            elif key == "required" and isinstance(value, list):
+                known = list(merged.get("required", []))
+                merged["required"] = known + [item for item in value if item not in known]
+            elif key not in merged:
+                merged[key] = value
+            elif json.dumps(merged[key], sort_keys=True, default=str) != json.dumps(
+                value, sort_keys=True, default=str
+            ):
+                return None
+    return merged, part_name
+
+
+def _collapse_null(doc: Mapping[str, Any], schema: dict[str, Any], depth: int) -> dict[str, Any]:
+    """``anyOf``/``oneOf`` members that only admit ``null`` become nullability."""
+    for key in ("anyOf", "oneOf"):
+        variants = schema.get(key)
+        if not isinstance(variants, list):
+            continue
+        kept = [
+            v for v in variants if not _is_null(_normalise_types(view(doc, v, depth + 1).schema))
+        ]
+        if len(kept) == len(variants):
+            continue
+        rest = {k: v for k, v in schema.items() if k != key}
+        rest["nullable"] = True
+        if not kept:
+            rest["type"] = ["null"]
+            return rest
+        if len(kept) > 1:
+            rest[key] = kept
+            return rest
+        inner = view(doc, kept[0], depth + 1)
+        combined = dict(inner.schema)
+        for k, v in rest.items():
+            if k in DOC_KEYS or k == "nullable" or k not in combined:
+                combined[k] = v
+        combined["nullable"] = True
+        return combined
+    return schema
+
+
+def _normalise_types(schema: dict[str, Any]) -> dict[str, Any]:
+    out = dict(schema)
+    nullable = out.pop("nullable", False) is True
+    declared = out.get("type")
     types: set[str] = set()
-    declared = schema.get("type")
     if isinstance(declared, str):
         types.add(declared)
     elif isinstance(declared, list):
-        types.update(declared)
-    elif "const" in schema:
-        types.add(json_type(schema["const"]))
-    elif "enum" in schema:
-        types.update(json_type(v) for v in schema["enum"])
-    elif ("oneOf" in schema or "anyOf" in schema) and depth < 20:
-        for variant in schema.get("oneOf", []) + schema.get("anyOf", []):
-            types |= type_set(doc, variant, depth + 1)
-    elif "properties" in schema:
-        types.add("object")
-    elif "items" in schema:
-        types.add("array")
+        types.update(str(t) for t in declared)
+    if "const" in out:
+        out["enum"] = [out.pop("const")]
+    if isinstance(out.get("enum"), list):
+        values = out["enum"]
+        if None in values:
+            nullable = True
+            values = [v for v in values if v is not None]
+            out["enum"] = values
+        if not types:
+            types.update(_json_type(v) for v in values)
     if not types:
-        types.add("any")
-    if schema.get("nullable") is True:  # OpenAPI 3.0 spelling of a null-able type
+        if "properties" in out:
+            types.add("object")
+        elif "items" in out or "prefixItems" in out:
+            types.add("array")
+    if nullable and types:
         types.add("null")
     if "number" in types:
-        types.add("integer")
-    return frozenset(types)
+        types.discard("integer")
+    if types:
+        out["type"] = sorted(types)
+    else:
+        out.pop("type", None)
+    return out
 
 
-def canonical(doc: Mapping[str, Any], node: Any, stack: tuple[str, ...] = ()) -> Any:
-    """The schema with every ``$ref`` inlined and documentation keywords dropped (for equality)."""
-    if isinstance(node, list):
-        return [canonical(doc, item, stack) for item in node]
+def fingerprint(doc: Mapping[str, Any], node: Any, stack: tuple[str, ...] = ()) -> str:
+    """A text equal for two schemas exactly when they mean the same (see the module docstring).
+
+    Raises:
+        SchemaError: a reference is not local or does not resolve.
+    """
+    return json.dumps(_canon(doc, node, stack, 0), sort_keys=True, default=str)
+
+
+def _canon(doc: Mapping[str, Any], node: Any, stack: tuple[str, ...], depth: int) -> Any:
     if not isinstance(node, Mapping):
         return node
-    if "$ref" in node:
-        ref = node["$ref"]
+    if depth > _MAX_DEPTH:
+        return "..."
+    ref = node.get("$ref")
+    if isinstance(ref, str):
         if ref in stack:
-            return {"$ref": ref}
-        return canonical(doc, resolve_pointer(doc, ref), (*stack, ref))
-    return {k: canonical(doc, v, stack) for k, v in node.items() if k not in DOC_KEYS}
-
-
-def enum_values(schema: Mapping[str, Any]) -> list[Any] | None:
-    """The allowed values of an enum or const schema, else None."""
-    if "enum" in schema:
-        return list(schema["enum"])
-    if "const" in schema:
-        return [schema["const"]]
-    return None
-
-
-def variant_keys(doc: Mapping[str, Any], variants: Iterable[Any]) -> dict[str, Any]:
-    """Name each ``oneOf``/``anyOf`` variant: its ``$ref`` name, ``const``, or its type(s)."""
-    keyed: dict[str, Any] = {}
-    for variant in variants:
-        if isinstance(variant, Mapping) and "$ref" in variant:
-            key = variant["$ref"].rsplit("/", 1)[-1]
-        elif isinstance(variant, Mapping) and "const" in variant:
-            key = f"const {variant['const']!r}"
+            return {"$recursive": len(stack) - stack.index(ref)}
+        stack = (*stack, ref)
+    current = view(doc, node, depth)
+    out: dict[str, Any] = {}
+    for key, value in current.schema.items():
+        if key in DOC_KEYS or (key.startswith("x-") and key not in COMPARED_EXTENSIONS):
+            continue
+        if key in ("properties", "patternProperties", "dependentSchemas") and isinstance(
+            value, Mapping
+        ):
+            out[key] = {k: _canon(doc, v, stack, depth + 1) for k, v in value.items()}
+        elif key in ("anyOf", "oneOf") and isinstance(value, list):
+            out[key] = sorted(
+                json.dumps(_canon(doc, v, stack, depth + 1), sort_keys=True, default=str)
+                for v in value
+            )
+        elif key in ("allOf", "prefixItems") and isinstance(value, list):
+            out[key] = [_canon(doc, v, stack, depth + 1) for v in value]
+        elif key in ("required", "enum") and isinstance(value, list):
+            out[key] = sorted(json.dumps(v, sort_keys=True) for v in value)
+        elif key == "discriminator" and isinstance(value, Mapping):
+            out[key] = value.get("propertyName")
+        elif isinstance(value, Mapping):
+            out[key] = _canon(doc, value, stack, depth + 1)
         else:
-            key = "|".join(sorted(type_set(doc, variant)))
-        base, n = key, 2
-        while key in keyed:
-            key, n = f"{base}#{n}", n + 1
-        keyed[key] = variant
-    return keyed
+            out[key] = value
+    return out
+
+
+def safe_fingerprint(doc: Mapping[str, Any], node: Any) -> str:
+    """:func:`fingerprint`, or a marker unique to ``node`` when a reference does not resolve."""
+    try:
+        return fingerprint(doc, node)
+    except SchemaError:
+        return f"<unresolved {id(node)}>"

@@ -1,8 +1,9 @@
-"""Comparing the operations of the create endpoint: added, removed, envelopes and inputs.
+"""Comparing the operations of Cannon's create endpoint: added, removed, envelopes and inputs.
 
 The operations are read from :class:`cannon_studio_schema.ApiSchema`, so every document shape
 the schema model understands (unions by reference or inline, discriminators, a flat enum) is
-compared by operation id.
+compared by operation id. This layer applies only when the old document has the create
+endpoint; any other document is compared endpoint by endpoint.
 """
 
 from __future__ import annotations
@@ -13,25 +14,15 @@ from typing import Any
 
 from ..errors import SchemaError
 from ..model import CREATE_PATH, ApiSchema
-from .changes import REQUEST, Change, Docs
-from .nodes import flatten
-from .schemas import diff_content, diff_schema
-
-
-def _create_body(doc: Mapping[str, Any]) -> Any:
-    try:
-        path = ApiSchema(doc).create_path
-    except SchemaError:
-        path = CREATE_PATH
-    return doc.get("paths", {}).get(path, {}).get("post", {}).get("requestBody", {})
+from .changes import Change, Docs
+from .nodes import view
+from .schemas import REQUEST_BODY, diff_schema
 
 
 def operations(doc: Mapping[str, Any]) -> dict[str, Any]:
     """Each operation's envelope schema node (as written), keyed by id, from the schema model.
 
-    Every shape ``cannon_studio_schema`` understands is covered (unions by reference or inline,
-    ``oneOf``/``anyOf``, discriminator mappings, a flat ``operation`` enum); a document it cannot
-    model has no operations here.
+    A document the schema model cannot read (no create endpoint, say) has no operations here.
     """
     try:
         model = ApiSchema(doc)
@@ -40,45 +31,37 @@ def operations(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {op.id: op.envelope for op in model.operations}
 
 
+def has_operations(doc: Mapping[str, Any]) -> bool:
+    """Whether ``doc`` has Cannon's create endpoint with operations the schema model reads."""
+    return bool(operations(doc))
+
+
 def diff_operations(docs: Docs) -> list[Change]:
-    """Operations added/removed, and each common operation's envelope and input compared."""
+    """Operations added/removed, and each common operation's envelope and input compared.
+
+    Raises:
+        SchemaError: a reference is not local or does not resolve.
+    """
     old_ops, new_ops = operations(docs.old), operations(docs.new)
+    subject = f"POST {CREATE_PATH} body"
     if old_ops and not new_ops:
-        restructured = Change(
-            "create body restructured", f"POST {CREATE_PATH} body", True,
-            "no operations can be read from it any more; the typed inputs no longer apply",
-        )  # fmt: skip
-        return [
-            restructured,
-            *diff_content(
-                docs,
-                _create_body(docs.old),
-                _create_body(docs.new),
-                f"POST {CREATE_PATH} body",
-                REQUEST,
-            ),
-        ]
-    changes = []
-    for op in old_ops:
-        if op not in new_ops:
-            changes.append(
-                Change(
-                    "operation removed", op, True, "requests for it are refused (unknown operation)"
-                )
-            )
-    for op in new_ops:
-        if op not in old_ops:
-            changes.append(
-                Change(
-                    "operation added", op, False, "new operation; regenerate to get its typed input"
-                )
-            )
+        return [Change("cannon-create-body-restructured", subject)]
+    changes = [Change("cannon-operation-removed", op) for op in old_ops if op not in new_ops]
+    changes += [Change("cannon-operation-added", op) for op in new_ops if op not in old_ops]
     metadata: dict[str, list[tuple[str, Any, Any]]] = {}
     common = [op for op in old_ops if op in new_ops]
     for op in common:
-        changes += diff_schema(docs, old_ops[op], new_ops[op], op, REQUEST)
-        old_env, _ = flatten(docs.old, old_ops[op])
-        new_env, _ = flatten(docs.new, new_ops[op])
+        old_env = view(docs.old, old_ops[op]).schema
+        new_env = view(docs.new, new_ops[op]).schema
+        if bool(old_env.get("deprecated")) != bool(new_env.get("deprecated")):
+            deprecated = bool(new_env.get("deprecated"))
+            changes.append(
+                Change(
+                    "cannon-operation-deprecated" if deprecated else "cannon-operation-reactivated",
+                    op,
+                )
+            )
+        changes += diff_schema(docs, old_ops[op], new_ops[op], op, REQUEST_BODY)
         for key in sorted({k for k in {*old_env, *new_env} if k.startswith("x-cannon-")}):
             if old_env.get(key) != new_env.get(key):
                 metadata.setdefault(key, []).append((op, old_env.get(key), new_env.get(key)))
@@ -88,17 +71,12 @@ def diff_operations(docs: Docs) -> list[Change]:
 def _metadata_changes(metadata: dict[str, list[tuple[str, Any, Any]]], common: int) -> list[Change]:
     """``x-cannon-*`` annotation changes: one line per operation, or one line when an
     annotation is gone from every operation (the live schema does not carry our annotations)."""
-    reason = "SDK annotation; the overlay reads it from the snapshot, keep it when regenerating"
     changes = []
     for key, entries in metadata.items():
         if len(entries) == common and all(new is None for _, _, new in entries):
-            changes.append(
-                Change(f"operation annotation removed: {key}", "all operations", False, reason)
-            )
+            changes.append(Change("cannon-annotation-removed", "all operations", key))
             continue
         for op, old, new in entries:
-            detail = f"{json.dumps(old)} -> {json.dumps(new)}"
-            changes.append(
-                Change(f"operation annotation changed: {key}", op, False, reason, detail)
-            )
+            detail = f"{key} {json.dumps(old)} -> {json.dumps(new)}"
+            changes.append(Change("cannon-annotation-changed", op, detail))
     return changes

@@ -1,332 +1,469 @@
-"""Comparing two schemas: types, enums, constraints, object fields, variants, bodies.
+"""Comparing two schemas: types, nullability, enums, constraints, fields, variants, keywords.
 
-Pure functions, documents in, :class:`~.changes.Change` out; ``diff_schema`` recurses through
-``diff_properties`` and ``diff_variants``. Every change is classified by direction (see
-:mod:`.changes`).
+Pure functions, documents in, :class:`~.changes.Change` out. Both schemas are read through
+:func:`~.nodes.view` (one meaning whatever the spelling); :func:`diff_schema` recurses through
+properties, items and union variants. A :class:`Place` says where the schema sits, which gives
+the check id's prefix (``request-body``, ``response-property``...) and its direction.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .changes import REQUEST, RESPONSE, Change, Docs
-from .nodes import canonical, deref, enum_values, flatten, type_set, variant_keys
+from .checks import BOUNDS, KEYWORDS
+from .nodes import View, fingerprint, view
 
-# Constraint keywords: (keyword, True when a larger value is looser).
-CONSTRAINTS = {
-    "maxLength": True,
-    "maxItems": True,
-    "maximum": True,
-    "exclusiveMaximum": True,
-    "minLength": False,
-    "minItems": False,
-    "minimum": False,
-    "exclusiveMinimum": False,
-}
+STABILITY = ("draft", "alpha", "beta", "stable")
+"""``x-stability-level`` values, lowest first (oasdiff's; a missing level is ``stable``)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a schema sits: the direction and the check-id prefixes at its root and below it."""
+
+    direction: str
+    root: str
+    nested: str
+
+    def prefix(self, depth: int) -> str:
+        """The check-id prefix for a schema ``depth`` fields below the root."""
+        return self.root if depth == 0 else self.nested
+
+
+REQUEST_BODY = Place(REQUEST, "request-body", "request-property")
+PARAMETER = Place(REQUEST, "request-parameter", "request-parameter-property")
+RESPONSE_BODY = Place(RESPONSE, "response-body", "response-property")
+RESPONSE_HEADER = Place(RESPONSE, "response-header", "response-property")
 
 
 def _fmt(values: Iterable[Any]) -> str:
-    return ", ".join(json.dumps(v, ensure_ascii=False) for v in values)
+    return ", ".join(json.dumps(v, ensure_ascii=False, default=str) for v in values)
 
 
-def _prefix(subject: str, direction: str) -> str:
-    if direction == RESPONSE:
-        return "response"
-    return "input" if ".input" in subject else "request"
+class _Differ:
+    """One comparison of two schema trees (holds the documents and the changes found)."""
 
+    def __init__(self, docs: Docs, place: Place) -> None:
+        self.docs = docs
+        self.place = place
+        self.changes: list[Change] = []
 
-def diff_types(
-    old: frozenset[str], new: frozenset[str], subject: str, direction: str
-) -> list[Change]:
-    """A change of admitted JSON types; widening a request or narrowing a response is safe."""
-    if old == new:
-        return []
-    detail = f"{'|'.join(sorted(old - {'integer'} if 'number' in old else old))} -> "
-    detail += "|".join(sorted(new - {"integer"} if "number" in new else new))
-    if direction == REQUEST:
-        safe = old <= new or "any" in new
-        reason = "accepts everything it did" if safe else "values old clients send are refused"
-    else:
-        safe = new <= old or "any" in old
-        reason = "old parsers accept it" if safe else "old parsers reject the new type"
-    kind = f"{_prefix(subject, direction)} field retyped"
-    return [Change(kind, subject, not safe, reason, detail)]
+    def emit(self, depth: int, suffix: str, subject: str, detail: str = "") -> None:
+        self.changes.append(Change(f"{self.place.prefix(depth)}-{suffix}", subject, detail))
 
+    # -- the tree ---------------------------------------------------------------------------
 
-def diff_enums(
-    old: Mapping[str, Any], new: Mapping[str, Any], subject: str, direction: str
-) -> list[Change]:
-    """Enum/const values added or removed (or an enum introduced or dropped)."""
-    old_values, new_values = enum_values(old), enum_values(new)
-    prefix = _prefix(subject, direction)
-    if old_values is None and new_values is None:
-        return []
-    if old_values is None or new_values is None:
-        introduced = old_values is None
-        breaking = introduced if direction == REQUEST else not introduced
-        reason = {
-            (REQUEST, True): "values old clients send may be refused",
-            (REQUEST, False): "any value is accepted now",
-            (RESPONSE, True): "old parsers accept every value",
-            (RESPONSE, False): "old parsers reject values outside the old set",
-        }[(direction, introduced)]
-        kind = f"{prefix} enum {'introduced' if introduced else 'dropped'}"
-        return [Change(kind, subject, breaking, reason, _fmt(new_values or old_values or []))]
-    changes = []
-    removed = [v for v in old_values if v not in new_values]
-    added = [v for v in new_values if v not in old_values]
-    if removed:
-        breaking = direction == REQUEST
-        reason = (
-            "old clients may send it and be refused"
-            if breaking
-            else "old parsers still accept the rest"
-        )
-        changes.append(
-            Change(f"{prefix} enum value removed", subject, breaking, reason, _fmt(removed))
-        )
-    if added:
-        breaking = direction == RESPONSE
-        reason = "old parsers reject the new value" if breaking else "old clients never send it"
-        changes.append(Change(f"{prefix} enum value added", subject, breaking, reason, _fmt(added)))
-    return changes
+    def schema(self, old: Any, new: Any, subject: str, depth: int, stack: tuple[str, ...]) -> None:
+        o, n = view(self.docs.old, old), view(self.docs.new, new)
+        marker = f"{o.name}>{n.name}"
+        if (o.name or n.name) and marker in stack:
+            return
+        if len(stack) > 40:
+            return
+        stack = (*stack, marker)
+        if self.place.direction == RESPONSE and o.name is not None and o.name == n.name:
+            subject = o.name  # a shared response component is reported once, by its name
+        self.types(o, n, subject, depth)
+        self.enums(o.schema, n.schema, subject, depth)
+        self.bounds(o.schema, n.schema, subject, depth)
+        self.keywords(o.schema, n.schema, subject, depth)
+        self.lifecycle(o.schema, n.schema, subject, depth)
+        self.objects(o.schema, n.schema, subject, depth, stack)
+        if "items" in o.schema and "items" in n.schema:
+            self.schema(o.schema["items"], n.schema["items"], f"{subject}[]", depth + 1, stack)
+        for key in ("oneOf", "anyOf", "allOf"):
+            self.variants(key, o.schema, n.schema, subject, depth, stack)
+        self.discriminator(o.schema, n.schema, subject, depth)
 
-
-def diff_constraints(
-    old: Mapping[str, Any], new: Mapping[str, Any], subject: str, direction: str
-) -> list[Change]:
-    """Length, range, pattern and format changes; tightening a request constraint is breaking."""
-    changes = []
-    prefix = _prefix(subject, direction)
-    for key, larger_is_looser in CONSTRAINTS.items():
-        a, b = old.get(key), new.get(key)
-        if a == b:
-            continue
-        changes.append(
-            _constraint_change(
-                prefix, subject, direction, key, a, b, _tighter(a, b, larger_is_looser)
+    def types(self, o: View, n: View, subject: str, depth: int) -> None:
+        old, new = o.types, n.types
+        if old != new:
+            detail = f"{'|'.join(sorted(old)) or 'any'} -> {'|'.join(sorted(new)) or 'any'}"
+            self.emit(depth, _type_suffix(old, new), subject, detail)
+        elif o.schema.get("format") != n.schema.get("format"):
+            a, b = o.schema.get("format"), n.schema.get("format")
+            suffix = (
+                "type-generalized"
+                if b is None
+                else "type-specialized"
+                if a is None
+                else "type-changed"
             )
-        )
-    for key in ("pattern", "format"):
-        a, b = old.get(key), new.get(key)
+            self.emit(depth, suffix, subject, f"format {a} -> {b}")
+        if not (o.any_type or n.any_type) and o.nullable != n.nullable:
+            self.emit(depth, "became-nullable" if n.nullable else "became-not-nullable", subject)
+
+    def enums(self, o: Mapping[str, Any], n: Mapping[str, Any], subject: str, depth: int) -> None:
+        old, new = o.get("enum"), n.get("enum")
+        if isinstance(old, list) and isinstance(new, list):
+            if len(old) == 1 and len(new) == 1 and old != new:
+                self.emit(depth, "const-changed", subject, f"{_fmt(old)} -> {_fmt(new)}")
+            else:
+                removed = [v for v in old if v not in new]
+                added = [v for v in new if v not in old]
+                if removed:
+                    self.emit(depth, "enum-value-removed", subject, _fmt(removed))
+                if added:
+                    self.emit(depth, "enum-value-added", subject, _fmt(added))
+        elif isinstance(new, list):
+            self.emit(depth, "const-added" if len(new) == 1 else "became-enum", subject, _fmt(new))
+        elif isinstance(old, list):
+            self.emit(
+                depth, "const-removed" if len(old) == 1 else "enum-removed", subject, _fmt(old)
+            )
+        old_x, new_x = o.get("x-extensible-enum"), n.get("x-extensible-enum")
+        if isinstance(old_x, list) and isinstance(new_x, list):
+            removed = [v for v in old_x if v not in new_x]
+            if removed:
+                self.emit(depth, "x-extensible-enum-value-removed", subject, _fmt(removed))
+
+    def bounds(self, o: Mapping[str, Any], n: Mapping[str, Any], subject: str, depth: int) -> None:
+        for key, (stem, _larger_is_looser) in BOUNDS.items():
+            a, b = o.get(key), n.get(key)
+            if a == b or isinstance(a, bool) or isinstance(b, bool):
+                continue
+            detail = f"{key} {json.dumps(a)} -> {json.dumps(b)}"
+            if a is None:
+                self.emit(depth, f"{stem}-set", subject, detail)
+            elif b is None:
+                self.emit(depth, f"{stem}-unset", subject, detail)
+            elif isinstance(a, int | float) and isinstance(b, int | float):
+                verb = "increased" if b > a else "decreased"
+                self.emit(depth, f"{stem}-{verb}", subject, detail)
+        a, b = o.get("multipleOf"), n.get("multipleOf")
         if a != b:
-            changes.append(_constraint_change(prefix, subject, direction, key, a, b, b is not None))
-    return changes
+            detail = f"multipleOf {json.dumps(a)} -> {json.dumps(b)}"
+            if a is None:
+                suffix = "multiple-of-set"
+            elif b is None:
+                suffix = "multiple-of-unset"
+            elif _divides(b, a):
+                suffix = "multiple-of-generalized"
+            elif _divides(a, b):
+                suffix = "multiple-of-specialized"
+            else:
+                suffix = "multiple-of-changed"
+            self.emit(depth, suffix, subject, detail)
+        if bool(o.get("uniqueItems")) != bool(n.get("uniqueItems")):
+            suffix = "unique-items-set" if n.get("uniqueItems") else "unique-items-unset"
+            self.emit(depth, suffix, subject)
+        a, b = o.get("pattern"), n.get("pattern")
+        if a != b:
+            detail = f"{json.dumps(a)} -> {json.dumps(b)}"
+            if a is None:
+                suffix = "pattern-added"
+            elif b is None:
+                suffix = "pattern-removed"
+            elif b in (".*", "^.*$", "^.*", ".*$"):
+                suffix = "pattern-generalized"
+            else:
+                suffix = "pattern-changed"
+            self.emit(depth, suffix, subject, detail)
+        if "default" in o or "default" in n:
+            a, b = o.get("default"), n.get("default")
+            detail = f"{json.dumps(a, default=str)} -> {json.dumps(b, default=str)}"
+            if "default" not in o:
+                self.emit(depth, "default-value-added", subject, detail)
+            elif "default" not in n:
+                self.emit(depth, "default-value-removed", subject, detail)
+            elif a != b:
+                self.emit(depth, "default-value-changed", subject, detail)
 
+    def keywords(
+        self, o: Mapping[str, Any], n: Mapping[str, Any], subject: str, depth: int
+    ) -> None:
+        for key, stem in KEYWORDS.items():
+            if key not in o and key not in n:
+                continue
+            if key not in o:
+                self.emit(depth, f"{stem}-added", subject)
+            elif key not in n:
+                self.emit(depth, f"{stem}-removed", subject)
+            elif fingerprint(self.docs.old, {"k": o[key]}) != fingerprint(
+                self.docs.new, {"k": n[key]}
+            ):
+                self.emit(depth, f"{stem}-changed", subject)
+        for key, suffix in (
+            ("contentEncoding", "content-encoding-changed"),
+            ("contentMediaType", "content-media-type-changed"),
+        ):
+            if o.get(key) != n.get(key):
+                self.emit(depth, suffix, subject, f"{o.get(key)} -> {n.get(key)}")
 
-def _tighter(old: Any, new: Any, larger_is_looser: bool) -> bool:
-    if old is None or new is None:
-        return old is None
-    return bool(new < old) if larger_is_looser else bool(new > old)
-
-
-def _constraint_change(
-    prefix: str, subject: str, direction: str, key: str, a: Any, b: Any, tighter: bool
-) -> Change:
-    detail = f"{key} {json.dumps(a)} -> {json.dumps(b)}"
-    if direction == RESPONSE:
-        return Change(
-            f"{prefix} constraint changed", subject, False, "parsers do not check it", detail
-        )
-    reason = "values old clients send may be refused" if tighter else "accepts everything it did"
-    return Change(f"{prefix} constraint changed", subject, tighter, reason, detail)
-
-
-def diff_properties(
-    docs: Docs,
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
-    subject: str,
-    direction: str,
-    stack: tuple[str, ...],
-) -> list[Change]:
-    """Object fields added, removed, renamed (heuristic) and required changes; recurse into the rest.
-
-    Renamed heuristic: a removed and an added field of the same object with the same schema
-    (documentation ignored) are reported as one ``field renamed?`` change.
-    """
-    old_props: Mapping[str, Any] = old.get("properties", {})
-    new_props: Mapping[str, Any] = new.get("properties", {})
-    old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
-    prefix = _prefix(subject, direction)
-    removed = [k for k in old_props if k not in new_props]
-    added = [k for k in new_props if k not in old_props]
-    changes: list[Change] = []
-
-    renamed: dict[str, str] = {}
-    for r in removed:
-        shape = canonical(docs.old, old_props[r])
-        for a in added:
-            if a not in renamed.values() and canonical(docs.new, new_props[a]) == shape:
-                renamed[r] = a
-                break
-    for r, a in renamed.items():
-        reason = (
-            "old clients send the old name"
-            if direction == REQUEST
-            else "old parsers read the old name"
-        )
-        changes.append(
-            Change(f"{prefix} field renamed?", f"{subject}.{r}", True, reason, f"now {a}")
-        )
-    for r in removed:
-        if r in renamed:
-            continue
-        if direction == REQUEST:
-            reason = "old clients may send it and be refused"
-            breaking = True
-        elif r in old_req:
-            breaking, reason = True, "old parsers require it"
-        else:
-            breaking, reason = False, "old parsers treat it as absent"
-        detail = "was required" if r in old_req else "was optional"
-        changes.append(
-            Change(f"{prefix} field removed", f"{subject}.{r}", breaking, reason, detail)
-        )
-    for a in added:
-        if a in renamed.values():
-            continue
-        required = a in new_req
-        if direction == REQUEST:
-            breaking = required
-            reason = "old clients do not send it" if required else "old clients may omit it"
-        else:
-            breaking, reason = False, "old parsers ignore unknown fields"
-        detail = "required" if required else "optional"
-        changes.append(Change(f"{prefix} field added", f"{subject}.{a}", breaking, reason, detail))
-    for name in old_props:
-        if name not in new_props:
-            continue
-        field = f"{subject}.{name}"
-        if name not in old_req and name in new_req:
-            breaking = direction == REQUEST
-            reason = "old clients may omit it" if breaking else "old parsers accept it"
-            changes.append(Change(f"{prefix} field newly required", field, breaking, reason))
-        elif name in old_req and name not in new_req:
-            breaking = direction == RESPONSE
-            reason = "old parsers require it" if breaking else "old clients still send it"
-            changes.append(Change(f"{prefix} field no longer required", field, breaking, reason))
-        changes += diff_schema(docs, old_props[name], new_props[name], field, direction, stack)
-    return changes
-
-
-def diff_variants(
-    docs: Docs,
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
-    subject: str,
-    direction: str,
-    stack: tuple[str, ...],
-) -> list[Change]:
-    """``oneOf``/``anyOf`` variants added or removed; a new response variant is breaking."""
-    old_list = old.get("oneOf", []) + old.get("anyOf", [])
-    new_list = new.get("oneOf", []) + new.get("anyOf", [])
-    if not old_list and not new_list:
-        return []
-    old_keyed, new_keyed = variant_keys(docs.old, old_list), variant_keys(docs.new, new_list)
-    noun = (
-        "output variant"
-        if subject.endswith(".output")
-        else f"{_prefix(subject, direction)} variant"
-    )
-    changes = []
-    for key in old_keyed:
-        if key not in new_keyed:
-            breaking = direction == REQUEST
-            reason = (
-                "old clients may send it and be refused"
-                if breaking
-                else "old parsers still accept the rest"
+    def lifecycle(
+        self, o: Mapping[str, Any], n: Mapping[str, Any], subject: str, depth: int
+    ) -> None:
+        if depth > 0 and bool(o.get("deprecated")) != bool(n.get("deprecated")):
+            self.emit(depth, "deprecated" if n.get("deprecated") else "reactivated", subject)
+        a, b = o.get("x-stability-level", "stable"), n.get("x-stability-level", "stable")
+        if a != b and a in STABILITY and b in STABILITY:
+            suffix = (
+                "stability-decreased"
+                if STABILITY.index(b) < STABILITY.index(a)
+                else ("stability-increased")
             )
-            changes.append(Change(f"{noun} removed", subject, breaking, reason, key))
-    for key in new_keyed:
-        if key not in old_keyed:
-            breaking = direction == RESPONSE
-            reason = (
-                "old parsers reject the new variant" if breaking else "old clients never send it"
+            self.emit(depth, suffix, subject, f"{a} -> {b}")
+
+    # -- objects -----------------------------------------------------------------------------
+
+    def objects(
+        self,
+        o: Mapping[str, Any],
+        n: Mapping[str, Any],
+        subject: str,
+        depth: int,
+        stack: tuple[str, ...],
+    ) -> None:
+        self.additional(o, n, subject, depth, stack)
+        old_props: Mapping[str, Any] = o.get("properties") or {}
+        new_props: Mapping[str, Any] = n.get("properties") or {}
+        if not old_props and not new_props:
+            return
+        old_req, new_req = set(o.get("required") or []), set(n.get("required") or [])
+        request = self.place.direction == REQUEST
+        for name, node in old_props.items():
+            field = f"{subject}.{name}"
+            old_view = view(self.docs.old, node)
+            if name not in new_props:
+                if request and old_view.schema.get("readOnly"):
+                    continue
+                if not request and old_view.schema.get("writeOnly"):
+                    continue
+                self._removed(field, name in old_req, depth)
+                continue
+            new_view = view(self.docs.new, new_props[name])
+            self._access(old_view.schema, new_view.schema, field, depth + 1)
+            hidden = "readOnly" if request else "writeOnly"
+            if old_view.schema.get(hidden) and new_view.schema.get(hidden):
+                continue
+            was, now = name in old_req, name in new_req
+            if not was and now:
+                suffix = "became-required"
+                if request and "default" in new_view.schema:
+                    suffix = "became-required-with-default"
+                self.emit(depth + 1, suffix, field)
+            elif was and not now:
+                self.emit(depth + 1, "became-optional", field)
+            self.schema(node, new_props[name], field, depth + 1, stack)
+        for name, node in new_props.items():
+            if name in old_props:
+                continue
+            new_view = view(self.docs.new, node)
+            required = name in new_req
+            if request:
+                if new_view.schema.get("readOnly"):
+                    continue
+                if not required:
+                    check_id = "new-optional-request-property"
+                elif "default" in new_view.schema:
+                    check_id = "new-required-request-property-with-default"
+                else:
+                    check_id = "new-required-request-property"
+            else:
+                if new_view.schema.get("writeOnly"):
+                    continue
+                check_id = (
+                    "response-required-property-added"
+                    if required
+                    else "response-optional-property-added"
+                )
+            self.changes.append(Change(check_id, f"{subject}.{name}"))
+
+    def _removed(self, field: str, required: bool, depth: int) -> None:
+        if self.place.direction == REQUEST:
+            check_id = "request-property-removed"
+        else:
+            check_id = (
+                "response-required-property-removed"
+                if required
+                else "response-optional-property-removed"
             )
-            changes.append(Change(f"{noun} added", subject, breaking, reason, key))
-    for key, variant in old_keyed.items():
-        if key in new_keyed:
-            changes += diff_schema(docs, variant, new_keyed[key], subject, direction, stack)
-    return changes
+        self.changes.append(Change(check_id, field, "was required" if required else "was optional"))
+
+    def _access(self, o: Mapping[str, Any], n: Mapping[str, Any], field: str, depth: int) -> None:
+        for key, stem in (("readOnly", "read-only"), ("writeOnly", "write-only")):
+            if bool(o.get(key)) != bool(n.get(key)):
+                self.emit(depth, f"became-{stem}" if n.get(key) else f"became-not-{stem}", field)
+
+    def additional(
+        self,
+        o: Mapping[str, Any],
+        n: Mapping[str, Any],
+        subject: str,
+        depth: int,
+        stack: tuple[str, ...],
+    ) -> None:
+        a, b = o.get("additionalProperties", True), n.get("additionalProperties", True)
+        a = True if a == {} else a
+        b = True if b == {} else b
+        if (a is True and b is True) or (a is False and b is False):
+            return
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            self.schema(a, b, f"{subject}{{*}}", depth + 1, stack)
+            return
+        narrowed = b is False or (a is True and isinstance(b, Mapping))
+        suffix = "additional-properties-narrowed" if narrowed else "additional-properties-widened"
+        self.emit(depth, suffix, subject, f"{_label(a)} -> {_label(b)}")
+
+    # -- unions ------------------------------------------------------------------------------
+
+    def variants(
+        self,
+        key: str,
+        o: Mapping[str, Any],
+        n: Mapping[str, Any],
+        subject: str,
+        depth: int,
+        stack: tuple[str, ...],
+    ) -> None:
+        old_list: list[Any] = list(o.get(key) or []) if isinstance(o.get(key), list) else []
+        new_list: list[Any] = list(n.get(key) or []) if isinstance(n.get(key), list) else []
+        if not old_list and not new_list:
+            return
+        stem = {"oneOf": "one-of", "anyOf": "any-of", "allOf": "all-of"}[key]
+        pairs, removed, added = match_variants(self.docs, old_list, new_list)
+        for node in removed:
+            self.emit(depth, f"{stem}-removed", subject, variant_label(self.docs.old, node))
+        for node in added:
+            self.emit(depth, f"{stem}-added", subject, variant_label(self.docs.new, node))
+        for old_node, new_node in pairs:
+            self.schema(old_node, new_node, subject, depth, stack)
+
+    def discriminator(
+        self, o: Mapping[str, Any], n: Mapping[str, Any], subject: str, depth: int
+    ) -> None:
+        a, b = o.get("discriminator"), n.get("discriminator")
+        if not isinstance(a, Mapping) and not isinstance(b, Mapping):
+            return
+        if not isinstance(a, Mapping):
+            self.emit(depth, "discriminator-added", subject)
+            return
+        if not isinstance(b, Mapping):
+            self.emit(depth, "discriminator-removed", subject)
+            return
+        if a.get("propertyName") != b.get("propertyName"):
+            detail = f"{a.get('propertyName')} -> {b.get('propertyName')}"
+            self.emit(depth, "discriminator-property-name-changed", subject, detail)
+        old_map: Mapping[str, Any] = a.get("mapping") or {}
+        new_map: Mapping[str, Any] = b.get("mapping") or {}
+        for value in old_map:
+            if value not in new_map:
+                self.emit(depth, "discriminator-mapping-deleted", subject, value)
+            elif fingerprint(self.docs.old, {"$ref": old_map[value]}) != fingerprint(
+                self.docs.new, {"$ref": new_map[value]}
+            ):
+                self.emit(depth, "discriminator-mapping-changed", subject, value)
+        for value in new_map:
+            if value not in old_map:
+                self.emit(depth, "discriminator-mapping-added", subject, value)
 
 
-def diff_schema(
-    docs: Docs,
-    old: Any,
-    new: Any,
-    subject: str,
-    direction: str,
-    stack: tuple[str, ...] = (),
-) -> list[Change]:
-    """Compare two schemas (``$ref`` resolved, ``allOf`` merged) and return the changes.
+def _label(value: Any) -> str:
+    if value is True:
+        return "any"
+    if value is False:
+        return "none"
+    return "schema"
+
+
+def _divides(a: Any, b: Any) -> bool:
+    """Whether ``b`` is a whole multiple of ``a``."""
+    try:
+        ratio = b / a
+    except (TypeError, ZeroDivisionError):
+        return False
+    return isinstance(ratio, float) and ratio.is_integer()
+
+
+def _type_suffix(old: frozenset[str], new: frozenset[str]) -> str:
+    """The check suffix for a change of admitted types (``integer`` is inside ``number``)."""
+    if not old:
+        return "type-specialized"
+    if not new:
+        return "type-generalized"
+
+    def covers(wide: frozenset[str], narrow: frozenset[str]) -> bool:
+        return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
+
+    single = len(old) == 1 and len(new) == 1
+    if covers(new, old):
+        return "type-generalized" if single else "list-of-types-widened"
+    if covers(old, new):
+        return "type-specialized" if single else "list-of-types-narrowed"
+    return "type-changed"
+
+
+def variant_label(doc: Mapping[str, Any], node: Any) -> str:
+    """How a report names a union variant: its component name, value or type(s)."""
+    shown = view(doc, node)
+    if shown.name:
+        return shown.name
+    values = shown.schema.get("enum")
+    if isinstance(values, list) and len(values) == 1:
+        return f"const {json.dumps(values[0], default=str)}"
+    for prop in (shown.schema.get("properties") or {}).values():
+        tag = view(doc, prop).schema.get("enum")
+        if isinstance(tag, list) and len(tag) == 1:
+            return f"{{{json.dumps(tag[0], default=str)}}}"
+    return "|".join(shown.schema.get("type", ["any"]))
+
+
+def _tag(doc: Mapping[str, Any], node: Any) -> str | None:
+    """The single value of a variant's first one-value property (a discriminator, usually)."""
+    for prop in (view(doc, node).schema.get("properties") or {}).values():
+        values = view(doc, prop).schema.get("enum")
+        if isinstance(values, list) and len(values) == 1:
+            return json.dumps(values[0], default=str)
+    return None
+
+
+def match_variants(
+    docs: Docs, old: list[Any], new: list[Any]
+) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Pair the variants of two unions: same meaning, then same component name, then same tag
+    value, then the only one of its type(s). Returns (pairs, removed, added)."""
+    pairs: list[tuple[Any, Any]] = []
+    old_left, new_left = list(old), list(new)
+
+    def pair_by(key: Any) -> None:
+        old_keys = [key(docs.old, node) for node in old_left]
+        new_keys = [key(docs.new, node) for node in new_left]
+        for i, k in enumerate(old_keys):
+            if k is None or old_keys.count(k) != 1 or new_keys.count(k) != 1:
+                continue
+            j = new_keys.index(k)
+            pairs.append((old_left[i], new_left[j]))
+        paired_old = {id(p[0]) for p in pairs}
+        paired_new = {id(p[1]) for p in pairs}
+        old_left[:] = [node for node in old_left if id(node) not in paired_old]
+        new_left[:] = [node for node in new_left if id(node) not in paired_new]
+
+    pair_by(fingerprint)
+    pair_by(lambda doc, node: view(doc, node).name)
+    pair_by(_tag)
+    pair_by(lambda doc, node: "|".join(view(doc, node).schema.get("type", [])) or None)
+    return pairs, old_left, new_left
+
+
+def diff_schema(docs: Docs, old: Any, new: Any, subject: str, place: Place) -> list[Change]:
+    """Compare two schemas (any spelling) and return the changes.
 
     Args:
         docs: both documents, to resolve references on each side.
-        old, new: the snapshot's and the fetched schema node (may be ``{"$ref": ...}``).
-        subject: the dotted label to report (e.g. ``video.generate.input``). On the response
-            side a named component restarts the label (``RequestObject.status``), so a shared
-            component is reported once however many responses use it.
-        direction: ``REQUEST`` (the client sends it) or ``RESPONSE`` (the client parses it).
-        stack: the component names being compared, to stop on recursive schemas.
-    """
-    o, old_name = flatten(docs.old, old)
-    n, new_name = flatten(docs.new, new)
-    if direction == RESPONSE and old_name is not None and old_name == new_name:
-        subject = old_name
-    marker = f"{old_name}>{new_name}"
-    if (old_name or new_name) and marker in stack:
-        return []
-    stack = (*stack, marker)
-    changes = diff_types(type_set(docs.old, o), type_set(docs.new, n), subject, direction)
-    changes += diff_enums(o, n, subject, direction)
-    changes += diff_constraints(o, n, subject, direction)
-    if not o.get("deprecated") and n.get("deprecated"):
-        changes.append(Change("deprecated", subject, False, "still works; plan to migrate"))
-    if "properties" in o or "properties" in n:
-        changes += diff_properties(docs, o, n, subject, direction, stack)
-    if "items" in o and "items" in n:
-        changes += diff_schema(docs, o["items"], n["items"], f"{subject}[]", direction, stack)
-    changes += diff_variants(docs, o, n, subject, direction, stack)
-    return changes
-
-
-def content_of(doc: Mapping[str, Any], holder: Any) -> dict[str, Any]:
-    """``content`` media types of a request body or response, ``$ref`` resolved.
+        old, new: the old and the new schema node (may be ``{"$ref": ...}``).
+        subject: the label to report (e.g. ``POST /books body``). On the response side a named
+            component restarts the label (``RequestObject.status``), so a shared component is
+            reported once however many responses use it.
+        place: where the schema sits (:data:`REQUEST_BODY`, :data:`PARAMETER`,
+            :data:`RESPONSE_BODY`, :data:`RESPONSE_HEADER`).
 
     Raises:
-        KeyError: a reference is not local or does not resolve.
+        SchemaError: a reference is not local or does not resolve.
     """
-    resolved, _ = deref(doc, holder)
-    return resolved.get("content", {}) or {}
-
-
-def diff_content(docs: Docs, old: Any, new: Any, label: str, direction: str) -> list[Change]:
-    """Media types of two request bodies or responses added or removed; each body compared.
-
-    Args:
-        docs: both documents.
-        old, new: the request body or response objects (may be ``{"$ref": ...}``).
-        label: how to name them in the report (e.g. ``GET /api/v1/requests/{requestId} 200``).
-        direction: ``REQUEST`` or ``RESPONSE``.
-    """
-    old_content, new_content = content_of(docs.old, old), content_of(docs.new, new)
-    changes = []
-    for media, body in old_content.items():
-        if media not in new_content:
-            changes.append(
-                Change("media type removed", f"{label} {media}", True, "old clients use it")
-            )
-            continue
-        changes += diff_schema(
-            docs, body.get("schema", {}), new_content[media].get("schema", {}), label, direction
-        )
-    for media in new_content:
-        if media not in old_content:
-            breaking = direction == RESPONSE
-            reason = "old clients may not parse it" if breaking else "old clients keep using theirs"
-            changes.append(Change("media type added", f"{label} {media}", breaking, reason))
-    return changes
+    differ = _Differ(docs, place)
+    differ.schema(old, new, subject, 0, ())
+    return differ.changes
