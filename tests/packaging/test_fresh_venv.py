@@ -79,10 +79,71 @@ def test_schema_check_with_only_the_cli_extra(
         [*command, str(path)], capture_output=True, text=True, check=False, env=env, timeout=120
     )
     assert drift.returncode == 1, drift.stdout + drift.stderr
-    assert f"BREAKING  operation removed: {op_id} -- " in drift.stdout
+    assert f"breaking  cannon-operation-removed: {op_id} -- " in drift.stdout
 
     gone = subprocess.run(
         [*command, "http://127.0.0.1:9/api/v1/openapi"],
         capture_output=True, text=True, check=False, env=env, timeout=120,
     )  # fmt: skip
     assert gone.returncode == 2 and "Could not fetch the schema" in gone.stderr
+
+
+def _tiny(tmp_path: Path, name: str, responses: dict[str, Any], tags: list[str]) -> str:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "tiny", "version": "1"},
+        "paths": {"/things": {"get": {"tags": tags, "responses": responses}}},
+    }
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return str(path)
+
+
+def test_schema_diff_fail_on_formats_and_exit_codes_with_only_the_cli_extra(
+    fresh_venv: FreshVenv, tmp_path: Path
+) -> None:
+    # After the test above: the venv has [cli] and nothing else (no dev tools).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CANNON_", "PYTHON"))}
+    ok = {"200": {"description": "ok"}}
+    base = _tiny(tmp_path, "base.json", ok, ["a"])
+    info = _tiny(tmp_path, "info.json", ok, ["a", "b"])  # api-tag-added
+    warning = _tiny(tmp_path, "warning.json", {**ok, "206": {"description": "part"}}, ["a"])
+    breaking = _tiny(tmp_path, "breaking.json", {"201": {"description": "made"}}, ["a"])
+
+    def diff(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(fresh_venv.bin("cannon-studio")), "schema", "diff", *args],
+            capture_output=True, text=True, check=False, env=env, timeout=120,
+        )  # fmt: skip
+
+    codes = {
+        (fail_on, new): diff("--fail-on", fail_on, base, path).returncode
+        for fail_on in ("breaking", "warning", "info")
+        for new, path in (("info", info), ("warning", warning), ("breaking", breaking))
+    }
+    assert codes == {
+        ("breaking", "info"): 0, ("breaking", "warning"): 0, ("breaking", "breaking"): 1,
+        ("warning", "info"): 0, ("warning", "warning"): 1, ("warning", "breaking"): 1,
+        ("info", "info"): 1, ("info", "warning"): 1, ("info", "breaking"): 1,
+    }  # fmt: skip
+    assert diff(base, base).stdout.splitlines()[-1] == "no drift"
+
+    text = diff(base, breaking)
+    assert "breaking  response-success-status-removed: GET /things 200" in text.stdout
+    report = json.loads(diff("--format", "json", base, breaking).stdout)
+    assert report["exit_code"] == 1
+    assert {c["id"] for c in report["changes"]} == {
+        "response-success-status-removed",
+        "response-success-status-added",
+    }
+    markdown = diff("--format", "markdown", base, breaking).stdout
+    assert "| breaking | `response-success-status-removed` | GET /things 200 |" in markdown
+    github = diff("--format", "github", base, warning)
+    assert github.returncode == 0
+    assert github.stdout.startswith(
+        "::warning title=response-success-status-added (warning)::GET /things 206"
+    )
+
+    unavailable = diff(base, str(tmp_path / "missing.json"))
+    assert unavailable.returncode == 2 and unavailable.stdout == ""
+    assert len(unavailable.stderr.strip().splitlines()) == 1

@@ -98,6 +98,8 @@ SCHEMA_SUFFIXES: dict[str, tuple[str, str, str]] = {
     "deprecated": (I, I, "deprecated"),
     "reactivated": (I, I, "no longer deprecated"),
     "stability-decreased": (E, E, "x-stability-level decreased"),
+    "deprecated-sunset-invalid": (E, E, "deprecated with an x-sunset that is not a date"),
+    "wrapped-in-one-of": (E, E, "restructured into a oneOf (one variant is the old schema)"),
     "stability-increased": (I, I, "x-stability-level increased"),
 }
 
@@ -168,6 +170,7 @@ _OTHER: list[tuple[str, str, str]] = [
     ("endpoint-deprecated-with-sunset", I, "an endpoint deprecated with an x-sunset date"),
     ("endpoint-reactivated", I, "an endpoint no longer deprecated"),
     ("api-deprecated-sunset-parse", E, "x-sunset is not an RFC 3339 date"),
+    ("api-path-sunset-parse", E, "a deprecated endpoint removed whose x-sunset is not a date"),
     ("api-sunset-date-changed-too-small", E, "x-sunset moved earlier"),
     ("sunset-deleted", E, "x-sunset removed from a still deprecated endpoint"),
     ("api-invalid-stability-level", E, "x-stability-level is not draft, alpha, beta or stable"),
@@ -192,6 +195,14 @@ _OTHER: list[tuple[str, str, str]] = [
     ("request-parameter-became-optional", I, "a parameter became optional"),
     ("request-parameter-deprecated", I, "a parameter deprecated"),
     ("request-parameter-reactivated", I, "a parameter no longer deprecated"),
+    (
+        "request-parameter-removed-before-sunset",
+        E,
+        "a deprecated parameter removed before its x-sunset date",
+    ),
+    ("request-parameter-sunset-parse", E, "a parameter's x-sunset is not an RFC 3339 date"),
+    ("request-parameter-sunset-deleted", E, "x-sunset removed from a still deprecated parameter"),
+    ("request-parameter-sunset-date-changed-too-small", E, "a parameter's x-sunset moved earlier"),
     (
         "request-parameter-style-changed",
         E,

@@ -17,7 +17,7 @@ from typing import Any
 from ..model import CREATE_PATH
 from .changes import Change, Docs
 from .checks import LEVELS
-from .nodes import deref
+from .nodes import deref, sunset_of
 from .operations import diff_operations, has_operations
 from .schemas import (
     PARAMETER,
@@ -55,30 +55,49 @@ def _paths(doc: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     return keyed
 
 
-def _sunset(op: Mapping[str, Any]) -> date | str | None:
-    """The operation's ``x-sunset`` as a date, the raw text when it does not parse, or None."""
-    raw = op.get("x-sunset")
-    if raw is None:
-        return None
-    text = str(raw)
-    try:
-        return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
-    except ValueError:
-        try:
-            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-        except ValueError:
-            return text
-
-
 def _removal(op: Mapping[str, Any], whole_path: bool, today: date) -> str:
     """The check id for removing ``op`` (deprecated or not, before its sunset or after)."""
     stem = "api-path-removed" if whole_path else "api-removed"
     if not op.get("deprecated"):
         return f"{stem}-without-deprecation"
-    sunset = _sunset(op)
+    sunset = sunset_of(op)
+    if isinstance(sunset, str):
+        return "api-path-sunset-parse"
     if isinstance(sunset, date) and sunset > today:
         return f"{stem}-before-sunset"
     return f"{stem}-with-deprecation"
+
+
+_SUNSET_IDS = {
+    "operation": (
+        "api-deprecated-sunset-parse",
+        "sunset-deleted",
+        "api-sunset-date-changed-too-small",
+    ),
+    "parameter": (
+        "request-parameter-sunset-parse",
+        "request-parameter-sunset-deleted",
+        "request-parameter-sunset-date-changed-too-small",
+    ),
+}
+
+
+def sunset_changes(
+    old: Mapping[str, Any], new: Mapping[str, Any], subject: str, what: str
+) -> list[Change]:
+    """``x-sunset`` of a deprecated operation or parameter: unparsable, deleted, moved earlier
+    (RFC 3339 dates, as oasdiff reads them)."""
+    parse_id, deleted_id, earlier_id = _SUNSET_IDS[what]
+    old_sunset, new_sunset = sunset_of(old), sunset_of(new)
+    if isinstance(new_sunset, str):
+        return [Change(parse_id, subject, new_sunset)]
+    if not (new.get("deprecated") and old.get("deprecated")) or not isinstance(old_sunset, date):
+        return []
+    if new_sunset is None:
+        return [Change(deleted_id, subject, str(old_sunset))]
+    if new_sunset < old_sunset:
+        return [Change(earlier_id, subject, f"{old_sunset} -> {new_sunset}")]
+    return []
 
 
 class _Endpoints:
@@ -150,20 +169,7 @@ class _Endpoints:
             )
         elif old_op.get("deprecated") and not new_op.get("deprecated"):
             self.add("endpoint-reactivated", subject)
-        old_sunset, new_sunset = _sunset(old_op), _sunset(new_op)
-        if isinstance(new_sunset, str):
-            self.add("api-deprecated-sunset-parse", subject, new_sunset)
-        elif new_op.get("deprecated") and old_op.get("deprecated"):
-            if isinstance(old_sunset, date) and new_sunset is None:
-                self.add("sunset-deleted", subject, str(old_sunset))
-            elif (
-                isinstance(old_sunset, date)
-                and isinstance(new_sunset, date)
-                and new_sunset < old_sunset
-            ):
-                self.add(
-                    "api-sunset-date-changed-too-small", subject, f"{old_sunset} -> {new_sunset}"
-                )
+        self.changes += sunset_changes(old_op, new_op, subject, "operation")
         a = str(old_op.get("x-stability-level", "stable"))
         b = str(new_op.get("x-stability-level", "stable"))
         if b not in STABILITY:
@@ -211,6 +217,14 @@ class _Endpoints:
             params[key] = param
         return params
 
+    def _parameter_removal(self, param: Mapping[str, Any]) -> str:
+        if not param.get("deprecated"):
+            return "request-parameter-removed"
+        sunset = sunset_of(param)
+        if isinstance(sunset, date) and sunset > self.today:
+            return "request-parameter-removed-before-sunset"
+        return "request-parameter-removed-with-deprecation"
+
     def parameters(
         self,
         old_path: str,
@@ -226,19 +240,14 @@ class _Endpoints:
         for key, param in old.items():
             label = f"{subject} {key[0]} {param.get('name', key[1])}"
             if key not in new:
-                deprecated = param.get("deprecated")
-                self.add(
-                    "request-parameter-removed-with-deprecation"
-                    if deprecated
-                    else "request-parameter-removed",
-                    label,
-                )
+                self.add(self._parameter_removal(param), label)
                 continue
             other = new[key]
             if not param.get("required") and other.get("required"):
                 self.add("request-parameter-became-required", label)
             elif param.get("required") and not other.get("required") and key[0] != "path":
                 self.add("request-parameter-became-optional", label)
+            self.changes += sunset_changes(param, other, label, "parameter")
             if bool(param.get("deprecated")) != bool(other.get("deprecated")):
                 self.add(
                     "request-parameter-deprecated"

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from ..errors import SchemaError
@@ -63,6 +64,24 @@ def _resolver(doc: Mapping[str, Any]) -> Resolver:
         entry = (doc, Resolver(doc))
         _RESOLVERS[id(doc)] = entry
     return entry[1]
+
+
+def sunset_of(node: Mapping[str, Any]) -> date | str | None:
+    """The ``x-sunset`` of an operation, parameter or property as a date (RFC 3339 date or
+    date-time), the raw text when it does not parse, or None when there is none."""
+    raw = node.get("x-sunset")
+    if raw is None:
+        return None
+    if isinstance(raw, date):  # YAML reads an unquoted 2030-01-01 as a date
+        return raw
+    text = str(raw)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError:
+            return text
 
 
 def deref(doc: Mapping[str, Any], node: Any) -> tuple[dict[str, Any], str | None]:

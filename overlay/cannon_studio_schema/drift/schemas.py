@@ -15,7 +15,7 @@ from typing import Any
 
 from .changes import REQUEST, RESPONSE, Change, Docs
 from .checks import BOUNDS, KEYWORDS
-from .nodes import View, fingerprint, view
+from .nodes import View, fingerprint, sunset_of, view
 
 STABILITY = ("draft", "alpha", "beta", "stable")
 """``x-stability-level`` values, lowest first (oasdiff's; a missing level is ``stable``)."""
@@ -67,6 +67,10 @@ class _Differ:
         stack = (*stack, marker)
         if self.place.direction == RESPONSE and o.name is not None and o.name == n.name:
             subject = o.name  # a shared response component is reported once, by its name
+        wrapped = self.wrapped(old, o, n)
+        if wrapped is not None:
+            self.emit(depth, "wrapped-in-one-of", subject, variant_label(self.docs.new, wrapped))
+            return
         self.types(o, n, subject, depth)
         self.enums(o.schema, n.schema, subject, depth)
         self.bounds(o.schema, n.schema, subject, depth)
@@ -78,6 +82,20 @@ class _Differ:
         for key in ("oneOf", "anyOf", "allOf"):
             self.variants(key, o.schema, n.schema, subject, depth, stack)
         self.discriminator(o.schema, n.schema, subject, depth)
+
+    def wrapped(self, old: Any, o: View, n: View) -> Any:
+        """The variant of ``n``'s ``oneOf`` that is exactly ``o``, when ``n`` is ``o`` wrapped
+        in a ``oneOf`` (nothing else beside it), else None."""
+        variants = n.schema.get("oneOf")
+        if "oneOf" in o.schema or not isinstance(variants, list) or len(variants) < 2:
+            return None
+        if any(k in n.schema for k in ("type", "properties", "items", "enum")):
+            return None
+        before = fingerprint(self.docs.old, old)
+        for variant in variants:
+            if fingerprint(self.docs.new, variant) == before:
+                return variant
+        return None
 
     def types(self, o: View, n: View, subject: str, depth: int) -> None:
         old, new = o.types, n.types
@@ -199,6 +217,9 @@ class _Differ:
     ) -> None:
         if depth > 0 and bool(o.get("deprecated")) != bool(n.get("deprecated")):
             self.emit(depth, "deprecated" if n.get("deprecated") else "reactivated", subject)
+        sunset = sunset_of(n)
+        if depth > 0 and isinstance(sunset, str) and o.get("x-sunset") != n.get("x-sunset"):
+            self.emit(depth, "deprecated-sunset-invalid", subject, sunset)
         a, b = o.get("x-stability-level", "stable"), n.get("x-stability-level", "stable")
         if a != b and a in STABILITY and b in STABILITY:
             suffix = (
