@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from cannon_studio_schema.drift import installed_schema
 from cli_support import Invoke
 
@@ -160,8 +161,6 @@ BOOKS = {
 
 
 def _books(tmp_path: Path, name: str, edit: Any = None, as_yaml: bool = False) -> str:
-    import yaml
-
     document = json.loads(json.dumps(BOOKS))
     if edit is not None:
         edit(document)
