@@ -15,10 +15,11 @@ from urllib.parse import urlsplit
 
 import httpx2
 
+from ..canonical import canonical_spelling
 from ..errors import SchemaError
 from ..model import embedded_schema_path
 from ..source import parse_text, read_file
-from ..upgrade import upgrade, version_of
+from ..upgrade import version_of
 from .changes import Change
 from .checks import BREAKING
 from .endpoints import diff_documents
@@ -89,16 +90,19 @@ def read_source(
 
 
 def prepare(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The form both sides of a comparison take: OpenAPI 3.1 spellings (3.0 upgraded).
+    """The form both sides of a comparison take: the canonical spelling that ``make regenerate``
+    writes (:func:`cannon_studio_schema.canonical_spelling`: OpenAPI 3.1, one spelling per
+    nullable style, enum and 3.0 keyword).
 
-    The comparison itself reads every schema through :func:`.nodes.view`, which makes the
-    remaining spellings (``$ref`` or inline, ``allOf``, unions with ``null``, component names,
-    key order) compare equal.
+    The comparison then reads every schema through :func:`.nodes.view`, which makes what is
+    left to a comparison compare equal: ``$ref`` or inline, exact ``allOf``, component names
+    and key order.
 
     Raises:
-        SchemaError: the version is not 3.0.x or 3.1.x.
+        SchemaError: the version is not 3.0.x or 3.1.x, or the document is not shaped as
+            OpenAPI.
     """
-    return upgrade(document)
+    return canonical_spelling(document)
 
 
 def load_document(text: str, origin: str) -> dict[str, Any]:

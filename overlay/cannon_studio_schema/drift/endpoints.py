@@ -540,7 +540,8 @@ def diff_documents(
     """All semantic changes from ``old`` (e.g. the snapshot) to ``new`` (e.g. the live schema).
 
     Args:
-        old, new: parsed OpenAPI 3.1 documents (3.0 upgraded first, see :func:`.check.prepare`).
+        old: the old document, prepared (:func:`cannon_studio_schema.drift.prepare`).
+        new: the new document, prepared the same way.
         today: the date sunsets are compared with (default: today, UTC).
 
     Returns:

@@ -475,7 +475,8 @@ def diff_schema(docs: Docs, old: Any, new: Any, subject: str, place: Place) -> l
 
     Args:
         docs: both documents, to resolve references on each side.
-        old, new: the old and the new schema node (may be ``{"$ref": ...}``).
+        old: the old schema node (may be ``{"$ref": ...}``).
+        new: the new schema node.
         subject: the label to report (e.g. ``POST /books body``). On the response side a named
             component restarts the label (``RequestObject.status``), so a shared component is
             reported once however many responses use it.
