@@ -23,10 +23,15 @@ from typing import Any
 
 from ._errors import BatchJournalError, BatchStorageError
 
-__all__ = ["SCHEMA_VERSION", "STATES", "JobRow", "Journal"]
+__all__ = ["REFERENCES_META", "SCHEMA_VERSION", "STATES", "JobRow", "Journal"]
 
 SCHEMA_VERSION = 1
 """Format of the journal tables; a newer journal is refused, never rewritten."""
+
+REFERENCES_META = "references"
+"""The ``meta`` entry with the batch's chains, JSON ``{job id: [[from job id, output field,
+input field], ...]}`` for every job that takes values from others (readers of the journal
+alone, such as the HTML report, show the chains from it)."""
 
 STATES = (
     "pending",

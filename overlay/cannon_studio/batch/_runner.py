@@ -25,6 +25,7 @@ earlier run of the same file) stops the run with ``BatchRerunError`` unless
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 import time
@@ -40,7 +41,7 @@ from .._errors import APIStatusError, CannonError
 from ._errors import BatchJournalError, BatchRerunError, BatchStorageError
 from ._graph import JobGraph
 from ._jobs import Job, jobs_from_mappings, load_jobs
-from ._journal import Journal
+from ._journal import REFERENCES_META, Journal
 from ._keys import batch_id_for
 from ._lock import LOCK_NAME, DirectoryLock
 from ._report import (
@@ -193,6 +194,15 @@ def prepare(
                 "source": str(jobs) if isinstance(jobs, str | os.PathLike) else "<mappings>",
                 "jobs_in_file": str(len(parsed)),
                 "rerun_of": "" if chosen != meta.get("batch_id") or reuse_requests else rerun,
+                # The chains, for readers of the journal alone (the HTML report).
+                REFERENCES_META: json.dumps(
+                    {
+                        job.id: [[r.job_id, r.output, r.field] for r in job.references]
+                        for job in parsed
+                        if job.references
+                    },
+                    separators=(",", ":"),
+                ),
             }
         )
         scheduler = Scheduler(
