@@ -11,7 +11,8 @@ Files: ``_jobs`` (parse + validate the file), ``_graph`` (references, cycles, co
 ``_keys`` (batch id, idempotency keys), ``_journal`` (SQLite), ``_lock`` (one driver per
 directory, leftovers of gone writers), ``_shard`` (``K/N`` parts),
 ``_scheduler`` (the sans-IO state machine and budget), ``_transfer`` (files of a job),
-``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging).
+``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging), ``_html``
+(the HTML report page), ``_previews`` (its poster frames and waveforms, with PyAV).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from ._errors import (
     FileProblem,
 )
 from ._graph import JobGraph
+from ._html import JournalReader, write_html_report
+from ._html_live import LiveHtmlReport
 from ._jobs import (
     Job,
     Reference,
@@ -35,6 +38,7 @@ from ._jobs import (
 )
 from ._journal import STATES, JobRow, Journal
 from ._keys import batch_id_for, idempotency_key
+from ._previews import previews_note
 from ._report import (
     JOURNAL_NAME,
     REPORT_NAME,
@@ -67,6 +71,8 @@ __all__ = [
     "JobGraph",
     "JobRow",
     "Journal",
+    "JournalReader",
+    "LiveHtmlReport",
     "Reference",
     "ReportRow",
     "Shard",
@@ -78,8 +84,10 @@ __all__ = [
     "load_jobs",
     "merge_reports",
     "parse_jobs",
+    "previews_note",
     "read_report",
     "run_batch",
     "summarize",
+    "write_html_report",
     "write_report",
 ]
