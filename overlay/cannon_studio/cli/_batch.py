@@ -3,9 +3,9 @@
 \b
 cannon-studio batch FILE --out DIR [--concurrency N] [--max-credits N] [--shard K/N]
                        [--retry-failed] [--batch-id ID] [--reuse-requests] [--journal PATH]
-                       [--json]
-cannon-studio batch status DIR [--json]
-cannon-studio batch report DIR_OR_REPORT... [--output FILE] [--json]
+                       [--html PAGE] [--json]
+cannon-studio batch status DIR [--html PAGE] [--json]
+cannon-studio batch report DIR_OR_REPORT... [--output FILE] [--html PAGE] [--json]
 
 Exit codes: 0 every job succeeded; 1 some failed, were skipped, held back by the budget or are
 unfinished; 2 bad file (the line and field named, nothing sent), unusable journal, or a file
@@ -42,12 +42,15 @@ from cannon_studio.batch import (
     BatchStorageError,
     BatchSummary,
     Journal,
+    LiveHtmlReport,
     ReportRow,
     Shard,
     arun_batch,
     merge_reports,
+    previews_note,
     read_report,
     summarize,
+    write_html_report,
     write_report,
 )
 from cannon_studio.cli._batch_progress import BatchProgress, state_style
@@ -83,6 +86,7 @@ def batch() -> None:
     cannon-studio batch jobs.jsonl --out runs/spring
     cannon-studio batch status runs/spring
     cannon-studio batch report runs/shard-1 runs/shard-2 --output merged.jsonl
+    cannon-studio batch report runs/spring --html runs/spring/report.html
 
     One job per line: {"id": "clip-1", "operation": "video.generate", "input": {...}}; an input
     value may be {"from": "<job id>", "output": "<output field>"}. Files go to DIR/<job id>/,
@@ -149,6 +153,27 @@ def _render_summary(console: Console, summary: BatchSummary, rows: Sequence[Repo
     console.print(Text(line))
 
 
+HTML_HELP = (
+    "Also write the HTML report: one offline page, a card per job with its preview "
+    "(poster frames and waveforms need the [report] extra)."
+)
+
+
+def _write_html(state: AppState, sources: Sequence[Path], page: Path, **options: Any) -> None:
+    """Write the HTML report of ``sources`` to ``page``; a missing PyAV is one line on stderr."""
+    try:
+        write_html_report(list(sources), page, **options)
+    except (BatchJournalError, OSError, ValueError) as exc:
+        raise CliError(
+            f"cannot write the HTML report {page}: {exc}", ExitCode.USAGE, json_output=state.json
+        ) from None
+    note = previews_note()
+    if note:
+        state.err.print(Text(note, style="yellow"))
+    if not state.json:
+        state.out.print(f"HTML report: {page}", highlight=False)
+
+
 def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     lines = [str(p) for p in exc.problems[:MAX_LISTED]]
     if len(exc.problems) > MAX_LISTED:
@@ -202,6 +227,13 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     type=click.Path(dir_okay=False, path_type=Path),
     help=f"Journal file (default DIR/{JOURNAL_NAME}).",
 )
+@click.option(
+    "--html",
+    "html_page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PAGE",
+    help=HTML_HELP + " Rewritten as jobs change while the run goes (a live view).",
+)
 def run_command(
     file: Path,
     out_dir: Path,
@@ -212,6 +244,7 @@ def run_command(
     batch_id: str | None,
     reuse_requests: bool,
     journal_path: Path | None,
+    html_page: Path | None,
 ) -> None:
     """Run (or resume) FILE; see `cannon-studio batch --help`."""
     state = current_state()
@@ -236,6 +269,13 @@ def run_command(
     progress = BatchProgress(
         state.err, live=state.live_progress, counts=_current_counts(out_dir, journal_path)
     )
+    live_page = LiveHtmlReport(html_page, out_dir, journal_path=journal_path) if html_page else None
+
+    def on_event(event: Any) -> None:
+        progress(event)
+        if live_page is not None:
+            live_page(event)
+
     try:
         with progress:
             summary = asyncio.run(
@@ -250,7 +290,7 @@ def run_command(
                     batch_id=batch_id,
                     reuse_requests=reuse_requests,
                     journal_path=journal_path,
-                    on_event=progress,
+                    on_event=on_event,
                 )
             )
     except BatchFileError as exc:
@@ -293,7 +333,12 @@ def run_command(
         ) from None
     except CannonError as exc:
         raise CliError(str(exc), ExitCode.API_ERROR, json_output=state.json) from None
+    finally:
+        if live_page is not None:
+            live_page.close()
     _print_result(state, summary, out_dir)
+    if html_page is not None and not state.json:
+        state.out.print(f"HTML report: {html_page}", highlight=False)
     if summary.exit_code != 0:
         raise CliError(
             f"{summary.jobs - summary.counts['succeeded']} of {summary.jobs} job(s) did not "
@@ -363,7 +408,14 @@ def _print_result(state: AppState, summary: BatchSummary, out_dir: Path) -> None
 @shared_options(api=False, json_help=SUMMARY_JSON_HELP)
 @batch.command("status")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def status_command(directory: Path) -> None:
+@click.option(
+    "--html",
+    "html_page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PAGE",
+    help=HTML_HELP + " While jobs are unfinished the page reloads itself every few seconds.",
+)
+def status_command(directory: Path, html_page: Path | None) -> None:
     """Show the journal of DIRECTORY: jobs per state, credits, what did not succeed.
 
     Reads the journal read-only, so it works while a run is going.
@@ -378,6 +430,8 @@ def status_command(directory: Path) -> None:
     except BatchJournalError as exc:
         raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
     summary = summarize(rows, out_dirs=[str(directory)])
+    if html_page is not None:
+        _write_html(state, [directory], html_page, refresh_s=3.0)
     if state.json:
         echo_json(
             {
@@ -412,7 +466,14 @@ def status_command(directory: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the merged report (JSON Lines) to this file.",
 )
-def report_command(sources: Sequence[Path], output: Path | None) -> None:
+@click.option(
+    "--html",
+    "html_page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PAGE",
+    help=HTML_HELP,
+)
+def report_command(sources: Sequence[Path], output: Path | None, html_page: Path | None) -> None:
     """Merge the reports of several runs (shards): output directories or report.jsonl files.
 
     A directory's journal is read when it has one (current even while a run is going).
@@ -431,6 +492,8 @@ def report_command(sources: Sequence[Path], output: Path | None) -> None:
     summary = summarize(rows, out_dirs=[str(s) for s in sources])
     if output is not None:
         write_report(rows, output)
+    if html_page is not None:
+        _write_html(state, sources, html_page)
     if state.json:
         echo_json({"summary": summary.to_dict(), "output": str(output) if output else None})
     else:
