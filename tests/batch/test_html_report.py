@@ -8,6 +8,8 @@ leaving the machine. Each run keeps a screenshot of the demo pipeline's page und
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -25,6 +27,8 @@ from cannon_studio.batch import (
     load_jobs,
     write_html_report,
 )
+from cannon_studio.batch import _previews as previews_module
+from cannon_studio.batch._previews import PreviewCache
 from cannon_studio.cli import cli
 from cannon_studio_sandbox import Sandbox, SandboxConfig
 from cdp_browser import chromium
@@ -398,3 +402,95 @@ def test_the_live_page_follows_a_run_and_ends_static(tmp_path: Path) -> None:
     assert 'http-equiv="refresh"' not in text
     assert text.count('class="card ') == len(rows)
     assert text.count("badge b-succeeded") == sum(1 for r in rows if r.state == "succeeded")
+
+
+# ------------------------------------------------------------------------------- large batches
+def _many_jobs(out: Path, n: int) -> list[JobRow]:
+    """``n`` jobs without files: every third failed, each taking a value from the one before."""
+    rows = [
+        JobRow(
+            id=f"job-{i:04d}",
+            seq=i,
+            line=i + 1,
+            operation=("prompt.enhance.image", "image.generate")[i % 2],
+            content_hash=str(i),
+            state="failed" if i % 3 == 0 else "succeeded",
+            error="refused" if i % 3 == 0 else None,
+            credits=i % 7,
+            seconds=float(i % 11),
+        )
+        for i in range(n)
+    ]
+    references = {
+        f"job-{i:04d}": [[f"job-{i - 1:04d}", "enhancedPrompt", "input.prompt"]]
+        for i in range(1, n)
+    }
+    with Journal(out / "journal.sqlite") as journal:
+        journal.add(rows)
+        journal.set_meta({"batch_id": "many", "references": json.dumps(references)})
+    return rows
+
+
+def test_a_large_batch_is_split_into_linked_pages(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    rows = _many_jobs(out, 250)
+    page = tmp_path / "pages" / "report.html"
+    (page.parent).mkdir()
+    (page.parent / "report-9.html").write_text("an older, longer report")
+    write_html_report(out, page, page_size=100)
+    files = sorted(p.name for p in page.parent.glob("report*.html"))
+    assert files == ["report-2.html", "report-3.html", "report.html"]
+    texts = {name: (page.parent / name).read_text(encoding="utf-8") for name in files}
+    ids = {
+        name: re.findall(r'<code class="id">([^<]*)</code>', text) for name, text in texts.items()
+    }
+    every = [job_id for name in files for job_id in ids[name]]
+    assert sorted(every) == sorted(r.id for r in rows)  # each job once
+    # Ordered by state: the succeeded first, then the failed; the summary's link leads there.
+    failed_ids = {r.id for r in rows if r.state == "failed"}
+    first_failed_page = next(
+        n for n in ("report.html", "report-2.html", "report-3.html") if failed_ids & set(ids[n])
+    )
+    assert f'href="{first_failed_page}#state-failed"' in texts["report.html"]
+    # A chain link to a job on another page names that page, and the job is there.
+    for text in texts.values():
+        for target, n in re.findall(r'href="(report(?:-\d)?\.html)#job-(\d+)"', text):
+            assert f'id="job-{n}"' in texts[target]
+    with chromium() as browser:
+        browser.open((page.parent / "report-2.html").as_uri())
+        seen = browser.js(
+            "({cards: document.querySelectorAll('.card').length,"
+            " shown: document.getElementById('shown').textContent,"
+            " pages: [...document.querySelectorAll('.pages a')].map(a => a.textContent)})"
+        )
+        browser.click(".pages a[href='report-3.html']")
+        browser.wait_event("Page.loadEventFired")
+        last = browser.js("document.querySelectorAll('.card').length")
+        assert browser.errors == []
+    assert seen == {
+        "cards": 100,
+        "shown": "showing 100 of 100 jobs on this page",
+        "pages": ["1", "2", "3", "1", "2", "3"],
+    }
+    assert last == 50
+
+
+def test_many_previews_are_made_in_worker_processes_alike(
+    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    media = [
+        ("poster" if f["name"].endswith(".mp4") else "waveform", demo_dir / row.id / f["name"])
+        for row in _journal_rows(demo_dir)
+        for f in row.files
+        if f["name"].endswith((".mp4", ".mp3"))
+    ]
+    alone = PreviewCache(tmp_path / "alone", workers=1)
+    alone.prepare(media)
+    monkeypatch.setattr(previews_module, "PARALLEL_FROM", 1)
+    pooled = PreviewCache(tmp_path / "pooled", workers=2)
+    pooled.prepare([*media, ("poster", demo_dir / "report.jsonl")])  # not a video: named
+    made = {p.name: p.read_bytes() for p in (tmp_path / "alone").iterdir()}
+    assert len(made) == len(media)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "pooled").iterdir()} == made
+    assert [failure.split(":")[0] for failure in pooled.failures] == ["report.jsonl"]
+    assert all(pooled.poster(path) or pooled.waveform(path) for _, path in media)

@@ -12,7 +12,8 @@ Files: ``_jobs`` (parse + validate the file), ``_graph`` (references, cycles, co
 directory, leftovers of gone writers), ``_shard`` (``K/N`` parts),
 ``_scheduler`` (the sans-IO state machine and budget), ``_transfer`` (files of a job),
 ``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging), ``_html``
-(the HTML report page), ``_previews`` (its poster frames and waveforms, with PyAV).
+(the HTML report: ``_html_source`` reads, ``_html_page`` writes the HTML, ``_previews`` makes
+poster frames and waveforms with PyAV, ``_html_live`` rewrites it during a run).
 """
 
 from __future__ import annotations

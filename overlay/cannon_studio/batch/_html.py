@@ -2,7 +2,7 @@
 
 ``write_html_report(source, path)`` reads a batch's journal (any object with the ``Journal``
 reading methods ``rows()``, ``meta()`` and ``events()``), or its ``report.jsonl`` when there is
-no journal, and writes one page:
+no journal, and writes one page (pages of ``page_size`` cards for a large batch):
 
 - a summary: jobs per state, credits, wall time, the slowest and the most expensive jobs;
 - filters by state and by operation that work with JavaScript off (radio buttons and CSS
@@ -18,647 +18,40 @@ files in the output directory and to the preview images in ``<page name>_files/`
 Content-Security-Policy with the hashes of its own style and script forbids anything else.
 Every string from the journal is escaped: job ids, prompts and errors stay text.
 
-Large runs stay usable: media load lazily (``loading="lazy"``, ``preload="none"``) and cards
-off screen are neither laid out nor painted (``content-visibility: auto``).
+Large runs stay usable: cards come in pages of ``page_size`` (500) files, ordered by state so
+each state's summary link leads to where its cards start; media load lazily
+(``loading="lazy"``, ``preload="none"``), and cards off screen are neither laid out nor painted
+(``content-visibility: auto``).
+
+Files: ``_html_source`` (reading the sources), ``_html_page`` (the HTML), ``_previews`` (poster
+frames and waveforms), ``_html_live`` (the live view).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
-import json
+import glob
 import os
-import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any, Protocol, runtime_checkable
-from urllib.parse import quote
+from collections.abc import Sequence
+from pathlib import Path
 
-from ._errors import BatchJournalError
-from ._journal import REFERENCES_META, STATES, JobRow, Journal
+from ._html_page import DEFAULT_PAGE_SIZE, PageSet
+from ._html_source import JournalReader, Source, load_batch
 from ._previews import PreviewCache, previews_note
-from ._report import JOURNAL_NAME, REPORT_NAME, ReportRow, read_report
 
-__all__ = ["JournalReader", "write_html_report"]
-
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".bmp"})
-VIDEO_SUFFIXES = frozenset({".mp4", ".webm", ".mov", ".m4v", ".mkv"})
-AUDIO_SUFFIXES = frozenset({".mp3", ".wav", ".ogg", ".oga", ".m4a", ".aac", ".flac", ".opus"})
-MODEL_SUFFIXES = frozenset({".glb", ".gltf", ".obj", ".fbx", ".usdz", ".stl", ".ply"})
-
-TOP_JOBS = 5
-"""How many of the slowest and of the most expensive jobs the summary names."""
-
-MAX_TEXT = 4000
-"""Characters of a text output shown on a card (the rest is cut, with an ellipsis)."""
-
-_STATE_ORDER = (
-    "succeeded",
-    "failed",
-    "skipped",
-    "held",
-    "downloading",
-    "processing",
-    "queued",
-    "creating",
-    "pending",
-)
-"""Sections of the page, in this order: what was generated first, then what went wrong."""
-
-_UNFINISHED = frozenset({"pending", "creating", "queued", "processing", "downloading"})
-
-
-@runtime_checkable
-class JournalReader(Protocol):
-    """What the page reads of a journal: ``Journal`` has it, and so has any other backend.
-
-    ``rows()`` every job by id in file order; ``meta()`` the batch's entries (``batch_id``,
-    ``shard``, ``source``, ``references``); ``events()`` the change history, oldest first
-    (dicts with ``at`` in Unix SECONDS, ``job_id``, ``state``).
-    """
-
-    def rows(self) -> Mapping[str, JobRow]: ...
-
-    def meta(self) -> dict[str, str]: ...
-
-    def events(self, limit: int | None = None) -> list[dict[str, Any]]: ...
-
-
-@dataclass
-class _Job:
-    """One card's facts, from a journal row or a report line."""
-
-    id: str
-    operation: str
-    state: str
-    credits: int | None
-    seconds: float | None
-    request_id: str | None
-    error: str | None
-    attempt: int
-    files: list[tuple[str, int | None]]
-    root: Path
-    text: str | None = None
-    takes: list[tuple[str, str, str]] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Batch:
-    """What one source holds; ``span`` is the first and last change (Unix SECONDS)."""
-
-    jobs: list[_Job]
-    meta: dict[str, str]
-    span: tuple[float, float] | None
-    out_dir: Path
-    chains_known: bool
-
-
-_TEXT_SKIP = frozenset({"status", "operation", "model", "provider", "asset_type", "task_id"})
-
-
-def _text_output(output: Mapping[str, Any] | None) -> str | None:
-    """The longest plain-text value of an output (a prompt output's text); URLs are left out."""
-    if not output:
-        return None
-    texts = [
-        value
-        for key, value in output.items()
-        if isinstance(value, str)
-        and key not in _TEXT_SKIP
-        and "://" not in value
-        and len(value.split()) > 1
-    ]
-    return max(texts, key=len) if texts else None
-
-
-def _from_row(row: JobRow, root: Path) -> _Job:
-    return _Job(
-        id=row.id,
-        operation=row.operation,
-        state=row.state,
-        credits=row.credits,
-        seconds=row.seconds,
-        request_id=row.request_id,
-        error=row.error,
-        attempt=row.attempt,
-        files=[(f"{row.id}/{f.get('name', '')}", f.get("bytes")) for f in row.files],
-        root=root,
-        text=_text_output(row.output),
-    )
-
-
-def _from_report(row: ReportRow, root: Path) -> _Job:
-    return _Job(
-        id=row.id,
-        operation=row.operation,
-        state=row.state,
-        credits=row.credits,
-        seconds=row.seconds,
-        request_id=row.request_id,
-        error=row.error,
-        attempt=row.attempt,
-        files=[(str(f.get("path", "")), f.get("bytes")) for f in row.files],
-        root=root,
-    )
-
-
-def _span(events: Sequence[Mapping[str, Any]]) -> tuple[float, float] | None:
-    times = [float(e["at"]) for e in events if isinstance(e.get("at"), int | float)]
-    return (min(times), max(times)) if times else None
-
-
-def _link_chains(jobs: Sequence[_Job], meta: Mapping[str, str]) -> bool:
-    """Fill ``takes``/``feeds`` from the journal's references entry; False when it has none."""
-    text = meta.get(REFERENCES_META)
-    if text is None:
-        return False
-    try:
-        references = json.loads(text)
-    except ValueError:
-        return False
-    if not isinstance(references, dict):
-        return False
-    by_id = {job.id: job for job in jobs}
-    for job in jobs:
-        for item in references.get(job.id) or ():
-            if not (
-                isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item)
-            ):
-                continue
-            source, output, input_field = item
-            job.takes.append((source, output, input_field))
-            if source in by_id and job.id not in by_id[source].feeds:
-                by_id[source].feeds.append(job.id)
-    return True
-
-
-def _from_journal(journal: JournalReader, out_dir: Path) -> _Batch:
-    meta = journal.meta()
-    root = out_dir.resolve()
-    jobs = [_from_row(row, root) for row in journal.rows().values()]
-    chains = _link_chains(jobs, meta)
-    return _Batch(jobs, meta, _span(journal.events()), out_dir, chains)
-
-
-def _load_one(source: str | os.PathLike[str] | JournalReader, out_dir: Path | None) -> _Batch:
-    if isinstance(source, JournalReader):
-        default = getattr(source, "path", None)
-        base = out_dir or (Path(default).parent if default is not None else None)
-        if base is None:
-            raise ValueError("out_dir is required with a journal that has no path")
-        return _from_journal(source, base)
-    path = Path(source)
-    journal_path = path / JOURNAL_NAME if path.is_dir() else path
-    if journal_path.suffix == ".sqlite" and journal_path.is_file():
-        with Journal(journal_path, readonly=True) as journal:
-            return _from_journal(journal, out_dir or journal_path.parent)
-    report = path / REPORT_NAME if path.is_dir() else path
-    if not report.is_file():
-        raise BatchJournalError(f"no journal or {REPORT_NAME} at {path}")
-    try:
-        rows = read_report(report)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BatchJournalError(f"{report} is not a batch report ({exc})") from None
-    base = out_dir or report.parent
-    jobs = [_from_report(r, base.resolve()) for r in rows]
-    return _Batch(jobs, {}, None, base, False)
-
-
-def _merge(batches: Sequence[_Batch]) -> _Batch:
-    """Several sources (the shards of one batch) as one: a job in two of them keeps the row
-    furthest along, as ``merge_reports`` does."""
-    if len(batches) == 1:
-        return batches[0]
-    rank = {state: n for n, state in enumerate(STATES)}
-    jobs: dict[str, _Job] = {}
-    for batch in batches:
-        for job in batch.jobs:
-            old = jobs.get(job.id)
-            if old is None or rank.get(job.state, -1) > rank.get(old.state, -1):
-                jobs[job.id] = job
-    spans = [b.span for b in batches if b.span is not None]
-    meta = dict(batches[0].meta)
-    shards = sorted({b.meta.get("shard", "") for b in batches} - {""})
-    if shards:
-        meta["shard"] = ", ".join(shards)
-    return _Batch(
-        list(jobs.values()),
-        meta,
-        (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None,
-        batches[0].out_dir,
-        any(b.chains_known for b in batches),
-    )
-
-
-# ------------------------------------------------------------------------------ formatting
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _seconds(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if value < 60:
-        return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
-    minutes, secs = divmod(round(value), 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
-def _size(value: int | None) -> str:
-    if value is None:
-        return ""
-    amount = float(value)
-    for unit in ("B", "KB", "MB", "GB"):
-        if amount < 1024 or unit == "GB":
-            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
-        amount /= 1024
-    return ""
-
-
-def _href(target: Path, page_dir: Path) -> str:
-    """A relative URL from the page to ``target``: every segment percent-encoded (quotes,
-    spaces, ``#``, ``?`` and non-ASCII letters keep the link working)."""
-    relative = os.path.relpath(target, page_dir)
-    return "/".join(quote(part, safe="") for part in PurePosixPath(Path(relative).as_posix()).parts)
-
-
-class _Page:
-    """Builds the HTML of one batch (string building only; previews come from the cache)."""
-
-    def __init__(self, batch: _Batch, page_path: Path, previews: PreviewCache) -> None:
-        self.batch = batch
-        self.page_dir = page_path.parent
-        self.previews = previews
-        self.index = {job.id: n for n, job in enumerate(batch.jobs)}
-        self.operations = sorted({job.operation for job in batch.jobs})
-        self.op_class = {op: f"o{n}" for n, op in enumerate(self.operations)}
-        self.states = self._states()
-        # Filter classes and section ids by position: a state read from a hand-edited report
-        # may hold any text, and these names go into CSS selectors.
-        self.state_class = {state: f"s{n}" for n, state in enumerate(self.states)}
-        self.section_id = {
-            state: f"state-{state}" if state in STATES else f"state-other-{n}"
-            for n, state in enumerate(self.states)
-        }
-
-    # -- one card ---------------------------------------------------------------------------
-    @staticmethod
-    def _file(root: Path, relative: str) -> Path | None:
-        """The file a report path names, or None when it would leave the output directory."""
-        if not relative or PurePosixPath(relative).is_absolute() or "\x00" in relative:
-            return None
-        target = (root / relative).resolve()
-        if not target.is_relative_to(root):
-            return None
-        return target
-
-    def _job_link(self, job_id: str) -> str:
-        n = self.index.get(job_id)
-        if n is None:
-            return f"<code>{_e(job_id)}</code>"
-        return f'<a href="#job-{n}"><code>{_e(job_id)}</code></a>'
-
-    def _preview(self, job: _Job, files: list[tuple[Path, str, int | None]]) -> str:
-        for target, href, _ in files:
-            suffix = target.suffix.lower()
-            if suffix in IMAGE_SUFFIXES:
-                return (
-                    f'<img class="media" src="{_e(href)}" alt="{_e(target.name)}" '
-                    'loading="lazy" decoding="async">'
-                )
-            if suffix in VIDEO_SUFFIXES:
-                poster = self.previews.poster(target)
-                poster_attr = f' poster="{_e(_href(poster, self.page_dir))}"' if poster else ""
-                return (
-                    f'<video class="media" controls preload="none"{poster_attr} '
-                    f'src="{_e(href)}"></video>'
-                )
-            if suffix in AUDIO_SUFFIXES:
-                wave = self.previews.waveform(target)
-                wave_img = (
-                    f'<img class="wave" src="{_e(_href(wave, self.page_dir))}" '
-                    f'alt="waveform of {_e(target.name)}" loading="lazy">'
-                    if wave
-                    else ""
-                )
-                return (
-                    f'<div class="media audio">{wave_img}'
-                    f'<audio controls preload="none" src="{_e(href)}"></audio></div>'
-                )
-            if suffix in MODEL_SUFFIXES:
-                return (
-                    f'<div class="media model"><a href="{_e(href)}">3D asset: '
-                    f"{_e(target.name)}</a></div>"
-                )
-        if job.text:
-            text = job.text if len(job.text) <= MAX_TEXT else job.text[:MAX_TEXT] + "…"
-            return f'<blockquote class="media text">{_e(text)}</blockquote>'
-        if files:
-            target, href, _ = files[0]
-            return f'<div class="media model"><a href="{_e(href)}">{_e(target.name)}</a></div>'
-        return f'<div class="media empty">{_e(job.state)}</div>'
-
-    def card(self, n: int, job: _Job) -> str:
-        files: list[tuple[Path, str, int | None]] = []
-        outside: list[str] = []
-        for relative, size in job.files:
-            target = self._file(job.root, relative)
-            if target is None:
-                outside.append(relative)
-            else:
-                files.append((target, _href(target, self.page_dir), size))
-        facts = [
-            ("credits", "-" if job.credits is None else str(job.credits)),
-            ("seconds", _seconds(job.seconds)),
-            ("request", job.request_id or "-"),
-        ]
-        if job.attempt > 1:
-            facts.append(("attempt", str(job.attempt)))
-        parts = [
-            f'<article class="card {self.state_class[job.state]} {self.op_class[job.operation]}"'
-            f' id="job-{n}">',
-            self._preview(job, files),
-            f'<h3><code class="id">{_e(job.id)}</code>'
-            f' <span class="badge{_badge(job.state)}">{_e(job.state)}</span></h3>',
-            f'<p class="op">{_e(job.operation)}</p>',
-            "<dl>" + "".join(f"<dt>{k}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>",
-        ]
-        if job.error and job.state != "succeeded":
-            parts.append(f'<p class="error">{_e(job.error)}</p>')
-        for source, output, input_field in job.takes:
-            parts.append(
-                f'<p class="chain">takes {_e(input_field)} from {self._job_link(source)}'
-                f" ({_e(output)})</p>"
-            )
-        if job.feeds:
-            links = ", ".join(self._job_link(j) for j in job.feeds)
-            parts.append(f'<p class="chain">feeds {links}</p>')
-        if files or outside:
-            items = [
-                f'<li><a href="{_e(href)}">{_e(target.name)}</a> {_size(size)}</li>'
-                for target, href, size in files
-            ] + [f"<li>{_e(r)} (outside the output directory: not linked)</li>" for r in outside]
-            parts.append(f'<ul class="files">{"".join(items)}</ul>')
-        parts.append("</article>")
-        return "".join(parts)
-
-    # -- the page ---------------------------------------------------------------------------
-    def _states(self) -> list[str]:
-        present = {job.state for job in self.batch.jobs}
-        known = [s for s in _STATE_ORDER if s in present]
-        return known + sorted(present - set(known))
-
-    def _summary(self, counts: Mapping[str, int], credits: int) -> str:
-        batch = self.batch
-        rows = "".join(
-            f'<tr><th><a href="#{self.section_id[s]}">{_e(s)}</a></th><td>{counts[s]}</td></tr>'
-            for s in self.states
-        )
-        timed = sorted(
-            (j for j in batch.jobs if j.seconds is not None),
-            key=lambda j: j.seconds or 0.0,
-            reverse=True,
-        )[:TOP_JOBS]
-        costly = sorted(
-            (j for j in batch.jobs if j.credits),
-            key=lambda j: j.credits or 0,
-            reverse=True,
-        )[:TOP_JOBS]
-
-        def listing(jobs: Iterable[_Job], value: Any) -> str:
-            items = "".join(
-                f"<li>{self._job_link(j.id)} {_e(j.operation)}: {_e(value(j))}</li>" for j in jobs
-            )
-            return f"<ol>{items}</ol>" if items else "<p>none</p>"
-
-        wall = (
-            _seconds(batch.span[1] - batch.span[0])
-            if batch.span is not None
-            else "not recorded (report.jsonl has no history; the journal has)"
-        )
-        return (
-            '<section class="summary" aria-label="summary">'
-            f'<table class="counts"><caption>{len(batch.jobs)} jobs</caption>{rows}</table>'
-            '<dl class="totals">'
-            f"<dt>credits charged</dt><dd>{credits}</dd>"
-            f"<dt>wall time</dt><dd>{_e(wall)}</dd>"
-            "</dl>"
-            '<div class="top"><h2>slowest</h2>'
-            + listing(timed, lambda j: _seconds(j.seconds))
-            + '</div><div class="top"><h2>most expensive</h2>'
-            + listing(costly, lambda j: f"{j.credits} credits")
-            + "</div></section>"
-        )
-
-    def _filters(self, counts: Mapping[str, int]) -> str:
-        states = "".join(
-            f'<input type="radio" name="state" id="f{self.state_class[s]}" value="{_e(s)}">'
-            f'<label for="f{self.state_class[s]}">{_e(s)} ({counts[s]})</label>'
-            for s in self.states
-        )
-        op_counts: dict[str, int] = {}
-        for job in self.batch.jobs:
-            op_counts[job.operation] = op_counts.get(job.operation, 0) + 1
-        ops = "".join(
-            f'<input type="radio" name="operation" id="f{self.op_class[op]}" value="{_e(op)}">'
-            f'<label for="f{self.op_class[op]}">{_e(op)} ({op_counts[op]})</label>'
-            for op in self.operations
-        )
-        return (
-            '<form class="filters" aria-label="filters">'
-            '<fieldset><legend>state</legend><input type="radio" name="state" id="fs-all" '
-            'value="" checked><label for="fs-all">all</label>'
-            f"{states}</fieldset>"
-            '<fieldset><legend>operation</legend><input type="radio" name="operation" '
-            'id="fo-all" value="" checked><label for="fo-all">all</label>'
-            f"{ops}</fieldset>"
-            '<p id="shown" aria-live="polite"></p></form>'
-        )
-
-    def _filter_css(self) -> str:
-        rules = []
-        for s in self.states:
-            c = self.state_class[s]
-            rules.append(
-                f"body:has(#f{c}:checked) .card:not(.{c}),"
-                f"body:has(#f{c}:checked) section.state:not(:has(.{c})){{display:none}}"
-            )
-        for op in self.operations:
-            c = self.op_class[op]
-            rules.append(
-                f"body:has(#f{c}:checked) .card:not(.{c}),"
-                f"body:has(#f{c}:checked) section.state:not(:has(.{c})){{display:none}}"
-            )
-        return "\n".join(rules)
-
-    def render(self, *, title: str, refresh_s: float | None, note: str | None) -> str:
-        batch = self.batch
-        credits = sum(j.credits or 0 for j in batch.jobs)
-        counts = dict.fromkeys(self.states, 0)
-        for job in batch.jobs:
-            counts[job.state] += 1
-        sections = []
-        for state in self.states:
-            cards = "".join(
-                self.card(n, job) for n, job in enumerate(batch.jobs) if job.state == state
-            )
-            sections.append(
-                f'<section class="state" id="{self.section_id[state]}">'
-                f"<h2>{_e(state)} ({counts[state]})</h2>"
-                f'<div class="grid">{cards}</div></section>'
-            )
-        style = _STYLE + "\n" + self._filter_css()
-        meta = batch.meta
-        facts = [
-            f"batch <code>{_e(meta['batch_id'])}</code>" if meta.get("batch_id") else "",
-            f"shard {_e(meta['shard'])}" if meta.get("shard") not in (None, "all") else "",
-            f"jobs from <code>{_e(meta['source'])}</code>" if meta.get("source") else "",
-            f"written {_e(time.strftime('%Y-%m-%d %H:%M:%S %Z'))}",
-        ]
-        notes = [note] if note else []
-        if not batch.chains_known:
-            notes.append(
-                "Chains are not shown: this journal (or report.jsonl) does not record which job "
-                "took values from which."
-            )
-        if self.previews.failures:
-            notes.append(
-                f"No preview could be made of {len(self.previews.failures)} file(s): "
-                + ", ".join(self.previews.failures[:5])
-            )
-        unfinished = sum(counts.get(s, 0) for s in _UNFINISHED)
-        refresh = (
-            f'<meta http-equiv="refresh" content="{max(1, round(refresh_s))}">'
-            if refresh_s is not None and unfinished
-            else ""
-        )
-        csp = (
-            "default-src 'none'; img-src 'self' file: data:; media-src 'self' file:; "
-            f"style-src {_sha(style)}; script-src {_sha(_SCRIPT)}; "
-            "base-uri 'none'; form-action 'none'"
-        )
-        return (
-            "<!doctype html>\n"
-            '<html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta name="referrer" content="no-referrer">{refresh}'
-            f"<title>{_e(title)}</title><style>{style}</style></head><body>"
-            f"<header><h1>{_e(title)}</h1><p>{' · '.join(f for f in facts if f)}</p>"
-            + "".join(f'<p class="note">{_e(n)}</p>' for n in notes)
-            + (
-                f'<p class="note live">{unfinished} job(s) unfinished; this page is rewritten '
-                "as they change.</p>"
-                if refresh
-                else ""
-            )
-            + "</header>"
-            + self._summary(counts, credits)
-            + self._filters(counts)
-            + f"<main>{''.join(sections)}</main>"
-            + f"<script>{_SCRIPT}</script></body></html>\n"
-        )
-
-
-def _badge(state: str) -> str:
-    """The colour class of a state's badge (none for a state the journal does not know)."""
-    return f" b-{state}" if state in STATES else ""
-
-
-def _sha(text: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-    return f"'sha256-{digest}'"
-
-
-_STYLE = """
-:root{color-scheme:light dark;--bg:#f6f6f4;--fg:#1d1d1f;--card:#fff;--muted:#666;--line:#ddd}
-@media (prefers-color-scheme:dark){:root{--bg:#161617;--fg:#eee;--card:#222;--muted:#aaa;
---line:#3a3a3a}}
-*{box-sizing:border-box}
-body{margin:0;padding:1rem 1.5rem;font:14px/1.4 system-ui,sans-serif;background:var(--bg);
-color:var(--fg)}
-h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.2rem 0 .5rem}
-header p{margin:.2rem 0;color:var(--muted)}.note{color:#a15c00}
-code{font:12px ui-monospace,monospace;overflow-wrap:anywhere}
-.summary{display:flex;flex-wrap:wrap;gap:1rem 2.5rem;align-items:flex-start;margin:.8rem 0}
-.summary h2{margin:0 0 .3rem;font-size:1rem}.summary ol{margin:0;padding-left:1.3rem}
-.counts caption{text-align:left;font-weight:600}.counts th{text-align:left;font-weight:400;
-padding-right:1rem}.counts td{text-align:right}
-.totals{display:grid;grid-template-columns:auto auto;gap:.1rem 1rem;margin:0}
-.totals dt{color:var(--muted)}.totals dd{margin:0}
-.filters{position:sticky;top:0;z-index:2;background:var(--bg);padding:.4rem 0;
-border-bottom:1px solid var(--line);display:flex;flex-wrap:wrap;gap:.3rem 1rem}
-.filters fieldset{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.25rem;
-align-items:center}.filters legend{float:left;margin-right:.4rem;color:var(--muted)}
-.filters input{position:absolute;opacity:0;pointer-events:none}
-.filters label{border:1px solid var(--line);border-radius:999px;padding:.1rem .6rem;
-cursor:pointer;background:var(--card)}
-.filters input:checked+label{background:var(--fg);color:var(--bg)}
-.filters input:focus-visible+label{outline:2px solid #4a7bd0}
-#shown{margin:0;color:var(--muted);align-self:center}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.8rem}
-.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.5rem;
-content-visibility:auto;contain-intrinsic-size:auto 360px;min-width:0}
-.card:target{outline:3px solid #4a7bd0}
-.card h3{margin:.4rem 0 0;font-size:13px;display:flex;gap:.4rem;align-items:center;
-justify-content:space-between}
-.media{display:block;width:100%;aspect-ratio:16/9;object-fit:contain;background:#111;
-border-radius:4px;margin:0}
-.audio{display:flex;flex-direction:column;justify-content:center;gap:.3rem;padding:.4rem}
-.audio audio{width:100%}.wave{width:100%;height:40px}
-.text{overflow:auto;background:var(--bg);padding:.4rem;font-size:12px;white-space:pre-wrap}
-.model,.empty{display:flex;align-items:center;justify-content:center;color:#ccc}
-.model a{color:#9cf}
-.op{margin:.1rem 0;color:var(--muted)}
-.card dl{display:grid;grid-template-columns:auto 1fr;gap:0 .6rem;margin:.3rem 0;font-size:12px}
-.card dt{color:var(--muted)}.card dd{margin:0;overflow-wrap:anywhere}
-.badge{font-size:11px;border-radius:4px;padding:0 .35rem;font-weight:500;white-space:nowrap}
-.b-succeeded{background:#d8f3dc;color:#1b5e20}.b-failed{background:#ffd6d6;color:#8b0000}
-.b-skipped,.b-held{background:#eee;color:#555}
-.b-pending,.b-creating,.b-queued,.b-processing,.b-downloading{background:#dde8ff;color:#1a3d8f}
-.error{color:#c62828;margin:.3rem 0;font-size:12px;overflow-wrap:anywhere;white-space:pre-wrap}
-.chain{margin:.2rem 0;font-size:12px}.files{margin:.3rem 0 0;padding-left:1.1rem;font-size:12px}
-.files a{overflow-wrap:anywhere}
-"""
-
-_SCRIPT = """
-(function(){
-var form=document.querySelector('form.filters');if(!form)return;
-var cards=document.querySelectorAll('.card'),shown=document.getElementById('shown');
-var key='cannon-report:'+location.pathname;
-function count(){var n=0;for(var i=0;i<cards.length;i++){if(cards[i].offsetParent!==null)n++;}
-shown.textContent='showing '+n+' of '+cards.length+' jobs';}
-try{var saved=JSON.parse(sessionStorage.getItem(key)||'{}');
-['state','operation'].forEach(function(name){var v=saved[name];if(!v)return;
-var inputs=form.elements[name];for(var i=0;i<inputs.length;i++){
-if(inputs[i].value===v)inputs[i].checked=true;}});}catch(e){}
-form.addEventListener('change',function(){
-var data={state:form.elements.state.value,operation:form.elements.operation.value};
-try{sessionStorage.setItem(key,JSON.stringify(data));}catch(e){}count();});
-count();
-})();
-""".strip()
+__all__ = ["DEFAULT_PAGE_SIZE", "JournalReader", "write_html_report"]
 
 
 def write_html_report(
-    source: str
-    | os.PathLike[str]
-    | JournalReader
-    | Sequence[str | os.PathLike[str] | JournalReader],
+    source: Source | Sequence[Source],
     path: str | os.PathLike[str],
     *,
     out_dir: str | os.PathLike[str] | None = None,
     title: str | None = None,
     previews: bool = True,
     refresh_s: float | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
 ) -> Path:
-    """Write the HTML report of a batch: one offline page, a card per job with its preview.
+    """Write the HTML report of a batch: an offline page, a card per job with its preview.
 
     Reads the journal (or ``report.jsonl``), never the API. Poster frames and waveforms are
     made with PyAV (the ``[report]`` extra) into ``<page name>_files/`` beside the page, once per
@@ -670,34 +63,49 @@ def write_html_report(
             any backend (an object with ``rows()``, ``meta()`` and ``events()``, see
             ``JournalReader``); or a list of them (the shards of one batch: a job in two of
             them keeps the row furthest along, as in ``merge_reports``).
-        path: the page to write (its directory is created; the file is replaced atomically).
+        path: the page to write (its directory is created; each file is replaced atomically).
         out_dir: the directory holding the jobs' files (``<job id>/<name>``); default: the
             directory of the journal or report.
         title: the page title (default: ``batch <batch id>``).
         previews: False to make no poster frames or waveforms.
         refresh_s: while some jobs are unfinished, the page reloads itself every this many
             SECONDS (the live view rewrites it on each change); None for a static page.
+        page_size: cards per page; a larger batch also gets ``<stem>-2<suffix>``,
+            ``<stem>-3<suffix>``... beside ``path``, linked from every page (cards ordered by
+            state, then file order).
 
     Returns:
-        The path of the page.
+        The path of the first page.
 
     Raises:
         BatchJournalError: ``source`` holds no journal or report, or an unreadable one.
-        ValueError: a journal object without a ``path`` and no ``out_dir``.
-        OSError: the page cannot be written.
+        ValueError: no source, a ``page_size`` below 1, or a journal object without a ``path``
+            and no ``out_dir``.
+        OSError: a page cannot be written.
     """
-    sources = [source] if isinstance(source, str | os.PathLike | JournalReader) else list(source)
-    if not sources:
-        raise ValueError("no source given")
-    base = None if out_dir is None else Path(out_dir)
-    batch = _merge([_load_one(s, base) for s in sources])
+    if page_size < 1:
+        raise ValueError("page_size must be at least 1")
+    sources: list[Source] = (
+        [source] if isinstance(source, str | os.PathLike | JournalReader) else list(source)
+    )
+    batch = load_batch(sources, None if out_dir is None else Path(out_dir))
     page = Path(path)
     page.parent.mkdir(parents=True, exist_ok=True)
     cache = PreviewCache(page.parent / f"{page.stem}_files", enabled=previews)
     note = previews_note() if previews else None
     name = title or f"batch {batch.meta.get('batch_id') or batch.out_dir.name}"
-    text = _Page(batch, page, cache).render(title=name, refresh_s=refresh_s, note=note)
-    tmp = page.with_name(f".{page.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, page)
+    written = set()
+    for file_name, text in PageSet(batch, page, cache, page_size).render_all(
+        title=name, refresh_s=refresh_s, note=note
+    ):
+        target = page.with_name(file_name)
+        tmp = target.with_name(f".{file_name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+        written.add(file_name)
+    # The further pages of an earlier, longer report would show jobs twice: remove them.
+    for old in page.parent.glob(f"{glob.escape(page.stem)}-*{glob.escape(page.suffix)}"):
+        number = old.name[len(page.stem) + 1 : len(old.name) - len(page.suffix)]
+        if number.isdigit() and old.name not in written:
+            old.unlink(missing_ok=True)
     return page

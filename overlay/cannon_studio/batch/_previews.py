@@ -10,10 +10,12 @@ decodes only the media that is new.
 from __future__ import annotations
 
 import array
-import contextlib
 import hashlib
 import importlib.util
+import multiprocessing
 import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ POSTER_WIDTH = 320
 WAVEFORM_BARS = 96
 """Bars of a waveform image."""
 
-_WAVE_RATE = 4000
+_WAVE_RATE = 2000
 """Samples per SECOND the audio is reduced to before its peaks are taken."""
 
 _MAX_DECODE_S = 600.0
@@ -99,9 +101,10 @@ def _peaks(source: Path, bars: int) -> list[float] | None:
     if not samples:
         return None
     step = max(1, len(samples) // bars)
-    peaks = [
-        max((abs(v) for v in samples[i * step : (i + 1) * step]), default=0) for i in range(bars)
-    ]
+    peaks = []
+    for i in range(bars):
+        part = samples[i * step : (i + 1) * step]
+        peaks.append(max(max(part), -min(part)) if part else 0)
     top = max(peaks) or 1
     return [p / top for p in peaks]
 
@@ -119,49 +122,108 @@ def _waveform_svg(peaks: list[float]) -> bytes:
     ).encode()
 
 
+_SUFFIX = {"poster": "jpg", "waveform": "svg"}
+
+PARALLEL_FROM = 200
+"""With at least this many previews to make, they are made in worker processes (one per CPU,
+at most ``MAX_WORKERS``); fewer are made in this process (starting workers costs ~0.5 s)."""
+
+MAX_WORKERS = 8
+
+_CHUNK = 50
+
+
+def _make(kind: str, source: str, target: str) -> str | None:
+    """Make one preview file; return why it could not be made (``""``: the file has no such
+    stream, nothing to show), or None when it was made. Runs in worker processes too."""
+    try:
+        if kind == "poster":
+            data = _poster_jpeg(Path(source))
+        else:
+            peaks = _peaks(Path(source), WAVEFORM_BARS)
+            data = None if peaks is None else _waveform_svg(peaks)
+    except Exception as exc:  # any decoder error: no preview for this file
+        return f"{Path(source).name}: {type(exc).__name__}"
+    if data is None:
+        return ""
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(Path(target), data)
+    except OSError as exc:
+        return f"{Path(source).name}: {exc.strerror or type(exc).__name__}"
+    return None
+
+
+def _make_many(items: list[tuple[str, str, str]]) -> list[str | None]:
+    return [_make(*item) for item in items]
+
+
 class PreviewCache:
     """Poster frames and waveforms of media files, made once and kept in ``directory``.
 
     Args:
         directory: where the preview files go (created on first use).
         enabled: False to make none (the page then shows players without previews).
+        workers: processes for a large ``prepare`` (default: the CPU count, at most 8).
 
-    A file that cannot be decoded gets no preview (``None``), never an error: the page is still
-    written, and that card shows its player and link only.
+    A file that cannot be decoded gets no preview (``None``) and is named in ``failures``, never
+    an error: the page is still written, and that card shows its player and link only.
     """
 
-    def __init__(self, directory: Path, *, enabled: bool = True) -> None:
+    def __init__(
+        self, directory: Path, *, enabled: bool = True, workers: int | None = None
+    ) -> None:
         self.directory = directory
         self.enabled = enabled and previews_note() is None
+        self.workers = workers or min(MAX_WORKERS, os.cpu_count() or 1)
         self.failures: list[str] = []
+        self._done: dict[tuple[str, Path], Path | None] = {}
 
-    def _get(self, source: Path, kind: str, suffix: str) -> Path | None:
-        if not self.enabled or not source.is_file():
-            return None
-        target = self.directory / f"{_key(source, kind)}.{suffix}"
-        if target.is_file():
-            return target
+    def _target(self, kind: str, source: Path) -> Path | None:
         try:
-            if kind == "poster":
-                data = _poster_jpeg(source)
+            return self.directory / f"{_key(source, kind)}.{_SUFFIX[kind]}"
+        except OSError:  # gone, or unreadable
+            return None
+
+    def prepare(self, items: Iterable[tuple[str, Path]]) -> None:
+        """Make the missing previews of ``items`` (``("poster" | "waveform", media file)``) at
+        once, in worker processes when there are many; later ``poster``/``waveform`` calls
+        then find them."""
+        if not self.enabled:
+            return
+        todo: list[tuple[str, Path, Path]] = []
+        for kind, source in items:
+            if (kind, source) in self._done:
+                continue
+            target = self._target(kind, source)
+            if target is None or target.is_file():
+                self._done[kind, source] = target
             else:
-                peaks = _peaks(source, WAVEFORM_BARS)
-                data = None if peaks is None else _waveform_svg(peaks)
-        except Exception as exc:  # any decoder error: no preview for this file
-            self.failures.append(f"{source.name}: {type(exc).__name__}")
+                todo.append((kind, source, target))
+        if len(todo) >= PARALLEL_FROM and self.workers > 1:
+            jobs = [(kind, str(source), str(target)) for kind, source, target in todo]
+            chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+            context = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+                results = [r for chunk in pool.map(_make_many, chunks) for r in chunk]
+        else:
+            results = [_make(kind, str(source), str(target)) for kind, source, target in todo]
+        for (kind, source, target), problem in zip(todo, results, strict=True):
+            self._done[kind, source] = target if problem is None else None
+            if problem:
+                self.failures.append(problem)
+
+    def _get(self, kind: str, source: Path) -> Path | None:
+        if not self.enabled:
             return None
-        if data is None:
-            return None
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            _write_atomic(target, data)
-            return target
-        return None
+        if (kind, source) not in self._done:
+            self.prepare([(kind, source)])
+        return self._done.get((kind, source))
 
     def poster(self, source: Path) -> Path | None:
         """The poster frame (JPEG) of a video file, or None."""
-        return self._get(source, "poster", "jpg")
+        return self._get("poster", source)
 
     def waveform(self, source: Path) -> Path | None:
         """The waveform image (SVG) of an audio file, or None."""
-        return self._get(source, "waveform", "svg")
+        return self._get("waveform", source)
