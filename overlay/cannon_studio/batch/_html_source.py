@@ -17,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ._errors import BatchJournalError
 from ._journal import REFERENCES_META, STATES, JobRow, Journal
-from ._report import JOURNAL_NAME, REPORT_NAME, ReportRow, read_report
+from ._report import JOURNAL_NAME, REPORT_NAME, ReportRow, read_report, report_row
 
 __all__ = ["JournalReader", "ReportBatch", "ReportJob", "Source", "load_batch"]
 
@@ -90,23 +90,7 @@ def _text_output(output: Mapping[str, Any] | None) -> str | None:
     return max(texts, key=len) if texts else None
 
 
-def _from_row(row: JobRow, root: Path) -> ReportJob:
-    return ReportJob(
-        id=row.id,
-        operation=row.operation,
-        state=row.state,
-        credits=row.credits,
-        seconds=row.seconds,
-        request_id=row.request_id,
-        error=row.error,
-        attempt=row.attempt,
-        files=[(f"{row.id}/{f.get('name', '')}", f.get("bytes")) for f in row.files],
-        root=root,
-        text=_text_output(row.output),
-    )
-
-
-def _from_report(row: ReportRow, root: Path) -> ReportJob:
+def _job(row: ReportRow, root: Path, text: str | None = None) -> ReportJob:
     return ReportJob(
         id=row.id,
         operation=row.operation,
@@ -118,6 +102,7 @@ def _from_report(row: ReportRow, root: Path) -> ReportJob:
         attempt=row.attempt,
         files=[(str(f.get("path", "")), f.get("bytes")) for f in row.files],
         root=root,
+        text=text,
     )
 
 
@@ -154,7 +139,9 @@ def _link_chains(jobs: Sequence[ReportJob], meta: Mapping[str, str]) -> bool:
 def _from_journal(journal: JournalReader, out_dir: Path) -> ReportBatch:
     meta = journal.meta()
     root = out_dir.resolve()
-    jobs = [_from_row(row, root) for row in journal.rows().values()]
+    jobs = [
+        _job(report_row(row), root, _text_output(row.output)) for row in journal.rows().values()
+    ]
     chains = _link_chains(jobs, meta)
     return ReportBatch(jobs, meta, _span(journal.events()), out_dir, chains)
 
@@ -179,7 +166,7 @@ def _load_one(source: Source, out_dir: Path | None) -> ReportBatch:
     except (ValueError, KeyError, TypeError) as exc:
         raise BatchJournalError(f"{report} is not a batch report ({exc})") from None
     base = out_dir or report.parent
-    jobs = [_from_report(r, base.resolve()) for r in rows]
+    jobs = [_job(r, base.resolve()) for r in rows]
     return ReportBatch(jobs, {}, None, base, False)
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "merge_reports",
     "read_report",
     "remove_stale_report_files",
+    "report_row",
     "report_rows",
     "summarize",
     "write_report",
@@ -95,7 +96,8 @@ class ReportRow:
         )
 
 
-def _row(row: JobRow) -> ReportRow:
+def report_row(row: JobRow) -> ReportRow:
+    """A journal row as a report row (files as paths relative to the output directory)."""
     return ReportRow(
         id=row.id,
         operation=row.operation,
@@ -112,7 +114,7 @@ def _row(row: JobRow) -> ReportRow:
 
 def report_rows(journal: Journal) -> list[ReportRow]:
     """Every job of a journal as a report row, in file order."""
-    return [_row(row) for row in journal.rows().values()]
+    return [report_row(row) for row in journal.rows().values()]
 
 
 def write_report(rows: Iterable[ReportRow], path: Path) -> Path:

@@ -21,7 +21,7 @@ import asyncio
 import shlex
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,9 +154,20 @@ def _render_summary(console: Console, summary: BatchSummary, rows: Sequence[Repo
 
 
 HTML_HELP = (
-    "Also write the HTML report: one offline page, a card per job with its preview "
+    "Also write the HTML report: offline pages, a card per job with its preview "
     "(poster frames and waveforms need the [report] extra)."
 )
+
+
+def _html_option(more: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--html PAGE`` (the page's path), with ``more`` added to its help."""
+    return click.option(
+        "--html",
+        "html_page",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="PAGE",
+        help=f"{HTML_HELP} {more}".strip(),
+    )
 
 
 def _write_html(state: AppState, sources: Sequence[Path], page: Path, **options: Any) -> None:
@@ -227,13 +238,7 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     type=click.Path(dir_okay=False, path_type=Path),
     help=f"Journal file (default DIR/{JOURNAL_NAME}).",
 )
-@click.option(
-    "--html",
-    "html_page",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PAGE",
-    help=HTML_HELP + " Rewritten as jobs change while the run goes (a live view).",
-)
+@_html_option("Rewritten as jobs change while the run goes (a live view).")
 def run_command(
     file: Path,
     out_dir: Path,
@@ -408,13 +413,7 @@ def _print_result(state: AppState, summary: BatchSummary, out_dir: Path) -> None
 @shared_options(api=False, json_help=SUMMARY_JSON_HELP)
 @batch.command("status")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--html",
-    "html_page",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PAGE",
-    help=HTML_HELP + " While jobs are unfinished the page reloads itself every few seconds.",
-)
+@_html_option("While jobs are unfinished the page reloads itself every few seconds.")
 def status_command(directory: Path, html_page: Path | None) -> None:
     """Show the journal of DIRECTORY: jobs per state, credits, what did not succeed.
 
@@ -466,13 +465,7 @@ def status_command(directory: Path, html_page: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the merged report (JSON Lines) to this file.",
 )
-@click.option(
-    "--html",
-    "html_page",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PAGE",
-    help=HTML_HELP,
-)
+@_html_option()
 def report_command(sources: Sequence[Path], output: Path | None, html_page: Path | None) -> None:
     """Merge the reports of several runs (shards): output directories or report.jsonl files.
 
