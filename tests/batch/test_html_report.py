@@ -494,3 +494,18 @@ def test_many_previews_are_made_in_worker_processes_alike(
     assert {p.name: p.read_bytes() for p in (tmp_path / "pooled").iterdir()} == made
     assert [failure.split(":")[0] for failure in pooled.failures] == ["report.jsonl"]
     assert all(pooled.poster(path) or pooled.waveform(path) for _, path in media)
+
+
+def test_batch_run_with_html_writes_the_final_page(cannon_sandbox: Any, tmp_path: Path) -> None:
+    """``cannon-studio batch FILE --out DIR --html PAGE``: the live page, static at the end."""
+    jobs = write_jobs(tmp_path / "jobs.jsonl", mixed_jobs(6, seed=2, fail_rate=0.0))
+    page = tmp_path / "live.html"
+    env = {"CANNON_BASE_URL": cannon_sandbox.base_url, "CANNON_API_KEY": cannon_sandbox.api_key}
+    result = CliRunner().invoke(
+        cli, ["batch", str(jobs), "--out", str(tmp_path / "run"), "--html", str(page)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert f"HTML report: {page}" in result.stdout
+    text = page.read_text(encoding="utf-8")
+    assert text.count('class="card ') == len(_journal_rows(tmp_path / "run"))
+    assert 'http-equiv="refresh"' not in text
