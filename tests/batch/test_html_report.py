@@ -240,6 +240,8 @@ def _hostile_batch(out: Path) -> None:
     outputs, and a file whose name has quotes, a hash, a question mark and non-ASCII letters."""
     (out / "odd job").mkdir(parents=True)
     Image.new("RGB", (64, 36), (200, 80, 40)).save(out / "odd job" / ODD_NAME, format="PNG")
+    (out / "mesh").mkdir()
+    (out / "mesh" / "model.glb").write_bytes(b"glTF\x02\x00\x00\x00")
     with Journal(out / "journal.sqlite") as journal:
         journal.add(
             [
@@ -260,6 +262,15 @@ def _hostile_batch(out: Path) -> None:
                     content_hash="y",
                     state="succeeded",
                     files=[{"name": ODD_NAME, "bytes": 100}],
+                ),
+                JobRow(
+                    id="mesh",
+                    seq=3,
+                    line=4,
+                    operation="model3d.generate",
+                    content_hash="m",
+                    state="succeeded",
+                    files=[{"name": "model.glb", "bytes": 8}],
                 ),
                 JobRow(
                     id="bad",
@@ -292,6 +303,7 @@ def test_hostile_strings_stay_text_and_odd_file_names_keep_their_links(tmp_path:
             " text: document.querySelector('blockquote').textContent,"
             " op: [...document.querySelectorAll('.op')].map(e => e.textContent),"
             " scripts: document.scripts.length,"
+            " model: document.querySelector('.media.model a').textContent,"
             " links: [...document.querySelectorAll('.files a')].map(a => decodeURIComponent(new URL(a.href).pathname)),"
             " files: [...document.querySelectorAll('.files li')].map(li => li.textContent)})"
         )
@@ -299,11 +311,15 @@ def test_hostile_strings_stay_text_and_odd_file_names_keep_their_links(tmp_path:
         assert page.errors == []
     assert seen["pwned"] is None
     assert seen["scripts"] == 1  # the page's own
-    assert seen["ids"] == [HOSTILE_ID, "odd job", "bad"]
+    assert seen["ids"] == [HOSTILE_ID, "odd job", "mesh", "bad"]
     assert (seen["error"], seen["text"]) == (HOSTILE_ERROR, HOSTILE_TEXT)
     assert "<i>op</i>" in seen["op"]
     # The odd name links to the file itself (from another directory), and its image decodes.
-    assert seen["links"] == [str((out / "odd job" / ODD_NAME).resolve())]
+    assert seen["links"] == [
+        str((out / "odd job" / ODD_NAME).resolve()),
+        str((out / "mesh" / "model.glb").resolve()),
+    ]
+    assert seen["model"] == "3D asset: model.glb"
     assert media["images"] == [[ODD_NAME, 64]]
     # A path that would leave the output directory is named, not linked.
     assert any("etc/passwd" in f and "not linked" in f for f in seen["files"])
