@@ -2,7 +2,8 @@
 
 One scheduler keeps a priority queue of next-poll times (each handle's ``PollPolicy`` decides)
 and runs the polls that are due, at most ``width`` at once, until every request is terminal or
-the deadline passes; every request is polled at least once, even past the deadline. The sync one
+the deadline passes; every request is polled at least once, even past the deadline. A poll in
+flight ends at the deadline too (``_deadline``: its retries and waits included). The sync one
 polls on a small thread pool (``_InlinePool`` when one poll at a time is enough: no threads);
 the async one runs polls as tasks and may also start pending creates, read lazily, as the
 client's in-flight slots allow. All sleeping goes through ``_clock``.
@@ -16,10 +17,12 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import _clock
-from ._errors import WaitTimeoutError
+from ._deadline import deadline_scope, passed
+from ._errors import APITimeoutError, WaitTimeoutError
 from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore, _HandleBase
 
 __all__ = ["PollQueue", "follow", "follow_async"]
@@ -89,6 +92,39 @@ class PollQueue(Generic[_HandleT]):
         """When the next poll is due, or the deadline if sooner (``monotonic`` SECONDS)."""
         return min(self.heap[0][0], self.deadline)
 
+    def poll_budget(self, now: float) -> float | None:
+        """SECONDS a poll started at ``now`` may take: until the deadline, or ``None`` for one
+        started past it (the poll every request gets has the call's own timeout only)."""
+        left = self.deadline - now
+        return left if left > 0 else None
+
+
+def _poll_until(
+    core: SyncCore, budget: float | None, request_id: str
+) -> tuple[RequestObject, Response[Any]] | None:
+    """One poll that ends within ``budget`` SECONDS; ``None`` when the deadline cut it off."""
+    with deadline_scope(budget) as at:
+        try:
+            return core.get_request(request_id)
+        except APITimeoutError:
+            if budget is not None and passed(at):
+                return None
+            raise
+
+
+async def _apoll_until(
+    handle: AsyncRequestHandle,
+    on_update: Callable[[AsyncRequestHandle], object] | None,
+    budget: float | None,
+) -> None:
+    """Async twin of ``_poll_until`` (the handle is left as it was when cut off)."""
+    with deadline_scope(budget) as at:
+        try:
+            await handle._poll(on_update)
+        except APITimeoutError:
+            if budget is None or not passed(at):
+                raise
+
 
 class _InlinePool:
     """``max_concurrency=1``: run each poll at once in the calling thread (no threads)."""
@@ -134,13 +170,16 @@ def follow(
         if width > 1 and len(queue.heap) > 1
         else _InlinePool()
     )
-    in_flight: dict[Future[tuple[RequestObject, Response[Any]]], tuple[int, RequestHandle]] = {}
+    in_flight: dict[
+        Future[tuple[RequestObject, Response[Any]] | None], tuple[int, RequestHandle]
+    ] = {}
     try:
         while queue or in_flight:
             now = _clock.monotonic()
             queue.past_deadline(now, in_flight.values())
             for index, handle in queue.take_due(now, width - len(in_flight)):
-                in_flight[pool.submit(core.get_request, handle.id)] = (index, handle)
+                poll = partial(_poll_until, core, queue.poll_budget(now))
+                in_flight[pool.submit(poll, handle.id)] = (index, handle)
             if not in_flight:
                 _clock.sleep(max(0.0, queue.wake_at() - now))
                 continue
@@ -150,7 +189,11 @@ def follow(
             )
             for future in sorted(done, key=lambda f: in_flight[f][0]):
                 index, handle = in_flight.pop(future)
-                if handle._apply(*future.result()) and on_update is not None:
+                answer = future.result()
+                if answer is None:  # cut off at the deadline: the next turn raises
+                    queue.push(index, handle)
+                    continue
+                if handle._apply(*answer) and on_update is not None:
                     on_update(handle)
                 if handle.is_terminal:
                     yield handle
@@ -227,7 +270,8 @@ async def follow_async(
             # Start the polls that are due (the head too when the sleep for it ended:
             # sleeps are the module's ``async_sleep``, which tests make instant).
             for index, handle in queue.take_due(now, width - len(polling), woke):
-                polling[asyncio.create_task(handle._poll(on_update))] = (index, handle)
+                poll = _apoll_until(handle, on_update, queue.poll_budget(now))
+                polling[asyncio.create_task(poll)] = (index, handle)
             waiters: set[asyncio.Future[Any]] = {*polling, *creating}
             if queue and len(polling) < width:
                 if sleeper is None:

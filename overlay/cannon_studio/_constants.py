@@ -129,6 +129,15 @@ WEBHOOK_TOLERANCE_S = 300.0
 WEBHOOK_MIN_SECRET_BYTES = 24
 """Shortest accepted webhook signing key, in bytes (Standard Webhooks: 24-64 random bytes)."""
 
+WEBHOOK_MAX_BODY_BYTES = 1024 * 1024
+"""Largest webhook body accepted, in BYTES (1 MiB): ``Webhooks.verify`` refuses a larger one
+before decoding it, and the example receivers answer 413 before reading it. A delivery is one
+request object (a few KiB); ``Webhooks(max_body_bytes=...)`` changes it."""
+
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of objects and arrays accepted in a webhook body or a batch job line (the
+API's own documents nest fewer than ten levels); deeper input is refused in one sentence."""
+
 WEBHOOK_DEDUPE_MAX_IDS = 10_000
 """How many webhook ids ``MemoryDedupeStore`` remembers (oldest are dropped first)."""
 
@@ -139,6 +148,10 @@ DOWNLOAD_CHUNK_BYTES = 64 * 1024
 DEFAULT_MAX_DOWNLOAD_BYTES = 8 * 1024**3
 """Default ``max_bytes`` of a download: 8 GiB of DECODED bytes (a long 4K video fits; an endless
 body or a compression bomb does not). Pass ``max_bytes=None`` to lift it."""
+
+DEFAULT_DOWNLOAD_TIMEOUT_S = 3600.0
+"""Total deadline of one asset download in SECONDS (connect, redirects, retries, the whole body):
+an asset host that drips its body cannot hold a download longer. ``timeout=`` overrides it."""
 
 DEFAULT_DOWNLOAD_NAME = "asset"
 """File name used when an asset URL has no usable last path segment."""

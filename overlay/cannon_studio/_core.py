@@ -232,7 +232,11 @@ class SyncCore(_CoreBase):
         """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
         if self._download is None:
             transport = RetryTransport(
-                self._inner, max_retries=self._config.max_retries, close_inner=False, buffer=False
+                self._inner,
+                max_retries=self._config.max_retries,
+                close_inner=False,
+                buffer=False,
+                total_deadline=False,  # a download's total is its own timeout (assets)
             )
             self._download = httpx2.Client(**self._download_client_options(), transport=transport)
         return self._download
@@ -317,6 +321,7 @@ class AsyncCore(_CoreBase):
                 close_inner=False,
                 buffer=False,
                 gate=self.gate,
+                total_deadline=False,  # a download's total is its own timeout (assets)
             )
             self._download = httpx2.AsyncClient(
                 **self._download_client_options(), transport=transport

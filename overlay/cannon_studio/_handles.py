@@ -18,14 +18,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from . import _clock
-from ._constants import DEFAULT_MAX_DOWNLOAD_BYTES, REQUEST_ID_HEADER
+from ._constants import DEFAULT_DOWNLOAD_TIMEOUT_S, DEFAULT_MAX_DOWNLOAD_BYTES, REQUEST_ID_HEADER
+from ._deadline import deadline_scope, passed
 from ._download_file import ProgressCallback
-from ._errors import RequestFailedError, RequestNotSucceededError, WaitTimeoutError
+from ._errors import (
+    APITimeoutError,
+    RequestFailedError,
+    RequestNotSucceededError,
+    WaitTimeoutError,
+)
 from ._gate import InFlightGate
 from ._logging import logger
 from ._polling import PollPolicy, poll_delay
@@ -232,9 +238,12 @@ class _HandleBase:
 
     def _wait_sleeps(
         self, max_wait: float | None, timeout: float | NotGiven | None
-    ) -> Iterator[float]:
+    ) -> Iterator[tuple[float, float, float, bool]]:
         """The sleeps of ``wait`` in SECONDS, each followed by one poll by the caller (the I/O
-        half), until the request is terminal; the request is polled at least once.
+        half, inside ``poll_within``), until the request is terminal; the request is polled at
+        least once. Each item is ``(sleep, deadline, limit, first)``: the wait's deadline on
+        the ``_clock`` and its length in SECONDS, which the poll after the sleep must keep, and
+        whether that poll is the wait's first.
 
         Raises:
             RequestFailedError: it ended ``failed``.
@@ -248,9 +257,27 @@ class _HandleBase:
             remaining = deadline - _clock.monotonic()
             if remaining <= 0 and polled:
                 raise WaitTimeoutError([self.id], limit)
-            yield max(0.0, min(self._next_delay(), remaining))
+            yield max(0.0, min(self._next_delay(), remaining)), deadline, limit, not polled
             polled = True
         self._raise_if_failed()
+
+    @contextmanager
+    def _poll_within(self, deadline: float, limit: float, first: bool) -> Iterator[None]:
+        """Around one poll of ``wait``: it ends by the wait's ``deadline`` (``_clock`` SECONDS),
+        even with the answer in flight or a retry to wait for; then ``WaitTimeoutError``.
+        The ``first`` poll, the one a wait always makes, has the call's own timeout only when
+        it starts after the deadline (``max_wait=0``)."""
+        left = deadline - _clock.monotonic()
+        if left <= 0 and first:
+            yield
+            return
+        with deadline_scope(left) as at:
+            try:
+                yield
+            except APITimeoutError as exc:
+                if passed(at):
+                    raise WaitTimeoutError([self.id], limit) from exc
+                raise
 
     def _check_downloadable(self) -> None:
         if self._status != "succeeded":
@@ -312,12 +339,15 @@ class RequestHandle(_HandleBase):
 
         Raises:
             RequestFailedError: the request ended ``failed`` (carries it and ``errorMessage``).
-            WaitTimeoutError: the deadline passed first (carries the id; the job goes on).
+            WaitTimeoutError: the deadline passed first (carries the id; the job goes on). It
+                holds with a poll in flight: a poll (its retries and ``Retry-After`` waits
+                included) never runs past the deadline.
             ConfigurationError: ``max_wait`` is not a finite number >= 0.
         """
-        for delay in self._wait_sleeps(max_wait, timeout):
+        for delay, deadline, limit, first in self._wait_sleeps(max_wait, timeout):
             _clock.sleep(delay)
-            self._poll(on_update)
+            with self._poll_within(deadline, limit, first):
+                self._poll(on_update)
         return self
 
     def download(
@@ -327,6 +357,7 @@ class RequestHandle(_HandleBase):
         progress: ProgressCallback | None = None,
         overwrite: bool = False,
         max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+        timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
     ) -> list[Path]:
         """Download every asset of the output into ``dest_dir``; return the file paths.
 
@@ -334,7 +365,8 @@ class RequestHandle(_HandleBase):
         and cannot escape ``dest_dir``. ``progress(bytes_done, total_or_None)`` is called per
         chunk. An existing file is never replaced unless ``overwrite=True``: the new one gets a
         free ``name-1.ext`` (the returned paths say which). ``max_bytes`` bounds each asset's
-        decoded size in BYTES (default 8 GiB, ``None`` = no limit).
+        decoded size in BYTES (default 8 GiB, ``None`` = no limit), ``timeout`` each asset's
+        whole transfer in SECONDS (default 3600, ``None`` = none; ``APITimeoutError``).
 
         Raises:
             RequestNotSucceededError: the handle's status is not ``succeeded`` (it names the
@@ -352,6 +384,7 @@ class RequestHandle(_HandleBase):
             progress=progress,
             overwrite=overwrite,
             max_bytes=max_bytes,
+            timeout=timeout,
         )
 
 
@@ -384,9 +417,10 @@ class AsyncRequestHandle(_HandleBase):
     ) -> AsyncRequestHandle:
         """Poll until terminal (``max_wait`` in SECONDS); ``on_update`` may be plain or
         awaitable. See ``RequestHandle.wait``."""
-        for delay in self._wait_sleeps(max_wait, timeout):
+        for delay, deadline, limit, first in self._wait_sleeps(max_wait, timeout):
             await _clock.async_sleep(delay)
-            await self._poll(on_update)
+            with self._poll_within(deadline, limit, first):
+                await self._poll(on_update)
         return self
 
     async def download(
@@ -396,6 +430,7 @@ class AsyncRequestHandle(_HandleBase):
         progress: ProgressCallback | None = None,
         overwrite: bool = False,
         max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+        timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
     ) -> list[Path]:
         """Download every asset of the output into ``dest_dir`` (see ``RequestHandle.download``).
 
@@ -409,6 +444,7 @@ class AsyncRequestHandle(_HandleBase):
             progress=progress,
             overwrite=overwrite,
             max_bytes=max_bytes,
+            timeout=timeout,
         )
 
 

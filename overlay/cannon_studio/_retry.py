@@ -8,6 +8,11 @@ create of this client does: one key per logical create, reused on each retry), s
 creates or charges twice. All sleeping goes through ``cannon_studio._clock.sleep`` /
 ``async_sleep``; ``Retry-After`` parsing lives in ``_headers``.
 
+Every call has a total deadline (``_deadline``): the largest of its phase timeouts from its start
+(``timeout=2``: 2 s for connect, send, the whole body, retries and their waits), or the
+enclosing ``deadline_scope``'s if sooner. A backoff or ``Retry-After`` wait that would end past
+it is not waited for: the last error is raised at once (an error status, or the transport error).
+
 The transports also turn an HTTP error status into the typed exception of ``_errors`` before any
 generated parser sees the response, and transport failures into ``APIConnectionError`` /
 ``APITimeoutError``.
@@ -15,6 +20,7 @@ generated parser sees the response, and transport failures into ``APIConnectionE
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from collections.abc import Callable, Mapping
@@ -33,6 +39,13 @@ from ._constants import (
     RETRY_JITTER,
     RETRY_MAX_DELAY_S,
     RETRYABLE_STATUS_CODES,
+)
+from ._deadline import (
+    Deadline,
+    async_deadline_stream,
+    capped_timeouts,
+    sync_deadline_stream,
+    timeout_total,
 )
 from ._errors import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
 from ._gate import InFlightGate
@@ -137,16 +150,30 @@ class RetryState:
     Args:
         request: the request being sent (its method and ``x-idempotency-key`` decide POSTs).
         max_retries: retries allowed after the first attempt.
+        deadline: when the call must be over; a wait that would end past it is not made.
     """
 
-    __slots__ = ("attempt", "idempotent", "max_retries", "request")
+    __slots__ = ("attempt", "deadline", "idempotent", "max_retries", "request")
 
-    def __init__(self, request: httpx2.Request, max_retries: int) -> None:
+    def __init__(
+        self, request: httpx2.Request, max_retries: int, deadline: Deadline | None = None
+    ) -> None:
         self.request = request
         self.max_retries = max_retries
+        self.deadline = deadline if deadline is not None else Deadline(None, "")
         self.idempotent = IDEMPOTENCY_HEADER in request.headers
         self.attempt = 0
         """0-based index of the attempt being made."""
+
+    def before_attempt(self) -> None:
+        """Cut the request's phase timeouts to the time left.
+
+        Raises:
+            APITimeoutError: the deadline has passed.
+        """
+        if self.deadline.expired():
+            raise self.deadline.error()
+        capped_timeouts(self.request, self.deadline)
 
     def after_exception(self, exc: httpx2.HTTPError) -> float:
         """The attempt failed without a usable response (transport error, body not decodable).
@@ -155,9 +182,12 @@ class RetryState:
             Seconds to sleep before the next attempt.
 
         Raises:
-            APIConnectionError / APITimeoutError: no retry left (or not retryable); the chain is
-                redacted and ``exc`` kept as the cause.
+            APIConnectionError / APITimeoutError: no retry left (or not retryable, or no time
+                left for it); the chain is redacted and ``exc`` kept as the cause.
         """
+        if self.deadline.expired():
+            redact_chain(exc)
+            raise self.deadline.error() from exc
         if should_retry(
             attempt=self.attempt,
             max_retries=self.max_retries,
@@ -165,12 +195,15 @@ class RetryState:
             idempotent=self.idempotent,
             exception=exc,
         ):
-            return self._next(retry_delay(self.attempt), type(exc).__name__)
+            delay = retry_delay(self.attempt)
+            if self.deadline.fits(delay):
+                return self._next(delay, type(exc).__name__)
         raise _map_transport_error(exc, self.request) from exc
 
     def after_response(self, response: httpx2.Response) -> float | None:
         """A response arrived: seconds to sleep before retrying it, or ``None`` when it is final
-        (a success, or an error status that is not retried: see ``status_error``)."""
+        (a success, or an error status that is not retried, also when its wait would end past
+        the deadline: see ``status_error``)."""
         status = response.status_code
         if logger.isEnabledFor(10):
             logger.debug("%s -> %d", _describe(self.request), status)
@@ -185,7 +218,8 @@ class RetryState:
             headers=response.headers,
         ):
             delay = retry_delay(self.attempt, retry_after=parse_retry_after(response.headers))
-            return self._next(delay, f"HTTP {status}")
+            if self.deadline.fits(delay):
+                return self._next(delay, f"HTTP {status}")
         return None
 
     def status_error(self, response: httpx2.Response) -> APIStatusError:
@@ -213,6 +247,8 @@ class RetryTransport(httpx2.BaseTransport):
         buffer: read the whole body inside the retry loop, so a connection lost while the body
             is read (e.g. after the server committed a create) is retried too. Off for streamed
             downloads.
+        total_deadline: a call's total deadline is its largest phase timeout (API calls). Off
+            for downloads, whose total is their ``deadline_scope`` (``download(timeout=...)``).
     """
 
     def __init__(
@@ -223,16 +259,18 @@ class RetryTransport(httpx2.BaseTransport):
         raise_for_status: bool = True,
         close_inner: bool = True,
         buffer: bool = True,
+        total_deadline: bool = True,
     ) -> None:
         self._inner = inner
         self.max_retries = max_retries
         self._raise_for_status = raise_for_status
         self._close_inner = close_inner
         self._buffer = buffer
+        self._total_deadline = total_deadline
 
-    def _send(self, request: httpx2.Request) -> httpx2.Response:
-        """One attempt (the body read too when buffering)."""
-        response = self._inner.handle_request(request)
+    def _send(self, request: httpx2.Request, deadline: Deadline) -> httpx2.Response:
+        """One attempt (the body read too when buffering), its body under ``deadline``."""
+        response = sync_deadline_stream(self._inner.handle_request(request), deadline)
         if self._buffer:
             try:
                 response.read()
@@ -242,10 +280,11 @@ class RetryTransport(httpx2.BaseTransport):
         return response
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        state = RetryState(request, self.max_retries)
+        state = RetryState(request, self.max_retries, _deadline(request, self._total_deadline))
         while True:
+            state.before_attempt()
             try:
-                response = self._send(request)
+                response = self._send(request, state.deadline)
             except httpx2.HTTPError as exc:  # transport errors, and DecodingError of the body
                 _clock.sleep(state.after_exception(exc))
                 continue
@@ -289,6 +328,7 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
         buffer: bool = True,
         max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
         gate: InFlightGate | None = None,
+        total_deadline: bool = True,
     ) -> None:
         self._inner = inner
         self.max_retries = max_retries
@@ -296,11 +336,22 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
         self._close_inner = close_inner
         self._buffer = buffer
         self._gate = gate if gate is not None else InFlightGate(max_in_flight)
+        self._total_deadline = total_deadline
 
-    async def _send(self, request: httpx2.Request) -> httpx2.Response:
-        """One attempt, holding a slot of the gate (the caller's, or its own) until the body is read."""
+    async def _send(self, request: httpx2.Request, deadline: Deadline) -> httpx2.Response:
+        """One attempt, holding a slot of the gate (the caller's, or its own) until the body is
+        read; the answer is awaited and the body read under ``deadline``."""
         async with self._gate.slot():
-            response = await self._inner.handle_async_request(request)
+            left = deadline.remaining()
+            timer = asyncio.timeout(None if left is None else max(left, 0.0))
+            try:
+                async with timer:
+                    response = await self._inner.handle_async_request(request)
+            except TimeoutError as exc:
+                if timer.expired():
+                    raise deadline.error() from exc
+                raise
+            response = async_deadline_stream(response, deadline)
             if self._buffer:
                 try:
                     await response.aread()
@@ -315,10 +366,11 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
             await _clock.async_sleep(delay)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        state = RetryState(request, self.max_retries)
+        state = RetryState(request, self.max_retries, _deadline(request, self._total_deadline))
         while True:
+            state.before_attempt()
             try:
-                response = await self._send(request)
+                response = await self._send(request, state.deadline)
             except httpx2.HTTPError as exc:  # transport errors, and DecodingError of the body
                 await self._sleep(state.after_exception(exc))
                 continue
@@ -374,6 +426,12 @@ class AsyncClientTransport(httpx2.AsyncBaseTransport):
             stream=response.stream,
             extensions=response.extensions,
         )
+
+
+def _deadline(request: httpx2.Request, from_timeout: bool) -> Deadline:
+    """The call's deadline: its largest phase timeout (when ``from_timeout``) or the scope's."""
+    total = timeout_total(request.extensions.get("timeout")) if from_timeout else None
+    return Deadline(total, lambda: _describe(request))
 
 
 def _without_key(request: httpx2.Request) -> httpx2.Request:

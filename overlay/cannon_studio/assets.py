@@ -6,18 +6,29 @@ so downloads never send the API key: the clients use a separate HTTP client with
 Nothing already on disk is replaced unless ``overwrite=True`` is asked for: a name that exists
 gets a ``-1``, ``-2``, ... suffix (the finished file is linked into place with ``os.link``, which
 never replaces, so two processes downloading into one directory cannot clobber each other).
-``max_bytes`` bounds the DECODED size, so an endless body or a compression bomb stops early.
+``max_bytes`` bounds the DECODED size, so an endless body or a compression bomb stops early, and
+``timeout`` the whole transfer (connect, redirects, retries, every byte of the body: a host that
+drips its body one byte a second is cut off at it, with ``APITimeoutError``).
 Every failure is a typed error (``AssetDownloadError``, or the ``APIStatusError`` of the asset
 host's error status) and leaves nothing behind.
 """
 
+# ruff: noqa: ASYNC109  (the async twins mirror the sync ones: adownload(timeout=seconds))
+
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import unicodedata
 from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    aclosing,
+    closing,
+    nullcontext,
+)
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -25,7 +36,14 @@ from urllib.parse import unquote, urlsplit
 
 import httpx2
 
-from ._constants import DEFAULT_DOWNLOAD_NAME, DEFAULT_MAX_DOWNLOAD_BYTES, DOWNLOAD_CHUNK_BYTES
+from ._backoff import check_seconds
+from ._constants import (
+    DEFAULT_DOWNLOAD_NAME,
+    DEFAULT_DOWNLOAD_TIMEOUT_S,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
+    DOWNLOAD_CHUNK_BYTES,
+)
+from ._deadline import Deadline, async_deadline_stream, deadline_scope, sync_deadline_stream
 from ._download_file import ProgressCallback, Sink, count_bytes, suffixed, where
 from ._errors import AssetDownloadError, CannonError, make_status_error
 from ._logging import redact, safe_url
@@ -170,18 +188,21 @@ class _Transfer:
     """Everything of one asset transfer but its I/O, shared by the four sync/async twins.
 
     ``with _Transfer(...) as transfer:`` around the request: on the way out a failure in
-    ``_WRAPPED`` becomes a redacted ``AssetDownloadError`` (a ``CannonError`` passes as it is)
-    and an unfinished ``.part`` file is removed. The twins only send the GET, read an error
-    body, and iterate the chunks.
+    ``_WRAPPED`` becomes a redacted ``AssetDownloadError`` (a ``CannonError`` passes as it is;
+    a timeout once the deadline has passed is ``APITimeoutError``) and an unfinished ``.part``
+    file is removed. The twins only send the GET, read an error body, and iterate the chunks.
 
     Args:
         url: the asset URL (checked: http(s) only, else ``AssetDownloadError``).
         max_bytes: the limit on DECODED bytes, or ``None`` (checked: an integer >= 0).
+        timeout: the total deadline in SECONDS, or ``None`` (checked: a finite number > 0).
     """
 
-    def __init__(self, url: object, max_bytes: int | None) -> None:
+    def __init__(self, url: object, max_bytes: int | None, timeout: float | None) -> None:
         self.url = _check_url(url)
         self.limit = _check_limit(max_bytes)
+        total = check_seconds(timeout, "timeout", allow_none=True, allow_zero=False)
+        self.deadline = Deadline(total, lambda: f"download of {where(self.url)}")
         self.done = 0
         self._target: Path | None = None
         self._expected_size: int | None = None
@@ -199,7 +220,44 @@ class _Transfer:
             self._sink = None
         if exc is None or isinstance(exc, CannonError) or not isinstance(exc, _WRAPPED):
             return
+        if isinstance(exc, httpx2.TimeoutException) and self.deadline.expired():
+            raise self.deadline.error() from None
         raise _as_download_error(self.url, exc) from None
+
+    def request(self, client: httpx2.Client | httpx2.AsyncClient) -> httpx2.Request:
+        """The GET, its phase timeouts (the client's) cut to the time left."""
+        left = self.deadline.remaining()
+        timeout = client.timeout
+        if left is not None:
+            left = max(left, 0.001)
+            timeout = httpx2.Timeout(
+                **{
+                    phase: left if value is None else min(value, left)
+                    for phase, value in client.timeout.as_dict().items()
+                }
+            )
+        return client.build_request("GET", self.url, timeout=timeout)
+
+    def open(self, client: httpx2.Client) -> httpx2.Response:
+        """Send the GET (redirects as the client follows them) within the deadline; the
+        response's body is read under it."""
+        with deadline_scope(self.deadline.remaining()):
+            response = client.send(self.request(client), stream=True)
+        return sync_deadline_stream(response, self.deadline)
+
+    async def aopen(self, client: httpx2.AsyncClient) -> httpx2.Response:
+        """Async twin of ``open``."""
+        left = self.deadline.remaining()
+        timer = asyncio.timeout(None if left is None else max(left, 0.0))
+        with deadline_scope(left):
+            try:
+                async with timer:
+                    response = await client.send(self.request(client), stream=True)
+            except TimeoutError as exc:
+                if timer.expired():
+                    raise self.deadline.error() from exc
+                raise
+        return async_deadline_stream(response, self.deadline)
 
     def to_file(
         self,
@@ -253,6 +311,7 @@ def download(
     expected_size: int | None = None,
     overwrite: bool = False,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+    timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
 ) -> Path:
     """Stream ``url`` to a file atomically and return its path.
 
@@ -266,6 +325,9 @@ def download(
             a free ``name-1.ext``, ``name-2.ext``, ... instead, and the RETURNED path says which.
         max_bytes: largest accepted size in BYTES after decoding (default 8 GiB; ``None``: no
             limit). A larger asset raises ``AssetDownloadError`` as soon as the limit is passed.
+        timeout: total deadline in SECONDS of the whole transfer (connect, redirects, retries
+            and every byte of the body; default 3600; ``None``: none). The client's own
+            timeouts still bound each connect and each read.
 
     Raises:
         AssetDownloadError: bad URL, unsafe name, size mismatch or over ``max_bytes``, a
@@ -273,11 +335,12 @@ def download(
             write failure. Nothing is left behind.
         APIStatusError: the asset host answered with an error status.
         APIConnectionError: the asset host could not be reached (after retries).
+        APITimeoutError: the ``timeout`` deadline passed (the body was cut off).
     """
-    transfer = _Transfer(url, max_bytes)
+    transfer = _Transfer(url, max_bytes, timeout)
     with _client_or(http_client) as client, transfer:
         transfer.to_file(dest, expected_size, progress)
-        with client.stream("GET", transfer.url) as response:
+        with closing(transfer.open(client)) as response:
             if response.status_code >= 400:
                 response.read()
             transfer.answered(response)
@@ -295,13 +358,14 @@ async def adownload(
     expected_size: int | None = None,
     overwrite: bool = False,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+    timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
 ) -> Path:
     """Async twin of ``download`` (same arguments, units and errors)."""
-    transfer = _Transfer(url, max_bytes)
+    transfer = _Transfer(url, max_bytes, timeout)
     async with _async_client_or(http_client) as client:
         with transfer:
             transfer.to_file(dest, expected_size, progress)
-            async with client.stream("GET", transfer.url) as response:
+            async with aclosing(await transfer.aopen(client)) as response:
                 if response.status_code >= 400:
                     await response.aread()
                 transfer.answered(response)
@@ -316,16 +380,18 @@ def iter_bytes(
     http_client: httpx2.Client | None = None,
     chunk_size: int = DOWNLOAD_CHUNK_BYTES,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+    timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
 ) -> Iterator[bytes]:
     """Stream an asset's bytes (chunks of ``chunk_size`` BYTES) without writing a file.
 
-    Raises the same errors as ``download``; ``max_bytes`` (decoded BYTES) stops the stream.
+    Raises the same errors as ``download``; ``max_bytes`` (decoded BYTES) stops the stream,
+    ``timeout`` (SECONDS, from the first ``next()``) bounds it as a whole.
     """
-    transfer = _Transfer(url, max_bytes)
+    transfer = _Transfer(url, max_bytes, timeout)
     with (
         _client_or(http_client) as client,
         transfer,
-        client.stream("GET", transfer.url) as response,
+        closing(transfer.open(client)) as response,
     ):
         if response.status_code >= 400:
             response.read()
@@ -340,12 +406,13 @@ async def aiter_bytes(
     http_client: httpx2.AsyncClient | None = None,
     chunk_size: int = DOWNLOAD_CHUNK_BYTES,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+    timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
 ) -> AsyncIterator[bytes]:
     """Async twin of ``iter_bytes``."""
-    transfer = _Transfer(url, max_bytes)
+    transfer = _Transfer(url, max_bytes, timeout)
     async with _async_client_or(http_client) as client:
         with transfer:
-            async with client.stream("GET", transfer.url) as response:
+            async with aclosing(await transfer.aopen(client)) as response:
                 if response.status_code >= 400:
                     await response.aread()
                 transfer.answered(response)
@@ -401,17 +468,18 @@ def download_many(
     progress: ProgressCallback | None = None,
     overwrite: bool = False,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+    timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
 ) -> list[Path]:
     """Download several assets into ``dest_dir``; return the paths (in ``urls`` order).
 
     Names are unique within the call (``video.mp4``, ``video-1.mp4``...); a name that already
-    exists on disk gets the next free suffix unless ``overwrite=True``. ``max_bytes`` applies to
-    each asset. Raises what ``download`` raises.
+    exists on disk gets the next free suffix unless ``overwrite=True``. ``max_bytes`` (BYTES)
+    and ``timeout`` (SECONDS) apply to each asset. Raises what ``download`` raises.
     """
     return [
         download(
             url, target, http_client=http_client, progress=progress, overwrite=overwrite,
-            max_bytes=max_bytes,
+            max_bytes=max_bytes, timeout=timeout,
         )
         for url, target in _many_targets(urls, dest_dir)
     ]  # fmt: skip
@@ -425,12 +493,13 @@ async def adownload_many(
     progress: ProgressCallback | None = None,
     overwrite: bool = False,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
+    timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
 ) -> list[Path]:
     """Async twin of ``download_many``."""
     return [
         await adownload(
             url, target, http_client=http_client, progress=progress, overwrite=overwrite,
-            max_bytes=max_bytes,
+            max_bytes=max_bytes, timeout=timeout,
         )
         for url, target in _many_targets(urls, dest_dir)
     ]  # fmt: skip

@@ -7,6 +7,10 @@
   not timed).
 - ``ForwardProxy``: a minimal HTTP forward proxy: absolute-form requests are relayed to their
   target and recorded; ``CONNECT`` is recorded and refused with 502.
+- ``DripAPI``: a hostile API and asset host: creates are accepted at once; polls (``poll``:
+  ``"drip"``) send their headers and then one body byte every ``interval_s``, or (``"429"``)
+  answer 429 with ``Retry-After: 30``, or (``"done"``) a succeeded request whose asset is
+  ``/assets/video.mp4`` on the same server, which drips too.
 """
 
 from __future__ import annotations
@@ -177,6 +181,81 @@ class ForwardProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class DripAPI:
+    """See the module docstring. ``base_url`` is set inside; ``hits`` counts the GETs."""
+
+    def __init__(self, poll: str = "drip", interval_s: float = 0.5) -> None:
+        self.poll = poll
+        self.interval_s = interval_s
+        self.hits: list[str] = []
+        self.base_url = ""
+        self._stop = threading.Event()
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _head(self, status: int, length: int, **headers: str) -> None:
+                self.send_response(status)
+                self.send_header("content-length", str(length))
+                for name, value in headers.items():
+                    self.send_header(name.replace("_", "-"), value)
+                self.end_headers()
+                self.wfile.flush()
+
+            def _drip(self, length: int) -> None:
+                for _ in range(length):
+                    if api._stop.wait(api.interval_s):
+                        return
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                data = json.dumps(accepted("req_drip", poll_after_ms=0)).encode()
+                self._head(202, len(data), content_type="application/json")
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                api.hits.append(self.path)
+                if self.path.startswith("/assets/"):
+                    self._head(200, 10_000, content_type="video/mp4")
+                    self._drip(10_000)
+                    return
+                if api.poll == "429":
+                    self._head(429, 2, content_type="application/json", retry_after="30")
+                    self.wfile.write(b"{}")
+                    return
+                if api.poll == "done":
+                    body = request_object("req_drip", "succeeded")
+                    body["output"]["video_url"] = f"{api.base_url}/assets/video.mp4"
+                    data = json.dumps(body).encode()
+                    self._head(200, len(data), content_type="application/json")
+                    self.wfile.write(data)
+                    return
+                self._head(200, 10_000, content_type="application/json")
+                self._drip(10_000)
+
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> DripAPI:
+        self._thread.start()
+        host, port = self._server.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
         self._server.shutdown()
         self._server.server_close()
 

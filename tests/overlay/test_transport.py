@@ -55,9 +55,27 @@ async def test_retry_after_http_date_and_cap(clock: FakeClock, mode: str) -> Non
         ok({"error": "slow down"}, 429, **{"Retry-After": "86400"}),
         ok(request_object()),
     )
-    async with mock_client(mode, api) as c:
+    # a call's timeout is its total deadline, waits included: give it room for the capped wait
+    async with mock_client(mode, api, timeout=300) as c:
         await resolve(c.requests.retrieve("req_1"))
     assert clock.sleeps == [60.0]  # capped at RETRY_AFTER_MAX_S
+
+
+async def test_retry_after_past_the_call_deadline_is_not_waited_for(
+    clock: FakeClock, mode: str
+) -> None:
+    api = MockAPI()
+    api.add(
+        "GET",
+        "/api/v1/requests/req_1",
+        ok({"error": "slow down"}, 429, **{"Retry-After": "30"}),
+        ok(request_object()),
+    )
+    async with mock_client(mode, api, timeout=10) as c:
+        with pytest.raises(RateLimitError) as info:
+            await resolve(c.requests.retrieve("req_1"))
+    assert clock.sleeps == [] and len(api.calls) == 1  # given up at once, not after 30 s
+    assert info.value.retry_after == 30
 
 
 async def test_create_retries_with_the_same_idempotency_key(clock: FakeClock, mode: str) -> None:
