@@ -2,17 +2,32 @@
 
 Run it:   CANNON_WEBHOOK_SECRET=whsec_... python examples/flask_receiver.py
 then give ``webhook_url="http://<this host>:8788/hooks/cannon"`` to a create.
+
+Bodies over ``webhooks.max_body_bytes`` (1 MiB) are refused with 413 before they are read whole:
+by their ``Content-Length``, or, for a chunked body, as soon as the count passes the limit.
 """
 
 from __future__ import annotations
 
+import os
+
 from cannon_studio import WebhookReplayError, Webhooks, WebhookVerificationError
 from cannon_studio.webhooks import MemoryDedupeStore
-from flask import Flask, request
+from flask import Flask, abort, request
 
 # Reads CANNON_WEBHOOK_SECRET. With several workers, pass a shared dedupe store (Redis, a table).
 webhooks = Webhooks(dedupe=MemoryDedupeStore())
 app = Flask(__name__)
+
+
+def bounded_body(limit: int) -> bytes:
+    """The raw body, or 413 as soon as it is known to be over ``limit`` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
+    body = request.stream.read(limit + 1)  # a chunked body is counted as it is read
+    if len(body) > limit:
+        abort(413)
+    return body
 
 
 def handle_event(event: object) -> None:
@@ -23,7 +38,7 @@ def handle_event(event: object) -> None:
 @app.post("/hooks/cannon")
 def cannon_webhook() -> tuple[str, int]:
     try:  # verify the raw body bytes, exactly as received
-        event = webhooks.verify(request.get_data(), request.headers)
+        event = webhooks.verify(bounded_body(webhooks.max_body_bytes), request.headers)
     except WebhookReplayError:  # a repeat delivery (at least once): handled already, ack it
         return "", 204
     except WebhookVerificationError as exc:  # bad signature, stale timestamp, bad headers...
@@ -33,4 +48,4 @@ def cannon_webhook() -> tuple[str, int]:
 
 
 if __name__ == "__main__":
-    app.run(host="127.0.0.1", port=8788)
+    app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "8788")))

@@ -20,6 +20,7 @@
      +-- WebhookVerificationError
           +-- WebhookSignatureError  +-- WebhookTimestampError
           +-- WebhookHeaderError     +-- WebhookReplayError
+          +-- WebhookPayloadTooLargeError
 
 Error bodies follow the schema's ``ErrorResponse`` ``{error, code?, field?, allowed?, request_id?}``
 (Assumed: the docs do not document error bodies). A body that is not JSON still gives a clear
@@ -293,6 +294,11 @@ class WebhookHeaderError(WebhookVerificationError):
 
 class WebhookReplayError(WebhookVerificationError):
     """The ``webhook-id`` was seen before by the dedupe store."""
+
+
+class WebhookPayloadTooLargeError(WebhookVerificationError):
+    """The body is larger than ``max_body_bytes`` (checked before it is decoded; a receiver
+    answers 413), or nested deeper than a webhook event can be."""
 
 
 _STATUS_MAP: dict[int, type[APIStatusError]] = {

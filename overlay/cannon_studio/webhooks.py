@@ -11,6 +11,11 @@ Dedupe is one atomic step, ``store.claim(webhook_id, ttl_s) -> bool`` (True: fir
 False: a copy was already claimed). Check-then-add over a network store lets concurrent copies
 of one delivery all pass; ``claim`` is a single round trip (Redis: ``SET key 1 NX EX ttl``).
 Secrets shorter than the Standard Webhooks minimum (24 bytes) are refused.
+
+Bodies are bounded: one larger than ``max_body_bytes`` (default 1 MiB) is refused before it is
+decoded or hashed, and a payload nested deeper than ``MAX_JSON_DEPTH`` after the signature
+checks out, both with ``WebhookPayloadTooLargeError`` (a receiver answers 413). A receiver must
+also refuse an oversized body before reading it whole: see ``examples/``.
 """
 
 from __future__ import annotations
@@ -34,25 +39,30 @@ from standardwebhooks import Webhook
 from ._backoff import is_real
 from ._constants import (
     ENV_WEBHOOK_SECRET,
+    MAX_JSON_DEPTH,
     WEBHOOK_DEDUPE_MAX_IDS,
+    WEBHOOK_MAX_BODY_BYTES,
     WEBHOOK_MIN_SECRET_BYTES,
     WEBHOOK_TOLERANCE_S,
 )
 from ._errors import (
     ConfigurationError,
     WebhookHeaderError,
+    WebhookPayloadTooLargeError,
     WebhookReplayError,
     WebhookSignatureError,
     WebhookTimestampError,
     WebhookVerificationError,
 )
 from ._logging import register_secret
+from ._nesting import deeper_than
 from ._reprs import readable_repr
 
 __all__ = [
     "DedupeStore",
     "MemoryDedupeStore",
     "WebhookHeaderError",
+    "WebhookPayloadTooLargeError",
     "WebhookReplayError",
     "WebhookSignatureError",
     "WebhookTimestampError",
@@ -184,7 +194,47 @@ def _webhook(secret: str | bytes) -> Webhook:
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
-    return {str(k).lower(): str(v) for k, v in headers.items()}
+    items = getattr(headers, "items", None)
+    if not callable(items):  # None, a list, a string...: not headers
+        raise WebhookHeaderError(
+            f"headers must be a mapping of header names to values, not {type(headers).__name__}"
+        )
+    try:
+        return {str(k).lower(): str(v) for k, v in items()}
+    except (TypeError, ValueError):
+        raise WebhookHeaderError("headers must be a mapping of header names to values") from None
+
+
+def check_body_size(max_body_bytes: object) -> int:
+    """``max_body_bytes`` if it is an integer >= 1, else ``ConfigurationError``."""
+    if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
+        raise ConfigurationError(f"max_body_bytes must be an integer >= 1, got {max_body_bytes!r}")
+    if max_body_bytes < 1:
+        raise ConfigurationError(f"max_body_bytes must be an integer >= 1, got {max_body_bytes!r}")
+    return max_body_bytes
+
+
+def _bounded_body(body: object, max_body_bytes: int) -> str:
+    """The body as text, refused (before any decoding) when larger than ``max_body_bytes``."""
+    if isinstance(body, bytearray | memoryview):
+        body = bytes(body)
+    if not isinstance(body, bytes | str):
+        raise WebhookHeaderError(f"body must be bytes or str, not {type(body).__name__}")
+    if len(body) > max_body_bytes:  # a str of more characters is at least as many bytes
+        raise WebhookPayloadTooLargeError(
+            f"webhook body is larger than max_body_bytes={max_body_bytes}; refused unread"
+        )
+    if isinstance(body, str):
+        _encodable(body, "body", WebhookSignatureError)
+        if len(body.encode("utf-8")) > max_body_bytes:
+            raise WebhookPayloadTooLargeError(
+                f"webhook body is larger than max_body_bytes={max_body_bytes}; refused unread"
+            )
+        return body
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WebhookSignatureError("body is not UTF-8; it cannot match a signature") from None
 
 
 def sign(secret: str | bytes, webhook_id: str, timestamp: int, body: bytes | str) -> str:
@@ -214,12 +264,13 @@ def verify(
     tolerance: float = WEBHOOK_TOLERANCE_S,
     dedupe: DedupeStore | set[str] | None = None,
     now: float | None = None,
+    max_body_bytes: int = WEBHOOK_MAX_BODY_BYTES,
 ) -> WebhookEvent:
     """Verify a delivery and return the typed event (``event.data`` is the ``RequestObject``).
 
     Args:
         body: the raw request body exactly as received (bytes preferred).
-        headers: the request headers (any case).
+        headers: the request headers (any case): a mapping, or anything with ``items()``.
         secret: the ``whsec_...`` signing secret.
         tolerance: allowed distance between ``webhook-timestamp`` and now, in SECONDS, both ways.
         dedupe: optional ``DedupeStore`` (``claim(webhook_id, ttl_s) -> bool``, atomic) or a
@@ -227,9 +278,14 @@ def verify(
             signature checks out, for ``2 * tolerance`` seconds (any copy still inside the
             timestamp window is caught).
         now: current Unix time in seconds (default ``time.time()``), for tests.
+        max_body_bytes: largest body accepted, in BYTES (default 1 MiB); a larger one is
+            refused before it is decoded or hashed.
 
     Raises:
-        WebhookHeaderError: a header is missing or malformed, or the payload is not a WebhookEvent.
+        WebhookPayloadTooLargeError: the body is over ``max_body_bytes``, or its payload is
+            nested more than ``MAX_JSON_DEPTH`` (64) levels deep.
+        WebhookHeaderError: a header is missing or malformed, ``headers`` is not a mapping, or
+            the payload is not a WebhookEvent.
         WebhookTimestampError: the timestamp is older or newer than ``tolerance`` allows.
         WebhookSignatureError: no ``v1`` signature matches.
         WebhookReplayError: the id was seen before.
@@ -237,6 +293,7 @@ def verify(
             a finite number > 0, or ``dedupe`` has no ``claim``.
     """
     tolerance = check_tolerance(tolerance)
+    text = _bounded_body(body, check_body_size(max_body_bytes))
     h = _lower(headers)
     for name in ("webhook-id", "webhook-timestamp", "webhook-signature"):
         _encodable(h.get(name, ""), name, WebhookHeaderError)
@@ -282,13 +339,6 @@ def verify(
             f"webhook-timestamp is {timestamp - current:.0f} s in the future; "
             f"tolerance is {tolerance:g} s"
         )
-    try:
-        text = body.decode("utf-8") if isinstance(body, bytes) else body
-    except UnicodeDecodeError:
-        raise WebhookSignatureError("body is not UTF-8; it cannot match a signature") from None
-    if not isinstance(text, str):
-        raise WebhookHeaderError(f"body must be bytes or str, not {type(body).__name__}")
-    _encodable(text, "body", WebhookSignatureError)
     expected_text = sign(secret, webhook_id, timestamp, text)
     expected = base64.b64decode(expected_text.split(",", 1)[1])
     if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
@@ -309,12 +359,24 @@ _EVENT_CLASS: type[WebhookEvent] = type(
 
 
 def _unwrap(text: str) -> WebhookEvent:
+    too_deep = WebhookPayloadTooLargeError(
+        f"verified payload is nested more than {MAX_JSON_DEPTH} levels deep"
+    )
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
+    except ValueError as exc:
+        raise WebhookHeaderError(
+            f"verified payload is not a WebhookEvent ({type(exc).__name__})"
+        ) from None
+    if deeper_than(data, MAX_JSON_DEPTH):
+        raise too_deep
+    try:
         if not isinstance(data, dict):
             raise TypeError("not an object")
         return _EVENT_CLASS.from_dict(data)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise WebhookHeaderError(
             f"verified payload is not a WebhookEvent ({type(exc).__name__})"
         ) from None
@@ -335,10 +397,13 @@ class Webhooks:
         dedupe: default ``DedupeStore`` for ``verify`` (e.g. ``MemoryDedupeStore()``, or a
             shared store with several workers); a repeated ``webhook-id`` then raises
             ``WebhookReplayError``.
+        max_body_bytes: largest body ``verify`` accepts, in BYTES (default 1 MiB); a receiver
+            should refuse larger bodies (413) before reading them: ``webhooks.max_body_bytes``.
 
     Raises:
         ConfigurationError: no secret, or one that is not ``whsec_<base64>`` of at least 24
-            bytes (the message never quotes it); a ``tolerance`` that is not finite and > 0.
+            bytes (the message never quotes it); a ``tolerance`` that is not finite and > 0;
+            a ``max_body_bytes`` that is not an integer >= 1.
     """
 
     def __init__(
@@ -347,6 +412,7 @@ class Webhooks:
         *,
         tolerance: float = WEBHOOK_TOLERANCE_S,
         dedupe: DedupeStore | set[str] | None = None,
+        max_body_bytes: int = WEBHOOK_MAX_BODY_BYTES,
     ) -> None:
         if secret is None:
             secret = os.environ.get(ENV_WEBHOOK_SECRET) or None
@@ -359,6 +425,7 @@ class Webhooks:
         self._secret: str | bytes | None = secret
         self.tolerance = check_tolerance(tolerance)
         self.dedupe = dedupe
+        self.max_body_bytes = check_body_size(max_body_bytes)
 
     @classmethod
     def for_client(cls, secret: str | None, *, tolerance: float = WEBHOOK_TOLERANCE_S) -> Webhooks:
@@ -368,6 +435,7 @@ class Webhooks:
         self._secret = secret or None
         self.tolerance = check_tolerance(tolerance)
         self.dedupe = None
+        self.max_body_bytes = WEBHOOK_MAX_BODY_BYTES
         return self
 
     def verify(
@@ -394,6 +462,8 @@ class Webhooks:
             WebhookTimestampError: see the module function ``verify``.
             WebhookSignatureError: see the module function ``verify``.
             WebhookReplayError: see the module function ``verify``.
+            WebhookPayloadTooLargeError: see the module function ``verify`` (the body limit is
+                this object's ``max_body_bytes``).
         """
         if not self._secret:
             raise ConfigurationError(
@@ -406,6 +476,7 @@ class Webhooks:
             tolerance=self.tolerance if tolerance is None else tolerance,
             dedupe=self.dedupe if dedupe is None else dedupe,
             now=now,
+            max_body_bytes=self.max_body_bytes,
         )
 
     def __repr__(self) -> str:
