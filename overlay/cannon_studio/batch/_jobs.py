@@ -25,7 +25,9 @@ from typing import Any
 
 from cannon_studio_schema import embedded, suggest
 
+from .._constants import MAX_JSON_DEPTH
 from .._errors import InputValidationError
+from .._nesting import deeper_than
 from .._operations import registry
 from .._validation import build_envelope
 from ._errors import BatchFileError, FileProblem
@@ -211,6 +213,9 @@ def _problems_of_line(
     if not isinstance(data, dict):
         bad(None, f"a job line must be a JSON object, not {type(data).__name__}")
         return None
+    if deeper_than(data, MAX_JSON_DEPTH):
+        bad(None, f"the job is nested more than {MAX_JSON_DEPTH} levels deep")
+        return None
     unknown = sorted(set(data) - JOB_KEYS)
     if unknown:
         bad(unknown[0], f"unknown key(s) {unknown}; a job has {sorted(JOB_KEYS)}")
@@ -280,6 +285,10 @@ def parse_jobs(lines: Iterable[str], *, source: str = "job file") -> list[Job]:
             items.append((line_no, json.loads(text)))
         except ValueError as exc:
             problems.append(FileProblem(line_no, None, f"not valid JSON ({exc})"))
+        except RecursionError:
+            problems.append(
+                FileProblem(line_no, None, f"nested more than {MAX_JSON_DEPTH} levels deep")
+            )
     return _build(items, problems, source)
 
 
