@@ -32,9 +32,11 @@ async def bounded_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise HTTPException(status_code=413, detail=f"body over {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
+    body, more = bytearray(), True
+    while more:  # the ASGI body messages, counted as they arrive (a chunked body too)
+        message = await request.receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
         if len(body) > limit:
             raise HTTPException(status_code=413, detail=f"body over {limit} bytes")
     return bytes(body)

@@ -24,7 +24,9 @@ def bounded_body(limit: int) -> bytes:
     """The raw body, or 413 as soon as it is known to be over ``limit`` bytes."""
     if request.content_length is not None and request.content_length > limit:
         abort(413)
-    body = request.stream.read(limit + 1)  # a chunked body is counted as it is read
+    if "chunked" not in request.headers.get("transfer-encoding", "").lower():
+        return request.get_data()  # no more than its Content-Length (none: empty)
+    body = request.environ["wsgi.input"].read(limit + 1)  # dechunked by the server, counted
     if len(body) > limit:
         abort(413)
     return body
