@@ -11,7 +11,8 @@ Two checks:
 
 1. **Schema.** The schema is read from ``--url`` (an http(s) URL or a file path), else
    ``$CANNON_OPENAPI_URL``, else the live ``https://www.cannonstudio.app/api/v1/openapi``
-   (``x-api-key`` is sent when ``$CANNON_API_KEY`` is set). It is validated
+   (``$CANNON_API_KEY`` is sent only to the API origin, ``$CANNON_BASE_URL`` else the live API,
+   over https or http on loopback; see :mod:`cannon_studio_schema.source`). It is validated
    (openapi-spec-validator) and normalised exactly as ``make regenerate`` does (the functions
    are imported from ``scripts/regenerate.py``), then compared *semantically* with
    ``openapi/cannon-studio.json`` by the drift engine shipped in the package,
@@ -51,8 +52,8 @@ from regenerate import (
     SNAPSHOT,
     PipelineError,
     generate_package,
-    load_source,
     normalise,
+    read_document,
     resolve_source,
     validate_document,
 )
@@ -217,7 +218,7 @@ def run_check(source: str, snapshot: Path, generated_dir: Path | None) -> Report
         PipelineError: the source or the snapshot could not be read, parsed or validated, the
             schemas could not be compared, or the generator could not run.
     """
-    document = load_source(source)
+    document = read_document(source)
     validate_document(document, source)
     fetched = json.loads(normalise(document))
     committed = _read_snapshot(snapshot)
@@ -271,16 +272,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unexpected(exc: Exception) -> str:
+    detail = (str(exc).splitlines() or [""])[0][:160]
+    return f"The check failed unexpectedly ({type(exc).__name__}{': ' + detail if detail else ''})."
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the drift check; return the exit status (0 no drift, 1 drift, 2 could not check)."""
     args = build_parser().parse_args(argv)
     source = resolve_source(args.url)
     try:
         report = run_check(source, args.snapshot, None if args.skip_generated else args.generated)
-    except PipelineError as exc:
+    except Exception as exc:  # PipelineError, or anything unforeseen: one sentence, exit 2
+        message = str(exc) if isinstance(exc, PipelineError) else _unexpected(exc)
         if args.json:
-            print(json.dumps({"source": source, "error": str(exc), "exit_code": 2}, indent=2))
-        print(f"check-drift: {exc}", file=sys.stderr)
+            print(json.dumps({"source": source, "error": message, "exit_code": 2}, indent=2))
+        print(f"check-drift: {message}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))

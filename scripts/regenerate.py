@@ -7,7 +7,10 @@ Usage (normally through ``make regenerate``)::
 
 SOURCE is a file path or an http(s) URL. Without it, ``$CANNON_OPENAPI_URL`` is used, else the
 live ``https://www.cannonstudio.app/api/v1/openapi``. When ``$CANNON_API_KEY`` is set it is sent
-as ``x-api-key`` (whether the live endpoint needs a key is not documented).
+as ``x-api-key`` only to the API origin (``$CANNON_BASE_URL``, else the live API) over https, or
+http on loopback; any other SOURCE is fetched without it, and redirects are followed within the
+SOURCE's origin only (:mod:`cannon_studio_schema.source`). The document is data: an external
+``$ref`` is refused by name, and size, nesting and reference counts are limited.
 
 Pipeline, all-or-nothing:
 
@@ -22,8 +25,9 @@ Pipeline, all-or-nothing:
    SHA-256 (``openapi.json``, ``_schema.py``), and render the overlay's typed wrappers, one
    module per namespace, and their reference page (``scripts/generate_wrappers.py``) from the
    same document;
-4. import-check the new package and wrappers together in a fresh interpreter (the modules the
-   overlay needs, both clients, every wrapper namespace);
+4. import-check the new package and wrappers together in a fresh, isolated interpreter with a
+   scrubbed environment (no ``CANNON_*`` variables, no credentials) and a time limit (the modules
+   the overlay needs, both clients, every wrapper namespace);
 5. only then swap everything in: ``generated/cannon_studio_api``, ``openapi/cannon-studio.json``,
    ``overlay/cannon_studio/resources/`` and ``api.md`` (renames; rolled back if one fails).
 
@@ -42,16 +46,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import generate_wrappers
-import httpx2
 from cannon_studio_schema import ApiSchema, SchemaError, parse_text, snapshot_text
 from cannon_studio_schema import normalise as normalise_document
-from openapi_spec_validator import validate
+from cannon_studio_schema.source import read_source
+from jsonschema_path import SchemaPath
+from openapi_spec_validator.shortcuts import get_validator_cls
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +89,10 @@ LIVE_URL = "https://www.cannonstudio.app/api/v1/openapi"
 # Pinned so that generated/ is byte-reproducible; keep in sync with pyproject.toml [dev].
 GENERATOR_VERSION = "0.29.1"
 RUFF_VERSION = "0.17.6"
-FETCH_TIMEOUT_S = 30.0
+IMPORT_CHECK_TIMEOUT_S = 180.0
+"""Seconds the import check of a regenerated client may take before it counts as a failure."""
+VALIDATOR_BASE_URI = "urn:cannon-studio:openapi"
+"""Base URI the OpenAPI validator sees (not a file or URL, so nothing is relative to a place)."""
 
 
 class PipelineError(Exception):
@@ -95,40 +104,29 @@ def resolve_source(arg: str | None) -> str:
     return arg or os.environ.get("CANNON_OPENAPI_URL") or LIVE_URL
 
 
-def load_source(source: str) -> dict[str, Any]:
-    """Read ``source`` (path or http(s) URL) and return the parsed document (JSON or YAML).
+def read_document(source: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Read and parse ``source`` (path or http(s) URL) through :mod:`cannon_studio_schema.source`.
+
+    ``$CANNON_API_KEY`` goes with the request only where
+    :func:`cannon_studio_schema.source.key_allowed` says: to the API origin
+    (``$CANNON_BASE_URL``, else the live API) over https, or http on loopback. When a key is set
+    but withheld, one line on stderr says so. External ``$ref``s, oversized or too deeply nested
+    documents are refused there too.
 
     Raises:
-        PipelineError: unreadable file, unreachable URL, non-2xx answer, or neither JSON nor
-            YAML, or not an object.
+        PipelineError: unreadable file, unreachable URL (with the reason), a non-200 answer, a
+            redirect off the origin, a limit exceeded, an external reference, or neither JSON
+            nor YAML.
     """
-    if source.startswith(("http://", "https://")):
-        headers = {"accept": "application/json, application/yaml;q=0.9, */*;q=0.1"}
-        key = os.environ.get("CANNON_API_KEY")
-        if key:
-            headers["x-api-key"] = key
-        try:
-            response = httpx2.get(
-                source, headers=headers, timeout=FETCH_TIMEOUT_S, follow_redirects=True
-            )
-        except httpx2.HTTPError as exc:
-            raise PipelineError(
-                f"Could not fetch the schema from {source}: {type(exc).__name__}."
-            ) from exc
-        if response.status_code != 200:
-            raise PipelineError(
-                f"Could not fetch the schema from {source}: HTTP {response.status_code}."
-            )
-        text = response.text
-    else:
-        path = Path(source)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or exc
-            raise PipelineError(f"Could not read the schema file {source}: {reason}.") from exc
     try:
-        return parse_text(text, source)
+        fetched = read_source(
+            source,
+            api_key=environ.get("CANNON_API_KEY") or None,
+            api_base_url=environ.get("CANNON_BASE_URL") or None,
+        )
+        if fetched.note:
+            print(f"regenerate: {fetched.note}", file=sys.stderr)
+        return parse_text(fetched.text, source)
     except SchemaError as exc:
         raise PipelineError(str(exc)) from exc
 
@@ -146,11 +144,20 @@ def validate_document(document: dict[str, Any], source: str) -> None:
         raise PipelineError(
             f"The schema from {source} is OpenAPI {version}; 3.0.x or 3.1.x is needed."
         )
+    # No handlers: the validator may not open a file or a URL for any reference (the reader has
+    # refused external ones already; this is the same rule for the validator's own lookups).
     try:
-        validate(document)
+        path = SchemaPath.from_dict(document, base_uri=VALIDATOR_BASE_URI, handlers={})
+        get_validator_cls(document)(path).validate()
     except OpenAPIValidationError as exc:
         message = str(getattr(exc, "message", exc)).splitlines()[0][:200]
         raise PipelineError(f"The schema from {source} is not valid OpenAPI: {message}.") from exc
+    except Exception as exc:  # a reference that does not resolve, a shape the validator chokes on
+        detail = (str(exc).splitlines() or [""])[0][:160]
+        raise PipelineError(
+            f"The schema from {source} could not be validated ({type(exc).__name__}"
+            f"{': ' + detail if detail else ''})."
+        ) from None
 
 
 def normalise(document: dict[str, Any]) -> str:
@@ -242,7 +249,7 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
             "--output-path", str(out), "--fail-on-warning",
             "--custom-template-path", str(TEMPLATES),
         ],
-        capture_output=True, text=True, check=False, cwd=workdir,
+        capture_output=True, text=True, check=False, cwd=workdir, env=scrubbed_environment(),
     )  # fmt: skip
     log = (result.stdout + result.stderr).strip()
     if result.returncode != 0 or "warning" in log.lower():
@@ -253,8 +260,9 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
         ["format", "--isolated", "--line-length", "100", "--quiet", str(out)],
     ):
         fmt = subprocess.run(
-            [sys.executable, "-m", "ruff", *args], capture_output=True, text=True, check=False
-        )
+            [sys.executable, "-m", "ruff", *args],
+            capture_output=True, text=True, check=False, env=scrubbed_environment(),
+        )  # fmt: skip
         if fmt.returncode != 0:
             raise PipelineError(
                 f"ruff {args[0]} failed on the generated code: {fmt.stderr.strip()}"
@@ -268,8 +276,9 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
 
 IMPORT_CHECK = """
 import importlib, sys
-stage = sys.argv[1]
-for name in sys.argv[2:]:
+stage, generated, overlay = sys.argv[1:4]
+sys.path[:0] = [generated, overlay]
+for name in sys.argv[4:]:
     importlib.import_module(name)
 import cannon_studio, cannon_studio.resources, cannon_studio_api
 for module in (cannon_studio, cannon_studio.resources, cannon_studio_api):
@@ -282,6 +291,21 @@ for spec in registry():
     for client in clients:
         assert callable(getattr(getattr(client, namespace), method)), spec.wrapper
 """
+
+SAFE_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT")
+"""The only variables the tools regenerate runs (generator, formatter, import check) inherit."""
+
+
+def scrubbed_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The environment for regenerate's child processes: :data:`SAFE_ENVIRONMENT` only.
+
+    No ``CANNON_*`` variable (API key, webhook secret, base URL), no cloud or proxy credentials,
+    no ``PYTHON*`` settings: code generated from an untrusted document that runs during the
+    import check sees nothing worth stealing.
+    """
+    env = {name: environ[name] for name in SAFE_ENVIRONMENT if name in environ}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
 
 
 @dataclass(frozen=True)
@@ -327,11 +351,17 @@ def _write_tree(root: Path, files: dict[str, str]) -> None:
         (root / name).write_text(text, encoding="utf-8")
 
 
-def check_imports(package: Path, wrappers: dict[str, str], workdir: Path) -> None:
-    """Import the new package and wrappers together in a fresh interpreter.
+def check_imports(
+    package: Path,
+    wrappers: dict[str, str],
+    workdir: Path,
+    timeout_s: float = IMPORT_CHECK_TIMEOUT_S,
+) -> None:
+    """Import the new package and wrappers together in a fresh, isolated interpreter.
 
     The overlay is copied next to the new package with the new ``resources/``; the check
-    imports :data:`OVERLAY_NEEDS`, builds both clients and looks up every wrapper.
+    imports :data:`OVERLAY_NEEDS`, builds both clients and looks up every wrapper. It runs with
+    :func:`scrubbed_environment` (no key, no ``CANNON_*``) and ends after ``timeout_s`` seconds.
 
     Raises:
         PipelineError: anything failed to import or a wrapper is missing.
@@ -343,12 +373,18 @@ def check_imports(package: Path, wrappers: dict[str, str], workdir: Path) -> Non
         shutil.copytree(OVERLAY / name, stage / "overlay" / name, ignore=ignore)
     shutil.rmtree(stage / RESOURCES.relative_to(ROOT), ignore_errors=True)
     _write_tree(stage, {name: text for name, text in wrappers.items() if name.endswith(".py")})
-    path = [str(stage / "generated"), str(stage / "overlay")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path), "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_CHECK, str(stage), *OVERLAY_NEEDS],
-        capture_output=True, text=True, check=False, env=env, cwd=stage,
-    )  # fmt: skip
+    paths = [str(stage / "generated"), str(stage / "overlay")]
+    try:
+        # -I: isolated (no PYTHON* variables, no user site, no current directory on sys.path).
+        result = subprocess.run(
+            [sys.executable, "-I", "-c", IMPORT_CHECK, str(stage), *paths, *OVERLAY_NEEDS],
+            capture_output=True, text=True, check=False, env=scrubbed_environment(), cwd=stage,
+            timeout=timeout_s,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise PipelineError(
+            f"The regenerated client did not finish importing within {timeout_s:g} s."
+        ) from None
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1][:200]
         raise PipelineError(f"The regenerated client does not import: {last}.")
@@ -439,7 +475,7 @@ def regenerate(source: str) -> Build:
     Raises:
         PipelineError: any step failed; nothing in the tree has changed.
     """
-    document = load_source(source)
+    document = read_document(source)
     validate_document(document, source)
     text = normalise(document)
     with tempfile.TemporaryDirectory(prefix="cannon-regen-") as tmp:
@@ -458,6 +494,14 @@ def main(argv: list[str] | None = None) -> int:
         result = regenerate(source)
     except PipelineError as exc:
         print(f"regenerate: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback: one sentence, exit 2, tree unchanged
+        detail = (str(exc).splitlines() or [""])[0][:160]
+        print(
+            f"regenerate: failed unexpectedly ({type(exc).__name__}"
+            f"{': ' + detail if detail else ''}); nothing was changed.",
+            file=sys.stderr,
+        )
         return 2
     print(f"regenerated generated/{PACKAGE} from {source} (schema sha256 {result.sha256[:12]})")
     for note in result.notes:

@@ -11,6 +11,13 @@ validator for exactly that place.
 bench machine, more than ``import httpx2`` itself) is imported when the first resolver is built,
 i.e. on the client's first create, not when the client is: the first GET never resolves a
 reference (``make bench --only import``).
+
+A document is data, never a path to other data: the registry has one resource, the document,
+and a retrieval function (:func:`refuse_retrieval`) that refuses every other URI, so neither this
+resolver nor the ``jsonschema`` validators built on its registry
+(:meth:`cannon_studio_schema.ApiSchema.validator`) ever open a file or a URL. Documents read through
+:mod:`cannon_studio_schema.source` have had every external ``$ref`` refused by name already; this
+is the same rule for documents handed over as dicts.
 """
 
 from __future__ import annotations
@@ -65,6 +72,18 @@ def component_pointer(name: str) -> str:
     return "#/components/schemas/" + escape(name)
 
 
+def refuse_retrieval(uri: str) -> Any:
+    """The registry's retrieval function: no URI outside the document is ever fetched or read.
+
+    Raises:
+        referencing.exceptions.NoSuchResource: always (``referencing`` reports it as an
+            unresolvable reference, which :meth:`Resolver.lookup` turns into a ``SchemaError``).
+    """
+    from referencing.exceptions import NoSuchResource
+
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs field mypy cannot see
+
+
 class Resolver:
     """Resolves references inside one document with a ``referencing`` registry.
 
@@ -79,7 +98,8 @@ class Resolver:
         from referencing.jsonschema import DRAFT202012
 
         self.document = document
-        self.registry: Registry[Any] = Registry().with_resource(
+        # `retrieve` is an attrs alias of `_retrieve`, which mypy does not see.
+        self.registry: Registry[Any] = Registry(retrieve=refuse_retrieval).with_resource(  # type: ignore[call-arg]
             BASE_URI, DRAFT202012.create_resource(document)
         )
         self._resolver = self.registry.resolver(base_uri=BASE_URI)
@@ -93,7 +113,10 @@ class Resolver:
         from referencing.exceptions import Unresolvable  # loaded by __init__ already
 
         if not ref.startswith("#"):
-            raise SchemaError(f"only local references are supported, not {ref!r}")
+            raise SchemaError(
+                f"the external reference {ref!r} is not followed: only local references "
+                "(starting with '#') are"
+            )
         try:
             return self._resolver.lookup(ref).contents
         except Unresolvable as exc:

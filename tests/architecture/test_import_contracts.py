@@ -117,9 +117,9 @@ DEFERRED_THIRD_PARTY = {
         "about 12-30 ms (with rpds); first used when the schema is resolved for the first"
         " create's validation (cannon_studio_schema.resolver), never by a GET or status"
     ),
-    "yaml": (
-        "about 12-30 ms; only for a schema document written in YAML (cannon_studio_schema.source):"
-        " the embedded schema is JSON, so a client never loads it"
+    "ruamel": (
+        "ruamel.yaml, about 20-70 ms; only for a schema document written in YAML"
+        " (cannon_studio_schema.source): the embedded schema is JSON, so a client never loads it"
     ),
 }
 # The generated client's models import the models of their properties inside from_dict/to_dict

@@ -148,6 +148,8 @@ def test_url_from_environment_and_key_sent(
 ) -> None:
     monkeypatch.setenv("CANNON_OPENAPI_URL", schema_server.url)
     monkeypatch.setenv("CANNON_API_KEY", "cs_test_drift_key")
+    # The key goes to the configured API origin only (here the loopback server, http allowed).
+    monkeypatch.setenv("CANNON_BASE_URL", schema_server.origin)
     assert cd.main(["--skip-generated"]) == 0
     out = capsys.readouterr().out
     assert schema_server.url in out.splitlines()[0]

@@ -44,10 +44,15 @@ Exit codes:
 
 def _api_key() -> tuple[str | None, str]:
     """The API key (``--api-key`` / ``CANNON_API_KEY``) and the only origin it may go to:
-    ``--base-url`` / ``CANNON_BASE_URL`` (default the live API). A schema URL on another host
-    is fetched without the key."""
+    ``--base-url`` / ``CANNON_BASE_URL`` (default the live API), over https or http on loopback
+    (``cannon_studio_schema.source.key_allowed``). A schema URL on another origin is fetched
+    without the key (a note on stderr says so), and no redirect leaves the URL's origin."""
     state = current_state()
     return state.api_key, state.base_url or DEFAULT_BASE_URL
+
+
+def _note(text: str) -> None:
+    click.echo(f"note: {text}", err=True)
 
 
 def _emit(report: DriftReport, fmt: str | None, json_flag: bool) -> None:
@@ -104,7 +109,9 @@ def check(url: str | None, fail_on: str, fmt: str | None, json_flag: bool) -> No
     source = resolve_source(url)
     try:
         key, key_origin = _api_key()
-        report = check_installed(source, api_key=key, key_origin=key_origin, fail_on=fail_on)
+        report = check_installed(
+            source, api_key=key, key_origin=key_origin, fail_on=fail_on, on_note=_note
+        )
     except SchemaError as exc:
         raise _unavailable(exc) from None
     _emit(report, fmt, json_flag)
@@ -124,7 +131,9 @@ def diff(old: str, new: str, fail_on: str, fmt: str | None, json_flag: bool) -> 
     """
     try:
         key, key_origin = _api_key()
-        report = compare_sources(old, new, api_key=key, key_origin=key_origin, fail_on=fail_on)
+        report = compare_sources(
+            old, new, api_key=key, key_origin=key_origin, fail_on=fail_on, on_note=_note
+        )
     except SchemaError as exc:
         raise _unavailable(exc) from None
     _emit(report, fmt, json_flag)

@@ -26,9 +26,9 @@ record), :mod:`.nodes` (one meaning per schema), :mod:`.schemas` (schema against
 and :mod:`.check` (sources).
 """
 
+from ..source import FETCH_TIMEOUT_S, origin, read_source
 from .changes import REQUEST, RESPONSE, Change
 from .check import (
-    FETCH_TIMEOUT_S,
     INSTALLED,
     LIVE_ORIGIN,
     LIVE_SCHEMA_URL,
@@ -37,9 +37,7 @@ from .check import (
     compare_sources,
     installed_schema,
     load_document,
-    origin,
     prepare,
-    read_source,
     resolve_source,
 )
 from .checks import BREAKING, CHECKS, INFO, LEVELS, WARNING, Check

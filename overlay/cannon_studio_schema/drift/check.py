@@ -2,23 +2,21 @@
 
 :func:`check_installed` compares a live document with the snapshot the installed client was
 generated from (``cannon_studio_api/openapi.json``, found without importing the client);
-:func:`compare_sources` compares any two sources. Both need only the core install: httpx2 to fetch, the schema model to read.
+:func:`compare_sources` compares any two sources. Both need only the core install. Fetching (where
+the key may go, redirects, limits, external references refused) is
+:func:`cannon_studio_schema.source.read_source`, the one reader of every schema source.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
-
-import httpx2
 
 from ..canonical import canonical_spelling
 from ..errors import SchemaError
 from ..model import embedded_schema_path
-from ..source import parse_text, read_file
+from ..source import LIVE_API_ORIGIN, parse_text, read_file, read_source
 from ..upgrade import version_of
 from .changes import Change
 from .checks import BREAKING
@@ -28,14 +26,15 @@ from .report import DriftReport
 LIVE_SCHEMA_URL = "https://www.cannonstudio.app/api/v1/openapi"
 """The live schema (whether it needs a key is not documented; ``$CANNON_API_KEY`` is sent)."""
 
-LIVE_ORIGIN = "https://www.cannonstudio.app"
-"""The only origin an API key is sent to unless the caller names another (see :func:`read_source`)."""
-
-FETCH_TIMEOUT_S = 30.0
-"""Seconds allowed for fetching a schema over HTTP (connect, read and write each)."""
+LIVE_ORIGIN = LIVE_API_ORIGIN
+"""The only origin an API key is sent to unless the caller names another (see
+:func:`cannon_studio_schema.source.key_allowed`)."""
 
 INSTALLED = "the installed client's schema"
 """How reports name the snapshot embedded in ``cannon_studio_api``."""
+
+NoteSink = Callable[[str], object]
+"""Where a fetch's note goes (a key withheld from a URL off the API origin), e.g. stderr."""
 
 
 def resolve_source(arg: str | None, environ: Mapping[str, str] = os.environ) -> str:
@@ -43,50 +42,11 @@ def resolve_source(arg: str | None, environ: Mapping[str, str] = os.environ) -> 
     return arg or environ.get("CANNON_OPENAPI_URL") or LIVE_SCHEMA_URL
 
 
-def origin(url: str) -> str:
-    """``scheme://host[:port]`` of ``url``, lower-cased (what :func:`read_source` compares)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-
-
-def read_source(
-    source: str,
-    *,
-    api_key: str | None = None,
-    key_origin: str = LIVE_ORIGIN,
-    timeout_s: float = FETCH_TIMEOUT_S,
-) -> str:
-    """The text of ``source``: an http(s) URL (``GET``, redirects followed) or a file path.
-
-    Args:
-        source: URL or path.
-        api_key: sent as ``x-api-key`` when given, only if ``source`` is on ``key_origin``
-            (never shown in errors).
-        key_origin: ``scheme://host[:port]`` the key may go to (default the live API), so a
-            schema URL on another host never receives the key.
-        timeout_s: seconds allowed for each phase of the HTTP call.
-
-    Raises:
-        SchemaError: unreadable file, unreachable URL or a non-200 answer.
-    """
-    if not source.startswith(("http://", "https://")):
-        try:
-            return Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise SchemaError(f"Could not read the schema file {source}: {reason}.") from exc
-    headers = {"accept": "application/json"}
-    if api_key and origin(source) == origin(key_origin):
-        headers["x-api-key"] = api_key
-    try:
-        response = httpx2.get(source, headers=headers, timeout=timeout_s, follow_redirects=True)
-    except httpx2.HTTPError as exc:
-        raise SchemaError(
-            f"Could not fetch the schema from {source}: {type(exc).__name__}."
-        ) from exc
-    if response.status_code != 200:
-        raise SchemaError(f"Could not fetch the schema from {source}: HTTP {response.status_code}.")
-    return response.text
+def _text(source: str, api_key: str | None, key_origin: str, on_note: NoteSink | None) -> str:
+    fetched = read_source(source, api_key=api_key, api_base_url=key_origin)
+    if fetched.note and on_note is not None:
+        on_note(fetched.note)
+    return fetched.text
 
 
 def prepare(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,17 +121,20 @@ def compare_sources(
     api_key: str | None = None,
     key_origin: str = LIVE_ORIGIN,
     fail_on: str = BREAKING,
+    on_note: NoteSink | None = None,
 ) -> DriftReport:
     """Compare the schema at ``old_source`` with the one at ``new_source`` (paths or URLs).
 
-    ``api_key`` and ``key_origin`` are as for :func:`read_source`; ``fail_on`` is the lowest
-    level (``breaking``, ``warning``, ``info``) that makes the report's exit code 1.
+    ``api_key`` goes only where :func:`cannon_studio_schema.source.key_allowed` allows, with
+    ``key_origin`` the configured API base URL; ``fail_on`` is the lowest level (``breaking``,
+    ``warning``, ``info``) that makes the report's exit code 1; ``on_note`` receives one
+    sentence per URL the key was withheld from.
 
     Raises:
         SchemaError: either schema is unavailable, or they could not be compared.
     """
-    old = load_document(read_source(old_source, api_key=api_key, key_origin=key_origin), old_source)
-    new = load_document(read_source(new_source, api_key=api_key, key_origin=key_origin), new_source)
+    old = load_document(_text(old_source, api_key, key_origin, on_note), old_source)
+    new = load_document(_text(new_source, api_key, key_origin, on_note), new_source)
     changes = tuple(compare_documents(old, new, new_source))
     return DriftReport(old_source, new_source, changes, fail_on)
 
@@ -191,14 +154,17 @@ def check_installed(
     api_key: str | None = None,
     key_origin: str = LIVE_ORIGIN,
     fail_on: str = BREAKING,
+    on_note: NoteSink | None = None,
 ) -> DriftReport:
     """Compare the schema at ``source`` (URL or path) with :func:`installed_schema`.
 
     Args:
         source: where the current schema is, e.g. ``https://HOST/api/v1/openapi``.
-        api_key: sent as ``x-api-key``, only to ``key_origin`` (as for :func:`read_source`).
-        key_origin: the one origin the key may be sent to.
+        api_key: sent as ``x-api-key``, only where
+            :func:`cannon_studio_schema.source.key_allowed` allows (as for :func:`compare_sources`).
+        key_origin: the configured API base URL, the one origin the key may be sent to.
         fail_on: the lowest level that makes the report's exit code 1.
+        on_note: receives one sentence per URL the key was withheld from.
 
     Returns:
         The report; ``exit_code`` 1 when a change is at ``fail_on`` or above, else 0.
@@ -206,7 +172,7 @@ def check_installed(
     Raises:
         SchemaError: the schema is unavailable (exit status 2 for a command).
     """
-    new = load_document(read_source(source, api_key=api_key, key_origin=key_origin), source)
+    new = load_document(_text(source, api_key, key_origin, on_note), source)
     old = prepare(installed_schema())
     changes = tuple(compare_documents(old, new, source))
     return DriftReport(INSTALLED, source, changes, fail_on)
