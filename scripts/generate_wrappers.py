@@ -26,6 +26,13 @@ an operation's input is, its wrapper takes free keywords (``**input: Any``) and
 :func:`undetermined` names it (``make regenerate`` prints one line per such operation). Every
 wrapper also takes ``extra_input=`` (fields newer than the schema, sent unchecked).
 
+The document is untrusted: every value of it that lands in a module (operation ids, display
+names, credits, descriptions, enum values, field, component and namespace names) goes through
+:mod:`python_escape` (names validated as Python identifiers, text and values quoted), so a
+document changes what the generated code says, never what it does. A field name that is not an
+identifier keeps its JSON spelling in a functional ``TypedDict``; a component or namespace name
+that cannot be a Python name is refused with one sentence (:class:`python_escape.UnsafeName`).
+
 The Python modules are formatted with the pinned ruff so the output is byte-reproducible.
 """
 
@@ -36,13 +43,23 @@ import re
 import subprocess
 import sys
 import tempfile
-import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from cannon_studio._operations import WRAPPERS, wrapper_names
 from cannon_studio_schema import ApiSchema, Operation, embedded
+from python_escape import (
+    UnsafeName,
+    docstring,
+    docstring_lines,
+    identifier,
+    is_identifier,
+    literal,
+    string,
+)
+
+__all__ = ["UnsafeName", "render_files", "undetermined"]
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = "overlay/cannon_studio/resources"
@@ -154,18 +171,25 @@ class _Emitter:
 
     def output_of(self, op: Operation) -> str:
         name = op.output_name
-        return name if name and self.model.component(name) is not None else "Any"
+        if not name or self.model.component(name) is None:
+            return "Any"
+        return identifier(name, f"output component name (x-cannon-output of {op.id!r})")
 
-    def type_of(self, prop: Mapping[str, Any]) -> str:
+    def type_of(self, prop: Any) -> str:
+        if not isinstance(prop, Mapping):
+            return "Any"
         target = self._target(prop)
-        if "enum" in target:
-            return "Literal[" + ", ".join(json.dumps(v) for v in target["enum"]) + "]"
+        enum = target.get("enum")
+        if isinstance(enum, list) and enum:
+            values = [literal(value) for value in enum]
+            if all(value is not None for value in values):
+                return "Literal[" + ", ".join(str(value) for value in values) + "]"
         kind = target.get("type")
         simple = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-        if kind in simple:
+        if isinstance(kind, str) and kind in simple:
             return simple[kind]
         if kind == "array":
-            return f"Sequence[{self.type_of(target['items'])}]"
+            return f"Sequence[{self.type_of(target.get('items'))}]"
         return "Mapping[str, Any]" if kind == "object" else "Any"
 
     def describe(self, prop: Mapping[str, Any]) -> str:
@@ -195,26 +219,36 @@ class _Emitter:
         return (op.description or op.display_name).split(" Credits:")[0]
 
     def typed_dict(self, op: Operation) -> str:
+        """The ``<Cls>Params`` TypedDict: class syntax, or the functional form (JSON keys kept
+        as strings) when a field name cannot be a Python name."""
         required = set(op.required)
-        name = params_name(op)
+        name = identifier(params_name(op), f"input schema name (of {op.id!r})")
         where = f"schema ``{op.input_name}``" if op.input_name else "inline schema"
-        lines = [
-            f"class {name}(TypedDict, total=False):",
-            f'    """Input fields of ``{op.id}`` ({where}); JSON spelling, units as stated.',
-            "",
-        ]
+        about = docstring(f"Input fields of ``{op.id}`` ({where}); JSON spelling, units as stated.")
+        docs = []
         for field, prop in op.fields.items():
             flag = "required" if field in required else "optional"
-            wrapped = textwrap.wrap(
-                f"{field} ({flag}): {docstring_text(self.describe(prop))}",
-                92,
-                subsequent_indent="        ",
+            docs += docstring_lines(
+                f"{field} ({flag}): {self.describe(prop)}", 92, subsequent_indent="        "
             )
-            lines += ["    " + line for line in wrapped]
-        lines += ['    """', ""]
-        for field, prop in op.fields.items():
-            marker = "Required" if field in required else "NotRequired"
-            lines.append(f"    {field}: {marker}[{self.type_of(prop)}]")
+        types = {
+            field: f"{'Required' if field in required else 'NotRequired'}[{self.type_of(prop)}]"
+            for field, prop in op.fields.items()
+        }
+        if all(is_identifier(field) for field in types):
+            lines = [f"class {name}(TypedDict, total=False):", f'    """{about}', ""]
+            lines += ["    " + line for line in docs]
+            lines += ['    """', ""]
+            lines += [f"    {field}: {kind}" for field, kind in types.items()]
+            return "\n".join(lines)
+        # Comments, not a docstring: the functional form has no class body. docstring() has
+        # escaped every character that could end a comment line.
+        lines = [f"# {about}", *(f"#   {line}" for line in docs)]
+        lines.append(f"{name} = TypedDict(")
+        lines.append(f"    {string(name)},")
+        lines.append("    {")
+        lines += [f"        {string(field)}: {kind}," for field, kind in types.items()]
+        lines += ["    },", "    total=False,", ")"]
         return "\n".join(lines)
 
     def namespace(self, name: str, members: list[tuple[str, Operation]], *, asynchronous: bool) -> str:  # fmt: skip
@@ -229,6 +263,7 @@ class _Emitter:
             "",
         ]
         for method, op in members:
+            method = identifier(method, f"method name (of {op.id!r})")
             output = self.output_of(op)
             params = params_name(op)
             keywords = f"**input: Unpack[{params}]" if op.input_known else "**input: Any"
@@ -252,7 +287,8 @@ class _Emitter:
                 notes += "\n\n        Deprecated by the API (warns ``DeprecationWarning``); use ``sora.edit``."
             if op.assumed:
                 notes += "\n\n        Assumed operation: the docs have no page for it; its shape is assumed."
-            summary = docstring_text(self.summary(op))
+            summary = docstring(self.summary(op))
+            title = docstring(f"{op.display_name} (``{op.id}``; credits: {op.credits}).")
             if op.input_known:
                 about = [
                     f"        Keyword arguments are the input fields of ``{params}`` (JSON spelling, units there),",
@@ -266,7 +302,7 @@ class _Emitter:
                 ]
             lines += [
                 f"    {async_}def {method}(self, *, wait: bool = False, {common}) -> {handle} | {output}:",
-                f'        """{op.display_name} (``{op.id}``; credits: {op.credits}).',
+                f'        """{title}',
                 "",
                 f"        {summary}{notes}",
                 "",
@@ -279,7 +315,7 @@ class _Emitter:
                 "            InputValidationError: bad input (nothing sent); API errors after retries;",
                 "            RequestFailedError / WaitTimeoutError when ``wait=True``.",
                 '        """',
-                f'        return cast("{handle} | {output}", {await_}self._call("{op.id}", input, wait=wait, '
+                f'        return cast("{handle} | {output}", {await_}self._call({string(op.id)}, input, wait=wait, '
                 "webhook_url=webhook_url, idempotency_key=idempotency_key, max_wait=max_wait, on_update=on_update, "
                 "timeout=timeout, extra_headers=extra_headers, extra_input=extra_input))",
                 "",
@@ -373,7 +409,7 @@ class _Emitter:
         ]
         for name in names:
             cls = class_name(name, asynchronous=asynchronous)
-            ops = ", ".join(f"``{op.id}``" for _, op in grouped[name])
+            ops = docstring(", ".join(f"``{op.id}``" for _, op in grouped[name]))
             lines += [
                 "    @cached_property",
                 f"    def {name}(self) -> {cls}:",
@@ -443,6 +479,8 @@ class _Emitter:
         grouped: dict[str, list[tuple[str, Operation]]] = {}
         for op in self.operations:
             name, method = self.wrappers[op.id]
+            # A namespace names a module file and a class: never a path, never code.
+            name = identifier(name, f"namespace (of {op.id!r})")
             grouped.setdefault(name, []).append((method, op))
         return grouped
 
@@ -461,11 +499,6 @@ class _Emitter:
         files[f"{RESOURCES}/__init__.py"] = self.package(grouped, params_home)
         files[API_MD] = self.api_md(grouped)
         return files
-
-
-def docstring_text(text: str) -> str:
-    """``text`` made safe inside a triple-quoted docstring."""
-    return text.replace("\\", "\\\\").replace('"""', "'''")
 
 
 def md_text(text: str) -> str:

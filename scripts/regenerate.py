@@ -337,6 +337,8 @@ def render_wrappers(snapshot_text: str) -> tuple[dict[str, str], tuple[str, ...]
         model = ApiSchema(json.loads(snapshot_text))
         files = generate_wrappers.render_files(model)
         return files, tuple(generate_wrappers.undetermined(model))
+    except generate_wrappers.UnsafeName as exc:  # a name the document chose cannot be Python
+        raise PipelineError(str(exc)) from None
     except Exception as exc:  # any failure of this step must leave the tree untouched
         detail = str(exc).splitlines()[0][:160] if str(exc) else "no message"
         raise PipelineError(
