@@ -99,12 +99,13 @@ async def test_mixed_batch_runs_every_job_once(
 def test_a_lost_journal_creates_nothing_twice(
     client: Cannon, cannon_sandbox: Any, tmp_path: Path
 ) -> None:
-    """Deterministic keys: a second machine with a fresh journal gets the original requests."""
+    """Deterministic keys: a second machine with a fresh journal (told to re-use them) gets the
+    original requests."""
     jobs = mixed_jobs(12, seed=9, fail_rate=0.0)
     file = write_jobs(tmp_path / "jobs.jsonl", jobs)
     first = client.batch(file, tmp_path / "a")
     charged = cannon_sandbox.sandbox.credits_charged()
-    second = client.batch(file, tmp_path / "b")
+    second = client.batch(file, tmp_path / "b", reuse_requests=True)  # the user says so
     assert cannon_sandbox.sandbox.credits_charged() == charged
     assert first.counts == second.counts
     a = {r["id"]: r["request_id"] for r in read_jsonl(tmp_path / "a" / REPORT_NAME)}

@@ -8,7 +8,8 @@ create and every change after, so running the same command again after any stop 
 where it stopped and never creates or charges a job twice.
 
 Files: ``_jobs`` (parse + validate the file), ``_graph`` (references, cycles, components),
-``_keys`` (batch id, idempotency keys), ``_journal`` (SQLite), ``_lock`` (one driver per
+``_keys`` (batch id, idempotency keys), ``_journal_base`` (the ``BatchJournal`` interface, job
+rows, schema version), ``_journal`` (the SQLite journal), ``_lock`` (one driver per
 directory, leftovers of gone writers), ``_shard`` (``K/N`` parts),
 ``_scheduler`` (the sans-IO state machine and budget), ``_transfer`` (files of a job),
 ``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging), ``_html``
@@ -37,7 +38,8 @@ from ._jobs import (
     load_jobs,
     parse_jobs,
 )
-from ._journal import STATES, JobRow, Journal
+from ._journal import Journal, SQLiteJournal, open_journal
+from ._journal_base import SCHEMA_VERSION, STATES, BatchJournal, JobRow
 from ._keys import batch_id_for, idempotency_key
 from ._previews import previews_note
 from ._report import (
@@ -58,9 +60,11 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "JOURNAL_NAME",
     "REPORT_NAME",
+    "SCHEMA_VERSION",
     "STATES",
     "BatchEvent",
     "BatchFileError",
+    "BatchJournal",
     "BatchJournalError",
     "BatchLockedError",
     "BatchRerunError",
@@ -76,6 +80,7 @@ __all__ = [
     "LiveHtmlReport",
     "Reference",
     "ReportRow",
+    "SQLiteJournal",
     "Shard",
     "arun_batch",
     "batch_id_for",
@@ -84,6 +89,7 @@ __all__ = [
     "jobs_from_mappings",
     "load_jobs",
     "merge_reports",
+    "open_journal",
     "parse_jobs",
     "previews_note",
     "read_report",

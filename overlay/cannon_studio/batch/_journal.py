@@ -1,4 +1,5 @@
-"""The journal: every job's key, state, request id, credits, output and files, in SQLite.
+"""The SQLite journal (``SQLiteJournal``, a ``BatchJournal``): every job's key, state, request
+id, credits, output and files, in one file beside the outputs.
 
 Standard-library ``sqlite3`` in WAL mode (readers such as ``cannon-studio batch status`` never
 block the runner) with ``synchronous=NORMAL``: each change is its own committed transaction,
@@ -6,6 +7,9 @@ so a killed process (``kill -9`` included) loses nothing it had written; only a 
 lose the last few commits (SQLite's documented WAL trade-off). The intent to create is
 committed, with the idempotency key, before the create is sent. Every change is also appended
 to ``events``: the client-side request history the API does not keep.
+
+WAL mode needs every reader and writer on one host (its index is shared memory): the journal
+must not sit on NFS or another network file system.
 """
 
 from __future__ import annotations
@@ -17,42 +21,30 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._errors import BatchJournalError, BatchStorageError
-
-__all__ = ["REFERENCES_META", "SCHEMA_VERSION", "STATES", "JobRow", "Journal"]
-
-SCHEMA_VERSION = 1
-"""Format of the journal tables; a newer journal is refused, never rewritten."""
-
-REFERENCES_META = "references"
-"""The ``meta`` entry with the batch's chains, JSON ``{job id: [[from job id, output field,
-input field], ...]}`` for every job that takes values from others (readers of the journal
-alone, such as the HTML report, show the chains from it)."""
-
-STATES = (
-    "pending",
-    "held",
-    "creating",
-    "queued",
-    "processing",
-    "downloading",
-    "succeeded",
-    "failed",
-    "skipped",
+from ._journal_base import (
+    COLUMNS,
+    REFERENCES_META,
+    SCHEMA_VERSION,
+    STATES,
+    UPDATABLE,
+    BatchJournal,
+    JobRow,
+    check_schema_version,
 )
-"""Job states, in the order a job normally passes through them.
 
-``pending``: not started (waiting for a slot or for the jobs it takes values from);
-``held``: not created because the credit budget was reached; ``creating``: the create is (or
-may have been) sent, its key is journaled; ``queued``/``processing``: the request exists (its id
-is journaled); ``downloading``: the request succeeded, its files are being fetched;
-``succeeded``: request succeeded and every file is on disk; ``failed``: the request failed or its
-create was refused; ``skipped``: a job it takes values from failed or was skipped.
-"""
+__all__ = [
+    "REFERENCES_META",
+    "SCHEMA_VERSION",
+    "STATES",
+    "JobRow",
+    "Journal",
+    "SQLiteJournal",
+    "open_journal",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -90,72 +82,6 @@ BEGIN
 END;
 """
 
-_COLUMNS = (
-    "id",
-    "seq",
-    "line",
-    "operation",
-    "content_hash",
-    "state",
-    "attempt",
-    "idempotency_key",
-    "request_id",
-    "credits",
-    "seconds",
-    "output",
-    "error",
-    "files",
-    "updated_at",
-)
-_UPDATABLE = frozenset(_COLUMNS) - {"id", "seq", "line", "operation"}
-
-
-@dataclass
-class JobRow:
-    """One job as the journal holds it.
-
-    Attributes:
-        id: the job id.
-        seq: position in the file.
-        line: the line number in the file.
-        operation: the operation id.
-        content_hash: the hash of the job's content.
-        state: the job's state (see ``STATES``).
-        attempt: 1, then 2... with ``retry_failed``.
-        idempotency_key: the key of the attempt's create.
-        request_id: the API's request id, once created.
-        credits: the request's ``billableCredits``.
-        seconds: the request's ``completedAtMs - createdAtMs``, in SECONDS.
-        output: the output, in JSON form.
-        error: why it failed (text).
-        files: ``[{"name", "bytes"}]``.
-        updated_at: Unix time of the last change, in SECONDS.
-    """
-
-    id: str
-    seq: int
-    line: int
-    operation: str
-    content_hash: str
-    state: str = "pending"
-    attempt: int = 1
-    idempotency_key: str | None = None
-    request_id: str | None = None
-    credits: int | None = None
-    seconds: float | None = None
-    output: dict[str, Any] | None = None
-    error: str | None = None
-    files: list[dict[str, Any]] = field(default_factory=list)
-    updated_at: float = 0.0
-
-    @classmethod
-    def from_sql(cls, values: tuple[Any, ...]) -> JobRow:
-        data = dict(zip(_COLUMNS, values, strict=True))
-        data["output"] = json.loads(data["output"]) if data["output"] else None
-        data["files"] = json.loads(data["files"]) if data["files"] else []
-        return cls(**data)
-
-
 _NOT_A_JOURNAL = ("SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_FORMAT")
 """SQLite error names that are about the file's content; every other error opening a journal
 (``SQLITE_FULL``, ``SQLITE_IOERR``, ``SQLITE_READONLY``, ``SQLITE_CANTOPEN``...) is storage."""
@@ -180,7 +106,7 @@ def _sql_value(name: str, value: Any) -> Any:
     return value
 
 
-class Journal:
+class SQLiteJournal:
     """A batch journal in one SQLite file. Thread-safe (one connection behind a lock).
 
     Args:
@@ -196,6 +122,7 @@ class Journal:
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.location = str(self.path)
         self._lock = threading.RLock()
         self.closed = False
         try:
@@ -217,12 +144,13 @@ class Journal:
             raise BatchStorageError(str(self.path.parent), exc.strerror or str(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise _open_error(self.path, exc, readonly) from None
+        try:
+            check_schema_version(version, self.location)
+        except BaseException:
+            self._db.close()
+            raise
         if version is None and not readonly:
             self.set_meta({"schema_version": str(SCHEMA_VERSION)})
-        elif version is not None and int(version) > SCHEMA_VERSION:
-            raise BatchJournalError(
-                f"{self.path} was written by a newer cannon-studio (journal format {version})"
-            )
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -259,7 +187,7 @@ class Journal:
     def rows(self) -> dict[str, JobRow]:
         """Every job row, by id, in file order."""
         with self._lock:
-            cursor = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM jobs ORDER BY seq")
+            cursor = self._db.execute(f"SELECT {', '.join(COLUMNS)} FROM jobs ORDER BY seq")
             return {row.id: row for row in map(JobRow.from_sql, cursor.fetchall())}
 
     def add(self, rows: Iterable[JobRow]) -> None:
@@ -268,8 +196,8 @@ class Journal:
         with self._lock, self._writing():
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
-                f"INSERT INTO jobs({', '.join(_COLUMNS)}) VALUES({', '.join('?' * len(_COLUMNS))})",
-                [(*(_sql_value(c, getattr(row, c)) for c in _COLUMNS[:-1]), now) for row in rows],
+                f"INSERT INTO jobs({', '.join(COLUMNS)}) VALUES({', '.join('?' * len(COLUMNS))})",
+                [(*(_sql_value(c, getattr(row, c)) for c in COLUMNS[:-1]), now) for row in rows],
             )
             self._db.execute("COMMIT")
 
@@ -288,7 +216,7 @@ class Journal:
         Raises:
             BatchStorageError: the change could not be written (nothing of it was kept).
         """
-        unknown = set(values) - _UPDATABLE
+        unknown = set(values) - UPDATABLE
         if unknown:
             raise ValueError(f"not journal columns: {sorted(unknown)}")
         values["updated_at"] = time.time()
@@ -319,8 +247,33 @@ class Journal:
                 self.closed = True
                 self._db.close()
 
-    def __enter__(self) -> Journal:
+    def __enter__(self) -> SQLiteJournal:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+Journal = SQLiteJournal
+"""The SQLite journal under its first name (``Journal(path, readonly=True)`` reads one)."""
+
+
+def open_journal(where: str | os.PathLike[str], *, readonly: bool = False) -> BatchJournal:
+    """Open the journal at ``where``: a file path (SQLite, the default).
+
+    Args:
+        where: a path (``out_dir/journal.sqlite``). Database URLs are refused for now.
+        readonly: open for reading only (``batch status`` while a run is going).
+
+    Raises:
+        BatchJournalError: a database URL, not a journal, or another schema version.
+        BatchStorageError: the file or its directory cannot be created or written.
+    """
+    text = os.fspath(where)
+    if "://" in text:
+        scheme = text.split("://", 1)[0]
+        raise BatchJournalError(
+            f"journals at {scheme}:// URLs are not supported by this cannon-studio; "
+            "give a file path (SQLite)"
+        )
+    return SQLiteJournal(text, readonly=readonly)

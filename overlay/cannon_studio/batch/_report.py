@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._journal import STATES, JobRow, Journal
+from ._journal import Journal
+from ._journal_base import STATES, BatchJournal, JobRow
 from ._lock import writer_gone
 
 __all__ = [
@@ -112,7 +113,7 @@ def report_row(row: JobRow) -> ReportRow:
     )
 
 
-def report_rows(journal: Journal) -> list[ReportRow]:
+def report_rows(journal: BatchJournal) -> list[ReportRow]:
     """Every job of a journal as a report row, in file order."""
     return [report_row(row) for row in journal.rows().values()]
 

@@ -41,7 +41,8 @@ from .._errors import APIStatusError, CannonError
 from ._errors import BatchJournalError, BatchRerunError, BatchStorageError
 from ._graph import JobGraph
 from ._jobs import Job, jobs_from_mappings, load_jobs
-from ._journal import REFERENCES_META, Journal
+from ._journal import open_journal
+from ._journal_base import REFERENCES_META, BatchJournal
 from ._keys import batch_id_for
 from ._lock import LOCK_NAME, DirectoryLock
 from ._report import (
@@ -100,7 +101,7 @@ class BatchStoppedError(CannonError):
 @dataclass
 class _Plan:
     scheduler: Scheduler
-    journal: Journal
+    journal: BatchJournal
     out_dir: Path
     started: float
     lock: DirectoryLock
@@ -113,18 +114,18 @@ def _load(jobs: JobsSource) -> list[Job]:
     return jobs_from_mappings(jobs)
 
 
-def _check_meta(journal: Journal, batch_id: str, shard: Shard | None, given_id: bool) -> None:
+def _check_meta(journal: BatchJournal, batch_id: str, shard: Shard | None, given_id: bool) -> None:
     meta = journal.meta()
     old_id, old_shard = meta.get("batch_id"), meta.get("shard")
     shard_text = str(shard) if shard else "all"
     if old_shard is not None and old_shard != shard_text:
         raise BatchJournalError(
-            f"{journal.path} belongs to shard {old_shard}, not {shard_text}; "
+            f"{journal.location} belongs to shard {old_shard}, not {shard_text}; "
             "give each shard its own output directory"
         )
     if old_id is not None and old_id != batch_id and given_id and not meta.get("rerun_of"):
         raise BatchJournalError(
-            f"{journal.path} belongs to batch {old_id}, not {batch_id}; "
+            f"{journal.location} belongs to batch {old_id}, not {batch_id}; "
             "use another output directory for another batch"
         )
 
@@ -174,7 +175,7 @@ def prepare(
     lock = DirectoryLock(out / LOCK_NAME, where.with_name(where.name + ".lock")).acquire()
     try:
         remove_stale_report_files(out)
-        journal = Journal(where)
+        journal = open_journal(where)
     except BaseException:
         lock.release()
         raise

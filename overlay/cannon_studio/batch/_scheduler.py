@@ -17,7 +17,7 @@ from typing import Any, Literal
 from ._errors import BatchJournalError
 from ._graph import JobGraph
 from ._jobs import Job, MissingOutputError, resolve_input
-from ._journal import JobRow, Journal
+from ._journal_base import BatchJournal, JobRow
 from ._keys import idempotency_key
 
 __all__ = ["Action", "BatchEvent", "Scheduler"]
@@ -92,7 +92,7 @@ class Scheduler:
         self,
         graph: JobGraph,
         selected: set[str],
-        journal: Journal,
+        journal: BatchJournal,
         *,
         batch_id: str,
         max_credits: int | None = None,
