@@ -5,12 +5,15 @@ that never replaces an existing file (unless asked to). Nothing here does networ
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -18,7 +21,16 @@ from urllib.parse import urlsplit
 from ._errors import AssetDownloadError
 from ._logging import redact, safe_url
 
-__all__ = ["ProgressCallback", "Sink", "count_bytes", "part_owner", "suffixed", "where"]
+__all__ = [
+    "Checksum",
+    "ProgressCallback",
+    "Sink",
+    "count_bytes",
+    "declared_checksum",
+    "part_owner",
+    "suffixed",
+    "where",
+]
 
 ProgressCallback = Callable[[int, "int | None"], object]
 """``progress(bytes_done, total_bytes_or_None)``, called after each chunk."""
@@ -140,8 +152,47 @@ def _commit(tmp: Path, target: Path, overwrite: bool) -> Path:
         return candidate
 
 
+Checksum = tuple[str, str, bytes]
+"""``(header, hashlib algorithm, expected digest)`` an asset host declared for a body."""
+
+_DIGEST_ALGORITHMS = {"md5": "md5", "sha-256": "sha256", "sha-512": "sha512", "sha256": "sha256"}
+
+
+def _b64(value: str) -> bytes | None:
+    try:
+        return base64.b64decode(value.strip().strip(":"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def declared_checksum(headers: Mapping[str, str]) -> Checksum | None:
+    """The checksum an asset host declares for an unencoded body, if any (pure).
+
+    Read, in this order: ``Repr-Digest`` (RFC 9530, ``sha-256=:<base64>:``), ``Digest``
+    (RFC 3230), ``x-amz-checksum-sha256`` (S3), ``x-goog-hash`` (``md5=<base64>``, Cloud
+    Storage), ``Content-MD5`` (RFC 1864). ``None`` for an encoded body (the digest is then of
+    the encoded bytes) or a value that does not decode; a host that sends none gets the size
+    check only.
+    """
+    if headers.get("content-encoding", "identity") not in ("", "identity"):
+        return None
+    for header in ("repr-digest", "digest", "x-goog-hash"):
+        for item in (headers.get(header) or "").split(","):
+            name, _, value = item.strip().partition("=")
+            algorithm = _DIGEST_ALGORITHMS.get(name.strip().lower())
+            digest = _b64(value) if algorithm else None
+            if algorithm and digest:
+                return header, algorithm, digest
+    for header, algorithm in (("x-amz-checksum-sha256", "sha256"), ("content-md5", "md5")):
+        digest = _b64(headers.get(header) or "")
+        if digest:
+            return header, algorithm, digest
+    return None
+
+
 class Sink:
-    """One download's temporary file: ``write`` counts decoded bytes; ``finish`` commits."""
+    """One download's temporary file: ``write`` counts decoded bytes (and hashes them when the
+    host declared a ``checksum``); ``finish`` checks size and checksum, then commits."""
 
     def __init__(
         self,
@@ -151,12 +202,15 @@ class Sink:
         total: int | None,
         limit: int | None,
         progress: ProgressCallback | None,
+        checksum: Checksum | None = None,
     ) -> None:
         self.url = url
         self.target = target
         self.total = total
         self.limit = limit
         self.progress = progress
+        self.checksum = checksum
+        self._hash = hashlib.new(checksum[1]) if checksum is not None else None
         self.done = 0
         self.handle, self.tmp = _open_part(target)
 
@@ -164,12 +218,22 @@ class Sink:
         self.done += len(chunk)
         count_bytes(self.url, self.done, self.limit)
         self.handle.write(chunk)
+        if self._hash is not None:
+            self._hash.update(chunk)
         if self.progress is not None:
             self.progress(self.done, self.total)
 
     def finish(self, overwrite: bool) -> Path:
         self.handle.close()
         _check_size(self.url, self.done, self.total)
+        if self.checksum is not None and self._hash is not None:
+            header, algorithm, expected = self.checksum
+            if self._hash.digest() != expected:
+                raise AssetDownloadError(
+                    f"checksum mismatch for {where(self.url)}: its {algorithm} differs from "
+                    f"the {header} header",
+                    url=self.url,
+                )
         return _commit(self.tmp, self.target, overwrite)
 
     def discard(self) -> None:

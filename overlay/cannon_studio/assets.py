@@ -1,4 +1,5 @@
-"""Download output assets: streamed, size-checked, atomic, confined to the target directory.
+"""Download output assets: streamed, size-checked (and checksum-checked when the asset host
+declares a checksum), atomic, confined to the target directory.
 
 Asset URLs are absolute (signed, cloud-storage style) and may live on another host than the API,
 so downloads never send the API key: the clients use a separate HTTP client without it.
@@ -44,7 +45,14 @@ from ._constants import (
     DOWNLOAD_CHUNK_BYTES,
 )
 from ._deadline import Deadline, async_deadline_stream, deadline_scope, sync_deadline_stream
-from ._download_file import ProgressCallback, Sink, count_bytes, suffixed, where
+from ._download_file import (
+    ProgressCallback,
+    Sink,
+    count_bytes,
+    declared_checksum,
+    suffixed,
+    where,
+)
 from ._errors import AssetDownloadError, CannonError, make_status_error
 from ._logging import redact, safe_url
 
@@ -280,7 +288,12 @@ class _Transfer:
         if self._target is not None:
             total = _expected_total(response, self._expected_size)
             self._sink = Sink(
-                self.url, self._target, total=total, limit=self.limit, progress=self._progress
+                self.url,
+                self._target,
+                total=total,
+                limit=self.limit,
+                progress=self._progress,
+                checksum=declared_checksum(response.headers),
             )
 
     def write(self, chunk: bytes) -> None:

@@ -7,6 +7,8 @@ Each scenario runs with the sync functions (``download``, ``iter_bytes``) and th
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -83,6 +85,32 @@ def test_size_mismatch_leaves_nothing(tmp_path: Path, mode: str) -> None:
     with pytest.raises(AssetDownloadError):  # into a directory that does not exist yet
         fetch(mode, t, "https://cdn.test/v.mp4", tmp_path / "b", expected_size=1)
     assert not (tmp_path / "b").exists()
+
+
+def _b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode()
+
+
+GOOD_CHECKSUMS = [
+    {"content-md5": _b64(hashlib.md5(PAYLOAD).digest())},
+    {"repr-digest": f"sha-256=:{_b64(hashlib.sha256(PAYLOAD).digest())}:"},
+    {"x-goog-hash": f"crc32c=AAAAAA==,md5={_b64(hashlib.md5(PAYLOAD).digest())}"},
+    {"x-amz-checksum-sha256": _b64(hashlib.sha256(PAYLOAD).digest())},
+]
+
+
+@pytest.mark.parametrize("headers", GOOD_CHECKSUMS, ids=lambda h: next(iter(h)))
+def test_a_declared_checksum_is_verified(
+    tmp_path: Path, mode: str, headers: dict[str, str]
+) -> None:
+    good = asset_server(**{"/v.mp4": httpx2.Response(200, content=PAYLOAD, headers=headers)})
+    assert fetch(mode, good, "https://cdn.test/v.mp4", tmp_path).read_bytes() == PAYLOAD
+    # the same size, one byte different: only the checksum can tell
+    changed = PAYLOAD[:-1] + b"\x00"
+    bad = asset_server(**{"/w.mp4": httpx2.Response(200, content=changed, headers=headers)})
+    with pytest.raises(AssetDownloadError, match=r"checksum mismatch for /w\.mp4"):
+        fetch(mode, bad, "https://cdn.test/w.mp4", tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.mp4"], "nothing of the bad one"
 
 
 def test_truncated_body_detected(tmp_path: Path, mode: str) -> None:
