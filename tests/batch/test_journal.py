@@ -1,6 +1,6 @@
 """The journal interface: the SQLite journal is a ``BatchJournal``; schema versions other than
 its own are refused with a sentence, never migrated by guess; storage failures are not "not a
-journal"; a database URL is refused until a backend for it exists."""
+journal"; a URL of a database without a backend is refused."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_a_file_that_is_not_a_journal_says_so(tmp_path: Path) -> None:
         open_journal(path)
 
 
-def test_a_database_url_is_refused_with_a_sentence(tmp_path: Path) -> None:
+def test_an_unknown_database_url_is_refused_with_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(BatchJournalError, match="give a file path") as caught:
-        open_journal("postgresql://user:secret@127.0.0.1:1/batch")
+        open_journal("mysql://user:secret@127.0.0.1:1/batch")
     assert "secret" not in str(caught.value)

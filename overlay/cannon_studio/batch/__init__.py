@@ -9,7 +9,8 @@ where it stopped and never creates or charges a job twice.
 
 Files: ``_jobs`` (parse + validate the file), ``_graph`` (references, cycles, components),
 ``_keys`` (batch id, idempotency keys), ``_journal_base`` (the ``BatchJournal`` interface, job
-rows, schema version), ``_journal`` (the SQLite journal), ``_lock`` (one driver per
+rows, schema version), ``_journal`` (the SQLite journal), ``_journal_postgres`` (the
+PostgreSQL journal and its driver lease), ``_lock`` (one driver per
 directory, leftovers of gone writers), ``_shard`` (``K/N`` parts),
 ``_scheduler`` (the sans-IO state machine and budget), ``_transfer`` (files of a job),
 ``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging), ``_html``
@@ -38,8 +39,9 @@ from ._jobs import (
     load_jobs,
     parse_jobs,
 )
-from ._journal import Journal, SQLiteJournal, open_journal
+from ._journal import Journal, SQLiteJournal, journal_location, open_journal
 from ._journal_base import SCHEMA_VERSION, STATES, BatchJournal, JobRow
+from ._journal_postgres import PostgresJournal
 from ._keys import batch_id_for, idempotency_key
 from ._previews import previews_note
 from ._report import (
@@ -49,6 +51,7 @@ from ._report import (
     ReportRow,
     merge_reports,
     read_report,
+    report_rows,
     summarize,
     write_report,
 )
@@ -78,6 +81,7 @@ __all__ = [
     "Journal",
     "JournalReader",
     "LiveHtmlReport",
+    "PostgresJournal",
     "Reference",
     "ReportRow",
     "SQLiteJournal",
@@ -87,12 +91,14 @@ __all__ = [
     "declared_outputs",
     "idempotency_key",
     "jobs_from_mappings",
+    "journal_location",
     "load_jobs",
     "merge_reports",
     "open_journal",
     "parse_jobs",
     "previews_note",
     "read_report",
+    "report_rows",
     "run_batch",
     "summarize",
     "write_html_report",

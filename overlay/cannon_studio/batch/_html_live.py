@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._html import write_html_report
-from ._journal import Journal
+from ._journal import open_journal
 from ._report import JOURNAL_NAME
 
 __all__ = ["LiveHtmlReport"]
@@ -31,7 +31,8 @@ class LiveHtmlReport:
     Args:
         path: the page.
         out_dir: the batch's output directory (the files; the journal unless ``journal_path``).
-        journal_path: the journal file, when not ``out_dir/journal.sqlite``.
+        journal_path: the journal (a file, or a ``postgresql://`` URL), when not
+            ``out_dir/journal.sqlite``.
         min_interval_s: fewest SECONDS between two writes.
         refresh_s: SECONDS between the page's own reloads while jobs are unfinished.
         clock: monotonic clock in SECONDS.
@@ -52,7 +53,7 @@ class LiveHtmlReport:
     ) -> None:
         self.path = Path(path)
         self.out_dir = Path(out_dir)
-        self.journal_path = Path(journal_path) if journal_path else self.out_dir / JOURNAL_NAME
+        self.journal_path = os.fspath(journal_path or self.out_dir / JOURNAL_NAME)
         self.min_interval_s = min_interval_s
         self.refresh_s = refresh_s
         self._clock = clock
@@ -64,7 +65,7 @@ class LiveHtmlReport:
         """Write the page now; False when the journal cannot be read yet."""
         started = self._clock()
         try:
-            with Journal(self.journal_path, readonly=True) as journal:
+            with open_journal(self.journal_path, readonly=True) as journal:
                 write_html_report(
                     journal,
                     self.path,

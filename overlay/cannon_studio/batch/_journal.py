@@ -15,7 +15,6 @@ must not sit on NFS or another network file system.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
@@ -34,7 +33,10 @@ from ._journal_base import (
     BatchJournal,
     JobRow,
     check_schema_version,
+    sql_value,
 )
+from ._journal_postgres import PostgresJournal, is_postgres_url, public_location
+from ._lock import DirectoryLock
 
 __all__ = [
     "REFERENCES_META",
@@ -43,6 +45,7 @@ __all__ = [
     "JobRow",
     "Journal",
     "SQLiteJournal",
+    "journal_location",
     "open_journal",
 ]
 
@@ -100,12 +103,6 @@ def _open_error(path: Path, exc: sqlite3.DatabaseError, readonly: bool) -> Excep
     return BatchStorageError(str(path), str(exc))
 
 
-def _sql_value(name: str, value: Any) -> Any:
-    if name in ("output", "files"):
-        return None if value is None else json.dumps(value, separators=(",", ":"))
-    return value
-
-
 class SQLiteJournal:
     """A batch journal in one SQLite file. Thread-safe (one connection behind a lock).
 
@@ -123,6 +120,7 @@ class SQLiteJournal:
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.location = str(self.path)
+        self._driver: DirectoryLock | None = None
         self._lock = threading.RLock()
         self.closed = False
         try:
@@ -197,7 +195,7 @@ class SQLiteJournal:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
                 f"INSERT INTO jobs({', '.join(COLUMNS)}) VALUES({', '.join('?' * len(COLUMNS))})",
-                [(*(_sql_value(c, getattr(row, c)) for c in COLUMNS[:-1]), now) for row in rows],
+                [(*(sql_value(c, getattr(row, c)) for c in COLUMNS[:-1]), now) for row in rows],
             )
             self._db.execute("COMMIT")
 
@@ -223,7 +221,7 @@ class SQLiteJournal:
         values["detail"] = detail
         names = list(values)
         sql = f"UPDATE jobs SET {', '.join(f'{n}=?' for n in names)} WHERE id=?"
-        params = [*(_sql_value(n, values[n]) for n in names), job_id]
+        params = [*(sql_value(n, values[n]) for n in names), job_id]
         with self._lock, self._writing():
             if not self.closed:
                 self._db.execute(sql, params)
@@ -240,12 +238,21 @@ class SQLiteJournal:
             names = ("seq", "at", "job_id", "state", "request_id", "detail")
             return [dict(zip(names, r, strict=True)) for r in self._db.execute(query)]
 
+    def claim_driver(self) -> None:
+        """Hold ``.<journal name>.lock`` beside the file until ``close`` (``BatchLockedError``
+        while another run holds it)."""
+        lock = DirectoryLock(self.path.with_name(f".{self.path.name}.lock"))
+        self._driver = lock.acquire()
+
     def close(self) -> None:
-        """Close the connection (later ``update`` calls are ignored)."""
+        """Close the connection (later ``update`` calls are ignored); give up the driver lock."""
         with self._lock:
             if not self.closed:
                 self.closed = True
                 self._db.close()
+            if self._driver is not None:
+                self._driver.release()
+                self._driver = None
 
     def __enter__(self) -> SQLiteJournal:
         return self
@@ -259,10 +266,11 @@ Journal = SQLiteJournal
 
 
 def open_journal(where: str | os.PathLike[str], *, readonly: bool = False) -> BatchJournal:
-    """Open the journal at ``where``: a file path (SQLite, the default).
+    """Open the journal at ``where``: a file path (SQLite, the default) or a ``postgresql://``
+    URL (``PostgresJournal``; needs the ``postgres`` extra).
 
     Args:
-        where: a path (``out_dir/journal.sqlite``). Database URLs are refused for now.
+        where: a path (``out_dir/journal.sqlite``) or a PostgreSQL connection URL.
         readonly: open for reading only (``batch status`` while a run is going).
 
     Raises:
@@ -270,10 +278,19 @@ def open_journal(where: str | os.PathLike[str], *, readonly: bool = False) -> Ba
         BatchStorageError: the file or its directory cannot be created or written.
     """
     text = os.fspath(where)
+    if is_postgres_url(text):
+        return PostgresJournal(text, readonly=readonly)
     if "://" in text:
         scheme = text.split("://", 1)[0]
         raise BatchJournalError(
-            f"journals at {scheme}:// URLs are not supported by this cannon-studio; "
-            "give a file path (SQLite)"
+            f"journals at {scheme}:// URLs are not supported; give a file path (SQLite) or a "
+            "postgresql:// URL"
         )
     return SQLiteJournal(text, readonly=readonly)
+
+
+def journal_location(where: str | os.PathLike[str]) -> str:
+    """``where`` as it may be shown or printed: a path as it is, a database URL without its
+    password or query (pure)."""
+    text = os.fspath(where)
+    return public_location(text) if is_postgres_url(text) else text

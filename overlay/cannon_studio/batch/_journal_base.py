@@ -24,6 +24,7 @@ __all__ = [
     "BatchJournal",
     "JobRow",
     "check_schema_version",
+    "sql_value",
 ]
 
 SCHEMA_VERSION = 1
@@ -122,6 +123,13 @@ class JobRow:
         return cls(**data)
 
 
+def sql_value(name: str, value: Any) -> Any:
+    """A column's value as stored: ``output`` and ``files`` as compact JSON text (pure)."""
+    if name in ("output", "files"):
+        return None if value is None else json.dumps(value, separators=(",", ":"))
+    return value
+
+
 def check_schema_version(found: str | None, location: str) -> None:
     """Refuse a journal whose schema version is not ``SCHEMA_VERSION`` (pure).
 
@@ -153,7 +161,8 @@ class BatchJournal(Protocol):
 
     The runner writes every change here before acting on it; ``batch status`` and ``batch
     report`` read it while a run is going. Each method is one transaction. Implementations:
-    ``SQLiteJournal`` (a file beside the outputs).
+    ``SQLiteJournal`` (a file beside the outputs), ``PostgresJournal`` (a database any machine
+    can reach).
 
     Attributes:
         location: where the journal is, for messages (a path; never a password).
@@ -189,8 +198,14 @@ class BatchJournal(Protocol):
         SECONDS), "job_id", "state", "request_id", "detail"}``."""
         ...
 
+    def claim_driver(self) -> None:
+        """Become the journal's one driver until ``close`` (a lock file beside a SQLite
+        journal, a renewed lease in PostgreSQL). Raises ``BatchLockedError`` while another run
+        drives it, ``BatchStorageError`` when the claim cannot be written."""
+        ...
+
     def close(self) -> None:
-        """Release the journal (idempotent)."""
+        """Give up the driver claim, if any, and release the journal (idempotent)."""
         ...
 
     def __enter__(self) -> Self: ...

@@ -171,15 +171,15 @@ def prepare(
     if max_credits is not None and (isinstance(max_credits, bool) or max_credits < 0):
         raise ValueError("max_credits must be a number of credits >= 0")
     out = Path(out_dir)
-    where = Path(journal_path) if journal_path is not None else out / JOURNAL_NAME
-    lock = DirectoryLock(out / LOCK_NAME, where.with_name(where.name + ".lock")).acquire()
+    lock = DirectoryLock(out / LOCK_NAME).acquire()
     try:
         remove_stale_report_files(out)
-        journal = open_journal(where)
+        journal = open_journal(journal_path if journal_path is not None else out / JOURNAL_NAME)
     except BaseException:
         lock.release()
         raise
     try:
+        journal.claim_driver()
         default_id = batch_id_for(parsed)
         _check_meta(journal, batch_id or default_id, part, batch_id is not None)
         meta = journal.meta()

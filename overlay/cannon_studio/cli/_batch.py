@@ -41,14 +41,16 @@ from cannon_studio.batch import (
     BatchStoppedError,
     BatchStorageError,
     BatchSummary,
-    Journal,
     LiveHtmlReport,
     ReportRow,
     Shard,
     arun_batch,
+    journal_location,
     merge_reports,
+    open_journal,
     previews_note,
     read_report,
+    report_rows,
     summarize,
     write_html_report,
     write_report,
@@ -235,8 +237,9 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
 @click.option(
     "--journal",
     "journal_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=f"Journal file (default DIR/{JOURNAL_NAME}).",
+    metavar="PATH|URL",
+    help=f"Journal file (default DIR/{JOURNAL_NAME}), or a postgresql:// URL (password from "
+    "PGPASSWORD or ~/.pgpass; needs cannon-studio[postgres]).",
 )
 @_html_option("Rewritten as jobs change while the run goes (a live view).")
 def run_command(
@@ -248,7 +251,7 @@ def run_command(
     retry_failed: bool,
     batch_id: str | None,
     reuse_requests: bool,
-    journal_path: Path | None,
+    journal_path: str | None,
     html_page: Path | None,
 ) -> None:
     """Run (or resume) FILE; see `cannon-studio batch --help`."""
@@ -268,7 +271,7 @@ def run_command(
             "--shard": shard,
             "--batch-id": batch_id,
             "--reuse-requests": reuse_requests,
-            "--journal": journal_path,
+            "--journal": None if journal_path is None else journal_location(journal_path),
         },
     )
     progress = BatchProgress(
@@ -353,14 +356,14 @@ def run_command(
         )
 
 
-def _current_counts(out_dir: Path, journal_path: Path | None) -> dict[str, int] | None:
-    path = journal_path or out_dir / JOURNAL_NAME
-    if not path.is_file():
+def _current_counts(out_dir: Path, journal_path: str | None) -> dict[str, int] | None:
+    where = journal_path or str(out_dir / JOURNAL_NAME)
+    if "://" not in where and not Path(where).is_file():
         return None
     try:
-        with Journal(path, readonly=True) as journal:
+        with open_journal(where, readonly=True) as journal:
             rows = list(journal.rows().values())
-    except BatchJournalError:
+    except (BatchJournalError, BatchStorageError):
         return None
     counts: dict[str, int] = {}
     for row in rows:
@@ -412,25 +415,32 @@ def _print_result(state: AppState, summary: BatchSummary, out_dir: Path) -> None
 
 @shared_options(api=False, json_help=SUMMARY_JSON_HELP)
 @batch.command("status")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="DIRECTORY|URL")
 @_html_option("While jobs are unfinished the page reloads itself every few seconds.")
-def status_command(directory: Path, html_page: Path | None) -> None:
-    """Show the journal of DIRECTORY: jobs per state, credits, what did not succeed.
+def status_command(directory: str, html_page: Path | None) -> None:
+    """Show the journal of DIRECTORY (or at a postgresql:// URL): jobs per state, credits,
+    what did not succeed.
 
     Reads the journal read-only, so it works while a run is going.
     """
     state = current_state()
-    path = directory / JOURNAL_NAME
+    where = directory if "://" in directory else str(Path(directory) / JOURNAL_NAME)
     try:
-        with Journal(path, readonly=True) as journal:
-            rows = read_report(directory)
+        with open_journal(where, readonly=True) as journal:
+            rows = report_rows(journal)
             meta = journal.meta()
             events = journal.events(limit=5)
-    except BatchJournalError as exc:
+    except (BatchJournalError, BatchStorageError) as exc:
         raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
-    summary = summarize(rows, out_dirs=[str(directory)])
+    summary = summarize(rows, out_dirs=[journal_location(directory)])
     if html_page is not None:
-        _write_html(state, [directory], html_page, refresh_s=3.0)
+        if "://" in directory:
+            raise CliError(
+                "--html reads an output directory; give the run's --out directory",
+                ExitCode.USAGE,
+                json_output=state.json,
+            )
+        _write_html(state, [Path(directory)], html_page, refresh_s=3.0)
     if state.json:
         echo_json(
             {
