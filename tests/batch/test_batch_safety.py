@@ -179,6 +179,23 @@ def test_almost_no_space_is_a_storage_stop_not_a_broken_journal(
     _check_outcome(timed, out, 5)
 
 
+def test_a_read_only_directory_stops_with_one_sentence(
+    timed: SandboxProcess, small_disk: Path, tmp_path: Path
+) -> None:
+    file = write_jobs(tmp_path / "jobs.jsonl", _image_jobs(4))
+    out = small_disk / "out"
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    sentence = _assert_storage_stop(runner(file, out, timed.base_url), out, file)
+    assert "Read-only file system" in sentence
+    assert timed.control("GET", "ledger")["entries"] == [], "nothing sent"
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    _grow(small_disk)
+    resumed = runner(file, out, timed.base_url)
+    _, stderr = resumed.communicate(timeout=240)
+    assert resumed.returncode == 0, stderr[-3000:]
+    _check_outcome(timed, out, 4)
+
+
 def test_sigterm_prints_the_resume_command_and_cleans_up_on_the_next_run(
     timed: SandboxProcess, tmp_path: Path
 ) -> None:

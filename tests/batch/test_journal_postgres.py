@@ -21,6 +21,7 @@ from cannon_studio.batch import (
     BatchJournal,
     BatchJournalError,
     BatchLockedError,
+    BatchStorageError,
     JobRow,
     PostgresJournal,
     open_journal,
@@ -99,6 +100,26 @@ def test_one_driver_at_a_time_even_when_racing(postgres_url: str) -> None:
     finally:
         for journal in journals:
             journal.close()
+
+
+def test_a_run_whose_lease_was_taken_over_writes_nothing_more(postgres_url: str) -> None:
+    with PostgresJournal(postgres_url) as journal:
+        journal.add([JobRow("a", 0, 1, "image.generate", "h")])
+        journal.acquire_lease(lease_s=0.6)
+        journal.update("a", state="creating")
+        with psycopg.connect(postgres_url, autocommit=True) as other:  # what a takeover does
+            other.execute("UPDATE cannon_batch_lease SET holder = 'another-run'")
+        deadline = time.monotonic() + 10.0
+        while True:
+            try:
+                journal.update("a", state="queued")
+            except BatchStorageError as exc:
+                assert "took this run's lease on the journal over" in str(exc)
+                break
+            assert time.monotonic() < deadline, "the lost lease was never noticed"
+            time.sleep(0.05)
+    with open_journal(postgres_url, readonly=True) as reader:
+        assert reader.rows()["a"].state in ("creating", "queued")
 
 
 HOLDER = """

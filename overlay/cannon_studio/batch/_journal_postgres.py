@@ -122,6 +122,7 @@ class PostgresJournal:
         self.closed = False
         self._lock = threading.RLock()
         self._lease: tuple[str, float] | None = None
+        self._lost: str | None = None
         self._renewer: threading.Thread | None = None
         self._stop_renewing = threading.Event()
         try:
@@ -151,6 +152,11 @@ class PostgresJournal:
         row = self._db.execute("SELECT to_regclass('cannon_batch_jobs') IS NOT NULL").fetchone()
         return bool(row and row[0])
 
+    def _check_lease(self) -> None:
+        """A run whose lease was lost writes nothing more (another run may drive the jobs now)."""
+        if self._lost is not None:
+            raise BatchStorageError(self.location, self._lost)
+
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         try:
@@ -168,6 +174,7 @@ class PostgresJournal:
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Write ``meta`` entries (one transaction)."""
+        self._check_lease()
         with self._lock, self._writing(), self._db.transaction(), self._db.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO cannon_batch_meta(key, value) VALUES (%s, %s) "
@@ -187,6 +194,7 @@ class PostgresJournal:
 
     def add(self, rows: Iterable[JobRow]) -> None:
         """Insert new job rows (one transaction)."""
+        self._check_lease()
         now = time.time()
         values = [(*(sql_value(c, getattr(row, c)) for c in COLUMNS[:-1]), now) for row in rows]
         marks = ", ".join(["%s"] * len(COLUMNS))
@@ -196,10 +204,12 @@ class PostgresJournal:
 
     def update(self, job_id: str, *, detail: str | None = None, **values: Any) -> None:
         """Change a job's columns; a state change (or a ``detail``) also appends an event, in
-        the same transaction. Does nothing once the journal is closed."""
+        the same transaction. Does nothing once the journal is closed; raises
+        ``BatchStorageError`` once this run's driver lease was lost."""
         unknown = set(values) - UPDATABLE
         if unknown:
             raise ValueError(f"not journal columns: {sorted(unknown)}")
+        self._check_lease()
         values["updated_at"] = time.time()
         names = list(values)
         params = [sql_value(n, values[n]) for n in names]
@@ -267,6 +277,7 @@ class PostgresJournal:
                 (me, lease_s),
             )
         self._lease = (me, lease_s)
+        self._lost = None
         self._stop_renewing.clear()
         self._renewer = threading.Thread(
             target=self._renew_until_stopped, name="journal-lease", daemon=True
@@ -294,11 +305,21 @@ class PostgresJournal:
         return row is not None
 
     def _renew_until_stopped(self) -> None:
+        """Renew every third of the lease; a lease taken over, or not renewed for its whole
+        length (the database unreachable), is lost: later writes raise ``BatchStorageError``."""
         assert self._lease is not None
-        period = self._lease[1] / 3.0
-        while not self._stop_renewing.wait(period):
-            with contextlib.suppress(BatchStorageError):
+        lease_s = self._lease[1]
+        renewed = time.monotonic()
+        while not self._stop_renewing.wait(lease_s / 3.0):
+            try:
                 if not self.renew_lease():
+                    if self._lease is not None:
+                        self._lost = "another run took this run's lease on the journal over"
+                    return
+                renewed = time.monotonic()
+            except BatchStorageError:
+                if time.monotonic() - renewed > lease_s:
+                    self._lost = "this run's lease on the journal expired (no renewal reached it)"
                     return
 
     def release_lease(self) -> None:
