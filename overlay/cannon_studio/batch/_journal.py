@@ -26,6 +26,7 @@ from typing import Any
 from ._errors import BatchJournalError, BatchStorageError
 from ._journal_base import (
     COLUMNS,
+    JOBS_TABLE_COLUMNS,
     REFERENCES_META,
     SCHEMA_VERSION,
     STATES,
@@ -49,26 +50,9 @@ __all__ = [
     "open_journal",
 ]
 
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    line INTEGER NOT NULL,
-    operation TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    state TEXT NOT NULL,
-    attempt INTEGER NOT NULL DEFAULT 1,
-    idempotency_key TEXT,
-    request_id TEXT,
-    credits INTEGER,
-    seconds REAL,
-    output TEXT,
-    error TEXT,
-    files TEXT,
-    updated_at REAL NOT NULL,
-    detail TEXT
-);
+CREATE TABLE IF NOT EXISTS jobs ({JOBS_TABLE_COLUMNS});
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
     at REAL NOT NULL,

@@ -17,6 +17,7 @@ from ._errors import BatchJournalError
 
 __all__ = [
     "COLUMNS",
+    "JOBS_TABLE_COLUMNS",
     "REFERENCES_META",
     "SCHEMA_VERSION",
     "STATES",
@@ -121,6 +122,28 @@ class JobRow:
         data["output"] = json.loads(data["output"]) if data["output"] else None
         data["files"] = json.loads(data["files"]) if data["files"] else []
         return cls(**data)
+
+
+JOBS_TABLE_COLUMNS = """
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    operation TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 1,
+    idempotency_key TEXT,
+    request_id TEXT,
+    credits INTEGER,
+    seconds DOUBLE PRECISION,
+    output TEXT,
+    error TEXT,
+    files TEXT,
+    updated_at DOUBLE PRECISION NOT NULL,
+    detail TEXT
+"""
+"""The jobs table's columns as SQL both backends read (``DOUBLE PRECISION`` is SQLite's REAL):
+``COLUMNS`` plus ``detail``, the text of the change's event."""
 
 
 def sql_value(name: str, value: Any) -> Any:

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from ._errors import BatchJournalError, BatchLockedError, BatchStorageError
 from ._journal_base import (
     COLUMNS,
+    JOBS_TABLE_COLUMNS,
     SCHEMA_VERSION,
     UPDATABLE,
     JobRow,
@@ -40,23 +41,7 @@ DEFAULT_LEASE_S = 60.0
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cannon_batch_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS cannon_batch_jobs (
-        id TEXT PRIMARY KEY,
-        seq INTEGER NOT NULL,
-        line INTEGER NOT NULL,
-        operation TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        state TEXT NOT NULL,
-        attempt INTEGER NOT NULL DEFAULT 1,
-        idempotency_key TEXT,
-        request_id TEXT,
-        credits INTEGER,
-        seconds DOUBLE PRECISION,
-        output TEXT,
-        error TEXT,
-        files TEXT,
-        updated_at DOUBLE PRECISION NOT NULL
-    )""",
+    f"CREATE TABLE IF NOT EXISTS cannon_batch_jobs ({JOBS_TABLE_COLUMNS})",
     """CREATE TABLE IF NOT EXISTS cannon_batch_events (
         seq BIGSERIAL PRIMARY KEY,
         at DOUBLE PRECISION NOT NULL,
