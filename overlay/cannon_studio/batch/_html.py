@@ -91,7 +91,7 @@ def write_html_report(
     batch = load_batch(sources, None if out_dir is None else Path(out_dir))
     page = Path(path)
     page.parent.mkdir(parents=True, exist_ok=True)
-    cache = PreviewCache(page.parent / f"{page.stem}_files", enabled=previews)
+    cache = PreviewCache(page.parent.resolve() / f"{page.stem}_files", enabled=previews)
     note = previews_note() if previews else None
     name = title or f"batch {batch.meta.get('batch_id') or batch.out_dir.name}"
     written = set()

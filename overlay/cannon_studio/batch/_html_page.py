@@ -83,11 +83,15 @@ def _size(value: int | None) -> str:
     return ""
 
 
+def _url_path(relative: str) -> str:
+    """A relative file path as a URL path: every segment percent-encoded (quotes, spaces, ``#``,
+    ``?`` and non-ASCII letters keep the link working)."""
+    return "/".join(quote(part, safe="") for part in relative.split(os.sep))
+
+
 def _href(target: Path, page_dir: Path) -> str:
-    """A relative URL from the page to ``target``: every segment percent-encoded (quotes,
-    spaces, ``#``, ``?`` and non-ASCII letters keep the link working)."""
-    relative = os.path.relpath(target, page_dir)
-    return "/".join(quote(part, safe="") for part in PurePosixPath(Path(relative).as_posix()).parts)
+    """A relative URL from the page's directory to ``target``."""
+    return _url_path(os.path.relpath(target, page_dir))
 
 
 class PageSet:
@@ -104,8 +108,10 @@ class PageSet:
         self, batch: ReportBatch, page_path: Path, previews: PreviewCache, page_size: int
     ) -> None:
         self.batch = batch
-        self.page_dir = page_path.parent
+        self.page_dir = page_path.parent.resolve()
         self.previews = previews
+        self._files: dict[tuple[Path, str], tuple[Path, str] | None] = {}
+        self._root_urls: dict[Path, str] = {}
         self.index = {job.id: n for n, job in enumerate(batch.jobs)}
         self.operations = sorted({job.operation for job in batch.jobs})
         self.op_class = {op: f"o{n}" for n, op in enumerate(self.operations)}
@@ -118,6 +124,20 @@ class PageSet:
             f"{page_path.stem}-{p + 1}{page_path.suffix}" for p in range(1, len(self.pages))
         ]
         self.current = 0
+        timed = [j for j in batch.jobs if j.seconds is not None]
+        self.slowest = sorted(timed, key=lambda j: j.seconds or 0.0, reverse=True)[:TOP_JOBS]
+        costly = [j for j in batch.jobs if j.credits]
+        self.costliest = sorted(costly, key=lambda j: j.credits or 0, reverse=True)[:TOP_JOBS]
+        self.first_page: dict[str, int] = {}
+        self.page_titles: list[str] = []
+        start = 0
+        for p, numbers in enumerate(self.pages):
+            states = dict.fromkeys(batch.jobs[n].state for n in numbers)
+            for state in states:
+                self.first_page.setdefault(state, p)
+            end = start + len(numbers)
+            self.page_titles.append(f"jobs {start + 1}-{end}: {', '.join(states)}")
+            start = end
         # Filter classes and section ids by position: a state read from a hand-edited report
         # may hold any text, and these names go into CSS selectors.
         self.state_class = {state: f"s{n}" for n, state in enumerate(self.states)}
@@ -127,15 +147,25 @@ class PageSet:
         }
 
     # -- one card ---------------------------------------------------------------------------
-    @staticmethod
-    def _file(root: Path, relative: str) -> Path | None:
-        """The file a report path names, or None when it would leave the output directory."""
-        if not relative or PurePosixPath(relative).is_absolute() or "\x00" in relative:
-            return None
-        target = (root / relative).resolve()
-        if not target.is_relative_to(root):
-            return None
-        return target
+    def _file(self, root: Path, relative: str) -> tuple[Path, str] | None:
+        """The file a report path names and its URL from the page, or None when the path would
+        leave the output directory (``..``, absolute); checked on the text, without a
+        system call."""
+        key = (root, relative)
+        if key in self._files:
+            return self._files[key]
+        found = None
+        if relative and "\x00" not in relative and not PurePosixPath(relative).is_absolute():
+            base = str(root)
+            joined = os.path.normpath(os.path.join(base, relative))
+            if joined.startswith(base + os.sep):
+                if root not in self._root_urls:
+                    self._root_urls[root] = _href(root, self.page_dir)
+                inner = _url_path(joined[len(base) + 1 :])
+                prefix = self._root_urls[root]
+                found = (Path(joined), inner if prefix == "." else f"{prefix}/{inner}")
+        self._files[key] = found
+        return found
 
     def _page_href(self, page: int, fragment: str = "") -> str:
         """A link to ``page`` (and a fragment in it) from the page being written."""
@@ -146,9 +176,10 @@ class PageSet:
         """``("poster" | "waveform", file)`` for every video and audio file of the batch."""
         for job in self.batch.jobs:
             for relative, _ in job.files:
-                target = self._file(job.root, relative)
-                if target is None:
+                found = self._file(job.root, relative)
+                if found is None:
                     continue
+                target = found[0]
                 suffix = target.suffix.lower()
                 if suffix in VIDEO_SUFFIXES:
                     yield "poster", target
@@ -206,11 +237,11 @@ class PageSet:
         files: list[tuple[Path, str, int | None]] = []
         outside: list[str] = []
         for relative, size in job.files:
-            target = self._file(job.root, relative)
-            if target is None:
+            found = self._file(job.root, relative)
+            if found is None:
                 outside.append(relative)
             else:
-                files.append((target, _href(target, self.page_dir), size))
+                files.append((*found, size))
         facts = [
             ("credits", "-" if job.credits is None else str(job.credits)),
             ("seconds", _seconds(job.seconds)),
@@ -254,25 +285,11 @@ class PageSet:
 
     def _summary(self, counts: Mapping[str, int], credits: int) -> str:
         batch = self.batch
-        first_page: dict[str, int] = {}
-        for p, numbers in enumerate(self.pages):
-            for n in numbers:
-                first_page.setdefault(batch.jobs[n].state, p)
         rows = "".join(
-            f'<tr><th><a href="{_e(self._page_href(first_page[s], self.section_id[s]))}">'
+            f'<tr><th><a href="{_e(self._page_href(self.first_page[s], self.section_id[s]))}">'
             f"{_e(s)}</a></th><td>{counts[s]}</td></tr>"
             for s in self.states
         )
-        timed = sorted(
-            (j for j in batch.jobs if j.seconds is not None),
-            key=lambda j: j.seconds or 0.0,
-            reverse=True,
-        )[:TOP_JOBS]
-        costly = sorted(
-            (j for j in batch.jobs if j.credits),
-            key=lambda j: j.credits or 0,
-            reverse=True,
-        )[:TOP_JOBS]
 
         def listing(jobs: Iterable[ReportJob], value: Any) -> str:
             items = "".join(
@@ -293,9 +310,9 @@ class PageSet:
             f"<dt>wall time</dt><dd>{_e(wall)}</dd>"
             "</dl>"
             '<div class="top"><h2>slowest</h2>'
-            + listing(timed, lambda j: _seconds(j.seconds))
+            + listing(self.slowest, lambda j: _seconds(j.seconds))
             + '</div><div class="top"><h2>most expensive</h2>'
-            + listing(costly, lambda j: f"{j.credits} credits")
+            + listing(self.costliest, lambda j: f"{j.credits} credits")
             + "</div></section>"
         )
 
@@ -352,11 +369,7 @@ class PageSet:
         if len(self.pages) == 1:
             return ""
         links = []
-        for p, numbers in enumerate(self.pages):
-            states = dict.fromkeys(self.batch.jobs[n].state for n in numbers)
-            title = f"jobs {numbers and 1 + sum(map(len, self.pages[:p]))}-" + (
-                f"{sum(map(len, self.pages[: p + 1]))}: {', '.join(states)}"
-            )
+        for p, title in enumerate(self.page_titles):
             current = ' aria-current="page"' if p == self.current else ""
             links.append(
                 f'<a href="{_e(self._page_href(p) if p != self.current else "#")}"'

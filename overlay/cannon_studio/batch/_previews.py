@@ -51,7 +51,7 @@ def previews_note() -> str | None:
 
 def _key(source: Path, kind: str) -> str:
     stat = source.stat()
-    text = f"{kind}|{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    text = f"{kind}|{os.path.abspath(source)}|{stat.st_size}|{stat.st_mtime_ns}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
