@@ -14,7 +14,8 @@ Figures, each beside its same-run baseline and its goal:
 
 1. generate, cold: ``write_html_report(dir, page)`` with every poster frame and waveform made
    (goal <= 10 s); baseline: ``read_report`` + ``write_report`` of the same journal (the
-   existing text report);
+   existing text report); beside it the CPU time of one preview (300 made one after another in
+   this process), which the machine's load does not change, and what it gives on idle CPUs;
 2. generate, warm: the same with the previews already made (what the live view pays per
    rewrite);
 3. load: headless Chromium (Debian's, over DevTools) from navigation to the load event of the
@@ -47,6 +48,7 @@ from cannon_studio.batch import (
     write_html_report,
     write_report,
 )
+from cannon_studio.batch._previews import PreviewCache
 from cannon_studio_sandbox import Sandbox, SandboxConfig
 from chromium_cdp import chromium
 
@@ -127,6 +129,20 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def preview_cpu_ms(out: Path, work: Path, sample: int = 300) -> float:
+    """CPU MILLISECONDS per preview, made one after another in this process (``sample`` of the
+    batch's videos and audio files, into a cache of their own)."""
+    media = [
+        ("poster" if path.suffix == ".mp4" else "waveform", path)
+        for path in sorted(out.glob("*/*"))
+        if path.suffix in (".mp4", ".mp3")
+    ][:sample]
+    cache = PreviewCache(work / "cpu-sample", workers=1)
+    started = time.process_time()
+    cache.prepare(media)
+    return (time.process_time() - started) * 1000 / max(1, len(media))
+
+
 def bare_table(out: Path, page: Path) -> None:
     """The baseline page: the same jobs as a bare HTML table."""
     rows = read_report(out)
@@ -186,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         load = load_times(page)
         size_mb = page.stat().st_size / 1e6
         previews = sum(1 for _ in (work / "report_files").iterdir())
+        per_preview_ms = preview_cpu_ms(out, work)
+        cpus = os.cpu_count() or 1
+        idle_estimate = previews * per_preview_ms / 1000 / cpus + warm
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -203,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'generate, previews made (s)':34} {cold:10.2f} {baseline_generate:10.2f} "
         f"{'<= 10 s':>9}  {verdict(cold <= GOAL_GENERATE_S)}"
+    )
+    print(
+        f"{'  CPU per preview, serial (ms)':34} {per_preview_ms:10.2f}   so on {cpus} idle CPUs "
+        f"~{idle_estimate:.1f} s ({previews} previews / {cpus} + the cached time)"
     )
     print(
         f"{'generate, previews cached (s)':34} {warm:10.2f} {baseline_generate:10.2f} "
@@ -224,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "jobs": args.jobs,
                     "generate_cold_s": cold,
+                    "preview_cpu_ms": per_preview_ms,
+                    "generate_cold_idle_estimate_s": idle_estimate,
                     "generate_warm_s": warm,
                     "generate_baseline_s": baseline_generate,
                     "load_s": load,
