@@ -48,7 +48,6 @@ from cannon_studio.batch import (
     write_html_report,
     write_report,
 )
-from cannon_studio.batch._previews import PreviewCache
 from cannon_studio_sandbox import Sandbox, SandboxConfig
 from chromium_cdp import chromium
 
@@ -132,6 +131,8 @@ def timed(action: Callable[[], object]) -> float:
 def preview_cpu_ms(out: Path, work: Path, sample: int = 300) -> float:
     """CPU MILLISECONDS per preview, made one after another in this process (``sample`` of the
     batch's videos and audio files, into a cache of their own)."""
+    from cannon_studio.batch._previews import PreviewCache  # below the API: one preview's cost
+
     media = [
         ("poster" if path.suffix == ".mp4" else "waveform", path)
         for path in sorted(out.glob("*/*"))
