@@ -9,7 +9,8 @@ the same schema compare equal:
 - a union with ``null`` (``anyOf: [X, {type: null}]``, ``oneOf`` likewise) is ``X`` that also
   admits ``null``; ``type`` is always a sorted list (``null`` in it for a nullable schema, the
   3.0 ``nullable`` spelling included) or absent for "any type";
-- ``const`` is a one-value ``enum``, and ``null`` in an ``enum`` is nullability.
+- ``const`` is a one-value ``enum``, and ``null`` in an ``enum`` is nullability; a one-value
+  field's ``default`` equal to that value says nothing and is dropped.
 
 :func:`fingerprint` is the schema with every reference inlined, documentation and component
 names dropped and unions sorted: equal fingerprints mean equal meaning (used to match union
@@ -249,6 +250,8 @@ def _normalise_types(schema: dict[str, Any]) -> dict[str, Any]:
             out["enum"] = values
         if not types:
             types.update(_json_type(v) for v in values)
+        if len(values) == 1 and out.get("default", values) == values[0]:
+            del out["default"]  # the default of a field with one possible value says nothing
     if not types:
         if "properties" in out:
             types.add("object")
