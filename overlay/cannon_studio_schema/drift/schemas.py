@@ -17,6 +17,14 @@ from .changes import REQUEST, RESPONSE, Change, Docs
 from .checks import BOUNDS, KEYWORDS
 from .nodes import View, fingerprint, sunset_of, view
 
+SAME_DIRECTION = frozenset(
+    {"contains", "propertyNames", "contentSchema", "unevaluatedItems", "unevaluatedProperties"}
+)
+"""Keywords holding one schema that narrows or widens the same way as the schema around it."""
+
+SCHEMA_MAPS = frozenset({"patternProperties", "dependentSchemas"})
+"""Keywords holding named schemas, compared name by name."""
+
 STABILITY = ("draft", "alpha", "beta", "stable")
 """``x-stability-level`` values, lowest first (oasdiff's; a missing level is ``stable``)."""
 
@@ -67,14 +75,12 @@ class _Differ:
         stack = (*stack, marker)
         if self.place.direction == RESPONSE and o.name is not None and o.name == n.name:
             subject = o.name  # a shared response component is reported once, by its name
-        wrapped = self.wrapped(old, o, n)
-        if wrapped is not None:
-            self.emit(depth, "wrapped-in-one-of", subject, variant_label(self.docs.new, wrapped))
+        if self.wrapped(old, o, n, subject, depth, stack):
             return
         self.types(o, n, subject, depth)
         self.enums(o.schema, n.schema, subject, depth)
         self.bounds(o.schema, n.schema, subject, depth)
-        self.keywords(o.schema, n.schema, subject, depth)
+        self.keywords(o.schema, n.schema, subject, depth, stack)
         self.lifecycle(o.schema, n.schema, subject, depth)
         self.objects(o.schema, n.schema, subject, depth, stack)
         if "items" in o.schema and "items" in n.schema:
@@ -83,19 +89,39 @@ class _Differ:
             self.variants(key, o.schema, n.schema, subject, depth, stack)
         self.discriminator(o.schema, n.schema, subject, depth)
 
-    def wrapped(self, old: Any, o: View, n: View) -> Any:
-        """The variant of ``n``'s ``oneOf`` that is exactly ``o``, when ``n`` is ``o`` wrapped
-        in a ``oneOf`` (nothing else beside it), else None."""
-        variants = n.schema.get("oneOf")
-        if "oneOf" in o.schema or not isinstance(variants, list) or len(variants) < 2:
-            return None
+    def wrapped(
+        self, old: Any, o: View, n: View, subject: str, depth: int, stack: tuple[str, ...]
+    ) -> bool:
+        """``o`` (no union) became a ``oneOf``/``anyOf`` with nothing beside it: report it and
+        return True. A ``oneOf`` whose variants can overlap is ``wrapped-in-one-of``, breaking
+        both ways (an old value may match two variants; a parser may get another variant).
+        Otherwise the old schema is compared with the variant that is it (same meaning, else
+        the only one of its types) and the other variants are added."""
+        if "oneOf" in o.schema or "anyOf" in o.schema:
+            return False
         if any(k in n.schema for k in ("type", "properties", "items", "enum")):
-            return None
-        before = fingerprint(self.docs.old, old)
-        for variant in variants:
-            if fingerprint(self.docs.new, variant) == before:
-                return variant
-        return None
+            return False
+        for key, stem in (("oneOf", "one-of"), ("anyOf", "any-of")):
+            variants = n.schema.get(key)
+            if not isinstance(variants, list) or len(variants) < 2:
+                continue
+            types = [view(self.docs.new, v).types for v in variants]
+            if key == "oneOf" and not _disjoint(types):
+                self.emit(depth, "wrapped-in-one-of", subject, f"{len(variants)} variants")
+                return True
+            before = fingerprint(self.docs.old, old)
+            same = [v for v in variants if fingerprint(self.docs.new, v) == before]
+            if not same:
+                same = [v for v, t in zip(variants, types, strict=True) if t & o.types]
+            if len(same) != 1:
+                return False
+            for variant in variants:
+                if variant is not same[0]:
+                    label = variant_label(self.docs.new, variant)
+                    self.emit(depth, f"{stem}-added", subject, label)
+            self.schema(old, same[0], subject, depth, stack)
+            return True
+        return False
 
     def types(self, o: View, n: View, subject: str, depth: int) -> None:
         old, new = o.types, n.types
@@ -192,7 +218,12 @@ class _Differ:
                 self.emit(depth, "default-value-changed", subject, detail)
 
     def keywords(
-        self, o: Mapping[str, Any], n: Mapping[str, Any], subject: str, depth: int
+        self,
+        o: Mapping[str, Any],
+        n: Mapping[str, Any],
+        subject: str,
+        depth: int,
+        stack: tuple[str, ...],
     ) -> None:
         for key, stem in KEYWORDS.items():
             if key not in o and key not in n:
@@ -204,13 +235,47 @@ class _Differ:
             elif fingerprint(self.docs.old, {"k": o[key]}) != fingerprint(
                 self.docs.new, {"k": n[key]}
             ):
-                self.emit(depth, f"{stem}-changed", subject)
+                self.subschemas(key, stem, o[key], n[key], subject, depth, stack)
         for key, suffix in (
             ("contentEncoding", "content-encoding-changed"),
             ("contentMediaType", "content-media-type-changed"),
         ):
             if o.get(key) != n.get(key):
                 self.emit(depth, suffix, subject, f"{o.get(key)} -> {n.get(key)}")
+
+    def subschemas(
+        self,
+        key: str,
+        stem: str,
+        old: Any,
+        new: Any,
+        subject: str,
+        depth: int,
+        stack: tuple[str, ...],
+    ) -> None:
+        """A keyword holding schemas changed: compare the schemas inside where the direction
+        carries over (``contains``, ``propertyNames``, ``patternProperties``...); ``if``,
+        ``then``, ``else`` and ``not`` (whose direction depends on the rest) are one change."""
+        where = f"{subject}<{key}>"
+        if key in SAME_DIRECTION and isinstance(old, Mapping) and isinstance(new, Mapping):
+            self.schema(old, new, where, depth + 1, stack)
+        elif key in SCHEMA_MAPS and isinstance(old, Mapping) and isinstance(new, Mapping):
+            for name in old:
+                if name not in new:
+                    self.emit(depth, f"{stem}-removed", subject, str(name))
+                else:
+                    self.schema(old[name], new[name], f"{where}[{name}]", depth + 1, stack)
+            for name in new:
+                if name not in old:
+                    self.emit(depth, f"{stem}-added", subject, str(name))
+        elif key == "prefixItems" and isinstance(old, list) and isinstance(new, list):
+            if len(old) != len(new):
+                self.emit(depth, f"{stem}-changed", subject, f"{len(old)} -> {len(new)} items")
+            else:
+                for i, (a, b) in enumerate(zip(old, new, strict=True)):
+                    self.schema(a, b, f"{subject}[{i}]", depth + 1, stack)
+        else:
+            self.emit(depth, f"{stem}-changed", subject)
 
     def lifecycle(
         self, o: Mapping[str, Any], n: Mapping[str, Any], subject: str, depth: int
@@ -381,6 +446,17 @@ class _Differ:
         for value in new_map:
             if value not in old_map:
                 self.emit(depth, "discriminator-mapping-added", subject, value)
+
+
+def _disjoint(type_sets: list[frozenset[str]]) -> bool:
+    """Whether every set names types and no two share one (``integer`` is in ``number``)."""
+    seen: set[str] = set()
+    for types in type_sets:
+        widened = set(types) | ({"integer"} if "number" in types else set())
+        if not types or widened & seen:
+            return False
+        seen |= widened
+    return True
 
 
 def _label(value: Any) -> str:
