@@ -163,13 +163,21 @@ def test_new_required_header_and_new_endpoint(snapshot_doc: dict[str, Any]) -> N
     ]
 
 
-def test_changes_in_webhook_payload(snapshot_doc: dict[str, Any]) -> None:
+def test_changes_in_webhook_payload_and_headers(snapshot_doc: dict[str, Any]) -> None:
     def change(doc: dict[str, Any]) -> None:
+        post = doc["webhooks"]["requestCompleted"]["post"]
+        post["parameters"] = [p for p in post["parameters"] if p["name"] != "webhook-timestamp"]
         schemas(doc)["WebhookEvent"]["properties"]["type"]["enum"] = ["request.succeeded"]
 
     changes = diff(snapshot_doc, change)
-    assert [(c.level, c.id) for c in changes] == [("info", "response-property-const-added")]
-    assert changes[0].subject == "WebhookEvent.type"
+    assert heads(changes) == [
+        (
+            "breaking",
+            "required-response-header-removed",
+            "webhook requestCompleted header webhook-timestamp",
+        ),
+        ("info", "response-property-const-added", "WebhookEvent.type"),
+    ]
 
 
 def test_allof_wrapped_refs_are_merged(snapshot_doc: dict[str, Any]) -> None:

@@ -500,8 +500,19 @@ def _oauth_flows(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> l
     return changes
 
 
+def _delivery_headers(doc: Mapping[str, Any], op: Mapping[str, Any]) -> dict[str, Any]:
+    """A webhook delivery's header parameters as a response's ``headers`` (name -> header)."""
+    headers: dict[str, Any] = {}
+    for raw in op.get("parameters") or []:
+        param, _ = deref(doc, raw)
+        if param.get("in") == "header":
+            headers[str(param.get("name", "?"))] = param
+    return {"headers": headers}
+
+
 def diff_webhooks(docs: Docs, today: date) -> list[Change]:
-    """Webhook deliveries: the client receives the body, so it is compared as a response."""
+    """Webhook deliveries: the client receives the body and reads the headers, so both are
+    compared as a response's."""
     old_hooks = docs.old.get("webhooks") or {}
     new_hooks = docs.new.get("webhooks") or {}
     endpoints = _Endpoints(docs, today)
@@ -513,8 +524,12 @@ def diff_webhooks(docs: Docs, today: date) -> list[Change]:
             if method not in new_item:
                 endpoints.add("webhook-removed", subject)
                 continue
-            old_body, _ = deref(docs.old, old_item[method].get("requestBody") or {})
-            new_body, _ = deref(docs.new, new_item[method].get("requestBody") or {})
+            old_op, new_op = old_item[method], new_item[method]
+            endpoints.headers(
+                _delivery_headers(docs.old, old_op), _delivery_headers(docs.new, new_op), subject
+            )
+            old_body, _ = deref(docs.old, old_op.get("requestBody") or {})
+            new_body, _ = deref(docs.new, new_op.get("requestBody") or {})
             endpoints.content(old_body, new_body, subject, RESPONSE_BODY)
     for name, raw in new_hooks.items():
         new_item, _ = deref(docs.new, raw)
