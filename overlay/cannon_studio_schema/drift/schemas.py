@@ -75,7 +75,9 @@ class _Differ:
         stack = (*stack, marker)
         if self.place.direction == RESPONSE and o.name is not None and o.name == n.name:
             subject = o.name  # a shared response component is reported once, by its name
-        if self.wrapped(old, o, n, subject, depth, stack):
+        if self.wrapped(old, o, n, subject, depth, stack) or self.unwrapped(
+            new, o, n, subject, depth, stack
+        ):
             return
         self.types(o, n, subject, depth)
         self.enums(o.schema, n.schema, subject, depth)
@@ -120,6 +122,35 @@ class _Differ:
                     label = variant_label(self.docs.new, variant)
                     self.emit(depth, f"{stem}-added", subject, label)
             self.schema(old, same[0], subject, depth, stack)
+            return True
+        return False
+
+    def unwrapped(
+        self, new: Any, o: View, n: View, subject: str, depth: int, stack: tuple[str, ...]
+    ) -> bool:
+        """The mirror of :meth:`wrapped`: a ``oneOf``/``anyOf`` with nothing beside it became
+        one of its variants. That variant is compared with the new schema and the others are
+        removed; False when no single variant is it."""
+        if "oneOf" in n.schema or "anyOf" in n.schema:
+            return False
+        if any(k in o.schema for k in ("type", "properties", "items", "enum")):
+            return False
+        for key, stem in (("oneOf", "one-of"), ("anyOf", "any-of")):
+            variants = o.schema.get(key)
+            if not isinstance(variants, list) or len(variants) < 2:
+                continue
+            after = fingerprint(self.docs.new, new)
+            same = [v for v in variants if fingerprint(self.docs.old, v) == after]
+            if not same:
+                types = [view(self.docs.old, v).types for v in variants]
+                same = [v for v, t in zip(variants, types, strict=True) if t & n.types]
+            if len(same) != 1:
+                return False
+            for variant in variants:
+                if variant is not same[0]:
+                    label = variant_label(self.docs.old, variant)
+                    self.emit(depth, f"{stem}-removed", subject, label)
+            self.schema(same[0], new, subject, depth, stack)
             return True
         return False
 
