@@ -557,20 +557,28 @@ def match_variants(
     pairs: list[tuple[Any, Any]] = []
     old_left, new_left = list(old), list(new)
 
-    def pair_by(key: Any) -> None:
+    def pair_by(key: Any, in_order: bool = False) -> None:
+        """Pair variants whose key is equal: one on each side, or (``in_order``, for keys that
+        mean "the same schema") the n-th of each side with the n-th of the other."""
         old_keys = [key(docs.old, node) for node in old_left]
         new_keys = [key(docs.new, node) for node in new_left]
-        for i, k in enumerate(old_keys):
-            if k is None or old_keys.count(k) != 1 or new_keys.count(k) != 1:
+        used_old: set[int] = set()
+        used_new: set[int] = set()
+        for k in dict.fromkeys(old_keys):
+            if k is None:
                 continue
-            j = new_keys.index(k)
-            pairs.append((old_left[i], new_left[j]))
-        paired_old = {id(p[0]) for p in pairs}
-        paired_new = {id(p[1]) for p in pairs}
-        old_left[:] = [node for node in old_left if id(node) not in paired_old]
-        new_left[:] = [node for node in new_left if id(node) not in paired_new]
+            old_at = [i for i, x in enumerate(old_keys) if x == k]
+            new_at = [j for j, x in enumerate(new_keys) if x == k]
+            if not in_order and (len(old_at) != 1 or len(new_at) != 1):
+                continue
+            for i, j in zip(old_at, new_at, strict=False):
+                pairs.append((old_left[i], new_left[j]))
+                used_old.add(i)
+                used_new.add(j)
+        old_left[:] = [node for i, node in enumerate(old_left) if i not in used_old]
+        new_left[:] = [node for j, node in enumerate(new_left) if j not in used_new]
 
-    pair_by(fingerprint)
+    pair_by(fingerprint, in_order=True)
     pair_by(lambda doc, node: view(doc, node).name)
     pair_by(_tag)
     pair_by(lambda doc, node: "|".join(view(doc, node).schema.get("type", [])) or None)
