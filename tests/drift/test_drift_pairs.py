@@ -3,8 +3,8 @@ id and level, plus equivalence pairs that must give no drift.
 
 The data is in ``pairs_schemas.yaml`` (one schema pair placed in several spots, both
 directions), ``pairs_documents.yaml`` (whole-document pairs) and ``pairs_equivalent.yaml``
-(the same API spelled two ways). Every pair goes through the text loader (JSON or YAML, 3.0
-upgraded) and the engine, as ``cannon-studio schema diff`` runs them.
+(the same API spelled two ways). Every pair is written to two files (YAML, or JSON where the
+pair says) and compared as ``cannon-studio schema diff OLD NEW`` compares them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import pytest
 import yaml
-from cannon_studio_schema.drift import CHECKS, compare_documents, load_document
+from cannon_studio_schema.drift import CHECKS, compare_sources
 
 HERE = Path(__file__).resolve().parent
 BASE: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "pairs", "version": "1"}}
@@ -128,11 +128,15 @@ def _text(document: dict[str, Any], as_: str) -> str:
     return json.dumps(document)
 
 
-def run(pair: Pair) -> list[tuple[str, str]]:
-    """The (check id, level) of every change the engine reports for ``pair``."""
-    old = load_document(_text(pair.old, "yaml"), "old.yaml")
-    new = load_document(_text(pair.new, pair.new_as), f"new.{pair.new_as}")
-    return [(c.id, c.level) for c in compare_documents(old, new)]
+def run(pair: Pair, folder: Path) -> list[tuple[str, str]]:
+    """The (check id, level) of every change reported for ``pair``, both sides written to files
+    and compared by :func:`compare_sources` (what ``cannon-studio schema diff OLD NEW`` runs)."""
+    old, new = folder / "old.yaml", folder / f"new.{pair.new_as}"
+    old.write_text(_text(pair.old, "yaml"), encoding="utf-8")
+    new.write_text(_text(pair.new, pair.new_as), encoding="utf-8")
+    report = compare_sources(str(old), str(new))
+    assert report.exit_code == (1 if report.breaking else 0)
+    return [(c.id, c.level) for c in report.changes]
 
 
 SCHEMA_PAIRS = schema_pairs()
@@ -155,8 +159,10 @@ def test_every_expected_id_is_in_the_catalogue_at_the_level_written() -> None:
 
 
 @pytest.mark.parametrize("pair", SCHEMA_PAIRS + DOCUMENT_PAIRS, ids=lambda p: p.name)
-def test_pair_reports_the_expected_check_and_nothing_else_breaking(pair: Pair) -> None:
-    reported = run(pair)
+def test_pair_reports_the_expected_check_and_nothing_else_breaking(
+    pair: Pair, tmp_path: Path
+) -> None:
+    reported = run(pair, tmp_path)
     for expected in pair.expected:
         assert expected in reported, f"{pair.name}: {expected} not in {reported}"
     extra = [r for r in reported if r[1] == "breaking" and r not in pair.expected]
@@ -168,5 +174,5 @@ def test_pair_reports_the_expected_check_and_nothing_else_breaking(pair: Pair) -
 
 
 @pytest.mark.parametrize("pair", EQUIVALENT_PAIRS, ids=lambda p: p.name)
-def test_equivalent_spellings_give_no_drift(pair: Pair) -> None:
-    assert run(pair) == []
+def test_equivalent_spellings_give_no_drift(pair: Pair, tmp_path: Path) -> None:
+    assert run(pair, tmp_path) == []
