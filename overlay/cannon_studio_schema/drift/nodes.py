@@ -53,6 +53,8 @@ COMPARED_EXTENSIONS = frozenset({"x-extensible-enum", "x-stability-level"})
 """The ``x-`` keywords whose change the comparison reports (others are documentation)."""
 
 _MAX_DEPTH = 48
+_MERGE_DEPTH = 6
+"""How deep ``allOf`` parts are compared to decide whether merging them is exact."""
 _RESOLVERS: dict[int, tuple[Mapping[str, Any], Resolver]] = {}
 """One ``cannon_studio_schema.Resolver`` per document compared (keyed by identity, kept small)."""
 
@@ -186,7 +188,7 @@ def _merge_all_of(
             elif key == "properties" and isinstance(value, Mapping):
                 props = dict(merged.get("properties", {}))
                 for prop, sub in value.items():
-                    if prop in props and fingerprint(doc, props[prop]) != fingerprint(doc, sub):
+                    if prop in props and _same(doc, props[prop], sub, depth + 1) is False:
                         return None
                     props.setdefault(prop, sub)
                 merged["properties"] = props
@@ -200,6 +202,16 @@ def _merge_all_of(
             ):
                 return None
     return merged, part_name
+
+
+def _same(doc: Mapping[str, Any], a: Any, b: Any, depth: int) -> bool | None:
+    """Whether two schemas mean the same, or None when that is too deep to tell (a schema
+    that refers to itself through ``allOf``)."""
+    if a == b:
+        return True
+    if depth > _MERGE_DEPTH:
+        return None
+    return bool(_canon(doc, a, (), depth) == _canon(doc, b, (), depth))
 
 
 def _collapse_null(doc: Mapping[str, Any], schema: dict[str, Any], depth: int) -> dict[str, Any]:
