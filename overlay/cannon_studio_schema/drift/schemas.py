@@ -75,9 +75,7 @@ class _Differ:
         stack = (*stack, marker)
         if self.place.direction == RESPONSE and o.name is not None and o.name == n.name:
             subject = o.name  # a shared response component is reported once, by its name
-        if self.wrapped(old, o, n, subject, depth, stack) or self.unwrapped(
-            new, o, n, subject, depth, stack
-        ):
+        if self.rewrapped(old, new, (o, n), subject, depth, stack):
             return
         self.types(o, n, subject, depth)
         self.enums(o.schema, n.schema, subject, depth)
@@ -91,67 +89,56 @@ class _Differ:
             self.variants(key, o.schema, n.schema, subject, depth, stack)
         self.discriminator(o.schema, n.schema, subject, depth)
 
-    def wrapped(
-        self, old: Any, o: View, n: View, subject: str, depth: int, stack: tuple[str, ...]
+    def rewrapped(
+        self,
+        old: Any,
+        new: Any,
+        views: tuple[View, View],
+        subject: str,
+        depth: int,
+        stack: tuple[str, ...],
     ) -> bool:
-        """``o`` (no union) became a ``oneOf``/``anyOf`` with nothing beside it: report it and
-        return True. A ``oneOf`` whose variants can overlap is ``wrapped-in-one-of``, breaking
-        both ways (an old value may match two variants; a parser may get another variant).
-        Otherwise the old schema is compared with the variant that is it (same meaning, else
-        the only one of its types) and the other variants are added."""
-        if "oneOf" in o.schema or "anyOf" in o.schema:
-            return False
-        if any(k in n.schema for k in ("type", "properties", "items", "enum")):
-            return False
-        for key, stem in (("oneOf", "one-of"), ("anyOf", "any-of")):
-            variants = n.schema.get(key)
-            if not isinstance(variants, list) or len(variants) < 2:
-                continue
-            types = [view(self.docs.new, v).types for v in variants]
-            if key == "oneOf" and not _disjoint(types):
-                self.emit(depth, "wrapped-in-one-of", subject, f"{len(variants)} variants")
-                return True
-            before = fingerprint(self.docs.old, old)
-            same = [v for v in variants if fingerprint(self.docs.new, v) == before]
-            if not same:
-                same = [v for v, t in zip(variants, types, strict=True) if t & o.types]
-            if len(same) != 1:
-                return False
-            for variant in variants:
-                if variant is not same[0]:
-                    label = variant_label(self.docs.new, variant)
-                    self.emit(depth, f"{stem}-added", subject, label)
-            self.schema(old, same[0], subject, depth, stack)
-            return True
-        return False
+        """A schema became a ``oneOf``/``anyOf`` with nothing beside it, or such a union became
+        one schema: report it and return True.
 
-    def unwrapped(
-        self, new: Any, o: View, n: View, subject: str, depth: int, stack: tuple[str, ...]
-    ) -> bool:
-        """The mirror of :meth:`wrapped`: a ``oneOf``/``anyOf`` with nothing beside it became
-        one of its variants. That variant is compared with the new schema and the others are
-        removed; False when no single variant is it."""
-        if "oneOf" in n.schema or "anyOf" in n.schema:
-            return False
-        if any(k in o.schema for k in ("type", "properties", "items", "enum")):
-            return False
-        for key, stem in (("oneOf", "one-of"), ("anyOf", "any-of")):
-            variants = o.schema.get(key)
-            if not isinstance(variants, list) or len(variants) < 2:
+        Wrapping in a ``oneOf`` whose variants can overlap is ``wrapped-in-one-of``, breaking
+        both ways (an old value may match two variants; a parser may get another variant).
+        Otherwise the single schema is compared with the member that is it (same meaning, else
+        the only one of its types), and the other members are added (a wrap) or removed (the
+        mirror). False when neither applies.
+        """
+        o, n = views
+        for single, union, wrapping in ((o, n, True), (n, o, False)):
+            if "oneOf" in single.schema or "anyOf" in single.schema:
                 continue
-            after = fingerprint(self.docs.new, new)
-            same = [v for v in variants if fingerprint(self.docs.old, v) == after]
-            if not same:
-                types = [view(self.docs.old, v).types for v in variants]
-                same = [v for v, t in zip(variants, types, strict=True) if t & n.types]
-            if len(same) != 1:
-                return False
-            for variant in variants:
-                if variant is not same[0]:
-                    label = variant_label(self.docs.old, variant)
-                    self.emit(depth, f"{stem}-removed", subject, label)
-            self.schema(same[0], new, subject, depth, stack)
-            return True
+            if any(k in union.schema for k in ("type", "properties", "items", "enum")):
+                continue
+            for key, stem in (("oneOf", "one-of"), ("anyOf", "any-of")):
+                members = union.schema.get(key)
+                if not isinstance(members, list) or len(members) < 2:
+                    continue
+                union_doc = self.docs.new if wrapping else self.docs.old
+                single_doc, single_node = (self.docs.old, old) if wrapping else (self.docs.new, new)
+                types = [view(union_doc, m).types for m in members]
+                if wrapping and key == "oneOf" and not _disjoint(types):
+                    self.emit(depth, "wrapped-in-one-of", subject, f"{len(members)} variants")
+                    return True
+                itself = fingerprint(single_doc, single_node)
+                same = [m for m in members if fingerprint(union_doc, m) == itself]
+                if not same:
+                    same = [m for m, t in zip(members, types, strict=True) if t & single.types]
+                if len(same) != 1:
+                    return False
+                verb = "added" if wrapping else "removed"
+                for member in members:
+                    if member is not same[0]:
+                        label = variant_label(union_doc, member)
+                        self.emit(depth, f"{stem}-{verb}", subject, label)
+                if wrapping:
+                    self.schema(old, same[0], subject, depth, stack)
+                else:
+                    self.schema(same[0], new, subject, depth, stack)
+                return True
         return False
 
     def types(self, o: View, n: View, subject: str, depth: int) -> None:
