@@ -16,7 +16,6 @@ from typing import Any
 from ..canonical import canonical_spelling
 from ..errors import SchemaError
 from ..model import embedded_schema_path
-from ..normalise import normalise
 from ..source import LIVE_API_ORIGIN, parse_text, read_file, read_source
 from ..upgrade import version_of
 from .changes import Change
@@ -51,25 +50,19 @@ def _text(source: str, api_key: str | None, key_origin: str, on_note: NoteSink |
 
 
 def prepare(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The form both sides of a comparison take: what ``make regenerate`` would write.
+    """The form both sides of a comparison take: the canonical spelling that ``make regenerate``
+    writes (:func:`cannon_studio_schema.canonical_spelling`: OpenAPI 3.1, one spelling per
+    nullable style, enum and 3.0 keyword).
 
-    A document with Cannon's create endpoint goes through :func:`cannon_studio_schema.normalise`
-    (the canonical spelling, then the names and defaults the snapshot gives its parts), so a
-    document compares equal to the snapshot regenerated from it, whichever generator wrote it.
-    Any other document takes the canonical spelling alone
-    (:func:`cannon_studio_schema.canonical_spelling`: OpenAPI 3.1, one spelling per nullable
-    style, enum and 3.0 keyword). The comparison then reads every schema through
-    :func:`.nodes.view`, which makes what is left to a comparison compare equal: ``$ref`` or
-    inline, exact ``allOf``, component names and key order.
+    The comparison then reads every schema through :func:`.nodes.view`, which makes what is
+    left to a comparison compare equal: ``$ref`` or inline, exact ``allOf``, component names
+    and key order.
 
     Raises:
         SchemaError: the version is not 3.0.x or 3.1.x, or the document is not shaped as
             OpenAPI.
     """
-    try:
-        return normalise(document)
-    except SchemaError:
-        return canonical_spelling(document)
+    return canonical_spelling(document)
 
 
 def load_document(text: str, origin: str) -> dict[str, Any]:
