@@ -47,6 +47,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from cannon_studio_schema import ApiSchema
+from cannon_studio_schema.source import key_allowed
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTE_DIR = ROOT / "tests" / "cassettes"
@@ -536,6 +537,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"record: unknown scenario(s): {', '.join(unknown)} (see --list)", file=sys.stderr)
         return 2
     selected = [s for s in everything if not args.only or s.name in args.only]
+    if live and base_url and not key_allowed(base_url, base_url):
+        # The one rule of where the key may go (cannon_studio_schema.source.key_allowed).
+        print(
+            f"record: CANNON_BASE_URL {base_url} is neither https nor http on loopback; the API "
+            "key is never sent there, so nothing was recorded.",
+            file=sys.stderr,
+        )
+        return 2
     if live:
         skipped = [s.name for s in selected if s.sandbox_only]
         selected = [s for s in selected if not s.sandbox_only]

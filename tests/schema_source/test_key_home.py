@@ -182,3 +182,32 @@ def test_drift_check_redirected_off_origin_exits_2_and_leaks_nothing(
     [line] = captured.err.strip().splitlines()
     assert "redirected to another origin" in line
     assert KEY not in captured.out + captured.err and other.hits == []
+
+
+@pytest.mark.parametrize("base_url", ["http://api.example.test", "http://10.0.0.5:8787", "ftp://x"])
+def test_record_refuses_to_send_the_key_to_a_plain_http_api(
+    base_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scripts import record_cassettes
+
+    monkeypatch.setenv("CANNON_BASE_URL", base_url)
+    monkeypatch.setenv("CANNON_API_KEY", KEY)
+    assert record_cassettes.main(["--only", "status"]) == 2
+    captured = capsys.readouterr()
+    [line] = captured.err.strip().splitlines()
+    assert "neither https nor http on loopback" in line and KEY not in captured.out + captured.err
+
+
+def test_schema_check_redirected_off_the_api_origin_sends_no_key(
+    api: Recorder, other: Recorder
+) -> None:
+    from cannon_studio.cli import cli
+    from click.testing import CliRunner
+
+    url = api.redirect(PATH, other.serve(PATH, SNAPSHOT))
+    env = {"CANNON_API_KEY": KEY, "CANNON_BASE_URL": api.origin, "CANNON_OPENAPI_URL": None}
+    result = CliRunner().invoke(cli, ["schema", "check", "--url", url], env=env)
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "redirected to another origin" in line and KEY not in result.output
+    assert other.hits == [] and _keys_seen(api) == [KEY]
