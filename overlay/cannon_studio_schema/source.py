@@ -322,8 +322,9 @@ def parse_text(text: str, origin: str) -> dict[str, Any]:
         )
     stripped = text.lstrip()
     document: Any
+    is_json = stripped.startswith(("{", "["))
     try:
-        if stripped.startswith(("{", "[")):
+        if is_json:
             try:
                 document = json.loads(text)
             except json.JSONDecodeError as exc:
@@ -338,8 +339,41 @@ def parse_text(text: str, origin: str) -> dict[str, Any]:
         ) from None
     if not isinstance(document, dict):
         raise SchemaError(f"The schema from {origin} is not a JSON object (nor a YAML mapping).")
+    if is_json and _within_limits(document):
+        # json.loads made plain values with string keys already: nothing to copy (the common
+        # case, and the embedded snapshot's: a check-only walk).
+        return document
+    # YAML, or a document over a limit: the copying walk converts keys and values and names
+    # the place of the first problem in its sentence.
     plain: dict[str, Any] = _checked_copy(document, origin)
     return plain
+
+
+def _within_limits(document: dict[str, Any]) -> bool:
+    """Whether a parsed JSON document keeps every limit and reference rule (no copy, no paths;
+    :func:`_checked_copy` says where when it does not)."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    nodes = 0
+    local: list[str] = []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        nodes += len(node)
+        if isinstance(node, dict):
+            for key in _REF_KEYS:
+                ref = node.get(key)
+                if isinstance(ref, str):
+                    if not ref.startswith("#"):
+                        return False
+                    local.append(ref)
+            children: Any = node.values()
+        else:
+            children = node
+        if nodes > MAX_NODES or len(local) > MAX_REFS:
+            return False
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return all(not ref.startswith("#/") or _points_somewhere(document, ref) for ref in local)
 
 
 _CORE_SCHEMA = (
