@@ -18,10 +18,16 @@ The canonical form (OpenAPI 3.1, JSON Schema 2020-12):
 - **closed values**: one value is ``const``; several are ``enum`` (duplicates dropped) with a
   ``type`` when all values share one. A union (``anyOf``/``oneOf``) whose members only list
   values (``const``/``enum``, with ``type`` and annotations) is that ``enum``.
+- **nullable components**: ``null`` moves from a nullable component onto every reference to it
+  (``{$ref: X}`` becomes ``anyOf: [{$ref: X}, {type: "null"}]``), so "may be null" is said where
+  the value is used, as most generators say it.
 - **unions**: a union of one member is that member (its siblings kept when they do not clash);
   ``{allOf: [{$ref: X}]}`` with nothing beside it is ``{$ref: X}``, and a ``$ref`` with only
   annotations beside it is ``{allOf: [{$ref: X}], <annotations>}``.
-- **types**: ``type: [X]`` is ``type: X``; a type list has no duplicates and ``"null"`` last.
+- **types**: ``type: [X]`` is ``type: X``; a type list has no duplicates and ``"null"`` last;
+  several types are ``anyOf`` of one schema per type, each with the keywords that apply to it
+  (``additionalProperties`` to objects, ``items`` to arrays...). ``additionalProperties: {}``
+  is ``additionalProperties: true``; an array schema always has ``items`` (``{}`` for any).
 - **3.0 spellings**: ``nullable`` as above; ``example`` -> ``examples: [example]``; boolean
   ``exclusiveMinimum``/``exclusiveMaximum`` -> the numeric 2020-12 form; ``openapi`` ->
   ``3.1.0``. Defaults that say nothing go (``nullable``/``deprecated``/``readOnly``/
@@ -30,7 +36,9 @@ The canonical form (OpenAPI 3.1, JSON Schema 2020-12):
 Repairs (reported in ``notes``, one line each naming the JSON pointer): a 3.0 keyword
 (``nullable``, a boolean ``exclusiveMinimum``/``exclusiveMaximum``) in a 3.1 document is read as
 3.0 meant it; ``type: [X, "null"]`` beside an ``enum``/``const`` that leaves ``null`` out (which
-JSON Schema reads as "never null", and no generator means) is read as nullable.
+JSON Schema reads as "never null", and no generator means) is read as nullable; in a 3.0
+document, a bare ``{nullable: true}`` member (zod-to-openapi's "or null") is read as the null
+type in a union and as "or null" in ``allOf``.
 
 A ``$ref`` beside ``{type: null}`` in a union is taken not to admit ``null`` itself (components
 referenced that way are objects in every generator's output). Key order is not part of the form (the snapshot writer sorts keys). Composition (``allOf``
@@ -115,7 +123,67 @@ def canonical_spelling(
     result: dict[str, Any] = copy.deepcopy(dict(document))
     result["openapi"] = TARGET_VERSION
     _document_schemas(result, respell)
+    if _nullable_components(result, respell):
+        _document_schemas(result, respell)  # fold the nulls moved onto references
     return result
+
+
+def _nullable_components(document: dict[str, Any], respell: _Respell) -> bool:
+    """Move ``null`` from nullable components onto every reference to them (exact).
+
+    ``components.schemas.X = {type: [object, null], ...}`` becomes ``{type: object, ...}`` and
+    each ``{$ref: X}`` becomes ``anyOf: [{$ref: X}, {type: null}]``: the document accepts the
+    same values, and every document says "may be null" where the value is used.
+
+    Returns:
+        Whether any component was nullable.
+    """
+    schemas = (document.get("components") or {}).get("schemas")
+    if not isinstance(schemas, dict):
+        return False
+    refs: set[str] = set()
+    for name, schema in list(schemas.items()):
+        stripped = _strip_null(schema)
+        if stripped is not None:
+            pointer = child("#/components/schemas", name) or "#"
+            schemas[name] = respell(stripped, pointer)
+            refs.add(pointer)
+    if refs:
+        _document_schemas(document, lambda node, at: _null_references(node, refs))
+    return bool(refs)
+
+
+def _strip_null(schema: Any) -> dict[str, Any] | None:
+    """The non-null part of a canonical nullable schema, or ``None`` when it is not nullable."""
+    if not isinstance(schema, dict):
+        return None
+    kind = schema.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        rest = [k for k in kind if k != "null"]
+        return {**schema, "type": rest[0] if len(rest) == 1 else rest}
+    members = schema.get("anyOf")
+    if isinstance(members, list) and any(_is_null_schema(m) for m in members):
+        return {**schema, "anyOf": [m for m in members if not _is_null_schema(m)]}
+    return None
+
+
+def _null_references(node: Any, refs: set[str]) -> Any:
+    """``node`` with every reference to a component in ``refs`` made nullable."""
+    if isinstance(node, list):
+        return [_null_references(item, refs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    target = node.get("$ref")
+    parts = node.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], dict):
+        target = parts[0].get("$ref") if len(parts[0]) == 1 else None
+        if target in refs and not set(node) - {"allOf", *ANNOTATIONS}:
+            rest = {key: value for key, value in node.items() if key != "allOf"}
+            return {**rest, "anyOf": [{"$ref": target}, {"type": "null"}]}
+    elif target in refs:
+        rest = {key: value for key, value in node.items() if key != "$ref"}
+        return {**rest, "anyOf": [{"$ref": target}, {"type": "null"}]}
+    return {key: _null_references(value, refs) for key, value in node.items()}
 
 
 def schema_spelling(schema: Any, *, notes: list[str] | None = None) -> Any:
@@ -323,13 +391,48 @@ class _Speller:
         if not isinstance(node, dict) or (_is_ref(node) and len(node) == 1):
             return node
         node = dict(node)
+        marked = self._null_members(node, at) if self.is_30 else False
         self._children(node, at)
-        nullable = self._dialect(node, at)
-        null_typed = self._types(node, at)
-        nullable = self._closed_values(node, null_typed) or null_typed or nullable
+        nullable = self._dialect(node, at) or marked
+        null_typed = self._types(node, at) or nullable
+        nullable = self._closed_values(node, null_typed) or null_typed
+        if node.get("additionalProperties") == {}:
+            node["additionalProperties"] = True
+        node = _split_types(node)
+        split = node.get("anyOf") if isinstance(node.get("anyOf"), list) else []
+        for member in [node, *split]:
+            is_array = isinstance(member, dict) and member.get("type") == "array"
+            if is_array and (
+                member.get("items") is True or not {"items", "prefixItems"} & set(member)
+            ):
+                member["items"] = {}
         node, nullable = self._unions(node, nullable)
         node = _bare_reference(node)
         return _nullable(node) if nullable else node
+
+    def _null_members(self, node: dict[str, Any], at: str) -> bool:
+        """3.0 ``{nullable: true}`` members (zod-to-openapi's 3.0 spelling of "or null").
+
+        In a union it is read as ``{type: "null"}``; in ``allOf`` as "the rest, or null"
+        (returned ``True``). 3.0 itself reads it as "any value", which no generator means.
+        """
+        marked = False
+        for key in ("allOf", "anyOf", "oneOf"):
+            members = node.get(key)
+            if not isinstance(members, list):
+                continue
+            bare = [
+                i for i, m in enumerate(members) if isinstance(m, dict) and m == {"nullable": True}
+            ]
+            meaning = '"or null"' if key == "allOf" else "the null type"
+            for index in bare:
+                self.repaired(f"{at}/{key}/{index}", f"{{nullable: true}} read as {meaning}")
+            if bare and key == "allOf" and len(bare) < len(members):
+                node[key] = [m for i, m in enumerate(members) if i not in bare]
+                marked = True
+            elif bare:
+                node[key] = [{"type": "null"} if i in bare else m for i, m in enumerate(members)]
+        return marked
 
     def _children(self, node: dict[str, Any], at: str) -> None:
         for key in _SCHEMA_MAPS:
@@ -453,6 +556,45 @@ class _Speller:
         return node, nullable
 
 
+_BY_TYPE = {
+    "object": (
+        "properties", "additionalProperties", "patternProperties", "required",
+        "minProperties", "maxProperties", "propertyNames", "dependentRequired",
+        "dependentSchemas", "unevaluatedProperties",
+    ),
+    "array": (
+        "items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains",
+        "minContains", "maxContains", "unevaluatedItems",
+    ),
+    "string": (
+        "minLength", "maxLength", "pattern", "format", "contentEncoding", "contentMediaType",
+        "contentSchema",
+    ),
+    "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "integer": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "boolean": (),
+}  # fmt: skip
+"""The keywords that constrain values of each JSON type (they ignore values of other types)."""
+
+
+def _split_types(node: dict[str, Any]) -> dict[str, Any]:
+    """``type: [A, B]`` -> ``anyOf: [{type: A, <A's keywords>}, {type: B, ...}]`` (exact)."""
+    kinds = node.get("type")
+    if not isinstance(kinds, list) or len(kinds) < 2 or any(key in node for key in _COMPOSED):
+        return node
+    if not all(isinstance(kind, str) and kind in _BY_TYPE for kind in kinds):
+        return node
+    members = []
+    for kind in kinds:
+        member = {"type": kind}
+        member.update({key: node[key] for key in _BY_TYPE[kind] if key in node})
+        if "format" in node and kind != "string":
+            member["format"] = node["format"]
+        members.append(member)
+    typed = {key for kind in kinds for key in _BY_TYPE[kind]} | {"type", "format"}
+    return {**{k: v for k, v in node.items() if k not in typed}, "anyOf": members}
+
+
 def _value_schema(values: list[Any]) -> dict[str, Any]:
     kinds = _unique([_json_type(v) for v in values])
     if set(kinds) == {"integer", "number"}:
@@ -497,7 +639,8 @@ def _nullable(node: dict[str, Any]) -> dict[str, Any]:
     kind = node.get("type")
     members = node.get("anyOf")
     already = isinstance(members, list) and any(_is_null_schema(m) for m in members)
-    if kind == "null" or (isinstance(kind, list) and "null" in kind) or already:
+    unconstrained = not set(node) - set(ANNOTATIONS)
+    if kind == "null" or (isinstance(kind, list) and "null" in kind) or already or unconstrained:
         return node
     if isinstance(kind, str) and not any(key in node for key in _COMPOSED):
         return {**node, "type": [kind, "null"]}

@@ -95,6 +95,7 @@ EQUIVALENT: dict[str, list[tuple[str, Any]]] = {
         ("3.1", {"anyOf": [{"type": "string", "const": "a"}, {"enum": ["b"]}, {"const": None}]}),
         ("3.0", {"type": "string", "enum": ["a", "b"], "nullable": True}),
         ("3.0", {"type": "string", "enum": ["a", "b", None], "nullable": True}),
+        ("3.0", {"anyOf": [{"type": "string", "enum": ["a", "b"]}, {"nullable": True}]}),
     ],
     "enum": [
         ("3.1", {"type": "string", "enum": ["a", "b"]}),
@@ -116,6 +117,7 @@ EQUIVALENT: dict[str, list[tuple[str, Any]]] = {
         ("3.1", {"anyOf": [{"allOf": [REF]}, {"type": "null"}]}),
         ("3.0", {**REF, "nullable": True}),
         ("3.0", {"allOf": [REF], "nullable": True}),
+        ("3.0", {"allOf": [REF, {"nullable": True}]}),
     ],
     "annotated reference": [
         ("3.1", {"allOf": [REF], "description": "d"}),
@@ -144,9 +146,28 @@ EQUIVALENT: dict[str, list[tuple[str, Any]]] = {
         ("3.0", {"type": "number", "minimum": 0, "exclusiveMinimum": False}),
         ("3.1", {"type": "number", "minimum": 0, "deprecated": False, "readOnly": False}),
     ],
+    "null": [
+        ("3.1", {"type": "null"}),
+        ("3.1", {"const": None}),
+        ("3.1", {"enum": [None]}),
+        ("3.0", {"type": "object", "nullable": True, "enum": [None]}),
+    ],
     "example": [
         ("3.1", {"type": "string", "examples": ["x"]}),
         ("3.0", {"type": "string", "example": "x"}),
+    ],
+    "several types": [
+        ("3.1", {"type": ["object", "array", "null"], "additionalProperties": {}, "minItems": 1}),
+        (
+            "3.1",
+            {
+                "anyOf": [
+                    {"type": "object", "additionalProperties": True},
+                    {"type": "array", "minItems": 1},
+                    {"type": "null"},
+                ]
+            },
+        ),
     ],
     "single type": [
         ("3.1", {"type": "string"}),
@@ -182,6 +203,15 @@ def test_the_canonical_forms_are_the_documented_ones() -> None:
         "description": "d",
         "anyOf": [REF, {"type": "null"}],
     }
+
+
+def test_a_nullable_component_becomes_nullable_references() -> None:
+    source = doc(REF)
+    source["components"]["schemas"]["Thing"] = {"type": ["object", "null"], "title": "T"}
+    result = canonical_spelling(source)
+    assert result["components"]["schemas"]["Thing"] == {"type": "object", "title": "T"}
+    assert all(place == {"anyOf": [REF, {"type": "null"}]} for place in places(result))
+    assert canonical_spelling(result) == result
 
 
 def test_the_document_becomes_31_and_the_argument_is_untouched() -> None:
@@ -283,6 +313,8 @@ def _schemas() -> st.SearchStrategy[dict[str, Any]]:
         ),
         st.builds(lambda n: {"type": "integer", "minimum": n}, st.integers(-2, 2)),
         st.just({"type": "string", "maxLength": 1, "description": "d", "default": None}),
+        st.just({"type": ["string", "array", "null"], "maxLength": 1, "minItems": 1}),
+        st.just({"type": ["object", "integer"], "minimum": 1, "additionalProperties": {}}),
         st.just({"type": "null"}),
     )
 
