@@ -6,13 +6,16 @@ bytes. Steps, each a no-op on the committed snapshot:
 
 1. the canonical spelling (:func:`cannon_studio_schema.canonical.canonical_spelling`): OpenAPI
    3.1, one spelling per constraint (nullable styles, enums written as unions of values);
-2. name what the generator needs for a clean client: an inline envelope of the create body's
+2. the placement (:func:`cannon_studio_schema.placement.place`): the contract's endpoints and
+   bodies found by method, path and use, and given the tags, operation ids and component
+   names the client imports, whatever the source called them;
+3. name what the generator needs for a clean client: an inline envelope of the create body's
    union becomes ``components.schemas.<Stem>Envelope`` and an inline input object
    ``<Stem>Input`` (``Stem`` from the operation id, e.g. ``VideoGenerate``), each with a
    ``title``, referenced by ``$ref`` where it was (openapi-python-client would otherwise emit
    ``CreateRequestBodyType0``-style names); an envelope's ``operation`` ``const`` gets a
    matching ``default`` so generated models do not make callers repeat it;
-3. serialise with sorted keys, two-space indent, UTF-8 and a final newline (:func:`snapshot_text`).
+4. serialise with sorted keys, two-space indent, UTF-8 and a final newline (:func:`snapshot_text`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 from .canonical import canonical_spelling
 from .errors import guarded
 from .model import ApiSchema
+from .placement import place
 from .resolver import component_pointer
 
 
@@ -72,13 +76,14 @@ def normalise(document: Mapping[str, Any], *, notes: list[str] | None = None) ->
 
     Args:
         document: a parsed OpenAPI 3.0.x or 3.1.x document.
-        notes: when given, one line is appended per generator mistake repaired on the way.
+        notes: when given, one line is appended per generator mistake repaired on the way,
+            per part of the document kept unplaced and per missing part filled in.
 
     Raises:
         SchemaError: the version is not 3.0.x/3.1.x, a reference does not resolve, or there
             is no create endpoint.
     """
-    doc = canonical_spelling(document, notes=notes)
+    doc = place(canonical_spelling(document, notes=notes), notes=notes)
     model = ApiSchema(doc)
     named: set[str] = set()
     for op in model.operations:
