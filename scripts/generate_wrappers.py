@@ -175,23 +175,6 @@ class _Emitter:
             return "Any"
         return identifier(name, f"output component name (x-cannon-output of {op.id!r})")
 
-    def type_of(self, prop: Any) -> str:
-        if not isinstance(prop, Mapping):
-            return "Any"
-        target = self._target(prop)
-        enum = target.get("enum")
-        if isinstance(enum, list) and enum:
-            values = [literal(value) for value in enum]
-            if all(value is not None for value in values):
-                return "Literal[" + ", ".join(str(value) for value in values) + "]"
-        kind = target.get("type")
-        simple = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-        if isinstance(kind, str) and kind in simple:
-            return simple[kind]
-        if kind == "array":
-            return f"Sequence[{self.type_of(target.get('items'))}]"
-        return "Mapping[str, Any]" if kind == "object" else "Any"
-
     def describe(self, prop: Mapping[str, Any]) -> str:
         """A field's description with its enum, URL format and limits, as plain text."""
         target = self._target(prop)
@@ -232,8 +215,11 @@ class _Emitter:
                 f"{field} ({flag}): {self.describe(prop)}", 92, subsequent_indent="        "
             )
         types = {
-            field: f"{'Required' if field in required else 'NotRequired'}[{self.type_of(prop)}]"
-            for field, prop in op.fields.items()
+            described.name: (
+                f"{'Required' if described.required else 'NotRequired'}"
+                f"[{described.python_type(literal=literal)}]"
+            )
+            for described in self.model.input_fields(op)
         }
         if all(is_identifier(field) for field in types):
             lines = [f"class {name}(TypedDict, total=False):", f'    """{about}', ""]
@@ -463,13 +449,12 @@ class _Emitter:
                 if not op.input_known:
                     lines += ["The schema does not say what this input is.", ""]
                     continue
-                required = set(op.required)
                 lines += ["| Field | Type | Required | Description |", "|---|---|---|---|"]
-                for field, prop in op.fields.items():
+                for field in self.model.input_fields(op):
                     lines.append(
-                        f"| `{md_code(field)}` | `{md_code(self.type_of(prop))}` | "
-                        f"{'yes' if field in required else 'no'} | "
-                        f"{md_text(self.describe(prop))} |"
+                        f"| `{md_code(field.name)}` | `{md_code(field.python_type())}` | "
+                        f"{'yes' if field.required else 'no'} | "
+                        f"{md_text(self.describe(op.fields[field.name]))} |"
                     )
                 lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"

@@ -11,6 +11,8 @@ sandbox, so both can stand on it.
 - :func:`embedded`: the model of the snapshot shipped in ``cannon_studio_api``.
 - :func:`canonical_spelling`: one spelling per constraint (nullable styles, enums written as
   unions of values, 3.0 keywords), so equal meanings are equal JSON.
+- :class:`Field`: one input field (type, nullability, enum, constraints, default...), made
+  from the canonical form (:meth:`ApiSchema.input_fields`); wrappers, CLI and tests read it.
 - :func:`normalise` / :func:`snapshot_text`: the committed snapshot format.
 - :class:`Resolver`: reference resolution (``referencing``) for code that compares schemas.
 - :class:`SchemaError`: the one error raised; its text is one sentence for the user.
@@ -18,6 +20,7 @@ sandbox, so both can stand on it.
 
 from .canonical import canonical_spelling, schema_spelling
 from .errors import SchemaError
+from .fields import Field
 from .model import (
     CREATE_PATH,
     ApiSchema,
@@ -40,6 +43,7 @@ __all__ = [
     "CREATE_PATH",
     "ApiSchema",
     "Component",
+    "Field",
     "Operation",
     "Resolved",
     "Resolver",

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SchemaError, guarded
+from .fields import Field, field_of
 from .resolver import BASE_URI, Resolved, Resolver, child, component_pointer, escape
 from .source import parse_text, read_file
 from .upgrade import upgrade
@@ -221,6 +222,7 @@ class ApiSchema:
         self.create_path, self.create_body = self._find_create()
         self.operations: tuple[Operation, ...] = tuple(self._find_operations())
         self._by_id = {op.id: op for op in self.operations}
+        self._fields: dict[str, tuple[Field, ...]] = {}
 
     # -- construction ----------------------------------------------------------------------
 
@@ -378,6 +380,30 @@ class ApiSchema:
     def operation(self, operation_id: str) -> Operation | None:
         """The operation with this id, or ``None`` when the document does not define it."""
         return self._by_id.get(operation_id)
+
+    @guarded("describing input fields")
+    def input_fields(self, operation: Operation | str) -> tuple[Field, ...]:
+        """The :class:`~cannon_studio_schema.fields.Field` of every input property, in order.
+
+        Args:
+            operation: an :class:`Operation` of this model, or its id.
+
+        Returns:
+            One field per declared input property (empty when the input is free-form, absent,
+            or the id unknown). The typed wrappers, the CLI and the tests all read these.
+        """
+        op = self.operation(operation) if isinstance(operation, str) else operation
+        if op is None:
+            return ()
+        cached = self._fields.get(op.id)
+        if cached is None:
+            required = set(op.required)
+            cached = tuple(
+                field_of(self, name, node, required=name in required)
+                for name, node in op.fields.items()
+            )
+            self._fields[op.id] = cached
+        return cached
 
     @property
     def ids(self) -> tuple[str, ...]:
