@@ -39,9 +39,11 @@ both read, normalise and generate the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -150,8 +152,9 @@ def validate_document(document: dict[str, Any], source: str) -> None:
         path = SchemaPath.from_dict(document, base_uri=VALIDATOR_BASE_URI, handlers={})
         get_validator_cls(document)(path).validate()
     except OpenAPIValidationError as exc:
-        message = str(getattr(exc, "message", exc)).splitlines()[0][:200]
-        raise PipelineError(f"The schema from {source} is not valid OpenAPI: {message}.") from exc
+        raise PipelineError(
+            f"The schema from {source} is not valid OpenAPI: {validation_complaint(exc)}."
+        ) from exc
     except Exception as exc:  # a reference that does not resolve, a shape the validator chokes on
         detail = (str(exc).splitlines() or [""])[0][:160]
         raise PipelineError(
@@ -160,7 +163,21 @@ def validate_document(document: dict[str, Any], source: str) -> None:
         ) from None
 
 
-def normalise(document: dict[str, Any]) -> str:
+def validation_complaint(exc: OpenAPIValidationError) -> str:
+    """The validator's complaint as one clause naming the place (never a schema dump)."""
+    where = str(getattr(exc, "json_path", "") or "$")
+    message = str(getattr(exc, "message", exc)).splitlines()[0]
+    kind = str(getattr(exc, "validator", ""))
+    if len(message) > 120 or message.startswith(("{", "[")):
+        message = {
+            "oneOf": "it fits none of the forms OpenAPI allows there",
+            "anyOf": "it fits none of the forms OpenAPI allows there",
+            "additionalProperties": "it has a key OpenAPI does not allow there",
+        }.get(kind, f"it breaks the {kind or 'schema'} rule of OpenAPI")
+    return f"at {where}, {message.rstrip('.')}"
+
+
+def normalise(document: dict[str, Any], notes: list[str] | None = None) -> str:
     """Return the snapshot text of ``document`` (``cannon_studio_schema.normalise``).
 
     The result is 3.1 JSON with sorted keys, 2-space indent, UTF-8 and a final newline. A 3.0
@@ -172,7 +189,7 @@ def normalise(document: dict[str, Any]) -> str:
             reference that does not resolve...), or the normalised form is not valid OpenAPI.
     """
     try:
-        normalised = normalise_document(document)
+        normalised = normalise_document(document, notes=notes)
     except SchemaError as exc:
         raise PipelineError(f"The schema cannot be read as the Cannon Studio API: {exc}") from exc
     if not str(document.get("openapi", "")).startswith("3.1"):
@@ -230,6 +247,32 @@ def load_schema() -> dict[str, Any]:
 '''
 
 
+_GENERATOR_PLACE = re.compile(
+    r"^(?:WARNING parsing (?P<endpoint>.+?) within .+\.|Unable to process schema (?P<schema>\S+?):?)$"
+)
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
+
+
+def generator_complaint(log: str) -> str:
+    """The generator's first complaint as one clause: where in the document, and why.
+
+    openapi-python-client prints a banner, then blocks of "WARNING parsing <endpoint>" or
+    "Unable to process schema <pointer>:" followed by the reason and a schema dump; only the
+    place and the reason are kept.
+    """
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        found = _GENERATOR_PLACE.match(line)
+        if found is None:
+            continue
+        place = found.group("endpoint") or found.group("schema")
+        reason = lines[index + 1] if index + 1 < len(lines) else "no reason given"
+        reason = _OBJECT_REPR.sub("", reason).replace("  ", " ").strip().rstrip(".")[:160]
+        return f"at {place}: {reason}"
+    last = next((line for line in reversed(lines) if not line.startswith(("{", "}"))), "")
+    return (last or "no output")[:160].rstrip(".")
+
+
 def generate_package(snapshot_text: str, workdir: Path) -> Path:
     """Generate the client package from ``snapshot_text`` inside ``workdir``.
 
@@ -253,8 +296,9 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
     )  # fmt: skip
     log = (result.stdout + result.stderr).strip()
     if result.returncode != 0 or "warning" in log.lower():
-        first = next((line for line in log.splitlines() if line.strip()), "no output")
-        raise PipelineError(f"openapi-python-client refused the schema: {first.strip()}")
+        raise PipelineError(
+            f"openapi-python-client refused the schema: {generator_complaint(log)}."
+        )
     for args in (
         ["check", "--isolated", "--fix", "--select", "I,F401", "--quiet", str(out)],
         ["format", "--isolated", "--line-length", "100", "--quiet", str(out)],
@@ -479,11 +523,12 @@ def regenerate(source: str) -> Build:
     """
     document = read_document(source)
     validate_document(document, source)
-    text = normalise(document)
+    notes: list[str] = []
+    text = normalise(document, notes)
     with tempfile.TemporaryDirectory(prefix="cannon-regen-") as tmp:
         result = build(text, Path(tmp))
         swap_in(result, Path(tmp))
-    return result
+    return dataclasses.replace(result, notes=(*notes, *result.notes))
 
 
 def main(argv: list[str] | None = None) -> int:
