@@ -34,6 +34,7 @@ from ._errors import (
 )
 from ._gate import InFlightGate
 from ._logging import logger
+from ._operations import parse_output
 from ._polling import PollPolicy, poll_delay
 from ._request_args import max_wait_seconds
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
@@ -173,11 +174,26 @@ class _HandleBase:
 
     @property
     def output(self) -> Output | None:
-        """The typed output model (VideoOutput, ImageOutput, ...) of the last poll, or ``None``."""
+        """The output of the last poll as the operation's own model, or ``None``.
+
+        The model is the one the schema names for the operation (``VideoOutput`` for
+        ``video.generate``, ``PromptOutput`` for ``prompt.enhance.video``...), or
+        ``TaskOutput`` while the request runs; never whichever union member parsed first. A
+        payload that fits neither is ``None`` with a warning; :attr:`raw_output` keeps it.
+        """
         if self.request is None:
             return None
-        out = self.request.output
-        return out if hasattr(out, "to_dict") else None  # type: ignore[return-value]
+        parsed, problem = parse_output(self.operation, self.request.output)
+        if problem is not None:
+            logger.warning("request %s: %s", self.id, problem)
+        return parsed  # type: ignore[no-any-return]
+
+    @property
+    def raw_output(self) -> dict[str, Any] | None:
+        """The output of the last poll as received (a JSON object), or ``None``."""
+        out: Any = self.request.output if self.request is not None else None
+        raw = out.to_dict() if hasattr(out, "to_dict") else out
+        return raw if isinstance(raw, dict) else None
 
     @property
     def credits(self) -> int | None:

@@ -152,6 +152,47 @@ class OperationSpec:
         return _model(self.output_name) if self.output_name else None
 
 
+def parse_output(operation: str, value: Any) -> tuple[Any, str | None]:
+    """The output of a request of ``operation``, parsed with that operation's own model.
+
+    The generated ``RequestObject.output`` is a union tried in document order: a model with no
+    required field (pydantic's ``asset_type: Literal["video"] = "video"``) swallows every payload.
+    The operation says which model the payload is; while the request runs, the payload is the
+    downstream task's metadata (``TaskOutput``).
+
+    Args:
+        operation: the request's operation id.
+        value: ``RequestObject.output`` as the generated client parsed it (a model, a dict,
+            ``None`` or ``UNSET``).
+
+    Returns:
+        ``(model instance or None, problem)``: ``problem`` is one sentence when a payload fits
+        neither the operation's output nor ``TaskOutput`` (the instance is then ``None``; the
+        payload stays in ``RequestObject.output``), else ``None``.
+    """
+    raw = value.to_dict() if hasattr(value, "to_dict") else value
+    if not isinstance(raw, dict):
+        return None, None
+    spec = registry().get(operation)
+    wanted = spec.output_model if spec is not None else None
+    for model in (wanted, _model("TaskOutput")):
+        if model is None:
+            continue
+        if isinstance(value, model):
+            return value, None
+        try:
+            return model.from_dict(raw), None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    if wanted is None:  # no output named for the operation: the generated union decides
+        return (value if hasattr(value, "to_dict") else None), None
+    keys = ", ".join(sorted(map(str, raw))[:8]) or "no keys"
+    return None, (
+        f"the output of this {operation} request fits neither {wanted.__name__} nor TaskOutput "
+        f"(keys: {keys}); handle.raw_output has it as received"
+    )
+
+
 def _model(name: str) -> Any:
     """The generated model class ``name`` (loaded on first use by the models package)."""
     return getattr(models, name, None)
