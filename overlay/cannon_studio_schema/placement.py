@@ -250,7 +250,14 @@ class _Placer:
         return name
 
     def apply(self) -> None:
-        """Rename the claimed components (others out of the way first) and every reference."""
+        """Rename the claimed components (others out of the way first) and every reference.
+
+        A claimed component's ``title`` becomes its new name too: the generator names its
+        model (and module) after the title.
+        """
+        for old, new in self.renames.items():
+            if isinstance(self.schemas.get(old), dict):
+                self.schemas[old]["title"] = new
         taken = set(self.renames.values())
         mapping = {old: new for old, new in self.renames.items() if old != new}
         for name in list(self.schemas):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +22,8 @@ import pytest
 from cannon_studio_schema import ApiSchema, embedded, parse_text
 from shape_documents import NEW_OPERATION, ROOT, SHAPES, Shape
 
+from tests.repo_copy import GIT, make_copy, regenerate, reset, status
+
 pytestmark = pytest.mark.slow
 
 SNAPSHOT_IDS = embedded().ids
@@ -32,8 +33,6 @@ REGENERATED = [
     if s.name not in {"by-reference-oneOf", "discriminator-mapping", "allOf-envelopes"}
 ]
 """The snapshot itself is the twice-regenerated case; the mapping-only shape is model-tested."""
-VENV = Path(sys.prefix)  # the virtual environment running the suite
-GIT = ("git", "-c", "user.name=shapes", "-c", "user.email=shapes@example.test")
 
 CLIENT_CHECK = """
 import inspect, json, sys, warnings
@@ -61,51 +60,17 @@ print(json.dumps(report))
 """
 
 
-def _tracked_files() -> list[str]:
-    out = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    return [name for name in out.split("\0") if name]
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git copy of the tracked files of this checkout (committed, so status starts clean)."""
-    root = tmp_path_factory.mktemp("repo-copy")
-    for name in _tracked_files():
-        source = ROOT / name
-        if source.is_file():
-            target = root / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    subprocess.run([*GIT, "init", "-q"], cwd=root, check=True)
-    subprocess.run([*GIT, "add", "-A"], cwd=root, check=True)
-    subprocess.run([*GIT, "commit", "-q", "-m", "copy"], cwd=root, check=True)
-    return root
+    return make_copy(tmp_path_factory.mktemp("repo-copy"))
 
 
 @pytest.fixture
 def clean_repo(repo: Path) -> Iterator[Path]:
     """The copy, reset to its commit after the test."""
     yield repo
-    subprocess.run([*GIT, "checkout", "-q", "--", "."], cwd=repo, check=True)
-    subprocess.run([*GIT, "clean", "-q", "-fdx", "-e", "__pycache__"], cwd=repo, check=True)
-
-
-def _status(repo: Path) -> str:
-    return subprocess.run(
-        ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
-    ).stdout
-
-
-def _regenerate(repo: Path, source: Path) -> subprocess.CompletedProcess[str]:
-    stamp = VENV / ".installed"
-    env = {key: value for key, value in os.environ.items() if key != "CANNON_OPENAPI_URL"}
-    return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(repo), "regenerate", f"SOURCE={source}",
-         f"VENV={VENV}", "-o", str(stamp)],
-        capture_output=True, text=True, check=False, env=env, timeout=300,
-    )  # fmt: skip
+    reset(repo)
 
 
 def _sample(model: ApiSchema, node: Any) -> Any:
@@ -144,7 +109,7 @@ def test_regenerate_from_every_shape_then_create_and_wait(
 ) -> None:
     source = tmp_path / f"openapi{shape.suffix}"
     source.write_text(shape.text(), encoding="utf-8")
-    result = _regenerate(clean_repo, source)
+    result = regenerate(clean_repo, source)
     assert result.returncode == 0, result.stderr
     model = ApiSchema(parse_text((clean_repo / "openapi" / "cannon-studio.json").read_text(), "x"))
     untyped = [op.id for op in model.operations if not op.input_known]
@@ -185,11 +150,11 @@ def test_a_broken_wrapper_step_changes_nothing(clean_repo: Path, tmp_path: Path)
     try:
         source = tmp_path / "openapi.json"
         source.write_text(SHAPES[-1].text(), encoding="utf-8")  # a new operation: all would change
-        result = _regenerate(clean_repo, source)
+        result = regenerate(clean_repo, source)
         assert result.returncode != 0
         [line] = [line for line in result.stderr.splitlines() if line.startswith("regenerate:")]
         assert "typed wrappers could not be generated" in line and "broken on purpose" in line
-        assert _status(clean_repo) == ""
+        assert status(clean_repo) == ""
     finally:
         subprocess.run([*GIT, "reset", "-q", "--hard", "HEAD~1"], cwd=clean_repo, check=True)
 
@@ -197,23 +162,6 @@ def test_a_broken_wrapper_step_changes_nothing(clean_repo: Path, tmp_path: Path)
 def test_regenerating_the_snapshot_twice_leaves_the_copy_clean(clean_repo: Path) -> None:
     snapshot = clean_repo / "openapi" / "cannon-studio.json"
     for _ in range(2):
-        result = _regenerate(clean_repo, snapshot)
+        result = regenerate(clean_repo, snapshot)
         assert result.returncode == 0, result.stderr
-        assert _status(clean_repo) == ""
-
-
-def test_a_client_that_does_not_import_changes_nothing(clean_repo: Path, tmp_path: Path) -> None:
-    """A valid document the overlay cannot stand on fails at the import check, after generation."""
-    doc = json.loads(SHAPES[0].text())
-    renamed = doc["components"]["schemas"].pop("RequestObject")
-    doc["components"]["schemas"]["RequestRecord"] = {**renamed, "title": "RequestRecord"}
-    text = json.dumps(doc).replace(
-        '"#/components/schemas/RequestObject"', '"#/components/schemas/RequestRecord"'
-    )
-    source = tmp_path / "renamed.json"
-    source.write_text(text, encoding="utf-8")
-    result = _regenerate(clean_repo, source)
-    assert result.returncode != 0
-    [line] = [line for line in result.stderr.splitlines() if line.startswith("regenerate:")]
-    assert "does not import" in line and "request_object" in line
-    assert _status(clean_repo) == ""
+        assert status(clean_repo) == ""
