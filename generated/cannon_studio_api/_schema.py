@@ -8,7 +8,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-SCHEMA_SHA256 = "613d76f759d91b828d6dba4908afc6e18513ebc1bc233b1d4c2d4a2238917429"
+SCHEMA_SHA256 = "40b444873b5c0a6bddfb6a2074ce4dc5bb81c31d0be0eec16e6c53a0aa4d13f6"
 """SHA-256 of ``openapi.json`` (the normalised snapshot), as hex."""
 
 

@@ -32,6 +32,8 @@ class VideoOutput:
         requested_model (str | Unset): Model asked for.
         requested_provider (str | Unset): Provider asked for.
         status (str | Unset): Downstream task status (processing, succeeded...). Separate from the request status.
+        subtitles_url (str | Unset): Assumed: URL of the SRT subtitles sidecar of subtitles.generate (the sandbox
+            returns it; the documented output shows only the burned-in video).
         task_id (str | Unset): Downstream task id.
         title (str | Unset): Title.
         video_url (str | Unset): Hosted video URL.
@@ -47,6 +49,7 @@ class VideoOutput:
     requested_model: str | Unset = UNSET
     requested_provider: str | Unset = UNSET
     status: str | Unset = UNSET
+    subtitles_url: str | Unset = UNSET
     task_id: str | Unset = UNSET
     title: str | Unset = UNSET
     video_url: str | Unset = UNSET
@@ -72,6 +75,8 @@ class VideoOutput:
         requested_provider = self.requested_provider
 
         status = self.status
+
+        subtitles_url = self.subtitles_url
 
         task_id = self.task_id
 
@@ -104,6 +109,8 @@ class VideoOutput:
             field_dict["requested_provider"] = requested_provider
         if status is not UNSET:
             field_dict["status"] = status
+        if subtitles_url is not UNSET:
+            field_dict["subtitles_url"] = subtitles_url
         if task_id is not UNSET:
             field_dict["task_id"] = task_id
         if title is not UNSET:
@@ -138,6 +145,8 @@ class VideoOutput:
 
         status = d.pop("status", UNSET)
 
+        subtitles_url = d.pop("subtitles_url", UNSET)
+
         task_id = d.pop("task_id", UNSET)
 
         title = d.pop("title", UNSET)
@@ -155,6 +164,7 @@ class VideoOutput:
             requested_model=requested_model,
             requested_provider=requested_provider,
             status=status,
+            subtitles_url=subtitles_url,
             task_id=task_id,
             title=title,
             video_url=video_url,
