@@ -57,6 +57,7 @@ from typing import Any
 import generate_wrappers
 from cannon_studio_schema import ApiSchema, SchemaError, parse_text, snapshot_text
 from cannon_studio_schema import normalise as normalise_document
+from cannon_studio_schema.canonical import generator_spelling
 from cannon_studio_schema.source import read_source
 from jsonschema_path import SchemaPath
 from openapi_spec_validator.shortcuts import get_validator_cls
@@ -282,8 +283,9 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
         PipelineError: the generator failed or printed a warning, or ruff failed.
     """
     check_tool_versions()
-    spec = workdir / "openapi.json"
-    spec.write_text(snapshot_text, encoding="utf-8")
+    spec = workdir / "openapi.json"  # the generator's form; the package embeds the snapshot
+    for_generator = generator_spelling(json.loads(snapshot_text))
+    spec.write_text(json.dumps(for_generator, indent=2, sort_keys=True), encoding="utf-8")
     out = workdir / PACKAGE
     result = subprocess.run(
         [

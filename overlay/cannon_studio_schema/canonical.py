@@ -24,9 +24,9 @@ The canonical form (OpenAPI 3.1, JSON Schema 2020-12):
 - **unions**: a union of one member is that member (its siblings kept when they do not clash);
   ``{allOf: [{$ref: X}]}`` with nothing beside it is ``{$ref: X}``, and a ``$ref`` with only
   annotations beside it is ``{allOf: [{$ref: X}], <annotations>}``.
-- **types**: ``type: [X]`` is ``type: X``; a type list has no duplicates and ``"null"`` last;
-  several types are ``anyOf`` of one schema per type, each with the keywords that apply to it
-  (``additionalProperties`` to objects, ``items`` to arrays...). ``additionalProperties: {}``
+- **types**: ``type: [X]`` is ``type: X``; a type list has no duplicates and ``"null"`` last
+  (:func:`generator_spelling` also splits several types into ``anyOf`` of one schema per type,
+  each with the keywords that apply to it, for the generator); ``additionalProperties: {}``
   is ``additionalProperties: true``; an array schema always has ``items`` (``{}`` for any).
 - **3.0 spellings**: ``nullable`` as above; ``example`` -> ``examples: [example]``; boolean
   ``exclusiveMinimum``/``exclusiveMaximum`` -> the numeric 2020-12 form; ``openapi`` ->
@@ -186,15 +186,33 @@ def _null_references(node: Any, refs: set[str]) -> Any:
     return {key: _null_references(value, refs) for key, value in node.items()}
 
 
-def schema_spelling(schema: Any, *, notes: list[str] | None = None) -> Any:
+def schema_spelling(
+    schema: Any, *, notes: list[str] | None = None, split_types: bool = False
+) -> Any:
     """The canonical spelling of one 3.1 schema (a new value; see :func:`canonical_spelling`).
 
     Args:
         schema: a JSON Schema 2020-12 schema (a mapping or a boolean).
         notes: when given, repairs are appended (their place is given from this schema, ``#``).
+        split_types: also split type lists as :func:`generator_spelling` does.
     """
     found: list[str] = [] if notes is None else notes
-    return _Speller(is_30=False, notes=found)(copy.deepcopy(schema), "#")
+    speller = _Speller(is_30=False, notes=found, split_types=split_types)
+    return speller(copy.deepcopy(schema), "#")
+
+
+def generator_spelling(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical form with type lists split, for openapi-python-client (a new dict).
+
+    ``type: [object, array]`` beside ``additionalProperties`` makes the generator drop the
+    schema ("Invalid property in union"); ``anyOf`` of one schema per type, each with the
+    keywords that apply to it, means the same and generates. Only the generator reads this
+    form: the snapshot and the drift check keep the type lists.
+    """
+    respell = _Speller(is_30=False, notes=[], split_types=True)
+    result: dict[str, Any] = copy.deepcopy(dict(document))
+    _document_schemas(result, respell)
+    return result
 
 
 # -- where the schemas of a document are ------------------------------------------------------
@@ -380,9 +398,10 @@ def _unique(values: list[Any]) -> list[Any]:
 class _Speller:
     """Rewrites one schema (and every schema inside it) into the canonical form."""
 
-    def __init__(self, *, is_30: bool, notes: list[str]) -> None:
+    def __init__(self, *, is_30: bool, notes: list[str], split_types: bool = False) -> None:
         self.is_30 = is_30
         self.notes = notes
+        self.split_types = split_types
 
     def repaired(self, at: str, what: str) -> None:
         self.notes.append(f"Repaired {at}: {what}.")
@@ -398,7 +417,8 @@ class _Speller:
         nullable = self._closed_values(node, null_typed) or null_typed
         if node.get("additionalProperties") == {}:
             node["additionalProperties"] = True
-        node = _split_types(node)
+        if self.split_types:
+            node = _split_types(node)
         split = node.get("anyOf") if isinstance(node.get("anyOf"), list) else []
         for member in [node, *split]:
             is_array = isinstance(member, dict) and member.get("type") == "array"
@@ -653,4 +673,10 @@ def _nullable(node: dict[str, Any]) -> dict[str, Any]:
     return {**outer, "anyOf": [_bare_reference(inner), {"type": "null"}]}
 
 
-__all__ = ["ANNOTATIONS", "TARGET_VERSION", "canonical_spelling", "schema_spelling"]
+__all__ = [
+    "ANNOTATIONS",
+    "TARGET_VERSION",
+    "canonical_spelling",
+    "generator_spelling",
+    "schema_spelling",
+]
