@@ -71,19 +71,22 @@ def _name(document: dict[str, Any], pointer: str, wanted: str, node: dict[str, A
 
 
 @guarded("normalising")
-def normalise(document: Mapping[str, Any], *, notes: list[str] | None = None) -> dict[str, Any]:
+def normalise(
+    document: Mapping[str, Any], *, notes: list[str] | None = None, fill: bool = True
+) -> dict[str, Any]:
     """Return the snapshot form of ``document`` (a new dict; the argument is not changed).
 
     Args:
         document: a parsed OpenAPI 3.0.x or 3.1.x document.
         notes: when given, one line is appended per generator mistake repaired on the way,
             per part of the document kept unplaced and per missing part filled in.
+        fill: fill in missing parts the client uses (see :func:`~.placement.place`).
 
     Raises:
         SchemaError: the version is not 3.0.x/3.1.x, a reference does not resolve, or there
             is no create endpoint.
     """
-    doc = place(canonical_spelling(document, notes=notes), notes=notes)
+    doc = place(canonical_spelling(document, notes=notes), notes=notes, fill=fill)
     model = ApiSchema(doc)
     named: set[str] = set()
     for op in model.operations:

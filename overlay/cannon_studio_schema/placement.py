@@ -110,11 +110,15 @@ CONTRACT_OUTPUTS = {
 }
 """The output each documented operation returns (operation pages, section 6 of the fact sheet)."""
 
+FILLED = "x-cannon-filled"
+"""Marks what :func:`place` filled in (a generic form of a part the document lacks)."""
+
 _REQUEST_STATUS: dict[str, Any] = {
     "type": "string",
     "enum": ["queued", "processing", "succeeded", "failed"],
 }
 GENERIC_STATUS: dict[str, Any] = {
+    FILLED: True,
     "title": "StatusResponse",
     "type": "object",
     "description": "Assumed: the source document does not describe the status body; fields as "
@@ -128,6 +132,7 @@ GENERIC_STATUS: dict[str, Any] = {
     },
 }
 GENERIC_ERROR: dict[str, Any] = {
+    FILLED: True,
     "title": "ErrorResponse",
     "type": "object",
     "description": "Assumed: the source document does not describe error bodies; "
@@ -141,6 +146,7 @@ GENERIC_ERROR: dict[str, Any] = {
     },
 }
 GENERIC_ACCEPTED: dict[str, Any] = {
+    FILLED: True,
     "title": "AcceptedRequest",
     "type": "object",
     "description": "Assumed: the source document does not describe the 202 body; fields as the "
@@ -155,6 +161,7 @@ GENERIC_ACCEPTED: dict[str, Any] = {
     "required": ["id", "status", "operation", "poll_after_ms"],
 }
 GENERIC_WEBHOOK: dict[str, Any] = {
+    FILLED: True,
     "title": "WebhookEvent",
     "type": "object",
     "description": "Assumed: the source document has no webhook; the terminal delivery is "
@@ -168,6 +175,7 @@ GENERIC_WEBHOOK: dict[str, Any] = {
     "required": ["id", "type", "timestamp", "data"],
 }
 IDEMPOTENCY_HEADER: dict[str, Any] = {
+    FILLED: True,
     "name": "x-idempotency-key",
     "in": "header",
     "required": False,
@@ -205,9 +213,10 @@ def _single_value(schema: Mapping[str, Any]) -> str | None:
 
 
 class _Placer:
-    def __init__(self, document: dict[str, Any], notes: list[str]) -> None:
+    def __init__(self, document: dict[str, Any], notes: list[str], *, fill: bool) -> None:
         self.doc = document
         self.notes = notes
+        self.fill_in = fill
         self.schemas: dict[str, Any] = document.setdefault("components", {}).setdefault(
             "schemas", {}
         )
@@ -342,7 +351,7 @@ class _Placer:
         create = self.operation(CREATE) or {}
         params = create.setdefault("parameters", [])
         named = {str(p.get("name", "")).lower() for p in params if isinstance(p, Mapping)}
-        if "x-idempotency-key" not in named:
+        if "x-idempotency-key" not in named and self.fill_in:
             params.append(copy.deepcopy(IDEMPOTENCY_HEADER))
             self.notes.append(
                 "The document does not declare the x-idempotency-key header of POST "
@@ -439,12 +448,15 @@ class _Placer:
         generic: dict[str, Any],
         what: str,
     ) -> None:
+        if not self.fill_in:
+            return
         name = str(generic["title"])
         self.schemas.setdefault(name, copy.deepcopy(generic))
         if op is None:
             if name == "StatusResponse":
                 self.paths[STATUS.path] = {
                     "get": {
+                        FILLED: True,
                         "operationId": STATUS.operation_id,
                         "tags": [STATUS.tag],
                         "responses": {"200": {"description": "The key works."}},
@@ -461,7 +473,10 @@ class _Placer:
         target = response if isinstance(response, dict) and "$ref" not in response else None
         if target is None:
             target = responses.setdefault(status, {"description": "OK"})
-        target.setdefault("content", {})[_JSON] = {"schema": {"$ref": component_pointer(name)}}
+        target.setdefault("content", {})[_JSON] = {
+            "schema": {"$ref": component_pointer(name)},
+            FILLED: True,
+        }
         self.notes.append(f"The document does not describe {what}; assumed as {name} (generic).")
 
     def place_error(self, create: Mapping[str, Any] | None) -> None:
@@ -479,6 +494,8 @@ class _Placer:
             counts[key] += 1
             first.setdefault(key, (entry, "schema"))
         if not counts:
+            if not self.fill_in:
+                return
             self.schemas.setdefault("ErrorResponse", copy.deepcopy(GENERIC_ERROR))
             self.notes.append(
                 "The document does not describe error bodies; errors are read as "
@@ -498,6 +515,8 @@ class _Placer:
                     op.get("requestBody"), "WebhookEvent"
                 ):
                     return
+        if not self.fill_in:
+            return
         self.schemas.setdefault("WebhookEvent", copy.deepcopy(GENERIC_WEBHOOK))
         self.notes.append(
             "The document has no webhook; deliveries are read as WebhookEvent (generic: "
@@ -603,14 +622,60 @@ def _rewrite_refs(node: Any, refs: Mapping[str, str]) -> None:
             _rewrite_refs(value, refs)
 
 
+def strip_filled(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a placed document without what :func:`place` filled in (marked ``x-cannon-filled``).
+
+    The drift check compares documents this way: a part the source never had is not a change.
+    """
+    result: dict[str, Any] = copy.deepcopy(dict(document))
+    schemas = (result.get("components") or {}).get("schemas")
+    if isinstance(schemas, dict):
+        for name in [n for n, s in schemas.items() if isinstance(s, Mapping) and s.get(FILLED)]:
+            del schemas[name]
+    paths = result.get("paths")
+    if not isinstance(paths, dict):
+        return result
+    for path, item in list(paths.items()):
+        if not isinstance(item, dict):
+            continue
+        for method in _HTTP_METHODS:
+            op = item.get(method)
+            if isinstance(op, Mapping) and op.get(FILLED):
+                del item[method]
+            elif isinstance(op, dict):
+                _strip_operation(op)
+        if not any(method in item for method in _HTTP_METHODS):
+            del paths[path]
+    return result
+
+
+def _strip_operation(op: dict[str, Any]) -> None:
+    params = op.get("parameters")
+    if isinstance(params, list):
+        op["parameters"] = [p for p in params if not (isinstance(p, Mapping) and p.get(FILLED))]
+    responses = op.get("responses")
+    for response in responses.values() if isinstance(responses, Mapping) else ():
+        content = response.get("content") if isinstance(response, dict) else None
+        if not isinstance(content, dict):
+            continue
+        for media in [m for m, e in content.items() if isinstance(e, Mapping) and e.get(FILLED)]:
+            del content[media]
+        if not content:
+            del response["content"]
+
+
 @guarded("placing the API's parts")
-def place(document: Mapping[str, Any], *, notes: list[str] | None = None) -> dict[str, Any]:
+def place(
+    document: Mapping[str, Any], *, notes: list[str] | None = None, fill: bool = True
+) -> dict[str, Any]:
     """Return a copy of ``document`` (canonical spelling) with the contract's parts named.
 
     Args:
         document: an OpenAPI 3.1 document in canonical spelling
             (:func:`cannon_studio_schema.canonical.canonical_spelling`).
         notes: when given, one line is appended per part kept unplaced, filled in or renamed.
+        fill: fill in the parts the client uses but the document lacks (generic forms marked
+            ``x-cannon-filled``); ``False`` places names only (what the drift check compares).
 
     Returns:
         The placed document (a new dict; see the module docstring for the names).
@@ -620,7 +685,7 @@ def place(document: Mapping[str, Any], *, notes: list[str] | None = None) -> dic
             object is missing (one sentence naming it).
     """
     found: list[str] = [] if notes is None else notes
-    placer = _Placer(copy.deepcopy(dict(document)), found)
+    placer = _Placer(copy.deepcopy(dict(document)), found, fill=fill)
     placer.fix_endpoints()
     placer.place_bodies()
     placer.apply()
@@ -633,7 +698,9 @@ def place(document: Mapping[str, Any], *, notes: list[str] | None = None) -> dic
 __all__ = [
     "CONTRACT_OUTPUTS",
     "ENDPOINTS",
+    "FILLED",
     "OUTPUT_BY_ASSET_TYPE",
     "Endpoint",
     "place",
+    "strip_filled",
 ]

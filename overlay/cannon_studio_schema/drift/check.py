@@ -16,6 +16,8 @@ from typing import Any
 from ..canonical import canonical_spelling
 from ..errors import SchemaError
 from ..model import embedded_schema_path
+from ..normalise import normalise
+from ..placement import strip_filled
 from ..source import LIVE_API_ORIGIN, parse_text, read_file, read_source
 from ..upgrade import version_of
 from .changes import Change
@@ -62,7 +64,11 @@ def prepare(document: Mapping[str, Any]) -> dict[str, Any]:
         SchemaError: the version is not 3.0.x or 3.1.x, or the document is not shaped as
             OpenAPI.
     """
-    return canonical_spelling(document)
+    try:  # the form make regenerate writes (canonical spelling, the contract's names), less
+        # what regenerate filled in for parts the source lacks: those are not changes
+        return strip_filled(normalise(document, fill=False))
+    except SchemaError:  # not placeable (no create or retrieve endpoint...): compare it as spelt
+        return canonical_spelling(document)
 
 
 def load_document(text: str, origin: str) -> dict[str, Any]:
