@@ -10,7 +10,7 @@ import pytest
 from batch_support import read_jsonl, ref, write_jobs
 from cannon_studio import Cannon
 from cannon_studio._operations import registry
-from cannon_studio.batch import BatchFileError, declared_outputs, load_jobs, parse_jobs
+from cannon_studio.batch import BatchFileError, _jobs, declared_outputs, load_jobs, parse_jobs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -199,11 +199,17 @@ def test_a_misspelt_output_field_is_refused_with_the_declared_one() -> None:
 
 
 def test_an_undeclared_output_field_is_checked_once_the_output_is_known(
-    client: Cannon, cannon_sandbox: Any, tmp_path: Path
+    client: Cannon, cannon_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A name the schema does not declare and that is close to nothing may be newer than the
     schema: it is taken when the output has it, and fails the job (not sent) when it has not."""
-    assert "subtitles_url" not in declared_outputs("subtitles.generate")
+    declared = declared_outputs  # a client whose schema predates subtitles_url (now declared)
+    monkeypatch.setattr(
+        _jobs,
+        "declared_outputs",
+        lambda op: tuple(name for name in declared(op) if name != "subtitles_url"),
+    )
+    assert "subtitles_url" not in _jobs.declared_outputs("subtitles.generate")
     jobs = [
         {
             "id": "subs",
