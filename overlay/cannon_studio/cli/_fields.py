@@ -1,7 +1,8 @@
 """Operations and their input fields, read from the schema the client was generated from.
 
 The source is the operation model of ``cannon_studio_schema`` (by default the snapshot embedded
-in the generated package): each operation's id, ``x-cannon-*`` facts and declared input fields,
+in the generated package): each operation's id, ``x-cannon-*`` facts and declared input fields
+(the schema's :class:`cannon_studio_schema.Field`, the same the typed wrappers are typed from),
 whatever shape the schema gives the create body. An operation whose input the schema does not
 describe has no fields (``--input JSON`` still works). Nothing here talks to the network.
 
@@ -19,7 +20,7 @@ from dataclasses import fields as dataclass_fields
 from functools import cache
 from typing import Any
 
-from cannon_studio_schema import ApiSchema, embedded
+from cannon_studio_schema import ApiSchema, Field, embedded
 
 from .._operations import build_registry
 
@@ -51,7 +52,8 @@ class FieldValueError(ValueError):
 
 @dataclass(frozen=True)
 class FieldInfo:
-    """One input field of an operation.
+    """One input field of an operation: the schema's :class:`cannon_studio_schema.Field` plus
+    what the command line adds (the flag).
 
     Attributes:
         name: the field name as the API spells it (``aspect_ratio``, ``aspectRatio``).
@@ -59,6 +61,7 @@ class FieldInfo:
             ``array`` or ``any`` (no usable type in the schema).
         item_type: for arrays, the type of one item (same vocabulary), else ``None``.
         required: the schema lists the field under ``required``.
+        nullable: ``null`` is an allowed value (pass ``--input`` JSON to send it).
         enum: the closed set of allowed values (for arrays: of one item), else ``None``.
         examples: known values of an open field (``examples`` in the schema), may be empty.
         description: the schema's description (may mention "Assumed:").
@@ -71,10 +74,26 @@ class FieldInfo:
     type: str
     item_type: str | None = None
     required: bool = False
+    nullable: bool = False
     enum: tuple[Any, ...] | None = None
     examples: tuple[Any, ...] = ()
     description: str = ""
     constraints: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_field(cls, described: Field) -> FieldInfo:
+        """The command line's view of a schema :class:`~cannon_studio_schema.Field`."""
+        return cls(
+            name=described.name,
+            type=described.type,
+            item_type=described.item_type,
+            required=described.required,
+            nullable=described.nullable,
+            enum=described.enum,
+            examples=described.examples,
+            description=described.description,
+            constraints=dict(described.constraints),
+        )
 
     @property
     def flag(self) -> str:
@@ -83,7 +102,7 @@ class FieldInfo:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description (used by ``operations --json``)."""
-        keys = ("name", "flag", "type", "item_type", "required", "enum", "examples")
+        keys = ("name", "flag", "type", "item_type", "required", "nullable", "enum", "examples")
         return _json_dict(self, (*keys, "description", "constraints"))
 
 
@@ -148,87 +167,6 @@ def flag_for(name: str) -> str:
     return "--" + _CAMEL_BOUNDARY.sub("-", name).replace("_", "-").lower()
 
 
-def _resolve(model: ApiSchema, node: Mapping[str, Any]) -> dict[str, Any]:
-    """Follow ``$ref`` and ``allOf`` (through the schema model), and drop ``null`` from unions.
-
-    Annotations on the wrapper (description, examples) win over the target's.
-    """
-    merged: dict[str, Any] = {}
-    current: Mapping[str, Any] = node
-    for _ in range(16):  # nullable unions nest shallowly; the bound only guards cycles
-        merged = {**model.resolver.flatten(current).schema, **merged}
-        for key in ("anyOf", "oneOf"):
-            variants = merged.get(key)
-            if variants:
-                non_null = [v for v in variants if v.get("type") != "null"]
-                if len(non_null) == 1:
-                    merged.pop(key, None)
-                    current = non_null[0]
-                    break
-        else:
-            break
-    return merged
-
-
-def _type_of(node: Mapping[str, Any]) -> str:
-    kind = node.get("type")
-    if isinstance(kind, list):  # OpenAPI 3.1 ["string", "null"]
-        non_null = [k for k in kind if k != "null"]
-        kind = non_null[0] if len(non_null) == 1 else None
-    if kind is None and "enum" in node:
-        values = node["enum"]
-        if all(isinstance(v, bool) for v in values):
-            kind = "boolean"
-        elif all(isinstance(v, int) for v in values):
-            kind = "integer"
-        elif all(isinstance(v, str) for v in values):
-            kind = "string"
-    if kind is None and "properties" in node:
-        kind = "object"
-    return str(kind) if kind else "any"
-
-
-_CONSTRAINT_KEYS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "format",
-    "pattern",
-)
-
-
-def _field_info(model: ApiSchema, name: str, node: Mapping[str, Any], required: bool) -> FieldInfo:
-    resolved = _resolve(model, node)
-    kind = _type_of(resolved)
-    item_type = None
-    enum_source = resolved
-    if kind == "array":
-        items = _resolve(model, resolved.get("items", {}))
-        item_type = _type_of(items)
-        enum_source = items
-    enum = enum_source.get("enum")
-    constraints = {k: resolved[k] for k in _CONSTRAINT_KEYS if k in resolved}
-    if kind == "array":
-        constraints.update(
-            {f"items.{k}": enum_source[k] for k in ("format", "pattern") if k in enum_source}
-        )
-    return FieldInfo(
-        name=name,
-        type=kind,
-        item_type=item_type,
-        required=required,
-        enum=tuple(enum) if enum is not None else None,
-        examples=tuple(resolved.get("examples", ())),
-        description=str(resolved.get("description", "")),
-        constraints=constraints,
-    )
-
-
 def operations_from_schema(schema: ApiSchema | Mapping[str, Any]) -> dict[str, OperationInfo]:
     """Every operation of the schema, keyed by id, in schema order.
 
@@ -247,9 +185,6 @@ def operations_from_schema(schema: ApiSchema | Mapping[str, Any]) -> dict[str, O
     model = schema if isinstance(schema, ApiSchema) else ApiSchema(schema)
     operations: dict[str, OperationInfo] = {}
     for spec in build_registry(model):
-        op = model.operation(spec.id)
-        fields = op.fields if op is not None else {}
-        required = set(spec.required)
         operations[spec.id] = OperationInfo(
             id=spec.id,
             display_name=spec.display_name,
@@ -259,9 +194,7 @@ def operations_from_schema(schema: ApiSchema | Mapping[str, Any]) -> dict[str, O
             deprecated=spec.deprecated,
             assumed=spec.assumed,
             description=spec.description,
-            fields=tuple(
-                _field_info(model, name, node, name in required) for name, node in fields.items()
-            ),
+            fields=tuple(FieldInfo.from_field(f) for f in model.input_fields(spec.id)),
         )
     return operations
 
