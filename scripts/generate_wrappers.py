@@ -452,7 +452,7 @@ class _Emitter:
                 lines += ["| Field | Type | Required | Description |", "|---|---|---|---|"]
                 for field in self.model.input_fields(op):
                     lines.append(
-                        f"| `{md_code(field.name)}` | `{md_code(field.python_type())}` | "
+                        f"| `{md_code(field.name)}` | `{md_code(field.python_type(literal=literal))}` | "
                         f"{'yes' if field.required else 'no'} | "
                         f"{md_text(self.describe(op.fields[field.name]))} |"
                     )

@@ -43,7 +43,6 @@ CONSTRAINT_KEYS = (
 """The bounds a field may carry (as the schema gives them)."""
 
 
-
 def _python_literal(value: Any) -> str | None:
     """``repr`` of a string, integer or boolean enum value; ``None`` for any other value."""
     return repr(value) if isinstance(value, str | int | bool) else None
@@ -99,9 +98,7 @@ class Field:
         return f"{text} | None" if self.nullable and text != "Any" else text
 
 
-def _scalar(
-    kind: str, enum: tuple[Any, ...] | None, literal: Callable[[Any], str | None]
-) -> str:
+def _scalar(kind: str, enum: tuple[Any, ...] | None, literal: Callable[[Any], str | None]) -> str:
     values = [literal(value) for value in enum or ()]
     if values and all(value is not None for value in values):
         return "Literal[" + ", ".join(str(value) for value in values) + "]"
