@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import SchemaError, guarded
 from .fields import Field, field_of
 from .resolver import BASE_URI, Resolved, Resolver, child, component_pointer, escape
-from .source import parse_text, read_file
+from .source import read_file
 from .upgrade import upgrade
 
 if TYPE_CHECKING:
@@ -227,11 +227,6 @@ class ApiSchema:
     # -- construction ----------------------------------------------------------------------
 
     @classmethod
-    def from_text(cls, text: str, origin: str = "<text>") -> ApiSchema:
-        """Parse JSON or YAML ``text`` and build the model (``origin`` names it in errors)."""
-        return cls(parse_text(text, origin))
-
-    @classmethod
     def from_file(cls, path: Path | str) -> ApiSchema:
         """Read the document at ``path`` (JSON or YAML) and build the model."""
         return cls(read_file(path))
@@ -410,10 +405,6 @@ class ApiSchema:
         """Operation ids in document order."""
         return tuple(self._by_id)
 
-    def suggest_operation(self, operation_id: str) -> str | None:
-        """The known id closest to ``operation_id`` (``difflib``), or ``None``."""
-        return suggest(operation_id, self.ids)
-
     @guarded("reading a component")
     def component(self, name: str) -> Mapping[str, Any] | None:
         """``components.schemas[name]`` with references followed, or ``None`` when absent."""
@@ -474,22 +465,6 @@ class ApiSchema:
                     if found is not None:
                         return found
         return None
-
-    @functools.cached_property
-    @guarded("reading the outputs")
-    def output_names(self) -> tuple[str, ...]:
-        """Component names of the request object's ``output`` variants (null left out)."""
-        request = self.request_object
-        if request is None:
-            return ()
-        node = request.schema.get("properties", {}).get("output")
-        if node is None:
-            return ()
-        names = []
-        for _, flat in self._variants(node, None):
-            if flat.name and flat.name not in names:
-                names.append(flat.name)
-        return tuple(names)
 
     @guarded("reading a parameter")
     def parameter(self, path: str, method: str, name: str, location: str) -> Component | None:
@@ -558,14 +533,14 @@ class ApiSchema:
     # -- declared fields -------------------------------------------------------------------
 
     @guarded("reading an object schema")
-    def object_shapes(self, node: Any, depth: int = 0) -> list[Mapping[str, Any]]:
+    def _object_shapes(self, node: Any, depth: int = 0) -> list[Mapping[str, Any]]:
         """The object schemas ``node`` admits (union members flattened; ``[]`` when none)."""
         flat = self.resolver.flatten(node).schema
         members = [*flat.get("oneOf", []), *flat.get("anyOf", [])]
         if members and "properties" not in flat and depth < 8:
             shapes: list[Mapping[str, Any]] = []
             for member in members:
-                shapes += self.object_shapes(member, depth + 1)
+                shapes += self._object_shapes(member, depth + 1)
             return shapes
         return [flat] if _is_object(flat) else []
 
@@ -581,7 +556,7 @@ class ApiSchema:
         """
         names: list[str] = []
         open_ = False
-        for shape in self.object_shapes(node):
+        for shape in self._object_shapes(node):
             props = shape.get("properties")
             declared = list(props) if isinstance(props, Mapping) else []
             names += [n for n in declared if n not in names]
@@ -608,7 +583,7 @@ class ApiSchema:
         """
         found: list[UnknownField] = []
         if isinstance(value, Mapping):
-            shapes = self.object_shapes(node)
+            shapes = self._object_shapes(node)
             if not shapes:
                 return found
             names, open_ = self.declared_fields(node)
