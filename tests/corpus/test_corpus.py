@@ -231,3 +231,12 @@ def test_schema_check_of_the_same_document_reports_no_drift(
     )  # fmt: skip
     assert check.returncode == 0, check.stdout + check.stderr
     assert "no drift" in check.stdout.lower()
+
+
+def test_unquoted_16_9_in_yaml_12_regenerates_as_the_string(
+    regenerated: dict[str, Regenerated],
+) -> None:
+    document = HERE / "documents" / "zod-to-openapi-3.1.yaml"
+    assert "- 16:9\n" in document.read_text(encoding="utf-8")  # written unquoted (YAML 1.2)
+    snapshot = read_file(regenerated[document.name].snapshot)
+    assert snapshot["components"]["schemas"]["AspectRatio"]["enum"][0] == "16:9"
