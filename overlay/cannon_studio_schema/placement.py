@@ -15,7 +15,8 @@ found by                                  becomes
 ``GET /api/v1/requests/{<any name>}``     ``/api/v1/requests/{requestId}``, ``getRequest``
 ``GET /api/v1/openapi``                   tag ``schema``, operation id ``getOpenapi``
 the create's JSON body                    ``CreateRequestBody``
-each member of it, by its ``operation``   ``<Stem>Envelope`` (``VideoGenerateEnvelope``)
+each member, by its ``operation``        ``<Stem>Envelope`` (``VideoGenerateEnvelope``) when
+                                          the value has the API's id form
 that member's ``input`` (used once)       ``<Stem>Input``
 the create's 202 body                     ``AcceptedRequest``
 the retrieve's 200 body                   ``RequestObject``
@@ -57,6 +58,8 @@ from .resolver import component_pointer
 _PREFIX = "#/components/schemas/"
 _JSON = "application/json"
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_OPERATION_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$")
+"""The form of the API's operation ids (``video.generate``, ``sora2.character_video.generate``)."""
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -542,6 +545,8 @@ class _Placer:
                 uses[input_name] += 1
             envelopes.append((holder, key, op_id, input_name))
         for holder, key, op_id, input_name in envelopes:
+            if not _OPERATION_ID.match(op_id):
+                continue  # not an id of the API's form: its envelope keeps the source's name
             stem = class_stem(op_id)
             name = self.claim(holder, key, stem + "Envelope")
             if input_name and uses[input_name] == 1:
