@@ -15,7 +15,7 @@ found by                                  becomes
 ``GET /api/v1/requests/{<any name>}``     ``/api/v1/requests/{requestId}``, ``getRequest``
 ``GET /api/v1/openapi``                   tag ``schema``, operation id ``getOpenapi``
 the create's JSON body                    ``CreateRequestBody``
-each member, by its ``operation``        ``<Stem>Envelope`` (``VideoGenerateEnvelope``) when
+each member, by its ``operation``         ``<Stem>Envelope`` (``VideoGenerateEnvelope``) when
                                           the value has the API's id form
 that member's ``input`` (used once)       ``<Stem>Input``
 the create's 202 body                     ``AcceptedRequest``
