@@ -270,7 +270,9 @@ class Pipeline:
             suffix = Path(safe_filename(url)).suffix
             extra = f"-{n + 1}" if n else ""
             name = f"{index:02d}-{step.operation.replace('.', '-')}{extra}{suffix}"
-            step.files.append(download_asset(url, self.out_dir / name))
+            # the API's own download rules: local asset hosts only when the API is local
+            policy = cannon_studio.DownloadPolicy.for_base_url(self.client.base_url)
+            step.files.append(download_asset(url, self.out_dir / name, policy=policy))
 
     def run_one(self, operation: str, payload: dict[str, Any]) -> Any:
         """Create, wait (progress on stderr), download; return the handle. Raises StepFailed."""

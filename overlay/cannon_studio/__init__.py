@@ -7,6 +7,7 @@ name on first use, ``jsonschema`` on the first create. The sandbox
 is a separate top-level package, ``cannon_studio_sandbox``; neither imports the other.
 """
 
+from ._asset_policy import DownloadPolicy
 from ._client import AsyncCannon, Cannon
 from ._errors import (
     APIConnectionError,
@@ -19,6 +20,7 @@ from ._errors import (
     CannonError,
     ConfigurationError,
     ConflictError,
+    DownloadRefusedError,
     InputValidationError,
     InsufficientCreditsError,
     NotFoundError,
@@ -58,6 +60,8 @@ __all__ = [
     "CannonError",
     "ConfigurationError",
     "ConflictError",
+    "DownloadPolicy",
+    "DownloadRefusedError",
     "InputValidationError",
     "InsufficientCreditsError",
     "NotFoundError",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx2
 from cannon_studio_api.models.status_response import StatusResponse
 
+from ._asset_policy import DownloadPolicy
 from ._client_base import ClientBase
 from ._constants import (
     DEFAULT_MAX_RETRIES,
@@ -64,7 +65,10 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         base_url: default ``CANNON_BASE_URL`` or ``https://www.cannonstudio.app``.
         timeout: the HTTP timeout of each call in SECONDS (connect capped at 5 s), an
             ``httpx2.Timeout``, or ``None`` for none; default 60 s, or the ``http_client``'s own
-            timeout when one is given. It is NOT the wait deadline: that is ``max_wait``.
+            timeout when one is given. It is each call's TOTAL deadline: connect, send, the
+            whole body, its retries and their waits (a ``Retry-After`` that would end past it
+            is not waited for; the error is raised at once). It is NOT the wait deadline: that
+            is ``max_wait``, which also cuts off a poll in flight.
         max_retries: retries of each HTTP call (connection errors, timeouts, 408, 429, 5xx).
         http_client: your ``httpx2.Client`` (proxies, certificates, mounts); requests are sent
             through it, retries and error mapping still apply; it is not closed by ``close()``.
@@ -77,6 +81,8 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
             ``NO_PROXY`` and ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` (default ``True``; read when
             the client is built). Not used with ``http_client=`` or ``transport=``.
         default_headers: extra headers sent on every API call (not on asset downloads).
+        download_policy: where asset downloads may go (``DownloadPolicy``); default: public
+            addresses only, local ones too when ``base_url`` is itself local (the sandbox).
 
     Raises:
         ConfigurationError: a missing or unusable key, base URL, timeout, retries or transport.
@@ -99,6 +105,7 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         webhook_tolerance: float = WEBHOOK_TOLERANCE_S,
         trust_env: bool = True,
         default_headers: Mapping[str, str] | None = None,
+        download_policy: DownloadPolicy | None = None,
     ) -> None:
         config, tolerance = self._configure(
             api_key,
@@ -110,6 +117,7 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
             webhook_tolerance,
             trust_env,
             default_headers,
+            download_policy,
         )
         inner, owned = sync_inner(http_client, transport, config.trust_env)
         self._setup(config, SyncCore(config, inner, owns_inner=owned), tolerance)
@@ -298,6 +306,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
         trust_env: bool = True,
         default_headers: Mapping[str, str] | None = None,
         max_in_flight: int = MAX_IN_FLIGHT_REQUESTS,
+        download_policy: DownloadPolicy | None = None,
     ) -> None:
         if (
             not isinstance(max_in_flight, int)
@@ -315,6 +324,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
             webhook_tolerance,
             trust_env,
             default_headers,
+            download_policy,
         )
         inner, owned = async_inner(http_client, transport, config.trust_env, max_in_flight)
         core = AsyncCore(config, inner, owns_inner=owned, gate=InFlightGate(max_in_flight))

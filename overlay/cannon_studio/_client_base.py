@@ -14,6 +14,7 @@ from typing import Generic, Self, TypeVar
 
 import httpx2
 
+from ._asset_policy import DownloadPolicy
 from ._config import ClientConfig
 from ._constants import DEFAULT_TIMEOUT_S
 from ._core import AsyncCore, SyncCore
@@ -46,6 +47,7 @@ class ClientBase(Generic[_CoreT]):
         webhook_tolerance: float,
         trust_env: bool,
         default_headers: Mapping[str, str] | None,
+        download_policy: DownloadPolicy | None = None,
     ) -> tuple[ClientConfig, float]:
         """The checked configuration and webhook tolerance of a constructor's arguments.
 
@@ -66,6 +68,7 @@ class ClientBase(Generic[_CoreT]):
             webhook_secret,
             trust_env=trust_env,
             headers=default_headers,
+            download_policy=download_policy,
         )
         return config, check_tolerance(webhook_tolerance)  # fail here, not at verify
 

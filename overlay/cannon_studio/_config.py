@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import httpx2
 
+from ._asset_policy import DownloadPolicy
 from ._backoff import check_seconds
 from ._constants import (
     API_KEY_HEADER,
@@ -59,9 +60,11 @@ class ClientConfig:
     """Resolved configuration (arguments first, then the environment)."""
 
     __slots__ = (
+        "_policy_given",
         "api_key",
         "auth",
         "base_url",
+        "download_policy",
         "headers",
         "max_retries",
         "timeout",
@@ -79,6 +82,7 @@ class ClientConfig:
         *,
         trust_env: bool = True,
         headers: Mapping[str, str] | None = None,
+        download_policy: DownloadPolicy | None = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
         if not key:
@@ -128,6 +132,14 @@ class ClientConfig:
         self.trust_env = bool(trust_env)
         self.headers = extra
         self.timeout = resolve_timeout(timeout)
+        if download_policy is not None and not isinstance(download_policy, DownloadPolicy):
+            raise ConfigurationError(
+                f"download_policy must be a DownloadPolicy, got {type(download_policy).__name__}"
+            )
+        self._policy_given = download_policy
+        self.download_policy = download_policy or DownloadPolicy.for_base_url(url)
+        """Where asset downloads may go: as given, or local addresses allowed only when the
+        API itself is on one (the sandbox)."""
 
     def replace(
         self,
@@ -148,6 +160,7 @@ class ClientConfig:
             self.webhook_secret if webhook_secret is None else webhook_secret,
             trust_env=self.trust_env,
             headers={**self.headers, **(headers or {})},
+            download_policy=self._policy_given,
         )
         if base_url is None:
             copy.auth = self.auth  # the same host: keep the credentials its URL carried

@@ -28,16 +28,17 @@ from cannon_studio_api.models.request_object import RequestObject
 from cannon_studio_api.models.status_response import StatusResponse
 from cannon_studio_api.types import Response
 
+from ._asset_policy import AsyncGuardedTransport, GuardedTransport
 from ._config import ClientConfig, api_headers, call_headers
 from ._constants import API_KEY_HEADER, USER_AGENT
 from ._errors import ConfigurationError
 from ._gate import InFlightGate
 from ._generated_calls import GeneratedCall, create_request_call, get_request_call, status_call
 from ._polling import PollPolicy
-from ._proxies import EnvironmentTransport
+from ._proxies import AsyncEnvironmentTransport, EnvironmentTransport
 from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
 from ._types import NotGiven, TimeoutTypes
-from .transports import default_async_transport
+from .transports import default_async_transport, pool_limits
 
 __all__ = ["AsyncCore", "SyncCore", "async_inner", "sync_inner"]
 
@@ -152,7 +153,7 @@ class _CoreBase:
 
     def _download_client_options(self) -> dict[str, Any]:
         """Arguments of the download client: WITHOUT the API key (asset URLs are signed and may
-        be on another host), following redirects."""
+        be on another host), following redirects (each hop checked by the download policy)."""
         return {
             "headers": {"user-agent": USER_AGENT},
             "timeout": self._config.timeout,
@@ -229,10 +230,15 @@ class SyncCore(_CoreBase):
         return self._send(status_call(self.api))[0]
 
     def download_client(self) -> httpx2.Client:
-        """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
+        """A client WITHOUT the API key (asset URLs are signed and may be on another host),
+        whose every request (redirect hops included) passes the download policy."""
         if self._download is None:
+            config = self._config
+            guard = GuardedTransport(
+                self._inner, config.download_policy, trust_env=config.trust_env
+            )
             transport = RetryTransport(
-                self._inner,
+                guard,
                 max_retries=self._config.max_retries,
                 close_inner=False,
                 buffer=False,
@@ -313,12 +319,29 @@ class AsyncCore(_CoreBase):
         return (await self._send(status_call(self.api)))[0]
 
     def download_client(self) -> httpx2.AsyncClient:
-        """A client WITHOUT the API key (asset URLs are signed and may be on another host)."""
+        """A client WITHOUT the API key (asset URLs are signed and may be on another host),
+        whose every request (redirect hops included) passes the download policy.
+
+        When the API calls go through the default transport (aiohttp's when installed, which
+        does not report the connected address), downloads get an httpx2 one of their own, so
+        the policy sees the address each connection reached."""
         if self._download is None:
+            config = self._config
+            inner, owned = self._inner, False
+            if isinstance(inner, AsyncEnvironmentTransport) and not isinstance(
+                inner.direct, httpx2.AsyncHTTPTransport
+            ):
+                inner = AsyncEnvironmentTransport(
+                    trust_env=config.trust_env, limits=pool_limits(self.gate.limit)
+                )
+                owned = True
+            guard = AsyncGuardedTransport(
+                inner, config.download_policy, trust_env=config.trust_env, close_inner=owned
+            )
             transport = AsyncRetryTransport(
-                self._inner,
+                guard,
                 max_retries=self._config.max_retries,
-                close_inner=False,
+                close_inner=owned,
                 buffer=False,
                 gate=self.gate,
                 total_deadline=False,  # a download's total is its own timeout (assets)

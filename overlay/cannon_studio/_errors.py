@@ -17,6 +17,7 @@
      +-- ConfigurationError
      +-- AssetDownloadError
      |    +-- RequestNotSucceededError (request_id, status)
+     |    +-- DownloadRefusedError (the download policy)
      +-- WebhookVerificationError
           +-- WebhookSignatureError  +-- WebhookTimestampError
           +-- WebhookHeaderError     +-- WebhookReplayError
@@ -274,6 +275,12 @@ class RequestNotSucceededError(AssetDownloadError):
                 "(wait() for it first)"
             )
         super().__init__(message)
+
+
+class DownloadRefusedError(AssetDownloadError):
+    """The download policy refused an asset URL or a redirect hop before its body was read:
+    not http(s), userinfo in the URL, or a local, private, link-local or multicast address (by
+    name, by resolution, or as the connection's peer). See ``cannon_studio.DownloadPolicy``."""
 
 
 class WebhookVerificationError(CannonError):

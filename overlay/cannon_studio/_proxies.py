@@ -23,6 +23,7 @@ __all__ = [
     "EnvironmentTransport",
     "bypasses_proxy",
     "environment_proxies",
+    "proxy_for",
 ]
 
 
@@ -69,7 +70,7 @@ def bypasses_proxy(host: str, port: int | None, no_proxy: str) -> bool:
     return False
 
 
-def _proxy_for(url: httpx2.URL, proxies: Mapping[str, str]) -> str | None:
+def proxy_for(url: httpx2.URL, proxies: Mapping[str, str]) -> str | None:
     """The proxy URL for a request to ``url``, or ``None`` to connect directly (pure)."""
     proxy = proxies.get(url.scheme) or proxies.get("all")
     if not proxy:
@@ -95,7 +96,7 @@ class EnvironmentTransport(httpx2.BaseTransport):
         self._via: dict[str, httpx2.HTTPTransport] = {}
 
     def _route(self, url: httpx2.URL) -> httpx2.BaseTransport:
-        proxy = _proxy_for(url, self._proxies) if self._proxies else None
+        proxy = proxy_for(url, self._proxies) if self._proxies else None
         if proxy is None:
             return self._direct
         transport = self._via.get(proxy)
@@ -145,7 +146,7 @@ class AsyncEnvironmentTransport(httpx2.AsyncBaseTransport):
         return self._direct
 
     def _route(self, url: httpx2.URL) -> httpx2.AsyncBaseTransport:
-        proxy = _proxy_for(url, self._proxies) if self._proxies else None
+        proxy = proxy_for(url, self._proxies) if self._proxies else None
         if proxy is None:
             return self._direct
         transport = self._via.get(proxy)

@@ -2,7 +2,15 @@
 declares a checksum), atomic, confined to the target directory.
 
 Asset URLs are absolute (signed, cloud-storage style) and may live on another host than the API,
-so downloads never send the API key: the clients use a separate HTTP client without it.
+so downloads never send the API key: the clients use a separate HTTP client without it. They are
+also untrusted: every request of a download (each redirect hop) passes a ``DownloadPolicy``
+(``_asset_policy``: http(s) only, no userinfo, no loopback, private, link-local or multicast
+address by name, by resolution or as the connection's peer). The clients' download clients
+apply the client's policy; the short-lived client used without ``http_client=`` applies
+``policy`` (default ``DownloadPolicy()``); a URL with userinfo is refused with any client.
+
+Bodies are decoded (``gzip``, ``deflate``, ``br``, ``zstd``) and counted decoded; a body in any
+other ``Content-Encoding`` is refused, never saved still encoded.
 
 Nothing already on disk is replaced unless ``overwrite=True`` is asked for: a name that exists
 gets a ``-1``, ``-2``, ... suffix (the finished file is linked into place with ``os.link``, which
@@ -19,6 +27,7 @@ host's error status) and leaves nothing behind.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import re
 import unicodedata
@@ -37,6 +46,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx2
 
+from ._asset_policy import AsyncGuardedTransport, DownloadPolicy, GuardedTransport
 from ._backoff import check_seconds
 from ._constants import (
     DEFAULT_DOWNLOAD_NAME,
@@ -53,8 +63,9 @@ from ._download_file import (
     suffixed,
     where,
 )
-from ._errors import AssetDownloadError, CannonError, make_status_error
+from ._errors import AssetDownloadError, CannonError, DownloadRefusedError, make_status_error
 from ._logging import redact, safe_url
+from ._proxies import AsyncEnvironmentTransport, EnvironmentTransport
 
 # Which output fields hold assets (schema output components); other *_url fields are inputs
 # echoed back (VideoOutput.audio_url) or provider-temporary (provider_image_urls).
@@ -159,7 +170,39 @@ def _check_url(url: object) -> str:
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         shown = redact(safe_url(url))[:80] if isinstance(url, str) else type(url).__name__
         raise AssetDownloadError(f"not an http(s) asset URL: {shown!r}")
+    if "@" in urlsplit(url).netloc:
+        raise DownloadRefusedError(
+            f"asset URL {where(url)} carries a user name or password; refused, not sent"
+        )
     return url
+
+
+def _available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+_DECODABLE = frozenset(
+    {"identity", "gzip", "deflate"}
+    | ({"br"} if _available("brotli") or _available("brotlicffi") else set())
+    | ({"zstd"} if _available("compression.zstd") or _available("backports.zstd") else set())
+)
+"""Content encodings httpx2 decodes here (br and zstd come with the httpx2[brotli,zstd] extras
+the core install depends on)."""
+
+
+def _check_encoding(url: str, response: httpx2.Response) -> None:
+    """Refuse a body in an encoding that would be saved still encoded."""
+    for value in response.headers.get_list("content-encoding", split_commas=True):
+        encoding = value.strip().lower()
+        if encoding and encoding not in _DECODABLE:
+            raise AssetDownloadError(
+                f"{where(url)} is sent with content-encoding {encoding[:40]!r}, which cannot be "
+                "decoded; refusing to save it still encoded",
+                url=url,
+            )
 
 
 def _as_download_error(url: str, exc: BaseException) -> AssetDownloadError:
@@ -176,20 +219,27 @@ _WRAPPED = (httpx2.HTTPError, httpx2.InvalidURL, httpx2.StreamError, OSError, Va
 """Failures inside a download that become ``AssetDownloadError`` (CannonErrors pass as they are)."""
 
 
-def _client_or(given: httpx2.Client | None) -> AbstractContextManager[httpx2.Client]:
-    """``given`` as it is (the caller closes it), or a short-lived client closed after use."""
+def _client_or(
+    given: httpx2.Client | None, policy: DownloadPolicy | None
+) -> AbstractContextManager[httpx2.Client]:
+    """``given`` as it is (the caller closes it), or a short-lived client closed after use whose
+    every request passes ``policy`` (default ``DownloadPolicy()``)."""
     if given is not None:
         return nullcontext(given)
-    return httpx2.Client(follow_redirects=True, timeout=60.0)
+    guard = GuardedTransport(EnvironmentTransport(), policy or DownloadPolicy(), close_inner=True)
+    return httpx2.Client(transport=guard, follow_redirects=True, timeout=60.0)
 
 
 def _async_client_or(
-    given: httpx2.AsyncClient | None,
+    given: httpx2.AsyncClient | None, policy: DownloadPolicy | None
 ) -> AbstractAsyncContextManager[httpx2.AsyncClient]:
-    """Async twin of ``_client_or``."""
+    """Async twin of ``_client_or`` (httpx2's own transport: it reports the peer address)."""
     if given is not None:
         return nullcontext(given)
-    return httpx2.AsyncClient(follow_redirects=True, timeout=60.0)
+    guard = AsyncGuardedTransport(
+        AsyncEnvironmentTransport(), policy or DownloadPolicy(), close_inner=True
+    )
+    return httpx2.AsyncClient(transport=guard, follow_redirects=True, timeout=60.0)
 
 
 class _Transfer:
@@ -284,6 +334,7 @@ class _Transfer:
         declared size over the limit; then open the ``.part`` file when writing one."""
         if response.status_code >= 400:
             raise make_status_error(response)
+        _check_encoding(self.url, response)
         _check_declared(self.url, response, self.limit)
         if self._target is not None:
             total = _expected_total(response, self._expected_size)
@@ -325,6 +376,7 @@ def download(
     overwrite: bool = False,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
+    policy: DownloadPolicy | None = None,
 ) -> Path:
     """Stream ``url`` to a file atomically and return its path.
 
@@ -341,17 +393,22 @@ def download(
         timeout: total deadline in SECONDS of the whole transfer (connect, redirects, retries
             and every byte of the body; default 3600; ``None``: none). The client's own
             timeouts still bound each connect and each read.
+        policy: where the short-lived client may go (default ``DownloadPolicy()``: public
+            addresses only). Ignored with ``http_client=``: that client decides (the clients'
+            ``download_client()`` applies the client's ``download_policy``).
 
     Raises:
+        DownloadRefusedError: the download policy refused the URL or a redirect hop (nothing
+            of its body was read).
         AssetDownloadError: bad URL, unsafe name, size mismatch or over ``max_bytes``, a
-            broken transfer (short body, bad encoding, redirect loop, bad ``Location``), a local
-            write failure. Nothing is left behind.
+            broken transfer (short body, bad or unknown encoding, redirect loop, bad
+            ``Location``), a local write failure. Nothing is left behind.
         APIStatusError: the asset host answered with an error status.
         APIConnectionError: the asset host could not be reached (after retries).
         APITimeoutError: the ``timeout`` deadline passed (the body was cut off).
     """
     transfer = _Transfer(url, max_bytes, timeout)
-    with _client_or(http_client) as client, transfer:
+    with _client_or(http_client, policy) as client, transfer:
         transfer.to_file(dest, expected_size, progress)
         with closing(transfer.open(client)) as response:
             if response.status_code >= 400:
@@ -372,10 +429,11 @@ async def adownload(
     overwrite: bool = False,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
+    policy: DownloadPolicy | None = None,
 ) -> Path:
     """Async twin of ``download`` (same arguments, units and errors)."""
     transfer = _Transfer(url, max_bytes, timeout)
-    async with _async_client_or(http_client) as client:
+    async with _async_client_or(http_client, policy) as client:
         with transfer:
             transfer.to_file(dest, expected_size, progress)
             async with aclosing(await transfer.aopen(client)) as response:
@@ -394,6 +452,7 @@ def iter_bytes(
     chunk_size: int = DOWNLOAD_CHUNK_BYTES,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
+    policy: DownloadPolicy | None = None,
 ) -> Iterator[bytes]:
     """Stream an asset's bytes (chunks of ``chunk_size`` BYTES) without writing a file.
 
@@ -402,7 +461,7 @@ def iter_bytes(
     """
     transfer = _Transfer(url, max_bytes, timeout)
     with (
-        _client_or(http_client) as client,
+        _client_or(http_client, policy) as client,
         transfer,
         closing(transfer.open(client)) as response,
     ):
@@ -420,10 +479,11 @@ async def aiter_bytes(
     chunk_size: int = DOWNLOAD_CHUNK_BYTES,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
+    policy: DownloadPolicy | None = None,
 ) -> AsyncIterator[bytes]:
     """Async twin of ``iter_bytes``."""
     transfer = _Transfer(url, max_bytes, timeout)
-    async with _async_client_or(http_client) as client:
+    async with _async_client_or(http_client, policy) as client:
         with transfer:
             async with aclosing(await transfer.aopen(client)) as response:
                 if response.status_code >= 400:
@@ -482,6 +542,7 @@ def download_many(
     overwrite: bool = False,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
+    policy: DownloadPolicy | None = None,
 ) -> list[Path]:
     """Download several assets into ``dest_dir``; return the paths (in ``urls`` order).
 
@@ -492,7 +553,7 @@ def download_many(
     return [
         download(
             url, target, http_client=http_client, progress=progress, overwrite=overwrite,
-            max_bytes=max_bytes, timeout=timeout,
+            max_bytes=max_bytes, timeout=timeout, policy=policy,
         )
         for url, target in _many_targets(urls, dest_dir)
     ]  # fmt: skip
@@ -507,12 +568,13 @@ async def adownload_many(
     overwrite: bool = False,
     max_bytes: int | None = DEFAULT_MAX_DOWNLOAD_BYTES,
     timeout: float | None = DEFAULT_DOWNLOAD_TIMEOUT_S,
+    policy: DownloadPolicy | None = None,
 ) -> list[Path]:
     """Async twin of ``download_many``."""
     return [
         await adownload(
             url, target, http_client=http_client, progress=progress, overwrite=overwrite,
-            max_bytes=max_bytes, timeout=timeout,
+            max_bytes=max_bytes, timeout=timeout, policy=policy,
         )
         for url, target in _many_targets(urls, dest_dir)
     ]  # fmt: skip

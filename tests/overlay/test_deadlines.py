@@ -11,7 +11,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cannon_studio import APITimeoutError, CannonError, RateLimitError, WaitTimeoutError
+from cannon_studio import (
+    APITimeoutError,
+    CannonError,
+    DownloadPolicy,
+    RateLimitError,
+    WaitTimeoutError,
+)
 from cannon_studio.assets import adownload, aiter_bytes, download, iter_bytes
 from loopback_servers import DripAPI
 
@@ -112,16 +118,17 @@ async def test_asset_functions_end_at_their_timeout_with_their_own_client(
     kind: str, drip: DripAPI, tmp_path: Path
 ) -> None:
     url = f"{drip.base_url}/assets/video.mp4"
+    local = DownloadPolicy(allow_local=True)  # the dripping host is on loopback
 
     async def run() -> None:
         if kind == "download":
-            download(url, tmp_path, timeout=2)
+            download(url, tmp_path, timeout=2, policy=local)
         elif kind == "adownload":
-            await adownload(url, tmp_path, timeout=2)
+            await adownload(url, tmp_path, timeout=2, policy=local)
         elif kind == "iter_bytes":
-            b"".join(iter_bytes(url, timeout=2))
+            b"".join(iter_bytes(url, timeout=2, policy=local))
         else:
-            async for _ in aiter_bytes(url, timeout=2):
+            async for _ in aiter_bytes(url, timeout=2, policy=local):
                 pass
 
     took, error = await _elapsed(run)
