@@ -72,6 +72,9 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         max_retries: retries of each HTTP call (connection errors, timeouts, 408, 429, 5xx).
         http_client: your ``httpx2.Client`` (proxies, certificates, mounts); requests are sent
             through it, retries and error mapping still apply; it is not closed by ``close()``.
+            Its default headers go on API calls under ours: ``default_headers``, per-call
+            ``extra_headers``, the API key and the user agent win on a clash; asset downloads
+            never carry them.
         webhook_secret: ``whsec_...`` for ``client.webhooks.verify``; default
             ``CANNON_WEBHOOK_SECRET``.
         transport: a sync ``httpx2`` transport to send through (e.g. ``httpx2.MockTransport``).

@@ -15,11 +15,9 @@ from collections.abc import Mapping
 from contextlib import (
     AbstractAsyncContextManager,
     AbstractContextManager,
-    aclosing,
-    closing,
     nullcontext,
 )
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx2
 from cannon_studio_api.client import AuthenticatedClient
@@ -29,20 +27,27 @@ from cannon_studio_api.models.status_response import StatusResponse
 from cannon_studio_api.types import Response
 
 from ._asset_policy import AsyncGuardedTransport, GuardedTransport
-from ._config import ClientConfig, api_headers, call_headers
+from ._config import ClientConfig, api_headers, call_headers, resolve_timeout
 from ._constants import API_KEY_HEADER, USER_AGENT
 from ._errors import ConfigurationError
 from ._gate import InFlightGate
 from ._generated_calls import GeneratedCall, create_request_call, get_request_call, status_call
 from ._polling import PollPolicy
 from ._proxies import AsyncEnvironmentTransport, EnvironmentTransport
-from ._retry import AsyncClientTransport, AsyncRetryTransport, ClientTransport, RetryTransport
+from ._retry import (
+    AsyncClientTransport,
+    AsyncRetryTransport,
+    ClientTransport,
+    RetryTransport,
+    call_options,
+)
 from ._types import NotGiven, TimeoutTypes
 from .transports import default_async_transport, pool_limits
 
 __all__ = ["AsyncCore", "SyncCore", "async_inner", "sync_inner"]
 
 _T = TypeVar("_T")
+_CoreT = TypeVar("_CoreT", "SyncCore", "AsyncCore")
 
 
 def _check_http_client(http_client: object, expected: type[Any], hint: str) -> None:
@@ -171,13 +176,34 @@ class _CoreBase:
             timeout=config.timeout,
         )
 
-    def _call_config(
-        self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
-    ) -> ClientConfig | None:
-        """The configuration of one call's overrides, or ``None`` when it has none."""
-        if isinstance(timeout, NotGiven) and not extra_headers:
-            return None
-        return self._config.replace(timeout=timeout, headers=call_headers(extra_headers))
+
+class _CallOptions(Generic[_CoreT]):
+    """``with`` / ``async with``: the core itself, its API calls inside sent with one call's
+    ``timeout`` and headers (``_retry.call_options``: request options on the shared client)."""
+
+    __slots__ = ("_core", "_options")
+    _core: _CoreT
+    _options: AbstractContextManager[None]
+
+    def __init__(
+        self, core: _CoreT, timeout: TimeoutTypes | NotGiven, headers: Mapping[str, str] | None
+    ) -> None:
+        resolved = None if isinstance(timeout, NotGiven) else resolve_timeout(timeout)
+        self._core = core
+        self._options = call_options(resolved, call_headers(headers))
+
+    def __enter__(self) -> _CoreT:
+        self._options.__enter__()
+        return self._core
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._options.__exit__(*exc_info)
+
+    async def __aenter__(self) -> _CoreT:
+        return self.__enter__()
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        self.__exit__(*exc_info)
 
 
 class SyncCore(_CoreBase):
@@ -205,10 +231,15 @@ class SyncCore(_CoreBase):
     def options(
         self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
     ) -> AbstractContextManager[SyncCore]:
-        """This core, or a short-lived derived one (closed after the ``with`` block) for one
-        call's ``timeout`` / headers."""
-        config = self._call_config(timeout, extra_headers)
-        return nullcontext(self) if config is None else closing(self.derive(config))
+        """This core, its calls inside the ``with`` block sent with one call's ``timeout``
+        (SECONDS) and headers: options on the shared client, no client built for the call.
+
+        Raises:
+            ConfigurationError: an unusable timeout, or an API key header among the headers.
+        """
+        if isinstance(timeout, NotGiven) and not extra_headers:
+            return nullcontext(self)
+        return _CallOptions(self, timeout, extra_headers)
 
     def _send(self, call: GeneratedCall[_T]) -> tuple[_T, Response[Any]]:
         with call.typed_errors():
@@ -290,10 +321,10 @@ class AsyncCore(_CoreBase):
     def options(
         self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
     ) -> AbstractAsyncContextManager[AsyncCore]:
-        """This core, or a short-lived derived one (closed after the ``async with`` block) for
-        one call's ``timeout`` / headers."""
-        config = self._call_config(timeout, extra_headers)
-        return nullcontext(self) if config is None else aclosing(self.derive(config))
+        """Async twin of ``SyncCore.options`` (the same core, no client built for the call)."""
+        if isinstance(timeout, NotGiven) and not extra_headers:
+            return nullcontext(self)
+        return _CallOptions(self, timeout, extra_headers)
 
     async def _send(
         self, call: GeneratedCall[_T], *, urgent: bool = False

@@ -23,7 +23,9 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import httpx2
 
@@ -280,6 +282,7 @@ class RetryTransport(httpx2.BaseTransport):
         return response
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        _apply_call_options(request)
         state = RetryState(request, self.max_retries, _deadline(request, self._total_deadline))
         while True:
             state.before_attempt()
@@ -366,6 +369,7 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
             await _clock.async_sleep(delay)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        _apply_call_options(request)
         state = RetryState(request, self.max_retries, _deadline(request, self._total_deadline))
         while True:
             state.before_attempt()
@@ -396,13 +400,15 @@ class ClientTransport(httpx2.BaseTransport):
     """Sends through a caller's ``httpx2.Client`` (its proxies, mounts, transport and auth).
 
     The caller's client is not closed by us and none of its settings are changed. The timeout
-    travels in the request's ``timeout`` extension, set by our client (``send`` keeps it).
+    travels in the request's ``timeout`` extension, set by our client (``send`` keeps it); its
+    default headers are added to API calls under ours (``_with_caller_headers``).
     """
 
     def __init__(self, client: httpx2.Client) -> None:
         self._client = client
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        _with_caller_headers(request, self._client)
         response = self._client.send(request, stream=True)
         return httpx2.Response(
             status_code=response.status_code,
@@ -419,6 +425,7 @@ class AsyncClientTransport(httpx2.AsyncBaseTransport):
         self._client = client
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        _with_caller_headers(request, self._client)
         response = await self._client.send(request, stream=True)
         return httpx2.Response(
             status_code=response.status_code,
@@ -426,6 +433,49 @@ class AsyncClientTransport(httpx2.AsyncBaseTransport):
             stream=response.stream,
             extensions=response.extensions,
         )
+
+
+_CALL_OPTIONS: ContextVar[tuple[dict[str, float | None] | None, Mapping[str, str]] | None] = (
+    ContextVar("cannon_studio_call_options", default=None)
+)
+"""One call's ``timeout`` (phase values) and ``extra_headers``, set by ``call_options``."""
+
+
+@contextmanager
+def call_options(timeout: httpx2.Timeout | None, headers: Mapping[str, str]) -> Iterator[None]:
+    """The API calls made inside are sent with ``timeout`` (``None``: the client's) and
+    ``headers`` added: request options on the shared client and its connection pool, as
+    openai-python's per-request options, not a client built for one call."""
+    token = _CALL_OPTIONS.set((None if timeout is None else timeout.as_dict(), dict(headers)))
+    try:
+        yield
+    finally:
+        _CALL_OPTIONS.reset(token)
+
+
+def _apply_call_options(request: httpx2.Request) -> None:
+    """Put the enclosing ``call_options`` on an API request (its headers win over ours)."""
+    options = _CALL_OPTIONS.get()
+    if options is None:
+        return
+    timeout, headers = options
+    if timeout is not None:
+        request.extensions["timeout"] = dict(timeout)
+    for name, value in headers.items():
+        request.headers[name] = value
+
+
+def _with_caller_headers(
+    request: httpx2.Request, client: httpx2.Client | httpx2.AsyncClient
+) -> None:
+    """An API call through a caller's ``http_client`` carries that client's default headers,
+    under ours: a name we set (the API key, the user agent, ``default_headers``, per-call
+    ``extra_headers``) keeps our value. Asset downloads (no API key) carry none of them."""
+    if API_KEY_HEADER not in request.headers:
+        return
+    for name, value in client.headers.multi_items():
+        if name not in request.headers:
+            request.headers[name] = value
 
 
 def _deadline(request: httpx2.Request, from_timeout: bool) -> Deadline:
