@@ -7,6 +7,7 @@ name on first use, ``jsonschema`` on the first create. The sandbox
 is a separate top-level package, ``cannon_studio_sandbox``; neither imports the other.
 """
 
+from ._api_response import APIResponse
 from ._asset_policy import DownloadPolicy
 from ._client import AsyncCannon, Cannon
 from ._errors import (
@@ -39,7 +40,6 @@ from ._errors import (
 )
 from ._handles import AsyncRequestHandle, RequestHandle
 from ._operations import OperationRegistry, OperationSpec
-from ._raw import APIResponse
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__ as __version__
 from .webhooks import Webhooks

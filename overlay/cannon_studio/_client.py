@@ -131,6 +131,13 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
     def _bind_requests(self, core: SyncCore) -> None:
         self.requests = Requests(core)
 
+    @property
+    def download_client(self) -> httpx2.Client:
+        """The ``httpx2.Client`` asset files are fetched with: WITHOUT the API key (asset URLs
+        are signed and may be on another host), with this client's retries and timeouts.
+        Made on first use; closed by ``close()``, do not close it yourself."""
+        return self._core.download_client()
+
     @cached_property
     def with_raw_response(self) -> CannonWithRawResponse:
         """The same calls, each returning an ``APIResponse`` (status, headers, ``parse()``).
@@ -338,6 +345,12 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
 
     def _bind_requests(self, core: AsyncCore) -> None:
         self.requests = AsyncRequests(core)
+
+    @property
+    def download_client(self) -> httpx2.AsyncClient:
+        """The ``httpx2.AsyncClient`` asset files are fetched with (see ``Cannon.download_client``);
+        closed by ``close()``."""
+        return self._core.download_client()
 
     @cached_property
     def with_raw_response(self) -> AsyncCannonWithRawResponse:

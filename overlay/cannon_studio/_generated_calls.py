@@ -33,9 +33,9 @@ from cannon_studio_api.models.request_object import RequestObject
 from cannon_studio_api.models.status_response import StatusResponse
 from cannon_studio_api.types import Response
 
+from ._api_response import record
 from ._errors import APIConnectionError, APIResponseValidationError, CannonError
 from ._logging import redact, redact_chain
-from ._raw import record
 
 __all__ = [
     "HOSTILE",

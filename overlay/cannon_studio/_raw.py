@@ -1,128 +1,54 @@
-"""Raw responses: ``client.with_raw_response.<call>(...)`` returns an ``APIResponse``.
+"""Raw-response views: ``client.with_raw_response.<call>(...)`` returns an ``APIResponse``.
 
-As in openai-python (``with_raw_response`` wraps each method), the wrapped call runs exactly as
-usual (same retries, errors and parsing); while it runs, the client's core records each HTTP
-response of the API into a context-local list, and the wrapper returns the first one (the call's
-own exchange; for ``wait=True`` wrappers, the create) together with the parsed value.
+Each view wraps the same call of the client (``requests.create`` / ``retrieve``, ``status`` and
+every wrapper namespace) with ``call_raw`` / ``acall_raw`` (``_api_response``). A view sees the
+client only through the small ``RawTarget`` protocols (``requests``, ``status`` and attribute
+access for the namespaces), so it sits beside the client, not above or below it.
 """
 
 from __future__ import annotations
 
-import contextvars
-import json
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx2
-
-from ._constants import REQUEST_ID_HEADER
-from ._errors import CannonError
+from ._api_response import APIResponse, acall_raw, call_raw
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import StatusResponse
-    from cannon_studio_api.types import Response
 
-    from ._client import AsyncCannon, Cannon
     from ._handles import AsyncRequestHandle, RequestHandle
     from ._requests import AsyncRequests, Requests
     from ._types import InputData
 
 __all__ = [
-    "APIResponse",
     "AsyncCannonWithRawResponse",
+    "AsyncRawTarget",
     "AsyncRequestsWithRawResponse",
     "CannonWithRawResponse",
+    "RawTarget",
     "RequestsWithRawResponse",
 ]
 
-T = TypeVar("T")
 
-_sink: contextvars.ContextVar[list[Response[Any]] | None] = contextvars.ContextVar(
-    "cannon_studio_raw_responses", default=None
-)
-
-
-def record(response: Response[Any]) -> None:
-    """Remember ``response`` when a raw-response call is running in this context (else no-op)."""
-    sink = _sink.get()
-    if sink is not None:
-        sink.append(response)
-
-
-@contextmanager
-def _capturing() -> Iterator[list[Response[Any]]]:
-    seen: list[Response[Any]] = []
-    token = _sink.set(seen)
-    try:
-        yield seen
-    finally:
-        _sink.reset(token)
-
-
-class APIResponse(Generic[T]):
-    """One HTTP response of the API plus the object the call made of it.
-
-    Attributes:
-        status_code: the HTTP status (int), e.g. 202 for a create.
-        headers: the response headers (``httpx2.Headers``: case-insensitive), e.g.
-            ``Retry-After`` or rate-limit headers.
-        content: the raw body bytes.
-    """
-
-    def __init__(self, response: Response[Any], value: T) -> None:
-        self.status_code = int(response.status_code)
-        headers = response.headers
-        self.headers = headers if isinstance(headers, httpx2.Headers) else httpx2.Headers(headers)
-        self.content = response.content
-        self._value = value
+class RawTarget(Protocol):
+    """What ``CannonWithRawResponse`` needs of a client (``Cannon`` has it)."""
 
     @property
-    def text(self) -> str:
-        """The body decoded as UTF-8 (invalid bytes replaced)."""
-        return self.content.decode("utf-8", "replace")
-
-    def json(self) -> Any:
-        """The body parsed as JSON (``ValueError`` if it is not JSON)."""
-        return json.loads(self.content)
+    def requests(self) -> Requests: ...
 
     @property
-    def x_request_id(self) -> str | None:
-        """The ``x-request-id`` header (the server's id of this HTTP exchange), if sent."""
-        value = self.headers.get(REQUEST_ID_HEADER)
-        return value if isinstance(value, str) else None
-
-    def parse(self) -> T:
-        """The typed result of the call: what the same call returns without ``with_raw_response``."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code}] {type(self._value).__name__}>"
+    def status(self) -> Callable[..., StatusResponse]: ...
 
 
-def call_raw(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> APIResponse[T]:
-    """Run ``func(*args, **kwargs)`` and return its first API response with the result.
+class AsyncRawTarget(Protocol):
+    """What ``AsyncCannonWithRawResponse`` needs of a client (``AsyncCannon`` has it)."""
 
-    Raises:
-        Whatever ``func`` raises (typed errors carry their own ``response``).
-    """
-    with _capturing() as seen:
-        value = func(*args, **kwargs)
-    if not seen:  # pragma: no cover - every wrapped call makes an API call
-        raise CannonError(f"{getattr(func, '__name__', func)!r} made no API call")
-    return APIResponse(seen[0], value)
+    @property
+    def requests(self) -> AsyncRequests: ...
 
-
-async def acall_raw(
-    func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any
-) -> APIResponse[T]:
-    """The async twin of ``call_raw``."""
-    with _capturing() as seen:
-        value = await func(*args, **kwargs)
-    if not seen:  # pragma: no cover - every wrapped call makes an API call
-        raise CannonError(f"{getattr(func, '__name__', func)!r} made no API call")
-    return APIResponse(seen[0], value)
+    @property
+    def status(self) -> Callable[..., Awaitable[StatusResponse]]: ...
 
 
 class _RawNamespace:
@@ -192,7 +118,7 @@ class CannonWithRawResponse:
     ``status()``, ``requests.create/retrieve`` and every wrapper (``images.generate``...).
     """
 
-    def __init__(self, client: Cannon) -> None:
+    def __init__(self, client: RawTarget) -> None:
         self._client = client
 
     @cached_property
@@ -213,7 +139,7 @@ class CannonWithRawResponse:
 class AsyncCannonWithRawResponse:
     """``AsyncCannon.with_raw_response`` (awaitable twin of ``CannonWithRawResponse``)."""
 
-    def __init__(self, client: AsyncCannon) -> None:
+    def __init__(self, client: AsyncRawTarget) -> None:
         self._client = client
 
     @cached_property

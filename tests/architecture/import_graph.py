@@ -1,8 +1,9 @@
 """An AST reading of every import statement in a tree of packages (test helper, no I/O besides
 reading files).
 
-Unlike a runtime trace it sees every import, at module top AND inside functions; imports under
-``if TYPE_CHECKING:`` are left out (they never run). ``from pkg import name`` counts as an import
+Unlike a runtime trace it sees every import, at module top AND inside functions, AND under
+``if TYPE_CHECKING:`` (they never run, but a type-only back-edge is still a knot in the design:
+the floors hold for type hints too). ``from pkg import name`` counts as an import
 of ``pkg.name`` when that is a module, else of ``pkg``, as grimp (import-linter's engine) does.
 """
 
@@ -26,6 +27,8 @@ class Import:
     in_function: bool
     guarded: bool = False
     """Inside ``try: ... except ImportError`` (the guard of an optional extra)."""
+    type_only: bool = False
+    """Under ``if TYPE_CHECKING:`` (read by type checkers only)."""
 
 
 @dataclass
@@ -132,9 +135,9 @@ def _guarded_nodes(tree: ast.AST) -> set[int]:
 
 def _statements(
     modules: dict[str, Path],
-) -> Iterator[tuple[str, ast.Import | ast.ImportFrom, list[str], bool, bool]]:
-    """Each import statement that runs (``TYPE_CHECKING`` blocks aside), module by module:
-    (importer, statement, absolute dotted targets, inside a function, ImportError-guarded)."""
+) -> Iterator[tuple[str, ast.Import | ast.ImportFrom, list[str], bool, bool, bool]]:
+    """Each import statement, module by module: (importer, statement, absolute dotted targets,
+    inside a function, ImportError-guarded, under ``TYPE_CHECKING``)."""
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         skipped = _type_checking_nodes(tree)
@@ -142,8 +145,6 @@ def _statements(
         guarded = _guarded_nodes(tree)
         is_package = path.name == "__init__.py"
         for node in ast.walk(tree):
-            if id(node) in skipped:
-                continue
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
@@ -161,21 +162,27 @@ def _statements(
                     targets.append(full if full in modules else source)
             else:
                 continue
-            yield name, node, targets, id(node) in in_function, id(node) in guarded
+            flags = (id(node) in in_function, id(node) in guarded, id(node) in skipped)
+            yield name, node, targets, *flags
 
 
 def function_level_imports(package_dirs: Iterable[Path]) -> list[Import]:
     """Every import inside a function (``TYPE_CHECKING`` blocks aside) under ``package_dirs``,
     of any module: our own (as dotted module names) and third-party ones (as written)."""
     found: list[Import] = []
-    for importer, node, targets, in_function, guarded in _statements(_module_names(package_dirs)):
-        if in_function:
+    for importer, node, targets, in_function, guarded, type_only in _statements(
+        _module_names(package_dirs)
+    ):
+        if in_function and not type_only:
             found.extend(Import(importer, t, node.lineno, True, guarded) for t in targets)
     return found
 
 
-def read_graph(package_dirs: Iterable[Path]) -> ImportGraph:
-    """Read every ``*.py`` under ``package_dirs`` (each a top-level package directory)."""
+def read_graph(package_dirs: Iterable[Path], *, type_checking: bool = True) -> ImportGraph:
+    """Read every ``*.py`` under ``package_dirs`` (each a top-level package directory).
+
+    ``type_checking=False`` leaves out the imports under ``if TYPE_CHECKING:``.
+    """
     modules = _module_names(package_dirs)
     imports: list[Import] = []
 
@@ -184,9 +191,11 @@ def read_graph(package_dirs: Iterable[Path]) -> ImportGraph:
             name = name.rpartition(".")[0]
         return name or None
 
-    for name, node, targets, in_function, guarded in _statements(modules):
+    for name, node, targets, in_function, guarded, type_only in _statements(modules):
+        if type_only and not type_checking:
+            continue
         for target in targets:
             imported = known(target)
             if imported is not None and imported != name:
-                imports.append(Import(name, imported, node.lineno, in_function, guarded))
+                imports.append(Import(name, imported, node.lineno, in_function, guarded, type_only))
     return ImportGraph(modules, imports)

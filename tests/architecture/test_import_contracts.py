@@ -1,6 +1,6 @@
 """The floors of the house hold: the import contracts of ``make lint`` pass, they fail on a
 back-edge (proved on a temporary copy of the tree), and no module of the distribution is part
-of an import cycle, counting function-level imports too."""
+of an import cycle, counting function-level imports and those under ``TYPE_CHECKING`` too."""
 
 from __future__ import annotations
 
@@ -57,12 +57,21 @@ def test_contracts_are_kept() -> None:
     assert "0 broken" in result.stdout
 
 
-# A back-edge from a bottom floor up to the client, once at module top and once hidden inside a
-# function (grimp reads both): each must break the contract and be named in the report.
+# A back-edge from a bottom floor up to the client, at module top, hidden inside a function,
+# and for type hints only (grimp reads all three): each must break the contract and be named.
 BACK_EDGES = {
     "module-top": "from cannon_studio import _client  # noqa: F401\n",
     "in-function": "\n\ndef _reach_up() -> object:\n    from . import _client\n\n    return _client\n",
+    "type-checking": (
+        "\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from ._client import Cannon  # noqa: F401\n"
+    ),
 }
+
+
+def test_the_contracts_count_type_checking_imports() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert not config["tool"]["importlinter"].get("exclude_type_checking_imports", False)
 
 
 @pytest.mark.parametrize("where", sorted(BACK_EDGES))
@@ -81,10 +90,11 @@ def test_a_back_edge_breaks_make_lint(tmp_path: Path, where: str) -> None:
 def test_no_module_of_the_distribution_is_in_an_import_cycle() -> None:
     graph = read_graph(_distribution_packages(ROOT))
     assert len(graph.modules) > 100  # the generated client, the overlay, the schema module
-    assert graph.cycles() == []  # the sandbox (its own package since issue 11a) included
+    assert any(item.type_only for item in graph.imports)  # type hints are in the graph
+    assert graph.cycles() == []  # the sandbox (its own package) included
 
 
-def test_the_cycle_check_sees_function_level_imports_and_skips_type_checking(
+def test_the_cycle_check_sees_function_level_and_type_checking_imports(
     tmp_path: Path,
 ) -> None:
     package = tmp_path / "toy"
@@ -93,12 +103,14 @@ def test_the_cycle_check_sees_function_level_imports_and_skips_type_checking(
     (package / "low.py").write_text("def f():\n    from . import high\n    return high\n")
     (package / "high.py").write_text("from . import low\n")
     (package / "typed.py").write_text(
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import high\n"
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import uses_typed\n"
     )
     (package / "uses_typed.py").write_text("from toy import typed\n")
     graph = read_graph([package])
-    assert graph.cycles() == [["toy.high", "toy.low"]]
-    assert not any(item.importer == "toy.typed" for item in graph.imports)
+    assert graph.cycles() == [["toy.high", "toy.low"], ["toy.typed", "toy.uses_typed"]]
+    assert [item.type_only for item in graph.imports if item.importer == "toy.typed"] == [True]
+    runtime = read_graph([package], type_checking=False)
+    assert runtime.cycles() == [["toy.high", "toy.low"]]
 
 
 # Function-level imports. Every import sits at module top (a cycle would hide inside a function),

@@ -33,11 +33,12 @@ from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 import httpx2
 
 from .._errors import APIStatusError, CannonError
+from ._client_protocol import AsyncBatchClient, BatchClient
 from ._errors import BatchJournalError, BatchRerunError, BatchStorageError
 from ._graph import JobGraph
 from ._jobs import Job, jobs_from_mappings, load_jobs
@@ -59,9 +60,6 @@ from ._scheduler import Action, BatchEvent, Scheduler
 from ._shard import Shard
 from ._steps import Create, Refresh, Retrieve, Step, StopRun, Wait, job_steps
 from ._transfer import adownload_missing, download_missing
-
-if TYPE_CHECKING:
-    from .._client import AsyncCannon, Cannon
 
 __all__ = ["DEFAULT_CONCURRENCY", "BatchStoppedError", "arun_batch", "run_batch"]
 
@@ -304,7 +302,7 @@ def _set_replay_floor(sched: Scheduler, status: Any, fatal: list[BaseException])
 
 
 # ---------------------------------------------------------------------------------------- sync
-def _perform(client: Cannon, step: Step) -> Any:
+def _perform(client: BatchClient, step: Step) -> Any:
     if isinstance(step, Create):
         return client.requests.create(
             step.operation, step.input, webhook_url=step.webhook_url, idempotency_key=step.key
@@ -315,7 +313,7 @@ def _perform(client: Cannon, step: Step) -> Any:
         return client.requests.retrieve(step.request_id)
     if isinstance(step, Wait):
         return step.handle.wait(max_wait=step.timeout, on_update=step.on_update)
-    return download_missing(step.output, step.directory, _download_client(client))
+    return download_missing(step.output, step.directory, client.download_client)
 
 
 class _JobSteps:
@@ -353,7 +351,7 @@ class _JobSteps:
         self._result, self._error = None, error
 
 
-def _drive(client: Cannon, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
+def _drive(client: BatchClient, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
     """Perform each step of a job with the sync client (see ``_JobSteps``)."""
     job = _JobSteps(sched, steps)
     while (step := job.next()) is not None:
@@ -363,14 +361,8 @@ def _drive(client: Cannon, sched: Scheduler, steps: Generator[Step, Any, None]) 
             job.failed(exc)
 
 
-def _download_client(client: Cannon) -> httpx2.Client:
-    # The client's own download client: no API key, the client's retries and timeouts.
-    download_client: httpx2.Client = client._core.download_client()
-    return download_client
-
-
 def run_batch(
-    client: Cannon,
+    client: BatchClient,
     jobs: JobsSource,
     out_dir: str | os.PathLike[str],
     *,
@@ -379,6 +371,9 @@ def run_batch(
     **options: Unpack[PlanOptions],
 ) -> BatchSummary:
     """Run (or resume) a batch with a sync client; see ``Cannon.batch`` for the arguments.
+
+    ``client`` is anything with the ``BatchClient`` members (``Cannon``): its ``requests`` and
+    its ``download_client``.
 
     Raises:
         BatchFileError: a line of the file was refused (nothing sent).
@@ -433,7 +428,7 @@ def run_batch(
 
 
 # --------------------------------------------------------------------------------------- async
-async def _aperform(client: AsyncCannon, step: Step) -> Any:
+async def _aperform(client: AsyncBatchClient, step: Step) -> Any:
     if isinstance(step, Create):
         return await client.requests.create(
             step.operation, step.input, webhook_url=step.webhook_url, idempotency_key=step.key
@@ -444,10 +439,12 @@ async def _aperform(client: AsyncCannon, step: Step) -> Any:
         return await client.requests.retrieve(step.request_id)
     if isinstance(step, Wait):
         return await step.handle.wait(max_wait=step.timeout, on_update=step.on_update)
-    return await adownload_missing(step.output, step.directory, _adownload_client(client))
+    return await adownload_missing(step.output, step.directory, client.download_client)
 
 
-async def _adrive(client: AsyncCannon, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
+async def _adrive(
+    client: AsyncBatchClient, sched: Scheduler, steps: Generator[Step, Any, None]
+) -> None:
     """Async twin of ``_drive``."""
     job = _JobSteps(sched, steps)
     while (step := job.next()) is not None:
@@ -457,13 +454,8 @@ async def _adrive(client: AsyncCannon, sched: Scheduler, steps: Generator[Step, 
             job.failed(exc)
 
 
-def _adownload_client(client: AsyncCannon) -> httpx2.AsyncClient:
-    download_client: httpx2.AsyncClient = client._core.download_client()
-    return download_client
-
-
 async def arun_batch(
-    client: AsyncCannon,
+    client: AsyncBatchClient,
     jobs: JobsSource,
     out_dir: str | os.PathLike[str],
     *,
