@@ -39,8 +39,18 @@ from ._errors import (
     WebhookVerificationError,
 )
 from ._handles import AsyncRequestHandle, RequestHandle
+from ._namespaces import AsyncUpdateCallback, UpdateCallback
 from ._operations import OperationRegistry, OperationSpec
-from ._types import NOT_GIVEN, NotGiven
+from ._outputs import Output
+from ._polling import PollPolicy
+from ._raw import (
+    AsyncCannonWithRawResponse,
+    AsyncRequestsWithRawResponse,
+    CannonWithRawResponse,
+    RequestsWithRawResponse,
+)
+from ._requests import AsyncRequests, Requests
+from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._version import __version__ as __version__
 from .webhooks import Webhooks
 
@@ -53,27 +63,39 @@ __all__ = [
     "APITimeoutError",
     "AssetDownloadError",
     "AsyncCannon",
+    "AsyncCannonWithRawResponse",
     "AsyncRequestHandle",
+    "AsyncRequests",
+    "AsyncRequestsWithRawResponse",
+    "AsyncUpdateCallback",
     "AuthenticationError",
     "BadRequestError",
     "Cannon",
     "CannonError",
+    "CannonWithRawResponse",
     "ConfigurationError",
     "ConflictError",
     "DownloadPolicy",
     "DownloadRefusedError",
+    "InputData",
     "InputValidationError",
     "InsufficientCreditsError",
     "NotFoundError",
     "NotGiven",
     "OperationRegistry",
     "OperationSpec",
+    "Output",
     "PermissionDeniedError",
+    "PollPolicy",
     "RateLimitError",
     "RequestFailedError",
     "RequestHandle",
     "RequestNotSucceededError",
+    "Requests",
+    "RequestsWithRawResponse",
     "ServerError",
+    "TimeoutTypes",
+    "UpdateCallback",
     "WaitTimeoutError",
     "WebhookHeaderError",
     "WebhookPayloadTooLargeError",

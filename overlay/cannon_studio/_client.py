@@ -39,7 +39,7 @@ from .resources import AsyncNamespaces, SyncNamespaces
 if TYPE_CHECKING:
     from os import PathLike
 
-    from ._handles import Output
+    from ._outputs import Output
 
 __all__ = ["AsyncCannon", "Cannon"]
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import _clock
 from ._constants import DEFAULT_DOWNLOAD_TIMEOUT_S, DEFAULT_MAX_DOWNLOAD_BYTES, REQUEST_ID_HEADER
@@ -52,28 +52,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     import httpx2
-    from cannon_studio_api.models import (
-        AcceptedRequest,
-        AudioOutput,
-        CharacterOutput,
-        ImageOutput,
-        Location3DOutput,
-        PromptOutput,
-        RequestObject,
-        TaskOutput,
-        VideoOutput,
-    )
+    from cannon_studio_api.models import AcceptedRequest, RequestObject
     from cannon_studio_api.types import Response
 
-    Output: TypeAlias = (
-        AudioOutput
-        | CharacterOutput
-        | ImageOutput
-        | Location3DOutput
-        | PromptOutput
-        | TaskOutput
-        | VideoOutput
-    )
+    from ._outputs import Output
 
 TERMINAL_STATUSES = frozenset({"succeeded", "failed"})
 UNKNOWN_STATUS = "unknown"

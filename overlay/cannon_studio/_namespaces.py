@@ -16,15 +16,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
+from ._handles import AsyncRequestHandle, RequestHandle
+
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from ._handles import AsyncRequestHandle, RequestHandle
     from ._requests import AsyncRequests, Requests
     from ._types import NotGiven, TimeoutTypes
 
-    UpdateCallback: TypeAlias = Callable[[RequestHandle], object]
-    AsyncUpdateCallback: TypeAlias = Callable[[AsyncRequestHandle], object]
+UpdateCallback: TypeAlias = Callable[[RequestHandle], object]
+"""``on_update=`` of a sync call: called with the handle after each status change."""
+AsyncUpdateCallback: TypeAlias = Callable[[AsyncRequestHandle], object]
+"""``on_update=`` of an async call (its result may be awaitable; see ``AsyncRequestHandle``)."""
 
 
 class CreateOptions(TypedDict, total=False):
