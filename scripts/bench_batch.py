@@ -43,7 +43,9 @@ from typing import Any
 
 import httpx2
 from cannon_studio import AsyncCannon
-from cannon_studio.batch import JobGraph, Journal, jobs_from_mappings
+from cannon_studio.batch._graph import JobGraph
+from cannon_studio.batch._jobs import jobs_from_mappings
+from cannon_studio.batch._journal import Journal
 from cannon_studio.batch._scheduler import Scheduler
 
 API_KEY = "cs_test_bench_batch_0000000000000"

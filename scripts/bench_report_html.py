@@ -41,13 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from cannon_studio import Cannon
-from cannon_studio.batch import (
-    JobRow,
-    Journal,
-    read_report,
-    write_html_report,
-    write_report,
-)
+from cannon_studio.batch import read_report, write_html_report
+from cannon_studio.batch._journal import JobRow, Journal
+from cannon_studio.batch._report import write_report
 from cannon_studio_sandbox import Sandbox, SandboxConfig
 from chromium_cdp import chromium
 

@@ -55,7 +55,7 @@ import httpx2
 from cannon_studio import Cannon
 from cannon_studio.assets import download as download_asset
 from cannon_studio.assets import safe_filename
-from cannon_studio.cli._progress import RequestProgress, status_style
+from cannon_studio.cli import RequestProgress, status_style
 from cannon_studio.webhooks import MemoryDedupeStore
 from cannon_studio.webhooks import verify as verify_webhook
 from cannon_studio_sandbox import FaultRule, Sandbox, SandboxConfig

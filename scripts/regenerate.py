@@ -330,9 +330,8 @@ import cannon_studio, cannon_studio.resources, cannon_studio_api
 for module in (cannon_studio, cannon_studio.resources, cannon_studio_api):
     assert module.__file__.startswith(stage), f"{module.__name__} imported from {module.__file__}"
 from cannon_studio import AsyncCannon, Cannon
-from cannon_studio._operations import registry
 clients = (Cannon(api_key="cs_test_import_check"), AsyncCannon(api_key="cs_test_import_check"))
-for spec in registry():
+for spec in clients[0].operations:
     namespace, method = spec.wrapper.split(".")
     for client in clients:
         assert callable(getattr(getattr(client, namespace), method)), spec.wrapper

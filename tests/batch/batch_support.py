@@ -17,13 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from cannon_studio.batch import (
-    JOURNAL_NAME,
-    BatchJournalError,
-    JobGraph,
-    Journal,
-    jobs_from_mappings,
-)
+from cannon_studio.batch import JOURNAL_NAME, BatchJournalError
+from cannon_studio.batch._graph import JobGraph
+from cannon_studio.batch._jobs import jobs_from_mappings
+from cannon_studio.batch._journal import Journal
 
 FAIL = "[fail]"
 

@@ -30,7 +30,8 @@ from batch_support import (
     write_jobs,
 )
 from cannon_studio.assets import asset_urls
-from cannon_studio.batch import JOURNAL_NAME, REPORT_NAME, Journal
+from cannon_studio.batch import JOURNAL_NAME, REPORT_NAME
+from cannon_studio.batch._journal import Journal
 
 
 @pytest.fixture

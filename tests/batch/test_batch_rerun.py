@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from batch_support import mixed_jobs, read_jsonl, write_jobs
 from cannon_studio import AsyncCannon, Cannon
-from cannon_studio.batch import REPORT_NAME, BatchRerunError, batch_id_for, load_jobs
+from cannon_studio.batch import REPORT_NAME, BatchRerunError, load_jobs
+from cannon_studio.batch._keys import batch_id_for
 from cannon_studio.cli import cli
 from click.testing import CliRunner
 

@@ -23,11 +23,10 @@ from cannon_studio.batch import (
     BatchEvent,
     BatchJournalError,
     BatchStoppedError,
-    Journal,
-    batch_id_for,
-    idempotency_key,
-    jobs_from_mappings,
 )
+from cannon_studio.batch._jobs import jobs_from_mappings
+from cannon_studio.batch._journal import Journal
+from cannon_studio.batch._keys import batch_id_for, idempotency_key
 
 from tests.client_modes import MODES, client_for, resolve
 

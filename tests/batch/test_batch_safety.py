@@ -19,7 +19,8 @@ import httpx2
 import pytest
 from batch_support import SandboxProcess, mixed_jobs, read_jsonl, runner, wait_started, write_jobs
 from cannon_studio.assets import asset_urls
-from cannon_studio.batch import JOURNAL_NAME, REPORT_NAME, Journal
+from cannon_studio.batch import JOURNAL_NAME, REPORT_NAME
+from cannon_studio.batch._journal import Journal
 from cannon_studio.batch._lock import LOCK_NAME, DirectoryLock
 from cannon_studio.cli._exit_codes import ExitCode
 

@@ -8,15 +8,9 @@ from typing import Any
 import pytest
 from batch_support import mixed_jobs, read_jsonl, write_jobs
 from cannon_studio import Cannon
-from cannon_studio.batch import (
-    REPORT_NAME,
-    BatchFileError,
-    JobGraph,
-    Shard,
-    jobs_from_mappings,
-    merge_reports,
-    read_report,
-)
+from cannon_studio.batch import REPORT_NAME, BatchFileError, Shard, merge_reports, read_report
+from cannon_studio.batch._graph import JobGraph
+from cannon_studio.batch._jobs import jobs_from_mappings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -19,15 +19,10 @@ from typing import Any
 import pytest
 from batch_support import mixed_jobs, write_jobs
 from cannon_studio import Cannon
-from cannon_studio.batch import (
-    REPORT_NAME,
-    JobRow,
-    Journal,
-    LiveHtmlReport,
-    load_jobs,
-    write_html_report,
-)
+from cannon_studio.batch import REPORT_NAME, load_jobs, write_html_report
 from cannon_studio.batch import _previews as previews_module
+from cannon_studio.batch._html_live import LiveHtmlReport
+from cannon_studio.batch._journal import JobRow, Journal
 from cannon_studio.batch._previews import PreviewCache
 from cannon_studio.cli import cli
 from cannon_studio_sandbox import Sandbox, SandboxConfig

@@ -10,7 +10,8 @@ import pytest
 from batch_support import read_jsonl, ref, write_jobs
 from cannon_studio import Cannon
 from cannon_studio._operations import registry
-from cannon_studio.batch import BatchFileError, _jobs, declared_outputs, load_jobs, parse_jobs
+from cannon_studio.batch import BatchFileError, _jobs, load_jobs
+from cannon_studio.batch._jobs import declared_outputs, parse_jobs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

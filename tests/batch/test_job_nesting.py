@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cannon_studio.batch import BatchFileError, jobs_from_mappings, parse_jobs
+from cannon_studio.batch import BatchFileError
+from cannon_studio.batch._jobs import jobs_from_mappings, parse_jobs
 from cannon_studio.cli import cli
 from click.testing import CliRunner
 

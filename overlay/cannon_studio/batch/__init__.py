@@ -15,11 +15,21 @@ directory, leftovers of gone writers), ``_shard`` (``K/N`` parts),
 ``_scheduler`` (the sans-IO state machine and budget), ``_transfer`` (files of a job),
 ``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging), ``_html``
 (the HTML report: ``_html_source`` reads, ``_html_page`` writes the HTML, ``_previews`` makes
-poster frames and waveforms with PyAV, ``_html_live`` rewrites it during a run).
+poster frames and waveforms with PyAV, ``_html_live`` rewrites it during a run),
+``_client_protocol`` (what a run needs of a client: ``BatchClient`` / ``AsyncBatchClient``).
+
+``__all__`` holds the public names. The internals that were once exported here (the journal,
+the job graph, key derivation, report writing...) still import from here with a
+``DeprecationWarning``; import them from their module if you must.
 """
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
+from . import _graph, _html_live, _jobs, _keys, _previews, _report
+from ._client_protocol import AsyncBatchClient, BatchClient
 from ._errors import (
     BatchFileError,
     BatchJournalError,
@@ -28,33 +38,12 @@ from ._errors import (
     BatchStorageError,
     FileProblem,
 )
-from ._graph import JobGraph
 from ._html import JournalReader, write_html_report
-from ._html_live import LiveHtmlReport
-from ._jobs import (
-    Job,
-    Reference,
-    declared_outputs,
-    jobs_from_mappings,
-    load_jobs,
-    parse_jobs,
-)
+from ._jobs import Job, load_jobs
 from ._journal import Journal, SQLiteJournal, journal_location, open_journal
 from ._journal_base import SCHEMA_VERSION, STATES, BatchJournal, JobRow
 from ._journal_postgres import PostgresJournal
-from ._keys import batch_id_for, idempotency_key
-from ._previews import previews_note
-from ._report import (
-    JOURNAL_NAME,
-    REPORT_NAME,
-    BatchSummary,
-    ReportRow,
-    merge_reports,
-    read_report,
-    report_rows,
-    summarize,
-    write_report,
-)
+from ._report import JOURNAL_NAME, REPORT_NAME, BatchSummary, ReportRow, merge_reports, read_report
 from ._runner import DEFAULT_CONCURRENCY, BatchStoppedError, arun_batch, run_batch
 from ._scheduler import BatchEvent
 from ._shard import Shard
@@ -65,6 +54,8 @@ __all__ = [
     "REPORT_NAME",
     "SCHEMA_VERSION",
     "STATES",
+    "AsyncBatchClient",
+    "BatchClient",
     "BatchEvent",
     "BatchFileError",
     "BatchJournal",
@@ -76,31 +67,48 @@ __all__ = [
     "BatchSummary",
     "FileProblem",
     "Job",
-    "JobGraph",
     "JobRow",
     "Journal",
     "JournalReader",
-    "LiveHtmlReport",
     "PostgresJournal",
-    "Reference",
     "ReportRow",
     "SQLiteJournal",
     "Shard",
     "arun_batch",
-    "batch_id_for",
-    "declared_outputs",
-    "idempotency_key",
-    "jobs_from_mappings",
     "journal_location",
     "load_jobs",
     "merge_reports",
     "open_journal",
-    "parse_jobs",
-    "previews_note",
     "read_report",
-    "report_rows",
     "run_batch",
-    "summarize",
     "write_html_report",
-    "write_report",
 ]
+
+_INTERNAL = {
+    "JobGraph": _graph,
+    "Reference": _jobs,
+    "declared_outputs": _jobs,
+    "jobs_from_mappings": _jobs,
+    "parse_jobs": _jobs,
+    "batch_id_for": _keys,
+    "idempotency_key": _keys,
+    "report_rows": _report,
+    "summarize": _report,
+    "write_report": _report,
+    "LiveHtmlReport": _html_live,
+    "previews_note": _previews,
+}
+"""Internals this package exported before it kept ``__all__`` to the public names."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _INTERNAL.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"cannon_studio.batch.{name} is internal and will be removed from cannon_studio.batch; "
+        f"import it from {module.__name__} if you must",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return getattr(module, name)

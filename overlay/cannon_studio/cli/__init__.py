@@ -3,7 +3,9 @@
 ``main`` is the console-script entry point (``cannon_studio.cli:main``). The root group lives in
 :mod:`cannon_studio.cli._app`, the commands one group per module beside it (``_request_commands``,
 ``_info_commands``, ``_webhook``, ``_sandbox``, ``_batch``, ``_schema``); ``cannon_studio.cli.cli``
-is the click group (for ``CliRunner``).
+is the click group (for ``CliRunner``). ``RequestProgress`` (the live display of requests the
+commands show) and ``status_style`` (the colour of a status) are public for scripts that show
+progress the same way.
 Without the extra this module still imports, and ``main`` names the missing package.
 
 Exit codes: 0 success, 1 request failed, 2 usage error, 3 API error, 4 timeout
@@ -15,13 +17,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-__all__ = ["cli", "main"]
+__all__ = ["RequestProgress", "cli", "main", "status_style"]
 
 _missing_extra: str | None = None
 """The package of the [cli] extra that is not installed (``click``/``rich``), else ``None``."""
 
 try:
     from cannon_studio.cli._app import cli
+    from cannon_studio.cli._progress import RequestProgress, status_style
 except ImportError as exc:  # the [cli] extra is not installed: guard of an optional extra
     if exc.name not in ("click", "rich") and not str(exc.name).startswith(("click.", "rich.")):
         raise

@@ -41,20 +41,18 @@ from cannon_studio.batch import (
     BatchStoppedError,
     BatchStorageError,
     BatchSummary,
-    LiveHtmlReport,
     ReportRow,
     Shard,
     arun_batch,
     journal_location,
     merge_reports,
     open_journal,
-    previews_note,
     read_report,
-    report_rows,
-    summarize,
     write_html_report,
-    write_report,
 )
+from cannon_studio.batch._html_live import LiveHtmlReport
+from cannon_studio.batch._previews import previews_note
+from cannon_studio.batch._report import report_rows, summarize, write_report
 from cannon_studio.cli._batch_progress import BatchProgress, state_style
 from cannon_studio.cli._exit_codes import CliError, ExitCode
 from cannon_studio.cli._render import echo_json
