@@ -10,8 +10,7 @@ generated calls, downloads). Here: the constructors, ``with_raw_response``, ``st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
@@ -26,11 +25,10 @@ from ._constants import (
     WEBHOOK_TOLERANCE_S,
 )
 from ._core import AsyncCore, SyncCore, async_inner, sync_inner
-from ._errors import CannonError, ConfigurationError
+from ._errors import ConfigurationError
 from ._gate import InFlightGate
 from ._handles import AsyncRequestHandle, RequestHandle
 from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
-from ._request_args import tag_create_error
 from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
@@ -42,18 +40,6 @@ if TYPE_CHECKING:
     from ._outputs import Output
 
 __all__ = ["AsyncCannon", "Cannon"]
-
-
-@contextmanager
-def _naming_the_request(handle: RequestHandle | AsyncRequestHandle) -> Iterator[None]:
-    """While ``run`` waits: an error names the request and the key it was created with."""
-    try:
-        yield
-    except CannonError as exc:
-        tag_create_error(exc, handle.idempotency_key)
-        if exc.request_id is None:
-            exc.request_id = handle.id
-        raise
 
 
 class Cannon(SyncNamespaces, ClientBase[SyncCore]):
@@ -200,16 +186,16 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
             RequestFailedError: the request ended ``failed``.
             WaitTimeoutError: ``max_wait`` passed first (the request goes on server-side).
         """
-        handle = self.requests.create(
+        return self.requests.run(
             operation,
             input,
+            max_wait=max_wait,
+            on_update=on_update,
             webhook_url=webhook_url,
             idempotency_key=idempotency_key,
             timeout=timeout,
             extra_headers=extra_headers,
         )
-        with _naming_the_request(handle):
-            return handle.wait(max_wait, on_update).output
 
     def batch(
         self,
@@ -382,16 +368,16 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
         """Create, wait (``max_wait`` in SECONDS; ``on_update`` plain or awaitable), return the
         output; ``None`` only for a succeeded request without a known output. See ``Cannon.run``.
         """
-        handle = await self.requests.create(
+        return await self.requests.run(
             operation,
             input,
+            max_wait=max_wait,
+            on_update=on_update,
             webhook_url=webhook_url,
             idempotency_key=idempotency_key,
             timeout=timeout,
             extra_headers=extra_headers,
         )
-        with _naming_the_request(handle):
-            return (await handle.wait(max_wait, on_update)).output
 
     async def batch(
         self,

@@ -7,8 +7,9 @@ namespace. This module is kept light on purpose: creating a client must not impo
 machinery.
 
 A namespace holds the client's ``Requests`` (``AsyncRequests``), not the client: a wrapper call
-is a create (``requests.create``, with the options of ``CreateOptions``) and, with ``wait=True``,
-a wait for the output. The sync and async bases differ only in the ``await``s.
+is ``requests.create`` (with the options of ``CreateOptions``), or with ``wait=True``
+``requests.run`` (create and wait, every argument checked first). The sync and async bases
+differ only in the ``await``s.
 """
 
 from __future__ import annotations
@@ -61,8 +62,11 @@ class SyncNamespace(_Namespace):
         on_update: UpdateCallback | None,
         **options: Unpack[CreateOptions],
     ) -> Any:
-        handle = self._requests.create(operation, input, **options)
-        return handle.wait(max_wait, on_update).output if wait else handle
+        if wait:
+            return self._requests.run(
+                operation, input, max_wait=max_wait, on_update=on_update, **options
+            )
+        return self._requests.create(operation, input, **options)
 
 
 class AsyncNamespace(_Namespace):
@@ -81,5 +85,8 @@ class AsyncNamespace(_Namespace):
         on_update: AsyncUpdateCallback | None,
         **options: Unpack[CreateOptions],
     ) -> Any:
-        handle = await self._requests.create(operation, input, **options)
-        return (await handle.wait(max_wait, on_update)).output if wait else handle
+        if wait:
+            return await self._requests.run(
+                operation, input, max_wait=max_wait, on_update=on_update, **options
+            )
+        return await self._requests.create(operation, input, **options)

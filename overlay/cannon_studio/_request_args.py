@@ -1,9 +1,9 @@
 """The arguments of ``client.requests`` calls, checked before anything is sent (no I/O here).
 
 Shared by the sync and async halves: the wait deadline (``max_wait`` in SECONDS, with
-``timeout=`` as its deprecated old spelling), ``max_concurrency``, the idempotency key, and the
-create envelope (validated against the schema, with a fresh idempotency key unless one is
-given). Also how a create's error is tagged with the key it was sent with.
+``timeout=`` as its deprecated old spelling), ``max_concurrency``, a given idempotency key, and
+the create envelope (validated against the schema). A fresh key is made by the create itself
+(``_requests``), not here. Also how a create's error is tagged with the key it was sent with.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 from ._backoff import check_seconds
 from ._constants import DEFAULT_MAX_WAIT_S
 from ._errors import CannonError, InputValidationError
-from ._retry import new_idempotency_key
 from ._types import InputData, NotGiven
 from ._validation import build_envelope
 
@@ -26,6 +25,7 @@ __all__ = [
     "check_concurrency",
     "check_idempotency_key",
     "create_errors_tagged",
+    "errors_named",
     "max_wait_seconds",
     "prepare_create",
     "tag_create_error",
@@ -57,6 +57,19 @@ def create_errors_tagged(key: str) -> Iterator[None]:
         yield
     except CannonError as exc:
         tag_create_error(exc, key)
+        raise
+
+
+@contextmanager
+def errors_named(request_id: str, key: str | None) -> Iterator[None]:
+    """While a created request is waited for: a ``CannonError`` leaving the block names the
+    request (``request_id``, kept when set) and the key it was created with."""
+    try:
+        yield
+    except CannonError as exc:
+        tag_create_error(exc, key)
+        if exc.request_id is None:
+            exc.request_id = request_id
         raise
 
 
@@ -128,12 +141,12 @@ def prepare_create(
     idempotency_key: str | None,
     extra_input: Mapping[str, Any] | None = None,
     validate: bool = True,
-) -> tuple[str, Any, str]:
-    """Everything a create needs before it is sent: ``(operation id, envelope, key)``.
+) -> tuple[str, Any]:
+    """Everything a create needs before it is sent: ``(operation id, envelope)``.
 
-    The envelope is validated against the schema (unless ``validate=False``); the key is
-    ``idempotency_key`` checked, or a fresh one. Warns ``DeprecationWarning`` for an operation
-    the API deprecates.
+    The envelope is validated against the schema (unless ``validate=False``) and
+    ``idempotency_key``, when given, checked. Warns ``DeprecationWarning`` for an operation the
+    API deprecates.
 
     Raises:
         InputValidationError: bad input, unknown field or operation, bad key (nothing sent).
@@ -149,4 +162,4 @@ def prepare_create(
             DeprecationWarning,
             stacklevel=caller_stacklevel(),
         )
-    return op_id, envelope, idempotency_key or new_idempotency_key()
+    return op_id, envelope

@@ -1,6 +1,7 @@
 """``client.requests``: the ``Requests`` / ``AsyncRequests`` namespaces.
 
-Create (validated, one idempotency key per create), retrieve, and follow many requests with
+Create (validated, one idempotency key per create, made here with the create), run (create and
+wait, every argument checked before anything is sent), retrieve, and follow many requests with
 ``as_completed`` / ``wait_all`` (the schedulers are ``_as_completed``'s; the handles
 ``_handles``'; the arguments are checked in ``_request_args``).
 """
@@ -9,22 +10,41 @@ Create (validated, one idempotency key per create), retrieve, and follow many re
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._as_completed import follow, follow_async
-from ._constants import DEFAULT_SYNC_MAX_CONCURRENCY
+from ._constants import DEFAULT_SYNC_MAX_CONCURRENCY, IDEMPOTENCY_KEY_PREFIX
 from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore, _HandleBase
 from ._logging import logger
 from ._polling import PollPolicy
-from ._request_args import check_concurrency, create_errors_tagged, max_wait_seconds, prepare_create
+from ._request_args import (
+    check_concurrency,
+    create_errors_tagged,
+    errors_named,
+    max_wait_seconds,
+    prepare_create,
+    wait_limit,
+)
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 
-__all__ = ["AsyncRequests", "Requests"]
+__all__ = ["AsyncRequests", "Requests", "new_idempotency_key"]
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import AcceptedRequest, RequestObject
     from cannon_studio_api.types import Response
+
+    from ._outputs import Output
+
+
+def new_idempotency_key() -> str:
+    """A fresh idempotency key: ``cs-idem-`` + 32 hex characters (fits the schema's 1-255 ASCII).
+
+    Made once per create, where the create is made; the transport re-sends it on every retry.
+    """
+    return IDEMPOTENCY_KEY_PREFIX + uuid.uuid4().hex
+
 
 _CoreT = TypeVar("_CoreT", SyncCore, AsyncCore)
 _HandleT = TypeVar("_HandleT", bound=_HandleBase)
@@ -121,12 +141,50 @@ class Requests(_RequestsBase[SyncCore, RequestHandle]):
                 call ``create`` again with ``idempotency_key=exc.idempotency_key`` to get the
                 original request back instead of charging a second one.
         """
-        op_id, envelope, key = prepare_create(
+        op_id, envelope = prepare_create(
             operation, input, webhook_url, idempotency_key, extra_input, validate
         )
+        key = idempotency_key or new_idempotency_key()
         with create_errors_tagged(key), self._core.options(timeout, extra_headers) as core:
             accepted, response = core.create_request(envelope, key)
         return self._created(op_id, key, accepted, response)
+
+    def run(
+        self,
+        operation: str,
+        input: InputData,
+        *,
+        max_wait: float | None = None,
+        on_update: Callable[[RequestHandle], object] | None = None,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+        extra_input: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Output | None:
+        """Create a request, wait for it and return its typed output (``Cannon.run`` and every
+        ``wait=True`` wrapper).
+
+        Every argument, the wait deadline ``max_wait`` (SECONDS, default 1800) included, is
+        checked before anything is sent; the other arguments are ``create``'s. An error while
+        waiting names the request and its idempotency key.
+
+        Raises:
+            InputValidationError, ConfigurationError (bad ``max_wait``): nothing sent.
+            APIStatusError, RequestFailedError, WaitTimeoutError.
+        """
+        deadline = wait_limit(max_wait)
+        handle = self.create(
+            operation,
+            input,
+            webhook_url=webhook_url,
+            idempotency_key=idempotency_key,
+            extra_input=extra_input,
+            timeout=timeout,
+            extra_headers=extra_headers,
+        )
+        with errors_named(handle.id, handle.idempotency_key):
+            return handle.wait(deadline, on_update).output
 
     def retrieve(
         self,
@@ -222,13 +280,42 @@ class AsyncRequests(_RequestsBase[AsyncCore, AsyncRequestHandle]):
         built, so many creates started at once wait as small coroutines (see ``_gate``).
         """
         async with self._core.gate.slot():
-            op_id, envelope, key = prepare_create(
+            op_id, envelope = prepare_create(
                 operation, input, webhook_url, idempotency_key, extra_input, validate
             )
+            key = idempotency_key or new_idempotency_key()
             with create_errors_tagged(key):
                 async with self._core.options(timeout, extra_headers) as core:
                     accepted, response = await core.create_request(envelope, key)
         return self._created(op_id, key, accepted, response)
+
+    async def run(
+        self,
+        operation: str,
+        input: InputData,
+        *,
+        max_wait: float | None = None,
+        on_update: Callable[[AsyncRequestHandle], object] | None = None,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+        extra_input: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Output | None:
+        """Create, wait and return the typed output; every argument checked before anything
+        is sent. See ``Requests.run`` (``on_update`` may be plain or awaitable)."""
+        deadline = wait_limit(max_wait)
+        handle = await self.create(
+            operation,
+            input,
+            webhook_url=webhook_url,
+            idempotency_key=idempotency_key,
+            extra_input=extra_input,
+            timeout=timeout,
+            extra_headers=extra_headers,
+        )
+        with errors_named(handle.id, handle.idempotency_key):
+            return (await handle.wait(deadline, on_update)).output
 
     async def retrieve(
         self,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,7 +33,6 @@ from ._backoff import capped_exponential
 from ._constants import (
     API_KEY_HEADER,
     IDEMPOTENCY_HEADER,
-    IDEMPOTENCY_KEY_PREFIX,
     MAX_IN_FLIGHT_REQUESTS,
     RETRY_AFTER_MAX_S,
     RETRY_INITIAL_DELAY_S,
@@ -57,11 +55,6 @@ from ._logging import REDACTED, logger, redact, redact_chain, safe_url
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 """Methods that are idempotent by definition (RFC 9110 section 9.2.2), so always safe to retry;
 any other method is retried only when it carries an idempotency key."""
-
-
-def new_idempotency_key() -> str:
-    """A fresh idempotency key: ``cs-idem-`` + 32 hex characters (fits the schema's 1-255 ASCII)."""
-    return IDEMPOTENCY_KEY_PREFIX + uuid.uuid4().hex
 
 
 def is_retryable_status(status_code: int) -> bool:

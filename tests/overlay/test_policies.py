@@ -21,9 +21,9 @@ from cannon_studio._errors import (
     make_status_error,
 )
 from cannon_studio._polling import poll_delay
+from cannon_studio._requests import new_idempotency_key
 from cannon_studio._retry import (
     is_retryable_status,
-    new_idempotency_key,
     parse_retry_after,
     retry_delay,
     should_retry,
