@@ -23,9 +23,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from . import _clock
 from ._deadline import deadline_scope, passed
 from ._errors import APITimeoutError, WaitTimeoutError
-from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore, _HandleBase
+from ._handles import (
+    AsyncRequestCalls,
+    AsyncRequestHandle,
+    RequestCalls,
+    RequestHandle,
+    _HandleBase,
+)
 
-__all__ = ["PollQueue", "follow", "follow_async"]
+__all__ = ["PollQueue", "afollow", "follow"]
 
 if TYPE_CHECKING:
     from cannon_studio_api.models import RequestObject
@@ -100,7 +106,7 @@ class PollQueue(Generic[_HandleT]):
 
 
 def _poll_until(
-    core: SyncCore, budget: float | None, request_id: str
+    core: RequestCalls, budget: float | None, request_id: str
 ) -> tuple[RequestObject, Response[Any]] | None:
     """One poll that ends within ``budget`` SECONDS; ``None`` when the deadline cut it off."""
     with deadline_scope(budget) as at:
@@ -142,7 +148,7 @@ class _InlinePool:
 
 
 def follow(
-    core: SyncCore,
+    core: RequestCalls,
     handles: list[RequestHandle],
     limit: float,
     width: int,
@@ -203,8 +209,8 @@ def follow(
         pool.shutdown(wait=not in_flight, cancel_futures=True)
 
 
-async def follow_async(
-    core: AsyncCore,
+async def afollow(
+    core: AsyncRequestCalls,
     source: Iterator[AsyncRequestHandle | str | Awaitable[AsyncRequestHandle]],
     limit: float,
     width: int,

@@ -24,7 +24,7 @@ from ._constants import (
     MAX_IN_FLIGHT_REQUESTS,
     WEBHOOK_TOLERANCE_S,
 )
-from ._core import AsyncCore, SyncCore, async_inner, sync_inner
+from ._core import AsyncCore, SyncCore, async_inner_transport, inner_transport
 from ._errors import ConfigurationError
 from ._gate import InFlightGate
 from ._handles import AsyncRequestHandle, RequestHandle
@@ -108,7 +108,7 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
             default_headers,
             download_policy,
         )
-        inner, owned = sync_inner(http_client, transport, config.trust_env)
+        inner, owned = inner_transport(http_client, transport, config.trust_env)
         self._setup(config, SyncCore(config, inner, owns_inner=owned), tolerance)
 
     requests: Requests
@@ -322,7 +322,9 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
             default_headers,
             download_policy,
         )
-        inner, owned = async_inner(http_client, transport, config.trust_env, max_in_flight)
+        inner, owned = async_inner_transport(
+            http_client, transport, config.trust_env, max_in_flight
+        )
         core = AsyncCore(config, inner, owns_inner=owned, gate=InFlightGate(max_in_flight))
         self._setup(config, core, tolerance)
 

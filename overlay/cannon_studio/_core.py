@@ -44,7 +44,7 @@ from ._retry import (
 from ._types import NotGiven, TimeoutTypes
 from .transports import default_async_transport, pool_limits
 
-__all__ = ["AsyncCore", "SyncCore", "async_inner", "sync_inner"]
+__all__ = ["AsyncCore", "SyncCore", "async_inner_transport", "inner_transport"]
 
 _T = TypeVar("_T")
 _CoreT = TypeVar("_CoreT", "SyncCore", "AsyncCore")
@@ -80,7 +80,7 @@ def _check_transport(transport: object, method: str, other: str, hint: str) -> N
         )
 
 
-def sync_inner(
+def inner_transport(
     http_client: httpx2.Client | None, transport: httpx2.BaseTransport | None, trust_env: bool
 ) -> tuple[httpx2.BaseTransport, bool]:
     """The I/O transport of ``Cannon`` and whether the client owns (closes) it."""
@@ -101,7 +101,7 @@ def sync_inner(
     return EnvironmentTransport(trust_env=trust_env), True
 
 
-def async_inner(
+def async_inner_transport(
     http_client: httpx2.AsyncClient | None,
     transport: httpx2.AsyncBaseTransport | None,
     trust_env: bool,

@@ -43,10 +43,10 @@ from .assets import adownload_many, asset_urls, download_many
 __all__ = [
     "TERMINAL_STATUSES",
     "UNKNOWN_STATUS",
-    "AsyncCore",
+    "AsyncRequestCalls",
     "AsyncRequestHandle",
+    "RequestCalls",
     "RequestHandle",
-    "SyncCore",
     "x_request_id",
 ]
 
@@ -61,8 +61,8 @@ TERMINAL_STATUSES = frozenset({"succeeded", "failed"})
 UNKNOWN_STATUS = "unknown"
 
 
-class SyncCore(Protocol):
-    """What a sync handle and ``client.requests`` need from their client (``_client``)."""
+class RequestCalls(Protocol):
+    """The API calls a sync handle and ``client.requests`` make (``_core.SyncCore`` has them)."""
 
     polling: PollPolicy
 
@@ -73,11 +73,11 @@ class SyncCore(Protocol):
     def download_client(self) -> httpx2.Client: ...
     def options(
         self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
-    ) -> AbstractContextManager[SyncCore]: ...
+    ) -> AbstractContextManager[RequestCalls]: ...
 
 
-class AsyncCore(Protocol):
-    """The async twin of ``SyncCore``, with the client's in-flight gate."""
+class AsyncRequestCalls(Protocol):
+    """The async twin of ``RequestCalls``, with the client's in-flight gate (``_core.AsyncCore``)."""
 
     gate: InFlightGate
     polling: PollPolicy
@@ -89,7 +89,7 @@ class AsyncCore(Protocol):
     def download_client(self) -> httpx2.AsyncClient: ...
     def options(
         self, timeout: TimeoutTypes | NotGiven, extra_headers: Mapping[str, str] | None
-    ) -> AbstractAsyncContextManager[AsyncCore]: ...
+    ) -> AbstractAsyncContextManager[AsyncRequestCalls]: ...
 
 
 _MAX_EPOCH_MS = 253_402_300_799_999  # the last millisecond of year 9999
@@ -306,7 +306,7 @@ class RequestHandle(_HandleBase):
 
     __slots__ = ("_core",)
 
-    def __init__(self, core: SyncCore, **kwargs: Any) -> None:
+    def __init__(self, core: RequestCalls, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._core = core
 
@@ -391,7 +391,7 @@ class AsyncRequestHandle(_HandleBase):
 
     __slots__ = ("_core",)
 
-    def __init__(self, core: AsyncCore, **kwargs: Any) -> None:
+    def __init__(self, core: AsyncRequestCalls, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._core = core
 

@@ -14,9 +14,15 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._as_completed import follow, follow_async
+from ._as_completed import afollow, follow
 from ._constants import DEFAULT_SYNC_MAX_CONCURRENCY, IDEMPOTENCY_KEY_PREFIX
-from ._handles import AsyncCore, AsyncRequestHandle, RequestHandle, SyncCore, _HandleBase
+from ._handles import (
+    AsyncRequestCalls,
+    AsyncRequestHandle,
+    RequestCalls,
+    RequestHandle,
+    _HandleBase,
+)
 from ._logging import logger
 from ._polling import PollPolicy
 from ._request_args import (
@@ -46,7 +52,7 @@ def new_idempotency_key() -> str:
     return IDEMPOTENCY_KEY_PREFIX + uuid.uuid4().hex
 
 
-_CoreT = TypeVar("_CoreT", SyncCore, AsyncCore)
+_CoreT = TypeVar("_CoreT", RequestCalls, AsyncRequestCalls)
 _HandleT = TypeVar("_HandleT", bound=_HandleBase)
 
 
@@ -98,7 +104,7 @@ class _RequestsBase(Generic[_CoreT, _HandleT]):
         ]
 
 
-class Requests(_RequestsBase[SyncCore, RequestHandle]):
+class Requests(_RequestsBase[RequestCalls, RequestHandle]):
     """``client.requests``: create, retrieve and follow requests (sync)."""
 
     _handle_type = RequestHandle
@@ -256,7 +262,7 @@ class Requests(_RequestsBase[SyncCore, RequestHandle]):
         return handles
 
 
-class AsyncRequests(_RequestsBase[AsyncCore, AsyncRequestHandle]):
+class AsyncRequests(_RequestsBase[AsyncRequestCalls, AsyncRequestHandle]):
     """``client.requests`` of ``AsyncCannon``: the async twin of ``Requests``."""
 
     _handle_type = AsyncRequestHandle
@@ -367,7 +373,7 @@ class AsyncRequests(_RequestsBase[AsyncCore, AsyncRequestHandle]):
         limit = max_wait_seconds(max_wait, timeout, "as_completed")
         # Polls started: enough to wait at the gate for every slot (see InFlightGate.poll_width).
         width = check_concurrency(max_concurrency, self._core.gate.poll_width)
-        return follow_async(self._core, iter(handles_or_ids), limit, width, on_update)
+        return afollow(self._core, iter(handles_or_ids), limit, width, on_update)
 
     async def wait_all(
         self,
@@ -385,6 +391,6 @@ class AsyncRequests(_RequestsBase[AsyncCore, AsyncRequestHandle]):
         handles = self._handles(handles_or_ids)
         limit = max_wait_seconds(max_wait, timeout, "wait_all")
         width = check_concurrency(max_concurrency, self._core.gate.poll_width)
-        async for _ in follow_async(self._core, iter(handles), limit, width, on_update):
+        async for _ in afollow(self._core, iter(handles), limit, width, on_update):
             pass
         return handles
