@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SOURCE ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv regenerate test lint typecheck pytest docs docs-serve demo sandbox check-drift record bench schemathesis clean
+.PHONY: help venv regenerate test test-fast lint typecheck pytest docs docs-serve demo sandbox check-drift record bench schemathesis clean
 
 ## help: list the targets with what each does (the default target)
 help:
@@ -52,6 +52,10 @@ docs-serve: $(STAMP)
 
 ## test: lint, type checks, the docs build and the whole suite; fails if any of them fails
 test: lint typecheck docs pytest
+
+## test-fast: the developers' loop: every test not marked slow (tests/conftest.py lists them)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 ## demo: the main job end to end on the sandbox (or on $$CANNON_BASE_URL with $$CANNON_API_KEY)
 demo: $(STAMP)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio_sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox import Sandbox, SandboxConfig, delivery
 from cannon_studio_sandbox.schema import ApiSchema
 from standardwebhooks import Webhook
 
@@ -105,15 +107,23 @@ async def test_non_2xx_is_retried_with_the_same_webhook_id() -> None:
         Webhook(sb.config.webhook_secret).verify(raw, headers)
 
 
-async def test_retries_are_bounded() -> None:
+async def test_retries_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    backoffs: list[float] = []
+
+    async def recorded(seconds: float) -> None:  # the backoffs asked for, not wall time
+        backoffs.append(seconds)
+        await real_sleep(0)
+
+    real_sleep = asyncio.sleep
+    monkeypatch.setattr(delivery, "asyncio", SimpleNamespace(sleep=recorded))
     receiver = Receiver([500] * 10)
     sb = sandbox_with(receiver, webhook_max_attempts=3, webhook_backoff_s=0.005)
     await create(sb, body("image.generate", webhook_url="https://your-app.test/hook"))
-    start = time.monotonic()
     await sb.drain_webhooks(timeout_s=5)
     assert len(receiver.calls) == 3
     assert [d["ok"] for d in sb.webhook_deliveries()] == [False, False, False]
-    assert time.monotonic() - start >= 0.005 + 0.01  # backoff 5 ms then 10 ms
+    assert [d["attempt"] for d in sb.webhook_deliveries()] == [1, 2, 3]
+    assert backoffs == [0.005, 0.01]  # exponential: 5 ms, then 10 ms, none after the last
 
 
 async def test_no_webhook_url_no_delivery_and_non_loopback_hosts_are_not_contacted() -> None:
