@@ -29,7 +29,7 @@ Pipeline, all-or-nothing:
    scrubbed environment (no ``CANNON_*`` variables, no credentials) and a time limit (the modules
    the overlay needs, both clients, every wrapper namespace);
 5. only then swap everything in: ``generated/cannon_studio_api``, ``openapi/cannon-studio.json``,
-   ``overlay/cannon_studio/resources/`` and ``api.md`` (renames; rolled back if one fails).
+   ``overlay/cannon_studio/resources/`` and ``docs/api.md`` (renames; rolled back if one fails).
 
 Any failure prints one sentence to stderr, exits 2 and changes nothing. On success one line names
 the new schema, then one line per operation whose input the document does not describe (its
@@ -72,7 +72,6 @@ TEMPLATES = ROOT / "openapi" / "templates"
 GENERATED = ROOT / "generated"
 OVERLAY = ROOT / "overlay"
 RESOURCES = ROOT / generate_wrappers.RESOURCES
-API_MD = ROOT / generate_wrappers.API_MD
 PACKAGE = "cannon_studio_api"
 OVERLAY_NEEDS = (
     "cannon_studio_api.client",
@@ -361,7 +360,7 @@ class Build:
         text: the normalised snapshot text; sha256: its hex digest.
         package: the new ``cannon_studio_api`` directory.
         wrappers: the new wrapper files, repository-relative path -> text (the modules of
-            ``overlay/cannon_studio/resources/`` and ``api.md``).
+            ``overlay/cannon_studio/resources/`` and ``docs/api.md``).
         notes: one line per operation whose input the document does not describe.
     """
 
@@ -451,7 +450,7 @@ def build(snapshot_text: str, workdir: Path) -> Build:
 
 
 def swap_in(result: Build, workdir: Path) -> None:
-    """Put the package, the snapshot, the wrapper modules and ``api.md`` in place, all or none.
+    """Put the package, the snapshot, the wrapper modules and ``docs/api.md`` in place, all or none.
 
     The two directories (``generated/cannon_studio_api``, ``overlay/cannon_studio/resources``)
     and the files are staged next to their targets first (same file system), then renamed in;
@@ -482,6 +481,7 @@ def swap_in(result: Build, workdir: Path) -> None:
                 built, _beside(target, "new"), ignore=shutil.ignore_patterns("__pycache__")
             )
         for path, text in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
             _beside(path, "new").write_text(text, encoding="utf-8")
         for target, _ in trees:
             if target.exists():
