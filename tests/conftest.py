@@ -14,6 +14,7 @@ SLOW_PREFIXES = {
     "tests/demo/": "runs the demo end to end in subprocesses against a sandbox",
     "tests/examples/": "runs every example program in a subprocess",
     "tests/faults/": "the fault suite: hundreds of requests through injected faults",
+    "tests/batch/test_batch_safety.py": "batch runs in subprocesses against a sandbox process",
     "tests/readme/": "runs the README's examples against a served sandbox",
     "tests/redteam/test_hostile_responses.py": "hypothesis against hostile loopback servers",
     "tests/redteam/test_downloads_redteam.py::test_thousands_of_equal_names": "10^4 names",
