@@ -1,12 +1,16 @@
 """Cannon Studio Python client: ``Cannon`` / ``AsyncCannon`` over the generated client.
 
-Every public name is imported here once, at module top, and listed in ``__all__``. Importing
+Every public name is imported here once, at module top, and listed in ``__all__``, except
+``Output``, built on first access (it is the union of every output model). Importing
 the package loads the client (it is what every user needs first); what is heavy and not always
 needed stays out of ``import cannon_studio``: the generated models and endpoint modules load per
 name on first use, ``jsonschema`` on the first create. The sandbox
 is a separate top-level package, ``cannon_studio_sandbox``; neither imports the other.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from . import _outputs
 from ._api_response import APIResponse
 from ._asset_policy import DownloadPolicy
 from ._client import AsyncCannon, Cannon
@@ -41,7 +45,6 @@ from ._errors import (
 from ._handles import AsyncRequestHandle, RequestHandle
 from ._namespaces import AsyncUpdateCallback, UpdateCallback
 from ._operations import OperationRegistry, OperationSpec
-from ._outputs import Output
 from ._polling import PollPolicy
 from ._raw import (
     AsyncCannonWithRawResponse,
@@ -53,6 +56,9 @@ from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._version import __version__ as __version__
 from .webhooks import Webhooks
+
+if TYPE_CHECKING:
+    from ._outputs import Output
 
 __all__ = [
     "NOT_GIVEN",
@@ -105,3 +111,11 @@ __all__ = [
     "WebhookVerificationError",
     "Webhooks",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The one name not bound at import: ``Output`` needs every output model, which a client that
+    # only polls never loads (see ``_outputs``); it is built on first access.
+    if name == "Output":
+        return _outputs.Output
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

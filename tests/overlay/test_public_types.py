@@ -120,7 +120,7 @@ def test_every_type_in_a_public_signature_is_importable_from_a_public_module() -
     ]
     client.close()
     public_modules = (cannon_studio, resources, batch, webhooks, assets, models)
-    known = set().union(*(dir(module) for module in public_modules))
+    known = set().union(*(dir(module) for module in public_modules), cannon_studio.__all__)
     known |= set(dir(builtins)) | set(dir(typing)) | set(dir(collections.abc))
     known |= {"httpx2", "os", "Path", "PathLike"}
     unknown = {
