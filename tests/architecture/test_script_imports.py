@@ -16,6 +16,7 @@ INTERNALS_ALLOWED = {
         "switches the client-side input check off to record the server's own 400/422 answers"
     ),
     "scripts/bench_batch.py": "measures the journal and scheduler cost per job, below the API",
+    "scripts/bench_report_html.py": "writes a 10,000-job journal directly to time the HTML report",
     "scripts/bench/child.py": "its baseline runs raw httpx2 through the same in-flight gate",
 }
 
