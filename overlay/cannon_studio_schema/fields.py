@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .model import ApiSchema
+    from .resolver import Resolver
 
 JSON_TYPES = ("string", "integer", "number", "boolean", "object", "array")
 """The JSON types a field may have; ``any`` when the schema gives none usable."""
@@ -98,6 +98,14 @@ class Field:
         return f"{text} | None" if self.nullable and text != "Any" else text
 
 
+class HasResolver(Protocol):
+    """What a ``Field`` is read through: a schema model's resolver (``ApiSchema`` has one).
+    A protocol, not ``ApiSchema`` itself, so that this module stays below ``model``."""
+
+    @property
+    def resolver(self) -> Resolver: ...
+
+
 def _scalar(kind: str, enum: tuple[Any, ...] | None, literal: Callable[[Any], str | None]) -> str:
     values = [literal(value) for value in enum or ()]
     if values and all(value is not None for value in values):
@@ -105,7 +113,7 @@ def _scalar(kind: str, enum: tuple[Any, ...] | None, literal: Callable[[Any], st
     return PYTHON_TYPES.get(kind, "Any")
 
 
-def _non_null(model: ApiSchema, node: Any) -> tuple[dict[str, Any], bool]:
+def _non_null(model: HasResolver, node: Any) -> tuple[dict[str, Any], bool]:
     """The schema ``node`` admits besides ``null``, references followed, and whether ``null``
     is admitted. Annotations of the outer schema win over the target's."""
     merged: dict[str, Any] = {}
@@ -160,7 +168,7 @@ def _enum(schema: Mapping[str, Any]) -> tuple[Any, ...] | None:
     return None
 
 
-def field_of(model: ApiSchema, name: str, node: Any, *, required: bool) -> Field:
+def field_of(model: HasResolver, name: str, node: Any, *, required: bool) -> Field:
     """The :class:`Field` of one input property.
 
     Args:
