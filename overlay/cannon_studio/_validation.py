@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from cannon_studio_schema import embedded, suggest
+from cannon_studio_schema import UnknownField, embedded, suggest
 
 from ._errors import InputValidationError
 from ._operations import OperationSpec, registry
@@ -90,8 +90,14 @@ def check_unknown_fields(spec: OperationSpec, data: Mapping[str, Any]) -> None:
         operation=spec.id,
         field=f"input.{first.dotted}",
         allowed=list(first.allowed),
-        errors=[(f"input.{u.dotted}", "is not a field of the schema") for u in unknown],
+        errors=[(f"input.{u.dotted}", _not_declared(u)) for u in unknown],
     )
+
+
+def _not_declared(field: UnknownField) -> str:
+    """One unknown field's message in ``errors``: with its suggestion, as the summary has it."""
+    hint = f"; did you mean {field.suggested_path!r}?" if field.suggested_path else ""
+    return f"is not a field of the schema{hint}"
 
 
 def _short(value: Any) -> str:

@@ -118,6 +118,51 @@ def test_unknown_operation_suggests_the_closest() -> None:
         parse_jobs([json.dumps({"operation": "video.generat", "input": {}})])
 
 
+def _spelling_of_first_field() -> tuple[str, str, str]:
+    """An operation, one of its input fields, and that field in camelCase (a typo the client
+    suggests a fix for), all read from the schema."""
+    spec = next(s for s in registry() if s.schema and any("_" in name for name in s.schema.fields))
+    assert spec.schema is not None
+    field = next(name for name in spec.schema.fields if "_" in name)
+    head, *rest = field.split("_")
+    return spec.id, field, head + "".join(word.title() for word in rest)
+
+
+def _typo_cases() -> list[tuple[str, dict[str, Any], str, str]]:
+    op, field, camel = _spelling_of_first_field()
+    return [
+        ("job key", {"opertion": GOOD["operation"], "input": {}}, "opertion", "operation"),
+        ("input key of the job", {"operation": GOOD["operation"], "inputs": {}}, "inputs", "input"),
+        ("input field", {"operation": op, "input": {camel: None}}, f"input.{camel}", field),
+        (
+            "reference key",
+            {"operation": "image.generate", "input": {"prompt": {"from": "ok", "ouptut": "x"}}},
+            "input.prompt",
+            "output",
+        ),
+        (
+            "referenced job id",
+            {"operation": "image.generate", "input": {"prompt": ref("okk", "enhancedPrompt")}},
+            "input.prompt.from",
+            "ok",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "meant"), [c[1:] for c in _typo_cases()], ids=[c[0] for c in _typo_cases()]
+)
+def test_a_typo_gets_did_you_mean(line: dict[str, Any], field: str, meant: str) -> None:
+    """Every misspelt name of a job line gets the suggestion the Python client gives."""
+    with pytest.raises(BatchFileError) as caught:
+        parse_jobs([json.dumps(GOOD), json.dumps({"id": "typo", **line})])
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (2, field)
+    assert f"did you mean {meant!r}?" in problem.message or (
+        f"did you mean 'input.{meant}'?" in problem.message
+    )
+
+
 def test_referenced_fields_are_checked_once_known(tmp_path: Path) -> None:
     """A required field given by reference is not reported missing; its siblings are checked."""
     jobs = [

@@ -12,13 +12,12 @@ is refused when there is one.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,7 +122,11 @@ def _find_references(
             source, output = value.get("from"), value.get("output")
             if extra:
                 problems.append(
-                    (where, f"a reference has only 'from' and 'output'; unexpected {extra}")
+                    (
+                        where,
+                        f"a reference has only 'from' and 'output'; unexpected {extra}"
+                        + _did_you_mean(extra[0], sorted({"from", "output"} - set(value))),
+                    )
                 )
             elif not isinstance(source, str) or not source:
                 problems.append((where + ".from", "must be the id (a string) of an earlier job"))
@@ -175,11 +178,16 @@ def _output_problem(ref: Reference, operation: str) -> str | None:
     )
 
 
+def _did_you_mean(name: str, candidates: Sequence[str]) -> str:
+    """``"; did you mean 'x'?"`` with the closest of ``candidates`` (as the client suggests
+    input fields: ``cannon_studio_schema.suggest``), or ``""``."""
+    close = suggest(name, candidates)
+    return f"; did you mean {close!r}?" if close else ""
+
+
 def _unknown_operation(operation: str) -> str:
     known = registry().ids()
-    close = difflib.get_close_matches(operation, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown operation {operation!r}{hint} (known: {', '.join(known)})"
+    return f"unknown operation {operation!r}{_did_you_mean(operation, known)} (known: {', '.join(known)})"
 
 
 def _validate(
@@ -218,7 +226,11 @@ def _problems_of_line(
         return None
     unknown = sorted(set(data) - JOB_KEYS)
     if unknown:
-        bad(unknown[0], f"unknown key(s) {unknown}; a job has {sorted(JOB_KEYS)}")
+        bad(
+            unknown[0],
+            f"unknown key(s) {unknown}; a job has {sorted(JOB_KEYS)}"
+            + _did_you_mean(unknown[0], sorted(JOB_KEYS)),
+        )
         return None
     if "id" in data:
         if not isinstance(job_id, str) or not _ID.match(job_id):
@@ -342,8 +354,7 @@ def _build(items: list[tuple[int, Any]], problems: list[FileProblem], source: st
             if typo is not None:
                 problems.append(FileProblem(job.line, ref.field + ".output", typo, job.id))
             if ref.job_id not in ids:
-                close = difflib.get_close_matches(ref.job_id, sorted(ids), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = _did_you_mean(ref.job_id, sorted(ids))
                 problems.append(
                     FileProblem(
                         job.line,
@@ -423,3 +434,4 @@ def resolve_input(job: Job, outputs: Mapping[str, Mapping[str, Any]]) -> dict[st
 
     resolved: dict[str, Any] = fill(job.input, ())
     return resolved
+
