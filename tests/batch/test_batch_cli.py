@@ -15,9 +15,6 @@ from cannon_studio.cli._batch_progress import BatchProgress
 from click.testing import CliRunner, Result
 from rich.console import Console
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "batch" / "demo-pipeline.jsonl"
-
-
 def run(env: dict[str, str | None], *args: str) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
@@ -132,8 +129,15 @@ def test_budget_holds_jobs_and_says_so(cannon_sandbox: Any, tmp_path: Path) -> N
     assert "--max-credits 10" in result.stderr
 
 
-def test_the_demo_pipeline_example_runs(cannon_sandbox: Any, tmp_path: Path) -> None:
-    result = run(_env(cannon_sandbox), "batch", str(EXAMPLE), "--out", str(tmp_path / "demo"))
+def test_the_example_pipeline_runs(cannon_sandbox: Any, tmp_path: Path) -> None:
+    """``cannon-studio batch example > jobs.jsonl`` then ``batch jobs.jsonl``: the example
+    ships with the package, so it works after pip install, and every chained step succeeds."""
+    printed = run(_env(cannon_sandbox), "batch", "example")
+    assert printed.exit_code == 0 and printed.stderr == ""
+    example = tmp_path / "jobs.jsonl"
+    example.write_text(printed.stdout, encoding="utf-8")
+    assert [job["id"] for job in read_jsonl(example)][-1] == "upscale"
+    result = run(_env(cannon_sandbox), "batch", str(example), "--out", str(tmp_path / "demo"))
     assert result.exit_code == 0, result.output
     report = read_jsonl(tmp_path / "demo" / REPORT_NAME)
     assert {r["state"] for r in report} == {"succeeded"}

@@ -27,6 +27,7 @@ def test_wheel_contains_both_packages_typed_with_schema(wheel: Path) -> None:
         "cannon_studio_sandbox/__init__.py",
         "cannon_studio_sandbox/py.typed",
         "pytest_cannon_studio/__init__.py",
+        "cannon_studio/batch/example-pipeline.jsonl",
     ):
         assert required in names, required
     assert not any(n.startswith(("generated/", "overlay/", "tests/")) for n in names)

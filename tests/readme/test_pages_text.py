@@ -62,3 +62,11 @@ def test_max_concurrency_defaults_are_the_code_s() -> None:
     assert len(quoted) >= 2, "the pages quote the async max_concurrency default"
     assert set(quoted) == {str(2 * MAX_IN_FLIGHT_REQUESTS)}
     assert f"default {DEFAULT_SYNC_MAX_CONCURRENCY}" in text
+
+
+def test_batch_page_opens_with_same_file_same_requests() -> None:
+    """Before anything else, the batch page says a re-run is not a new batch unless asked."""
+    text = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    opening = text.split("\n\n", 2)[1]  # the first block after the title
+    assert "same file" in opening.lower()
+    assert "--batch-id" in opening and "--reuse-requests" in opening

@@ -39,7 +39,7 @@ from ._errors import (
     FileProblem,
 )
 from ._html import JournalReader, write_html_report
-from ._jobs import Job, load_jobs
+from ._jobs import Job, example_pipeline, load_jobs
 from ._journal import Journal, SQLiteJournal, journal_location, open_journal
 from ._journal_base import SCHEMA_VERSION, STATES, BatchJournal, JobRow
 from ._journal_postgres import PostgresJournal
@@ -75,6 +75,7 @@ __all__ = [
     "SQLiteJournal",
     "Shard",
     "arun_batch",
+    "example_pipeline",
     "journal_location",
     "load_jobs",
     "merge_reports",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.resources
 import json
 import os
 import re
@@ -435,3 +436,19 @@ def resolve_input(job: Job, outputs: Mapping[str, Mapping[str, Any]]) -> dict[st
     resolved: dict[str, Any] = fill(job.input, ())
     return resolved
 
+
+EXAMPLE_PIPELINE = "example-pipeline.jsonl"
+"""The example job file shipped inside this package (``cannon-studio batch example``)."""
+
+
+def example_pipeline() -> str:
+    """The text of an example job file: ``make demo``'s pipeline as six chained jobs.
+
+    prompt -> image -> video and narration -> lip sync -> upscale, each step taking its input
+    from an earlier job's output (``{"from": ..., "output": ...}``). It ships with the package,
+    so ``cannon-studio batch example > jobs.jsonl`` works after ``pip install``.
+
+    Returns:
+        JSON Lines text, one job per line, ending with a newline.
+    """
+    return (importlib.resources.files(__package__) / EXAMPLE_PIPELINE).read_text(encoding="utf-8")

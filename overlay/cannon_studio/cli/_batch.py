@@ -6,6 +6,7 @@ cannon-studio batch FILE --out DIR [--concurrency N] [--max-credits N] [--shard 
                        [--html PAGE] [--json]
 cannon-studio batch status DIR [--html PAGE] [--json]
 cannon-studio batch report DIR_OR_REPORT... [--output FILE] [--html PAGE] [--json]
+cannon-studio batch example > jobs.jsonl
 
 Exit codes: 0 every job succeeded; 1 some failed, were skipped, held back by the budget or are
 unfinished; 2 bad file (the line and field named, nothing sent), unusable journal, or a file
@@ -44,6 +45,7 @@ from cannon_studio.batch import (
     ReportRow,
     Shard,
     arun_batch,
+    example_pipeline,
     journal_location,
     merge_reports,
     open_journal,
@@ -409,6 +411,17 @@ def _print_result(state: AppState, summary: BatchSummary, out_dir: Path) -> None
         return
     _render_summary(state.out, summary, rows)
     state.out.print(f"report: {out_dir / REPORT_NAME}", highlight=False)
+
+
+@batch.command("example")
+def example_command() -> None:
+    """Print an example job file: six chained jobs, prompt to upscaled lip-synced video.
+
+    \b
+        cannon-studio batch example > jobs.jsonl
+        cannon-studio batch jobs.jsonl --out runs/first
+    """
+    click.echo(example_pipeline(), nl=False)
 
 
 @shared_options(api=False, json_help=SUMMARY_JSON_HELP)
