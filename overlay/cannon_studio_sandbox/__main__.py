@@ -1,5 +1,8 @@
 """``python -m cannon_studio_sandbox`` (also ``cannon-studio sandbox``, through the entry point
 ``cannon_studio.commands:sandbox``): run the sandbox server from the command line (argparse).
+
+Without the ``[sandbox]`` extra, ``python -m cannon_studio_sandbox`` prints one sentence naming
+the extra and exits 2, as ``cannon-studio sandbox`` does.
 """
 
 from __future__ import annotations
@@ -8,12 +11,23 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig
-from .control import Sandbox
-from .guard import is_loopback
-from .ratelimit import parse_rate
-from .scopes import READ_ONLY
-from .server import base_url, bind, serve_forever
+from .extra import missing_extra_sentence
+
+try:
+    from .config import DEFAULT_ACCOUNT, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig
+    from .control import Sandbox
+    from .guard import is_loopback
+    from .ratelimit import parse_rate
+    from .scopes import READ_ONLY
+    from .server import base_url, bind, serve_forever
+except ModuleNotFoundError as missing:
+    _SENTENCE = missing_extra_sentence(missing)
+    if _SENTENCE is None:
+        raise
+    if __name__ == "__main__":  # python -m cannon_studio_sandbox, without the extra
+        print(f"error: {_SENTENCE}", file=sys.stderr)
+        sys.exit(2)
+    raise ImportError(_SENTENCE, name=__name__) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

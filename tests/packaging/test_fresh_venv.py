@@ -58,11 +58,39 @@ def test_pytest_without_the_sandbox_extra_loads_nothing_from_it_and_warns_about_
     assert "pytest_cannon_studio" in plugins.stdout, plugins.stdout
 
 
+def test_sandbox_without_its_extra_says_so_in_one_sentence(fresh_venv: FreshVenv) -> None:
+    """``python -m cannon_studio_sandbox`` and ``from cannon_studio_sandbox import Sandbox``
+    without ``[sandbox]``: one sentence naming the extra, no ``ModuleNotFoundError`` traceback."""
+    run = subprocess.run(
+        [str(fresh_venv.python), "-m", "cannon_studio_sandbox", "--port", "0"],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert run.stdout == ""
+    [line] = run.stderr.splitlines()
+    assert "[sandbox] extra" in line and "pip install 'cannon-studio[sandbox]'" in line
+    imported = subprocess.run(
+        [str(fresh_venv.python), "-c",
+         "try:\n    from cannon_studio_sandbox import Sandbox\n"
+         "except ImportError as exc:\n    print(exc)"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert imported.stdout.strip() == line.removeprefix("error: ")
+
+
 def test_schema_check_with_only_the_cli_extra(
     fresh_venv: FreshVenv, cannon_sandbox: Any, tmp_path: Path
 ) -> None:
     fresh_venv.pip_install(f"{fresh_venv.wheel}[cli]")  # click + rich; still no dev tools
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CANNON_", "PYTHON"))}
+    example = subprocess.run(
+        [str(fresh_venv.bin("cannon-studio")), "batch", "example"],
+        capture_output=True, text=True, check=False, env=env, timeout=120,
+    )  # fmt: skip
+    assert example.returncode == 0, example.stderr
+    assert [json.loads(line)["operation"] for line in example.stdout.splitlines()][-1] == (
+        "video.upscale"
+    )  # the example job file ships in the wheel: reachable after pip install
     command = [str(fresh_venv.bin("cannon-studio")), "schema", "check", "--url"]
 
     url = f"{cannon_sandbox.base_url}/api/v1/openapi"
