@@ -314,7 +314,8 @@ def generate_package(snapshot_text: str, workdir: Path) -> Path:
             )
     sha = hashlib.sha256(snapshot_text.encode("utf-8")).hexdigest()
     (out / "openapi.json").write_text(snapshot_text, encoding="utf-8")
-    (out / "_schema.py").write_text(SCHEMA_MODULE.replace("{sha}", sha), encoding="utf-8")
+    banner = (TEMPLATES / "banner.py.jinja").read_text(encoding="utf-8")  # as every template's
+    (out / "_schema.py").write_text(banner + SCHEMA_MODULE.replace("{sha}", sha), encoding="utf-8")
     (out / "py.typed").write_text("", encoding="utf-8")
     return out
 
