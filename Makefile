@@ -29,8 +29,8 @@ regenerate: $(STAMP)
 
 ## lint: ruff check + ruff format --check on everything hand-written, and the import contracts
 lint: $(STAMP)
-	$(BIN)/ruff check overlay scripts tests examples
-	$(BIN)/ruff format --check overlay scripts tests examples
+	$(BIN)/ruff check overlay scripts tests examples noxfile.py
+	$(BIN)/ruff format --check overlay scripts tests examples noxfile.py
 	$(BIN)/lint-imports --no-cache
 
 ## typecheck: mypy --strict on everything hand-written (overlay packages and scripts/)
@@ -43,8 +43,9 @@ pytest: $(STAMP)
 
 ## docs: build the documentation site into site/ (mkdocs --strict: a broken link or reference fails)
 # NO_MKDOCS_2_WARNING silences Material's banner about MkDocs 2 (a print, not a build warning).
+# Never --quiet: it hides the warnings from --strict, which then passes a broken link.
 docs: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 ## docs-serve: serve the documentation on http://127.0.0.1:8000, rebuilt on every change
 docs-serve: $(STAMP)
