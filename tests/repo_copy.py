@@ -19,7 +19,14 @@ GIT = ("git", "-c", "user.name=copy", "-c", "user.email=copy@example.test")
 
 
 def tracked_files() -> list[str]:
-    """Repository-relative names of the tracked files of this checkout."""
+    """Repository-relative names of the tracked files of this checkout; in an unpacked sdist
+    (no git), every file it has."""
+    if not (ROOT / ".git").exists():
+        return [
+            str(path.relative_to(ROOT))
+            for path in ROOT.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        ]
     out = subprocess.run(
         ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ def test_make_check_drift_against_the_sandbox_reports_no_drift(cannon_sandbox: A
     url = f"{cannon_sandbox.base_url}/api/v1/openapi"
     result = subprocess.run(
         [
-            "make", "--no-print-directory", "-o", ".venv/.installed",
+            # The environment running the suite (a nox session's too), never a rebuild of it.
+            "make", "--no-print-directory", f"VENV={sys.prefix}", "-o", f"{sys.prefix}/.installed",
             "check-drift", f"CANNON_OPENAPI_URL={url}",
         ],
         cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
