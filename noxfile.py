@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import tarfile
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -77,9 +78,9 @@ def lowest(session: nox.Session) -> None:
 @nox.session(python=OLDEST, venv_params=["--seed"])
 def sdist(session: nox.Session) -> None:
     """The sdist, built and unpacked in a fresh directory, runs its own test suite there."""
-    tmp = Path(session.create_tmp()).resolve()
-    shutil.rmtree(tmp / "dist", ignore_errors=True)
-    shutil.rmtree(tmp / "unpacked", ignore_errors=True)
+    # Outside the checkout, and not session.create_tmp(): that sets TMPDIR inside .nox/, and the
+    # tests' own pytest runs in temporary folders would find this repository's pytest settings.
+    tmp = Path(tempfile.mkdtemp(prefix="cannon-studio-sdist-"))
     session.install("hatchling>=1.25")
     session.run("python", "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp / "dist"))
     [archive] = (tmp / "dist").glob("cannon_studio-*.tar.gz")
@@ -87,4 +88,7 @@ def sdist(session: nox.Session) -> None:
         tar.extractall(tmp / "unpacked", filter="data")
     [source] = (tmp / "unpacked").iterdir()
     session.chdir(source)
-    _suite(session)
+    try:
+        _suite(session)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
