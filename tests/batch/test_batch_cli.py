@@ -15,6 +15,7 @@ from cannon_studio.cli._batch_progress import BatchProgress
 from click.testing import CliRunner, Result
 from rich.console import Console
 
+
 def run(env: dict[str, str | None], *args: str) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 

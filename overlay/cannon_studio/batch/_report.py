@@ -187,13 +187,16 @@ class BatchSummary:
     """Counts of a batch (or of merged shards).
 
     Attributes:
-        jobs: number of jobs; counts: jobs per state (every state listed, zeros included);
-        credits: credits charged (sum of ``billableCredits``); held: jobs the budget held back;
-        unfinished: jobs started and not ended (resume them by running again);
-        interrupted: the run was stopped by Ctrl-C; error: why the run stopped early, if it did;
-        elapsed_s: SECONDS the run took (0 for a report read from disk);
+        jobs: number of jobs.
+        counts: jobs per state (every state listed, zeros included).
+        credits: credits charged (sum of ``billableCredits``).
+        held: jobs the budget held back.
+        unfinished: jobs started and not ended (resume them by running again).
+        interrupted: the run was stopped by Ctrl-C.
+        error: why the run stopped early, if it did.
+        elapsed_s: SECONDS the run took (0 for a report read from disk).
         storage_error: the run stopped because local storage refused a write (full disk,
-        read-only directory, journal not writable).
+            read-only directory, journal not writable).
     """
 
     jobs: int
