@@ -66,7 +66,16 @@ def test_max_concurrency_defaults_are_the_code_s() -> None:
 
 def test_batch_page_opens_with_same_file_same_requests() -> None:
     """Before anything else, the batch page says a re-run is not a new batch unless asked."""
-    text = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
-    opening = text.split("\n\n", 2)[1]  # the first block after the title
-    assert "same file" in opening.lower()
-    assert "--batch-id" in opening and "--reuse-requests" in opening
+    lines = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8").splitlines()
+    body = lines[1:]
+    while body and not body[0].strip():
+        body.pop(0)
+    assert body[0].startswith("!!! "), "the page opens with a call-out"
+    opening = [body[0]]
+    for line in body[1:]:
+        if line.strip() and not line.startswith("    "):
+            break
+        opening.append(line)
+    text = "\n".join(opening)
+    assert "same file" in text.lower()
+    assert "--batch-id" in text and "--reuse-requests" in text
