@@ -48,7 +48,7 @@ from cannon_studio_sandbox import Sandbox, SandboxConfig
 from chromium_cdp import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_JOBS = ROOT / "examples" / "batch" / "demo-pipeline.jsonl"
+DEMO_JOBS = ROOT / "overlay" / "cannon_studio" / "batch" / "example-pipeline.jsonl"
 GOAL_GENERATE_S = 10.0
 GOAL_LOAD_S = 3.0
 

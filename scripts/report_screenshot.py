@@ -5,7 +5,7 @@ Usage::
 
     python scripts/report_screenshot.py [--out docs/img/batch-report.png] [--width 1100]
 
-Runs ``examples/batch/demo-pipeline.jsonl`` against a local sandbox (short realistic timings,
+Runs the example pipeline (``cannon-studio batch example``) against a local sandbox (short realistic timings,
 so seconds and wall time are not zero), writes ``cannon-studio batch report DIR --html`` into a
 temporary directory, opens it in Debian's headless chromium (``scripts/chromium_cdp.py``) and
 saves a palette PNG of the whole page (small enough to commit).
@@ -26,7 +26,7 @@ from chromium_cdp import chromium
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_JOBS = ROOT / "examples" / "batch" / "demo-pipeline.jsonl"
+DEMO_JOBS = ROOT / "overlay" / "cannon_studio" / "batch" / "example-pipeline.jsonl"
 
 
 def main(argv: list[str] | None = None) -> int:

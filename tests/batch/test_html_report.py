@@ -31,7 +31,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_JOBS = ROOT / "examples" / "batch" / "demo-pipeline.jsonl"
+DEMO_JOBS = ROOT / "overlay" / "cannon_studio" / "batch" / "example-pipeline.jsonl"
 ARTIFACTS = ROOT / "out" / "test-artifacts"
 
 VISIBLE_CARDS = "[...document.querySelectorAll('.card')].filter(c => c.offsetParent !== null)"
