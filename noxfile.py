@@ -87,6 +87,11 @@ def sdist(session: nox.Session) -> None:
     with tarfile.open(archive) as tar:
         tar.extractall(tmp / "unpacked", filter="data")
     [source] = (tmp / "unpacked").iterdir()
+    # The reference notes some tests read sit beside the checkout (../shared), as in CI: the
+    # unpacked sdist gets the same neighbour.
+    shared = ROOT.parent / "shared"
+    if shared.is_dir():
+        (tmp / "unpacked" / "shared").symlink_to(shared, target_is_directory=True)
     session.chdir(source)
     try:
         _suite(session)
