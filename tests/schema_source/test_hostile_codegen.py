@@ -160,6 +160,13 @@ NAMES = {"input component name", "output component name"}
 """Fields that name Python syntax: regenerate may refuse them (in one sentence)."""
 
 
+# Literal text: strings, comments, and (Python 3.12+, PEP 701) the text parts of an f-string,
+# which the tokenizer now yields apart from its replacement fields (those stay code tokens).
+LITERAL_TOKENS = {tokenize.STRING, tokenize.COMMENT} | (
+    {tokenize.FSTRING_MIDDLE} if hasattr(tokenize, "FSTRING_MIDDLE") else set()
+)
+
+
 def _mark_only_in_literals(path: str, text: str, names_allowed: bool = False) -> None:
     """``text`` compiles, and the marker appears only inside string literals or comments, or,
     when ``names_allowed`` (the whole hostile value is one plain Python name, so it can add no
@@ -168,7 +175,7 @@ def _mark_only_in_literals(path: str, text: str, names_allowed: bool = False) ->
     assert code is not None
     for token in tokenize.generate_tokens(io.StringIO(text).readline):
         if MARK in token.string and not (names_allowed and token.type == tokenize.NAME):
-            assert token.type in (tokenize.STRING, tokenize.COMMENT), (path, token)
+            assert token.type in LITERAL_TOKENS, (path, token)
         # Every name token is an identifier the tokenizer agrees on (nothing smuggled as code).
         if token.type == tokenize.NAME:
             assert token.string.isidentifier()
