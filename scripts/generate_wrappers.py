@@ -58,6 +58,7 @@ from python_escape import (
     is_identifier,
     literal,
     string,
+    visible_surrogates,
 )
 
 __all__ = ["UnsafeName", "render_files", "undetermined"]
@@ -488,16 +489,18 @@ class _Emitter:
 
 
 def md_text(text: str) -> str:
-    """``text`` made safe in one Markdown table cell or paragraph (one line, no pipes, no HTML)."""
-    text = " ".join(text.split())
+    """``text`` made safe in one Markdown table cell or paragraph (one line, no pipes, no HTML,
+    lone surrogates written as their escape)."""
+    text = " ".join(visible_surrogates(text).split())
     for char in "\\|<>*_`[]":
         text = text.replace(char, "\\" + char)
     return text
 
 
 def md_code(text: str) -> str:
-    """``text`` made safe inside a Markdown code span within a table cell."""
-    return " ".join(text.split()).replace("`", "'").replace("|", "\\|")
+    """``text`` made safe inside a Markdown code span within a table cell (lone surrogates
+    written as their escape)."""
+    return " ".join(visible_surrogates(text).split()).replace("`", "'").replace("|", "\\|")
 
 
 def _format(files: Mapping[str, str]) -> dict[str, str]:

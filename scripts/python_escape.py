@@ -12,14 +12,19 @@ it *does*:
   ``TypedDict`` keeps any JSON key as a string).
 - :func:`string` and :func:`literal`: a value used as data in code is a ``repr()`` literal.
 - :func:`docstring` / :func:`docstring_lines`: text inside a triple-quoted docstring has its
-  backslashes and double quotes escaped and every non-printable character (NUL, CR, surrogates,
-  line and paragraph separators) written as an escape sequence, so nothing can close the string
-  early; text is wrapped first and escaped per line, so a wrap never splits an escape.
+  backslashes and double quotes escaped and every non-printable character (NUL, CR, line and
+  paragraph separators) written as an escape sequence, so nothing can close the string early;
+  text is wrapped first and escaped per line, so a wrap never splits an escape.
+- :func:`visible_surrogates`: a lone surrogate (``"\\ud800"``, which JSON can carry but UTF-8
+  cannot) becomes the six characters of its escape. A docstring holds it so (Python 3.13 encodes
+  every docstring as UTF-8 when it compiles, and refuses one holding a surrogate), and so does
+  Markdown generated from the document.
 """
 
 from __future__ import annotations
 
 import keyword
+import re
 import textwrap
 from typing import Any
 
@@ -31,7 +36,11 @@ __all__ = [
     "is_identifier",
     "literal",
     "string",
+    "visible_surrogates",
 ]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class UnsafeName(ValueError):
@@ -96,11 +105,20 @@ def literal(value: Any) -> str | None:
     return None
 
 
+def visible_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (U+D800 to U+DFFF) written as the six characters of its
+    escape (``\\ud800``), so the text can be encoded as UTF-8; everything else is kept."""
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def docstring(text: Any) -> str:
     """``str(text)`` made safe inside a triple-quoted (non-raw) docstring, newlines kept.
 
     Backslashes and double quotes are escaped; every other character that is not printable
-    (except the newline) is written as ``\\xNN`` / ``\\uNNNN`` / ``\\UNNNNNNNN``.
+    (except the newline) is written as ``\\xNN`` / ``\\uNNNN`` / ``\\UNNNNNNNN``. A lone
+    surrogate is the exception: the docstring holds the text of its escape
+    (:func:`visible_surrogates`), since Python 3.13 refuses to compile a docstring whose value
+    is not valid UTF-8.
     """
     out = []
     for char in str(text):
@@ -110,6 +128,8 @@ def docstring(text: Any) -> str:
             out.append('\\"')
         elif char == "\n" or char.isprintable():
             out.append(char)
+        elif _SURROGATE.match(char):
+            out.append(f"\\\\u{ord(char):04x}")
         else:
             code = ord(char)
             out.append(

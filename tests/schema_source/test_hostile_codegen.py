@@ -26,7 +26,14 @@ import regenerate
 from cannon_studio_schema import ApiSchema, SchemaError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from python_escape import UnsafeName, docstring, identifier, is_identifier, literal
+from python_escape import (
+    UnsafeName,
+    docstring,
+    identifier,
+    is_identifier,
+    literal,
+    visible_surrogates,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT: dict[str, Any] = json.loads((ROOT / "openapi" / "cannon-studio.json").read_text())
@@ -215,6 +222,7 @@ def test_hostile_values_never_become_code(field: str) -> None:
             return
         names_allowed = field in NAMES | {"field name"} and is_identifier(_component_safe(value))
         for path, text in files.items():
+            text.encode("utf-8")  # every file can be written (no lone surrogate left raw)
             if path.endswith(".py"):
                 _mark_only_in_literals(path, text, names_allowed)
 
@@ -241,7 +249,23 @@ def test_a_field_name_that_is_not_a_python_name_keeps_its_json_spelling() -> Non
 def test_docstring_round_trips(text: str) -> None:
     namespace: dict[str, Any] = {}
     exec(compile(f'def f():\n    """{docstring(text)}"""\n', "t", "exec"), namespace)
-    assert namespace["f"].__doc__ == text
+    assert namespace["f"].__doc__ == visible_surrogates(text)
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\udfffb", "\udbff\udc00", "x\\ud800"])
+def test_a_lone_surrogate_stays_visible_text_in_docstrings_and_markdown(text: str) -> None:
+    # Python 3.13 compiles a docstring only if its value encodes as UTF-8; a file on disk too.
+    shown = visible_surrogates(text)
+    shown.encode("utf-8")
+    assert "\\u" in shown and len(shown) == len(text) + 5 * sum(
+        "\ud800" <= char <= "\udfff" for char in text
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(f'def f():\n    """{docstring(text)}\n\n    x\n    """\n', "t", "exec"), namespace)
+    assert namespace["f"].__doc__.startswith(shown)
+    for escaped in (generate_wrappers.md_text(text), generate_wrappers.md_code(text)):
+        escaped.encode("utf-8")
+        assert shown.replace("\\", "") in escaped.replace("\\", "")
 
 
 @pytest.mark.parametrize(
