@@ -1,7 +1,7 @@
 """The test suite on every Python the classifiers name, and at the lowest allowed versions.
 
     .venv/bin/nox                    # the sessions CI runs (after `make test`, see .ci/run)
-    .venv/bin/nox -s tests-3.12      # one of them; arguments after -- go to pytest
+    .venv/bin/nox -s tests-3.13      # one of them; arguments after -- go to pytest
     .venv/bin/nox -s lowest -- tests/batch -x
 
 ``tests-<version>``: the whole pytest suite in a fresh virtual environment with ``.[dev]``, one

@@ -40,7 +40,7 @@ def test_classifiers_name_every_supported_python_from_requires_python() -> None:
     floor = tuple(int(n) for n in PROJECT["requires-python"].removeprefix(">=").split("."))
     assert versions == sorted(versions) and versions[0] == floor
     assert versions == [(3, minor) for minor in range(floor[1], versions[-1][1] + 1)]
-    assert versions[-1] >= (3, 12)
+    assert versions[-1] >= (3, 13)
 
 
 def test_each_extra_names_a_requirement_once() -> None:
