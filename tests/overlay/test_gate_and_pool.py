@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx2
-import psutil
 import pytest
 from cannon_studio import AsyncCannon, ConfigurationError, _clock, _requests
 from cannon_studio._gate import InFlightGate
@@ -22,6 +20,7 @@ from cannon_studio.transports import (
     pool_limits,
 )
 from cannon_studio_sandbox import Sandbox, SandboxConfig
+from cannon_studio_sandbox.server import run_in_thread
 
 API_KEY = "cs_test_gate_0000000000000000"
 OPERATION = "image.generate"
@@ -134,15 +133,23 @@ async def test_cancelled_create_gives_its_slot_back() -> None:
         assert client._core.gate.in_flight == 0
 
 
-def _client_sockets_to(port: int) -> int:
-    """TCP sockets on this machine whose remote end is ``port`` (ESTABLISHED or TIME_WAIT)."""
-    return sum(
-        1
-        for conn in psutil.net_connections(kind="tcp")
-        if conn.raddr
-        and conn.raddr.port == port
-        and conn.status in (psutil.CONN_ESTABLISHED, psutil.CONN_TIME_WAIT)
-    )
+class _ConnectionsSeen:
+    """The sandbox's ASGI app, noting the client address of every HTTP request it serves: one
+    address per TCP connection the server accepted (uvicorn's ``scope["client"]``).
+
+    Counted at the server, in this process, rather than in the machine's socket table: a
+    TIME_WAIT socket of an earlier server that had the same port (any process on the machine,
+    for 60 s) would otherwise be counted as opened by this test.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.clients: set[tuple[str, int]] = set()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("client"):
+            self.clients.add(tuple(scope["client"]))
+        await self.app(scope, receive, send)
 
 
 @pytest.mark.parametrize("kind", ["httpx2", "aiohttp"])
@@ -152,10 +159,9 @@ async def test_transports_reuse_connections(kind: str) -> None:
     limit = 32
     make = {"httpx2": httpx2_transport, "aiohttp": aiohttp_transport}[kind]
     sandbox = Sandbox(SandboxConfig.instant())
+    seen = _ConnectionsSeen(sandbox.app)
     calls = 600
-    with sandbox.serve(host="127.0.0.1", port=0) as server:
-        port = urlsplit(server.base_url).port
-        assert port is not None
+    with run_in_thread(seen, "127.0.0.1", 0, on_bound=sandbox.guard.bind) as server:
         transport = make(limit)
         async with AsyncCannon(
             api_key=sandbox.api_key,
@@ -167,11 +173,10 @@ async def test_transports_reuse_connections(kind: str) -> None:
                 *(client.requests.create(OPERATION, INPUT) for _ in range(calls // 2))
             )
             await asyncio.gather(*(h.refresh() for h in handles))
-            opened = _client_sockets_to(port)
         await transport.aclose()
     # 600 calls, `limit` at a time: each connection is opened once and reused (httpx2's default
     # pool keeps 20 alive, so more calls in flight than that open a connection per call).
-    assert 1 <= opened <= limit
+    assert 1 <= len(seen.clients) <= limit
 
 
 def test_pool_limits_follow_the_in_flight_limit() -> None:
