@@ -26,14 +26,14 @@ import difflib
 import functools
 import importlib.util
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SchemaError, guarded
 from .fields import Field, field_of
-from .resolver import BASE_URI, Resolved, Resolver, child, component_pointer, escape
+from .resolver import Resolved, Resolver, child, component_pointer, escape
 from .source import read_file
 from .upgrade import upgrade
 
@@ -198,6 +198,37 @@ def _is_object(schema: Mapping[str, Any]) -> bool:
     return "object" in kinds or "properties" in schema or "additionalProperties" in schema
 
 
+_FACTS_CACHE_SIZE = 4096
+"""Schema nodes whose facts ``ApiSchema`` keeps (a bound for nodes handed in from outside)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _NodeFacts:
+    """One schema node's object shapes, declared names, openness and list items schema."""
+
+    node: Any
+    shapes: tuple[Mapping[str, Any], ...]
+    names: tuple[str, ...]
+    open_: bool
+    items: Mapping[str, Any] | None
+
+
+def _declared(shapes: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...], bool]:
+    """``ApiSchema.declared_fields`` of a node whose object shapes are ``shapes``."""
+    names: list[str] = []
+    open_ = False
+    for shape in shapes:
+        props = shape.get("properties")
+        declared = list(props) if isinstance(props, Mapping) else []
+        names += [n for n in declared if n not in names]
+        extra = shape.get("additionalProperties")
+        if not declared and extra is not False:
+            open_ = True
+        if (isinstance(extra, Mapping) and extra) or shape.get("patternProperties"):
+            open_ = True
+    return tuple(names), open_
+
+
 class ApiSchema:
     """The loaded document and its operation model (build once; cheap to query).
 
@@ -223,6 +254,7 @@ class ApiSchema:
         self.operations: tuple[Operation, ...] = tuple(self._find_operations())
         self._by_id = {op.id: op for op in self.operations}
         self._fields: dict[str, tuple[Field, ...]] = {}
+        self._facts_cache: dict[int, _NodeFacts] = {}
 
     # -- construction ----------------------------------------------------------------------
 
@@ -519,9 +551,10 @@ class ApiSchema:
         # before this module existed.
         from jsonschema import Draft202012Validator
 
-        self.resolver.lookup(pointer)
+        # References are inlined once here, so validating never looks one up (a recursive
+        # schema keeps its back-reference, resolved in the document through the registry).
         return Draft202012Validator(
-            {"$ref": BASE_URI + pointer},
+            self.resolver.inlined(pointer),
             registry=self.resolver.registry,
             format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
@@ -554,18 +587,28 @@ class ApiSchema:
         properties counts as closed: the client decides that a name the schema does not
         declare is a typo (docs/client/index.md, "Strict inputs").
         """
-        names: list[str] = []
-        open_ = False
-        for shape in self._object_shapes(node):
-            props = shape.get("properties")
-            declared = list(props) if isinstance(props, Mapping) else []
-            names += [n for n in declared if n not in names]
-            extra = shape.get("additionalProperties")
-            if not declared and extra is not False:
-                open_ = True
-            if (isinstance(extra, Mapping) and extra) or shape.get("patternProperties"):
-                open_ = True
-        return tuple(names), open_
+        return _declared(self._object_shapes(node))
+
+    def _facts(self, node: Any) -> _NodeFacts:
+        """What ``unknown_fields`` needs of ``node``, worked out once per node and kept.
+
+        Keyed by the node's identity; the entry holds the node, so the key cannot be reused
+        while cached, and the sub-nodes walked next are those of the cached shapes, so a walk
+        of the same schema finds every node cached (no reference is resolved twice).
+        """
+        facts = self._facts_cache.get(id(node))
+        if facts is not None and facts.node is node:
+            return facts
+        shapes = tuple(self._object_shapes(node))
+        names, open_ = _declared(shapes)
+        items = self.resolver.flatten(node).schema.get("items")
+        facts = _NodeFacts(
+            node, shapes, names, open_, items if isinstance(items, Mapping) else None
+        )
+        if len(self._facts_cache) >= _FACTS_CACHE_SIZE:
+            self._facts_cache.clear()
+        self._facts_cache[id(node)] = facts
+        return facts
 
     @guarded("checking input fields")
     def unknown_fields(
@@ -583,13 +626,13 @@ class ApiSchema:
         """
         found: list[UnknownField] = []
         if isinstance(value, Mapping):
-            shapes = self._object_shapes(node)
-            if not shapes:
+            facts = self._facts(node)
+            if not facts.shapes:
                 return found
-            names, open_ = self.declared_fields(node)
+            names, open_ = facts.names, facts.open_
             for key, item in value.items():
                 if key in names:
-                    for shape in shapes:
+                    for shape in facts.shapes:
                         sub = shape.get("properties", {}).get(key)
                         if sub is not None:
                             found += self.unknown_fields(sub, item, (*path, str(key)))
@@ -597,8 +640,8 @@ class ApiSchema:
                 elif not open_:
                     found.append(UnknownField((*path, str(key)), names, suggest(str(key), names)))
         elif isinstance(value, list):
-            items = self.resolver.flatten(node).schema.get("items")
-            if isinstance(items, Mapping):
+            items = self._facts(node).items
+            if items is not None:
                 for index, item in enumerate(value):
                     found += self.unknown_fields(items, item, (*path, index))
         return found

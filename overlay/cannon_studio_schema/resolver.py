@@ -37,6 +37,17 @@ BASE_URI = "urn:cannon-studio:openapi"
 _MAX_DEPTH = 32
 """Bound on ``$ref`` / ``allOf`` nesting followed in one call (guards self-referencing schemas)."""
 
+_INLINE_BUDGET = 200_000
+"""Nodes an inlined schema (``Resolver.inlined``) may have; past it references stay references."""
+
+_LITERAL_KEYWORDS = frozenset({"enum", "const", "default", "examples", "example"})
+"""Keywords whose values are instance data, never schemas: copied as they are when inlining."""
+
+_SCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+"""Keywords whose values map names (any name, ``enum`` or ``$ref`` included) to schemas."""
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -168,3 +179,50 @@ class Resolver:
                 else:
                     merged.setdefault(key, value)
         return Resolved(merged, name, resolved.pointer)
+
+    def inlined(self, ref: str) -> Any:
+        """The schema at local ``ref`` with its references replaced by what they point to, for a
+        validator that never resolves a reference while it validates.
+
+        ``{"$ref": X}`` becomes X's schema (inlined the same way); a ``$ref`` beside other
+        keywords becomes ``{"allOf": [X's schema, the other keywords]}`` (the same constraints).
+        A reference back into a schema being inlined (a recursive schema) stays a reference,
+        made absolute (``BASE_URI + ref``) so the registry still resolves it in the document.
+        A document whose inlined form would pass ``_INLINE_BUDGET`` nodes (references shared
+        many times over) gets ``{"$ref": BASE_URI + ref}``: resolved while validating, as before.
+
+        Raises:
+            SchemaError: a reference is not local or does not resolve.
+        """
+        budget = [_INLINE_BUDGET]
+        inlined = self._inline(self.lookup(ref), (ref,), budget)
+        return inlined if budget[0] >= 0 else {"$ref": BASE_URI + ref}
+
+    def _inline(self, node: Any, open_refs: tuple[str, ...], budget: list[int]) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return node
+        if isinstance(node, list):
+            return [self._inline(item, open_refs, budget) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        ref = node.get("$ref")
+        rest: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(ref, str):
+                continue
+            if key in _LITERAL_KEYWORDS:
+                rest[key] = value
+            elif key in _SCHEMA_MAPS and isinstance(value, Mapping):
+                rest[key] = {
+                    name: self._inline(sub, open_refs, budget) for name, sub in value.items()
+                }
+            else:
+                rest[key] = self._inline(value, open_refs, budget)
+        if not isinstance(ref, str):
+            return rest
+        if ref in open_refs or len(open_refs) > _MAX_DEPTH or not ref.startswith("#"):
+            target: Any = {"$ref": BASE_URI + ref if ref.startswith("#") else ref}
+        else:
+            target = self._inline(self.lookup(ref), (*open_refs, ref), budget)
+        return {"allOf": [target, rest]} if rest else target
