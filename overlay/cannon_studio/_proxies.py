@@ -5,7 +5,8 @@
 through their own retrying transport, so they do the same routing themselves: one direct
 ``httpx2.HTTPTransport`` (certificate variables are honoured by httpx2's SSL context when
 ``trust_env`` is true) and one transport per proxy URL, picked per request by the URL's scheme
-and host. The variables are read once, when the client is built (as httpx2 does).
+and host (``route``). The retrying transport asks ``route`` itself on each attempt, so an API
+call passes one transport of ours, not a retrying one around a routing one. The variables are read once, when the client is built (as httpx2 does).
 
 Proxy variables are read with the standard library (``urllib.request.getproxies_environment``:
 lowercase wins over uppercase); ``NO_PROXY`` is matched like httpx2 does (see ``bypasses_proxy``).
@@ -95,7 +96,8 @@ class EnvironmentTransport(httpx2.BaseTransport):
         self._proxies = found if set(found) - {"no"} else {}
         self._via: dict[str, httpx2.HTTPTransport] = {}
 
-    def _route(self, url: httpx2.URL) -> httpx2.BaseTransport:
+    def route(self, url: httpx2.URL) -> httpx2.BaseTransport:
+        """The transport of a request to ``url``: a proxy's, or the direct one."""
         proxy = proxy_for(url, self._proxies) if self._proxies else None
         if proxy is None:
             return self._direct
@@ -106,7 +108,7 @@ class EnvironmentTransport(httpx2.BaseTransport):
         return transport
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        return self._route(request.url).handle_request(request)
+        return self.route(request.url).handle_request(request)
 
     def close(self) -> None:
         self._direct.close()
@@ -145,7 +147,8 @@ class AsyncEnvironmentTransport(httpx2.AsyncBaseTransport):
         """The transport of requests that go to the server directly (no proxy)."""
         return self._direct
 
-    def _route(self, url: httpx2.URL) -> httpx2.AsyncBaseTransport:
+    def route(self, url: httpx2.URL) -> httpx2.AsyncBaseTransport:
+        """The transport of a request to ``url``: a proxy's, or the direct one."""
         proxy = proxy_for(url, self._proxies) if self._proxies else None
         if proxy is None:
             return self._direct
@@ -158,7 +161,7 @@ class AsyncEnvironmentTransport(httpx2.AsyncBaseTransport):
         return transport
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        return await self._route(request.url).handle_async_request(request)
+        return await self.route(request.url).handle_async_request(request)
 
     async def aclose(self) -> None:
         await self._direct.aclose()

@@ -51,6 +51,7 @@ from ._errors import APIConnectionError, APIStatusError, APITimeoutError, make_s
 from ._gate import InFlightGate
 from ._headers import parse_retry_after
 from ._logging import REDACTED, logger, redact, redact_chain, safe_url
+from ._proxies import AsyncEnvironmentTransport, EnvironmentTransport
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 """Methods that are idempotent by definition (RFC 9110 section 9.2.2), so always safe to retry;
@@ -148,7 +149,7 @@ class RetryState:
         deadline: when the call must be over; a wait that would end past it is not made.
     """
 
-    __slots__ = ("attempt", "deadline", "idempotent", "max_retries", "request")
+    __slots__ = ("attempt", "deadline", "max_retries", "request")
 
     def __init__(
         self, request: httpx2.Request, max_retries: int, deadline: Deadline | None = None
@@ -156,9 +157,13 @@ class RetryState:
         self.request = request
         self.max_retries = max_retries
         self.deadline = deadline if deadline is not None else Deadline(None, "")
-        self.idempotent = IDEMPOTENCY_HEADER in request.headers
         self.attempt = 0
         """0-based index of the attempt being made."""
+
+    @property
+    def idempotent(self) -> bool:
+        """The request carries an ``x-idempotency-key`` (asked only after a failed attempt)."""
+        return IDEMPOTENCY_HEADER in self.request.headers
 
     def before_attempt(self) -> None:
         """Cut the request's phase timeouts to the time left.
@@ -235,7 +240,10 @@ class RetryTransport(httpx2.BaseTransport):
     The decisions are ``RetryState``'s; this class only sends, reads, closes and sleeps.
 
     Args:
-        inner: the transport that does the I/O (``httpx2.HTTPTransport``, a mock, ...).
+        inner: the transport that does the I/O (``httpx2.HTTPTransport``, a mock, ...); of an
+            ``EnvironmentTransport`` only its routing is used (``route``: the proxy's transport
+            or the direct one, picked per attempt here), so retries, proxies and (async) the
+            in-flight gate are one transport.
         max_retries: retries after the first attempt.
         raise_for_status: raise the typed ``APIStatusError`` for statuses >= 400 (after retries).
         close_inner: close ``inner`` when this transport is closed (False for shared ones).
@@ -257,6 +265,7 @@ class RetryTransport(httpx2.BaseTransport):
         total_deadline: bool = True,
     ) -> None:
         self._inner = inner
+        self._route = _router(inner)
         self.max_retries = max_retries
         self._raise_for_status = raise_for_status
         self._close_inner = close_inner
@@ -265,7 +274,7 @@ class RetryTransport(httpx2.BaseTransport):
 
     def _send(self, request: httpx2.Request, deadline: Deadline) -> httpx2.Response:
         """One attempt (the body read too when buffering), its body under ``deadline``."""
-        response = sync_deadline_stream(self._inner.handle_request(request), deadline)
+        response = sync_deadline_stream(self._route(request.url).handle_request(request), deadline)
         if self._buffer:
             try:
                 response.read()
@@ -327,6 +336,7 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
         total_deadline: bool = True,
     ) -> None:
         self._inner = inner
+        self._route = _async_router(inner)
         self.max_retries = max_retries
         self._raise_for_status = raise_for_status
         self._close_inner = close_inner
@@ -342,19 +352,18 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
             timer = asyncio.timeout(None if left is None else max(left, 0.0))
             try:
                 async with timer:
-                    response = await self._inner.handle_async_request(request)
+                    response = await self._route(request.url).handle_async_request(request)
+                    if self._buffer:  # the body is read under the same timer
+                        try:
+                            await response.aread()
+                        except BaseException:
+                            await response.aclose()
+                            raise
             except TimeoutError as exc:
                 if timer.expired():
                     raise deadline.error() from exc
                 raise
-            response = async_deadline_stream(response, deadline)
-            if self._buffer:
-                try:
-                    await response.aread()
-                except BaseException:
-                    await response.aclose()
-                    raise
-            return response
+            return response if self._buffer else async_deadline_stream(response, deadline)
 
     async def _sleep(self, delay: float) -> None:
         """A backoff sleep, without the task's slot (other calls may go meanwhile)."""
@@ -469,6 +478,23 @@ def _with_caller_headers(
     for name, value in client.headers.multi_items():
         if name not in request.headers:
             request.headers[name] = value
+
+
+def _router(inner: httpx2.BaseTransport) -> Callable[[httpx2.URL], httpx2.BaseTransport]:
+    """Where each attempt goes: the proxy routes of an ``EnvironmentTransport`` taken over here
+    (so a call passes one transport, this one), or ``inner`` itself."""
+    if isinstance(inner, EnvironmentTransport):
+        return inner.route
+    return lambda url: inner
+
+
+def _async_router(
+    inner: httpx2.AsyncBaseTransport,
+) -> Callable[[httpx2.URL], httpx2.AsyncBaseTransport]:
+    """The async twin of ``_router``."""
+    if isinstance(inner, AsyncEnvironmentTransport):
+        return inner.route
+    return lambda url: inner
 
 
 def _deadline(request: httpx2.Request, from_timeout: bool) -> Deadline:
