@@ -166,12 +166,16 @@ class _Watchdog:
                     target=self._run, name="cannon-studio-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+            if self._heap[0] is entry:  # sooner than all: the thread must wake earlier
+                self._wake.notify()
         return entry
 
     def release(self, entry: list[Any]) -> None:
         with self._wake:
             entry[2] = None
+            heap = self._heap  # finished transfers leave from the front here, not in the thread
+            while heap and heap[0][2] is None:
+                heapq.heappop(heap)
 
     def _run(self) -> None:
         with self._wake:
