@@ -1,8 +1,10 @@
 """The HTTP cores of ``Cannon`` and ``AsyncCannon``: transports, the generated calls, downloads.
 
-A core owns the ``httpx2.Client`` / ``httpx2.AsyncClient`` whose transport retries (see
-``_retry``) and which is handed to the generated ``AuthenticatedClient`` (``token=<key>``,
-``prefix=""``, ``auth_header_name="x-api-key"``) with ``set_httpx_client``. API calls are
+A core owns the ``httpx2.Client`` / ``httpx2.AsyncClient`` (``_api_http``: the request built
+from parts made once per client, sent straight to the transport) whose transport retries,
+routes through the environment's proxies and holds the in-flight gate (see ``_retry``), and
+which is handed to the generated ``AuthenticatedClient`` (``token=<key>``, ``prefix=""``,
+``auth_header_name="x-api-key"``) with ``set_httpx_client``. API calls are
 ``_generated_calls.GeneratedCall``s: built and parsed there, sent here, where the two cores differ
 only in the sending line (and the async one's in-flight gate). HTTP error statuses are turned
 into typed errors by the transport before the generated parser runs, and an undocumented status
@@ -26,6 +28,7 @@ from cannon_studio_api.models.request_object import RequestObject
 from cannon_studio_api.models.status_response import StatusResponse
 from cannon_studio_api.types import Response
 
+from ._api_http import ApiClient, AsyncApiClient
 from ._asset_policy import AsyncGuardedTransport, GuardedTransport
 from ._config import ClientConfig, api_headers, call_headers, resolve_timeout
 from ._constants import API_KEY_HEADER, USER_AGENT
@@ -220,7 +223,7 @@ class SyncCore(_CoreBase):
         super().__init__(config, polling=polling)
         self._inner = inner
         transport = RetryTransport(inner, max_retries=config.max_retries, close_inner=owns_inner)
-        self.http = httpx2.Client(**self._api_client_options(), transport=transport)
+        self.http = ApiClient(**self._api_client_options(), transport=transport)
         self.api: AuthenticatedClient = self._generated_client().set_httpx_client(self.http)
         self._download: httpx2.Client | None = None
 
@@ -308,7 +311,7 @@ class AsyncCore(_CoreBase):
         transport = AsyncRetryTransport(
             inner, max_retries=config.max_retries, close_inner=owns_inner, gate=gate
         )
-        self.http = httpx2.AsyncClient(**self._api_client_options(), transport=transport)
+        self.http = AsyncApiClient(**self._api_client_options(), transport=transport)
         self.api: AuthenticatedClient = self._generated_client().set_async_httpx_client(self.http)
         self._download: httpx2.AsyncClient | None = None
 
