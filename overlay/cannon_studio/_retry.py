@@ -265,7 +265,7 @@ class RetryTransport(httpx2.BaseTransport):
         total_deadline: bool = True,
     ) -> None:
         self._inner = inner
-        self._route = _router(inner)
+        self._route = _route_of(inner)
         self.max_retries = max_retries
         self._raise_for_status = raise_for_status
         self._close_inner = close_inner
@@ -336,7 +336,7 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
         total_deadline: bool = True,
     ) -> None:
         self._inner = inner
-        self._route = _async_router(inner)
+        self._route = _async_route_of(inner)
         self.max_retries = max_retries
         self._raise_for_status = raise_for_status
         self._close_inner = close_inner
@@ -480,7 +480,7 @@ def _with_caller_headers(
             request.headers[name] = value
 
 
-def _router(inner: httpx2.BaseTransport) -> Callable[[httpx2.URL], httpx2.BaseTransport]:
+def _route_of(inner: httpx2.BaseTransport) -> Callable[[httpx2.URL], httpx2.BaseTransport]:
     """Where each attempt goes: the proxy routes of an ``EnvironmentTransport`` taken over here
     (so a call passes one transport, this one), or ``inner`` itself."""
     if isinstance(inner, EnvironmentTransport):
@@ -488,10 +488,10 @@ def _router(inner: httpx2.BaseTransport) -> Callable[[httpx2.URL], httpx2.BaseTr
     return lambda url: inner
 
 
-def _async_router(
+def _async_route_of(
     inner: httpx2.AsyncBaseTransport,
 ) -> Callable[[httpx2.URL], httpx2.AsyncBaseTransport]:
-    """The async twin of ``_router``."""
+    """The async twin of ``_route_of``."""
     if isinstance(inner, AsyncEnvironmentTransport):
         return inner.route
     return lambda url: inner
