@@ -26,11 +26,13 @@ CONTROL_TOKEN = "bench-control-token-0123456789"
 CONTROL_HEADERS = {"x-sandbox-token": CONTROL_TOKEN, "content-type": "application/json"}
 
 LIGHT_MIX: dict[str, Any] = {
+    "seed": 0,
     "job_duration_s": [1.0, 3.0],
     "queue_delay_s": 0.2,
     "poll_after_ms": 2000,
 }
-"""The sandbox's default timing (and the docs' 2000 ms hint): jobs 0.2 s queued + U[1, 3] s."""
+"""The sandbox's default timing (and the docs' 2000 ms hint): jobs 0.2 s queued + U[1, 3] s,
+seed 0 (``reset`` then replays the same seeded jobs)."""
 
 
 class SandboxProcess:
@@ -88,6 +90,11 @@ class SandboxProcess:
         """Forget every request and reseed (so the next run gets the same seeded jobs)."""
         self.admin.post("/_sandbox/reset").raise_for_status()
 
+    def prepare(self, **timing: Any) -> None:
+        """The light mix (or ``timing``) and seed 0, then a reset: the same seeded jobs again."""
+        self.configure(**{**LIGHT_MIX, **timing})
+        self.reset()
+
     def ledger(self) -> dict[str, Any]:
         """``GET /_sandbox/ledger``."""
         response = self.admin.get("/_sandbox/ledger")
@@ -123,13 +130,17 @@ class SandboxProcess:
         self.stop()
 
 
-def run_child(args: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
-    """Run ``python -m scripts.bench.child`` with ``args`` (JSON) and return its JSON result.
+def run_child(
+    args: dict[str, Any], *, timeout_s: float, module: str = "scripts.bench.child"
+) -> dict[str, Any]:
+    """Run ``python -m module`` with ``args`` (JSON) and return its JSON result.
+
+    ``module``: ``scripts.bench.child`` (the client) or ``scripts.bench.baselines``.
 
     Raises:
         RuntimeError: the child failed or did not finish within ``timeout_s`` seconds.
     """
-    command = [sys.executable, "-m", "scripts.bench.child", json.dumps(args)]
+    command = [sys.executable, "-m", module, json.dumps(args)]
     try:
         result = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout_s, cwd=ROOT, check=False

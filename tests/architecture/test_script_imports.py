@@ -17,7 +17,6 @@ INTERNALS_ALLOWED = {
     ),
     "scripts/bench_batch.py": "measures the journal and scheduler cost per job, below the API",
     "scripts/bench_report_html.py": "writes a 10,000-job journal directly to time the HTML report",
-    "scripts/bench/child.py": "its baseline runs raw httpx2 through the same in-flight gate",
 }
 
 
