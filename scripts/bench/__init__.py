@@ -1,21 +1,21 @@
 """``make bench``: speed and memory of the cannon-studio client, each figure beside a baseline
-measured in the same run and its goal (issue 15's table). Run as ``python -m scripts.bench``
-from the repository root (``--json PATH``, ``--quick``, ``--only SECTION``).
+measured in the same run, the ratio and its goal. Run as ``python -m scripts.bench`` from the
+repository root (``--json PATH``, ``--quick``, ``--only ROUND``).
 
-One module per benchmark, plus the shared pieces:
+Baselines use the transport of the client path they are compared with, and import nothing
+from the client: the pure-aiohttp oracle (``baselines``; ``AsyncCannon`` sends through
+aiohttp) polls each request once, when the sandbox says its job is due; bare httpx2 (the sync
+``Cannon`` sends through httpx2's own transport) for the per-call figure; the server's own
+timestamps for the wall lower bound; ``import httpx2`` in a core-only venv for import cost; a
+streaming ``as_completed`` for the batch runner.
 
-- ``sandbox_process``: the sandbox in its OWN process (loopback, port 0), timing set through
-  ``POST /_sandbox/config``, its CPU read from ``/proc``;
-- ``child``: the client side of every fan-out / polling run, in a fresh child process so its
-  CPU time and peak RSS are its own;
-- ``report``: the ``Figure`` record, the table, the JSON document, machine and versions;
-- ``fanout`` (100 / 1,000 / 10,000 requests vs the oracle, the raw-httpx2 create phase, the sync
-  client and bare async httpx2), ``polling`` (peer policies on the same seeded jobs),
-  ``per_call`` (overlay vs bare httpx2 vs generated; creates/s), ``transport`` (httpx2's vs
-  httpx-aiohttp's), ``imports`` (a core-only venv), ``regeneration``, ``profiling``.
+Rounds (``__main__.ROUNDS``, each ``run(ctx: Context) -> list[Row]``): ``per_call``,
+``fanout``, ``transport``, ``polling``, ``imports``, ``batch``, ``regeneration``. Shared pieces:
+``sandbox_process`` (the sandbox in its OWN process, loopback, port 0, its CPU from ``/proc``),
+``child`` (the client's runs) and ``baselines`` (the baselines' runs), each a fresh process so
+its CPU time and peak RSS are its own, ``measure`` (what a run records), ``report`` (``Row``,
+``Context``, the table, the JSON document), ``profiling`` (the cProfile summary under a miss).
 
-Why a package run with ``-m`` and not loose scripts: the modules import each other with
-relative imports and the child processes are started as ``python -m scripts.bench.child``, so
-nothing manipulates ``sys.path`` and every module stays importable (and type-checked) as is.
-The benchmark measures; it never gates (exit 0 when a goal is missed; the table says MISS).
+Why a package run with ``-m``: the modules import each other with relative imports and the
+children are started as ``python -m scripts.bench.child``, so nothing manipulates ``sys.path``.
 """

@@ -1,8 +1,11 @@
-"""``python -m scripts.bench [--json PATH] [--quick] [--only SECTION ...]`` (``make bench``).
+"""``python -m scripts.bench [--json PATH] [--quick] [--only ROUND ...]`` (``make bench``).
 
-Sections, in order: per-call, fanout, polling, transport, import, regeneration, profile. The
-sandbox runs in its own process; every client run is a fresh child process. Exit status 0 even
-when a goal is missed: the table says MISS and docs/benchmarks.md explains it.
+Every round is a function ``run(ctx: Context) -> list[Row]`` listed in ``ROUNDS`` (in the
+order they run); a new round is a module with such a function and one line here. The sandbox
+runs in its own process; every client and baseline run is a fresh child process. Prints the
+table (each client figure beside its same-run baseline, the ratio, the goal, ok/MISS, and under
+it the profile of every miss), with the date, the machine and the load. Exit status 0 even when
+a goal is missed: the benchmark measures, it does not gate.
 """
 
 from __future__ import annotations
@@ -12,86 +15,64 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from .fanout import bench_fanout
-from .imports import bench_import
-from .per_call import bench_overhead
-from .polling import bench_polling
-from .profiling import print_profile, profile_fanout
-from .regeneration import bench_regenerate
-from .report import Figure, machine, print_table, step, write_json
+from . import batch, fanout, imports, per_call, polling, regeneration, transport
+from .report import Context, Round, Row, load_line, machine, print_table, step, write_json
 from .sandbox_process import SandboxProcess
-from .transport import bench_transport
 
-SECTIONS = ("per-call", "fanout", "polling", "transport", "import", "regeneration", "profile")
+ROUNDS: dict[str, Round] = {
+    "per-call": per_call.run,
+    "fanout": fanout.run,
+    "transport": transport.run,
+    "polling": polling.run,
+    "import": imports.run,
+    "batch": batch.run,
+    "regeneration": regeneration.run,
+}
+"""Round name -> ``run(ctx)``; ``--only`` picks by name. Later rounds may read what earlier
+ones stored in ``ctx.results`` (``transport`` reuses the fan-out's run of 1,000)."""
+
+
+def header(quick: bool) -> str:
+    """The run's first line: date, machine, load."""
+    info = machine()
+    sizes = ", ".join(f"{n:,}" for n in fanout.sizes(quick))
+    return (
+        f"make bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {info['cpu'] or 'cpu ?'}, "
+        f"{info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}; "
+        f"{load_line()} before the run; fan-out sizes {sizes}"
+        + (" (--quick: small samples, not comparable with the goals)" if quick else "")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the chosen sections, print the table (and the profile), optionally write JSON."""
+    """Run the chosen rounds, print the table, optionally write JSON."""
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
-    parser.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH")
+    parser.add_argument("--json", metavar="PATH", help="also write every row as JSON to PATH")
     parser.add_argument("--quick", action="store_true", help="small samples (a smoke run)")
-    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    parser.add_argument("--only", nargs="+", choices=list(ROUNDS), help="run only these rounds")
     args = parser.parse_args(argv)
-    chosen = set(args.only or SECTIONS)
-    quick = args.quick
-    calls, import_runs = (400, 5) if quick else (1000, 8)
-    sizes = [100, 1000] if quick else [100, 1000, 10_000]
-    light_n = 40 if quick else 100
+    chosen = [name for name in ROUNDS if name in set(args.only or ROUNDS)]
+    print(header(args.quick), flush=True)
     started = time.perf_counter()
-    figures: list[Figure] = []
-    extra: dict[str, Any] = {}
-    profile: dict[str, Any] | None = None
+    rows: list[Row] = []
     with SandboxProcess(instant=True) as sandbox:
+        ctx = Context(sandbox, quick=args.quick)
         print(f"[bench] sandbox process {sandbox.proc.pid} on {sandbox.base_url}", flush=True)
-        if "per-call" in chosen:
-            with step("per call"):
-                figures += bench_overhead(sandbox, calls)[0]
-        if "fanout" in chosen:
-            with step(f"fan-out {', '.join(f'{n:,}' for n in sizes)}"):
-                found, extra["fanout"] = bench_fanout(sandbox, sizes)
-                figures += found
-        if "polling" in chosen:
-            with step("polling, light load"):
-                found, extra["polling"] = bench_polling(sandbox, light_n)
-                figures += found
-        if "transport" in chosen:
-            with step("transport"):
-                fanout = extra.get("fanout", {})
-                bare = fanout.get("oracle_1000", {}).get("cpu_ms_per_call")
-                found, extra["transport"] = bench_transport(
-                    sandbox, 1000, 1, bare, fanout.get("ours_1000")
-                )
-                figures += found
-        if "profile" in chosen:
-            with step("profile"):
-                profile = profile_fanout(sandbox, 500)
-                extra["profile"] = profile
-    if "import" in chosen:
-        with step("import (core-only venv)"):
-            found, extra["import"] = bench_import(import_runs)
-            figures += found
-    if "regeneration" in chosen:
-        with step("regeneration"):
-            figures += bench_regenerate()
+        for name in chosen:
+            with step(name):
+                rows += ROUNDS[name](ctx)
     total = time.perf_counter() - started
-
-    print_table(figures)
-    if profile is not None:
-        print_profile(profile)
-    missed = [f for f in figures if f.ok is False]
-    info = machine()
+    print_table(rows)
+    missed = [r for r in rows if r.ok is False]
     print(
-        f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {info['cores']} cores, {info['memory_gib']} GiB, "
-        f"Python {info['python']}, load average {info['load_average_1m']}; run took {total:.0f} s"
-        + (" (--quick: small samples)" if quick else "")
-        + f"; {len(missed)} goal(s) missed. The machine may be shared: ratios within one run are "
-        "what count, not absolute times."
+        f"\n{len(missed)} of {sum(r.ok is not None for r in rows)} goals missed; run took "
+        f"{total:.0f} s; {load_line()} after the run. The machine may be shared: the ratios "
+        "compare runs of the same minutes, the absolute times move with the load."
     )
     if args.json:
-        write_json(Path(args.json), figures, run_s=total, quick=quick, extra=extra)
-        print(f"figures written to {args.json}")
+        write_json(Path(args.json), rows, run_s=total, quick=args.quick, extra=ctx.results)
+        print(f"rows written to {args.json}")
     return 0
 
 

@@ -26,10 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from .report import Figure, goal_figure
+from .report import Context, Row
 from .sandbox_process import ROOT
 
-__all__ = ["bench_import", "core_venv"]
+__all__ = ["bench_import", "core_venv", "run"]
+
+GOAL = 1.3
+"""Ready for the first GET: at most this many times ``import httpx2``."""
 
 VENV = ROOT / "out" / "bench" / "core-venv"
 
@@ -100,8 +103,8 @@ def core_venv() -> Path:
     return python
 
 
-def bench_import(runs: int) -> tuple[list[Figure], dict[str, object]]:
-    """Median wall time of each command in fresh core-only processes; ratios vs httpx2."""
+def bench_import(runs: int) -> tuple[list[Row], dict[str, object]]:
+    """Median wall time of each command in fresh core-only processes, beside ``import httpx2``."""
     python = core_venv()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "CANNON_"))}
     cwd = tempfile.gettempdir()
@@ -120,16 +123,41 @@ def bench_import(runs: int) -> tuple[list[Figure], dict[str, object]]:
             times[name].append(time.perf_counter() - t0)
     med = {name: statistics.median(values) * 1000 for name, values in times.items()}
     base = med["import httpx2"]
-    section = "import (core-only venv, fresh processes)"
-    note = f"median of {runs}; legacy httpx installed there: {leaked}"
-    figures = [Figure(section, "import httpx2", base, "ms", baseline=note)]
-    for name in names[1:]:
-        ratio = med[name] / base
-        shown = f"{med[name]:.0f} ms vs {base:.0f} ms"
-        if name == "ready for first GET":
-            figures.append(
-                goal_figure(section, f"{name} / import httpx2", ratio, 1.3, baseline=shown)
-            )
-        else:
-            figures.append(Figure(section, f"{name} / import httpx2", ratio, "x", baseline=shown))
-    return figures, {"median_ms": med, "httpx_in_core_venv": leaked}
+    section = f"import (core-only venv: no extras, legacy httpx there: {leaked}; median of {runs})"
+    rows = [
+        Row(section, name, med[name], "ms", base, "import httpx2",
+            GOAL if name == "ready for first GET" else None,
+            note="fresh process each, interleaved" if name == "ready for first GET" else "")
+        for name in names[1:]
+    ]  # fmt: skip
+    for row in rows:
+        if row.ok is False:
+            row.profile = _importtime(python, COMMANDS[row.name], env, cwd)
+    return rows, {"median_ms": med, "httpx_in_core_venv": leaked}
+
+
+def _importtime(python: Path, code: str, env: dict[str, str], cwd: str) -> list[str]:
+    """``python -X importtime``: the top-level imports that cost the most (cumulative us)."""
+    err = subprocess.run(
+        [str(python), "-X", "importtime", "-c", code],
+        capture_output=True, text=True, env=env, cwd=cwd, check=True,
+    ).stderr  # fmt: skip
+    found: list[tuple[int, int, str]] = []  # (cumulative us, depth, module)
+    for line in err.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            name = parts[2].rstrip()
+            depth = (len(name) - len(name.lstrip())) // 2
+            if depth <= 2:
+                found.append((int(parts[1]), depth, name.strip()))
+    total = sum(us for us, depth, _ in found if depth == 0)
+    found.sort(reverse=True)
+    lines = [f"python -X importtime (one run; {total / 1000:.0f} ms in imports; cumulative):"]
+    lines += [f"  {us / 1000:6.1f} ms  {'  ' * depth}{name}" for us, depth, name in found[:8]]
+    return lines
+
+
+def run(ctx: Context) -> list[Row]:
+    """The import round (5 runs each with ``quick``, else 9)."""
+    rows, ctx.results["import"] = bench_import(5 if ctx.quick else 9)
+    return rows
