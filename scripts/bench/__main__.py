@@ -13,11 +13,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import batch, fanout, imports, per_call, polling, regeneration, transport
-from .report import Context, Round, Row, load_line, machine, print_table, step, write_json
+from .report import (
+    Context,
+    Round,
+    Row,
+    load_line,
+    machine,
+    markdown_lines,
+    print_table,
+    step,
+    write_json,
+)
 from .sandbox_process import SandboxProcess
 
 ROUNDS: dict[str, Round] = {
@@ -49,11 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     """Run the chosen rounds, print the table, optionally write JSON."""
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
     parser.add_argument("--json", metavar="PATH", help="also write every row as JSON to PATH")
+    parser.add_argument(
+        "--markdown",
+        metavar="PATH",
+        help="also write the table (and the misses' profiles) as Markdown",
+    )
     parser.add_argument("--quick", action="store_true", help="small samples (a smoke run)")
     parser.add_argument("--only", nargs="+", choices=list(ROUNDS), help="run only these rounds")
     args = parser.parse_args(argv)
     chosen = [name for name in ROUNDS if name in set(args.only or ROUNDS)]
-    print(header(args.quick), flush=True)
+    header_line = header(args.quick)
+    print(header_line, flush=True)
     started = time.perf_counter()
     rows: list[Row] = []
     with SandboxProcess(instant=True) as sandbox:
@@ -61,7 +78,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] sandbox process {sandbox.proc.pid} on {sandbox.base_url}", flush=True)
         for name in chosen:
             with step(name):
-                rows += ROUNDS[name](ctx)
+                try:
+                    found = ROUNDS[name](ctx)
+                except Exception as exc:  # one broken round must not lose the others' rows
+                    traceback.print_exc()
+                    found = [Row(name, f"round failed: {type(exc).__name__}: {exc}"[:160],
+                                 float("nan"), "", limit=0.0)]  # fmt: skip
+            for row in found:  # a miss says the load it was measured under
+                if row.ok is False:
+                    row.note = f"{row.note}; {load_line()} at the round's end".lstrip("; ")
+            rows += found
     total = time.perf_counter() - started
     print_table(rows)
     missed = [r for r in rows if r.ok is False]
@@ -70,6 +96,20 @@ def main(argv: list[str] | None = None) -> int:
         f"{total:.0f} s; {load_line()} after the run. The machine may be shared: the ratios "
         "compare runs of the same minutes, the absolute times move with the load."
     )
+    if args.markdown:
+        text = [header_line, "", *markdown_lines(rows), ""]
+        for row in missed:
+            if row.profile:
+                text += [
+                    f"MISS {row.section} / {row.name}:",
+                    "",
+                    "```text",
+                    *row.profile,
+                    "```",
+                    "",
+                ]
+        Path(args.markdown).write_text("\n".join(text), encoding="utf-8")
+        print(f"table written to {args.markdown}")
     if args.json:
         write_json(Path(args.json), rows, run_s=total, quick=args.quick, extra=ctx.results)
         print(f"rows written to {args.json}")

@@ -2,8 +2,8 @@
 generated ``get_request.sync_detailed``, against the sandbox in instant mode.
 
 Identical httpx2 client settings (60 s timeout, 5 s connect, keep-alive), 200 warm-up calls
-each, then 20 interleaved rounds in rotating order (no variant always first); the ratio of the
-median per-call times. Goals: <= 1.05x bare httpx2 (the same transport: the sync client sends
+each, then 20 rounds in rotating order (no variant always first), each round one call of
+each variant in turn; the ratio of the median per-call times. Goals: <= 1.05x bare httpx2 (the same transport: the sync client sends
 through httpx2's own), <= 1.03x the generated call. A miss is explained by a cProfile of the
 overlay's calls.
 """
@@ -115,15 +115,17 @@ def bench_overhead(sandbox: SandboxProcess, calls: int) -> list[Row]:
     for r in range(rounds):
         order = names[r % len(names) :] + names[: r % len(names)]  # no variant always first
         gc.collect()
-        for name in order:
-            fn = callers[name]
-            batch = []
-            for _ in range(per_round):
+        batches: dict[str, list[int]] = {name: [] for name in names}
+        # one call of each variant in turn, so a change of load hits all of them alike
+        for _ in range(per_round):
+            for name in order:
+                fn = callers[name]
                 t0 = clock()
                 fn()
-                batch.append(clock() - t0)
-            samples[name].extend(batch)
-            round_medians[name].append(statistics.median(batch))
+                batches[name].append(clock() - t0)
+        for name in names:
+            samples[name].extend(batches[name])
+            round_medians[name].append(statistics.median(batches[name]))
     median_us = {name: statistics.median(samples[name]) / 1000 for name in names}
     per_round_ratio = {
         base: statistics.median(

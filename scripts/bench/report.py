@@ -29,6 +29,7 @@ __all__ = [
     "Row",
     "load_line",
     "machine",
+    "markdown_lines",
     "print_table",
     "step",
     "table_lines",
@@ -206,6 +207,23 @@ def table_lines(rows: list[Row]) -> list[str]:
             out.append("")
             out.append(f"MISS {row.section} / {row.name}: {row.goal()} {row.base_name}".rstrip())
             out += [f"    {p}" for p in row.profile] or ["    (no profile for this row)"]
+    return out
+
+
+def markdown_lines(rows: list[Row]) -> list[str]:
+    """The table as Markdown (one table, a bold section line before each group), for the docs."""
+    out = ["| figure | client | same-run baseline | ratio | goal | result | note |",
+           "|---|---|---|---|---|---|---|"]  # fmt: skip
+    section = None
+    for r in rows:
+        if r.section != section:
+            section = r.section
+            out.append(f"| **{section}** | | | | | | |")
+        base = f"{shown(r.base, r.unit)} {r.base_name}".strip() if r.base is not None else "-"
+        ratio = shown(r.ratio, "x") if r.ratio is not None else "-"
+        result = "**MISS**" if r.ok is False else r.result()
+        cells = [r.name, shown(r.value, r.unit), base, ratio, r.goal(), result, r.note]
+        out.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return out
 
 
