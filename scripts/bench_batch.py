@@ -11,7 +11,7 @@ Against the sandbox started in a SEPARATE process (``python -m cannon_studio_san
 process so its peak RSS is its own (``getrusage``):
 
 1. raw HTTP: httpx2 ``POST`` + ``GET`` per job, C in flight: what the client cannot influence.
-2. streaming ``as_completed``: ``AsyncCannon`` hands the N pending creates (C in flight) to
+2. pipelined ``as_completed``: ``AsyncCannon`` hands the N pending creates (C in flight) to
    ``requests.as_completed(max_concurrency=C)``, which follows each request as soon as its
    create is answered (create while polling): the baseline the batch runner must keep up with.
 3. ``AsyncCannon.batch(file, out_dir, concurrency=C)``: parse and validate the file, journal,
@@ -96,7 +96,7 @@ async def child_as_completed(base_url: str, n: int, c: int) -> None:
             async with gate:
                 return await client.requests.create(job["operation"], job["input"])
 
-        # Streaming: pending creates go straight into as_completed, so polling starts with the
+        # Pipelined: pending creates go straight into as_completed, so polling starts with the
         # first answered create instead of after the last one.
         done = 0
         async for _ in client.requests.as_completed(
@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{'figure':44} {'measured':>14} {'baseline (same run)':>24} {'goal':>10}")
     print(
-        f"{'throughput, batch vs streaming as_completed':44} {rate['batch']:9.0f} j/s "
+        f"{'throughput, batch vs pipelined as_completed':44} {rate['batch']:9.0f} j/s "
         f"{rate['as_completed']:17.0f} j/s {'>= 0.95x':>10}  {ratio:.2f}x {verdict(ratio >= GOAL_RATIO)}"
     )
     print(f"{'  (raw httpx2 POST + GET, the ceiling)':44} {rate['raw']:9.0f} j/s")

@@ -7,7 +7,7 @@ from the client: the pure-aiohttp oracle (``baselines``; ``AsyncCannon`` sends t
 aiohttp) polls each request once, when the sandbox says its job is due; bare httpx2 (the sync
 ``Cannon`` sends through httpx2's own transport) for the per-call figure; the server's own
 timestamps for the wall lower bound; ``import httpx2`` in a core-only venv for import cost; a
-streaming ``as_completed`` for the batch runner.
+pipelined ``as_completed`` for the batch runner.
 
 Rounds (``__main__.ROUNDS``, each ``run(ctx: Context) -> list[Row]``): ``per_call``,
 ``fanout``, ``transport``, ``polling``, ``imports``, ``batch``, ``regeneration``. Shared pieces:

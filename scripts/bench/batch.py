@@ -1,4 +1,4 @@
-"""The batch runner beside a streaming ``as_completed`` on the same instant jobs, same run.
+"""The batch runner beside a pipelined ``as_completed`` on the same instant jobs, same run.
 
 Runs ``scripts/bench_batch.py`` (its own sandbox process, each measurement a fresh child) and
 turns its JSON into rows: throughput of ``AsyncCannon.batch`` vs ``as_completed`` fed the
@@ -41,10 +41,10 @@ def run(ctx: Context) -> list[Row]:
     )
     rows = [
         Row(section, "throughput", rate["batch"], "jobs/s", rate["as_completed"],
-            "streaming as_completed", 0.95, at_least=True,
+            "pipelined as_completed", 0.95, at_least=True,
             note=f"raw httpx2 POST + GET (the ceiling) {rate['raw']:.0f} jobs/s"),
         Row(section, "peak RSS", rss["batch"], "MB", rss["as_completed"],
-            "streaming as_completed", note="goal <= 200 MB (absolute)"),
+            "pipelined as_completed", note="goal <= 200 MB (absolute)"),
     ]  # fmt: skip
     rows[0].profile = profile
     return rows
