@@ -145,34 +145,46 @@ def bench_overhead(sandbox: SandboxProcess, calls: int) -> list[Row]:
             median_us["httpx2"], "bare httpx2 GET + json.loads"),
     ]  # fmt: skip
     if any(r.ok is False for r in rows):
-        lines = _profile(callers["overlay"], per_round * 5)
+        lines = _profile(callers["overlay"], callers["httpx2"], per_round * 5)
         for row in rows:
             if row.ok is False:
                 row.profile = lines
     return rows
 
 
-def _profile(call: Callable[[], Any], calls: int) -> list[str]:
-    """cProfile of ``calls`` overlay retrieves: own time per call of the top functions."""
-    profiler = cProfile.Profile(time.process_time)  # CPU time: waiting is not cost
+def _stats(call: Callable[[], Any], calls: int) -> dict[tuple[str, int, str], Any]:
+    """cProfile (CPU time: waiting is not cost) of ``calls`` calls of ``call``."""
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     for _ in range(calls):
         call()
     profiler.disable()
-    raw = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    total = sum(entry[2] for entry in raw.values())
-    top = sorted(raw.items(), key=lambda kv: -kv[1][2])[:8]
-    by_package: dict[str, float] = {}
+    raw: dict[tuple[str, int, str], Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    return raw
+
+
+def _by_package(raw: dict[tuple[str, int, str], Any], calls: int) -> dict[str, float]:
+    """Own time per call (us) by package."""
+    found: dict[str, float] = {}
     for (file, _line, _func), entry in raw.items():
-        by_package[bucket(file)] = by_package.get(bucket(file), 0.0) + entry[2]
-    shares = sorted(by_package.items(), key=lambda kv: -kv[1])
+        found[bucket(file)] = found.get(bucket(file), 0.0) + entry[2] / calls * 1e6
+    return found
+
+
+def _profile(overlay: Callable[[], Any], bare: Callable[[], Any], calls: int) -> list[str]:
+    """cProfile of ``calls`` overlay retrieves beside as many bare httpx2 GETs: own time per
+    call by package (where the difference sits), then the overlay's top functions."""
+    ours, base = _stats(overlay, calls), _stats(bare, calls)
+    mine, theirs = _by_package(ours, calls), _by_package(base, calls)
+    packages = sorted(set(mine) | set(theirs), key=lambda k: -(mine.get(k, 0) - theirs.get(k, 0)))
     lines = [
-        f"cProfile: {calls} Cannon.requests.retrieve, {total / calls * 1e6:.0f} us per call "
-        f"under the profiler; {load_line()}",
-        "own time per call by package: "
-        + ", ".join(f"{k} {v / calls * 1e6:.0f} us" for k, v in shares),
-        "top functions by own time, per call:",
+        f"cProfile (CPU time) of {calls} calls each, {load_line()}: retrieve "
+        f"{sum(mine.values()):.0f} us vs bare httpx2 {sum(theirs.values()):.0f} us per call",
+        "own time per call by package, retrieve vs bare (largest difference first): "
+        + ", ".join(f"{k} {mine.get(k, 0):.0f} vs {theirs.get(k, 0):.0f} us" for k in packages),
+        "retrieve's top functions by own time, per call:",
     ]
+    top = sorted(ours.items(), key=lambda kv: -kv[1][2])[:8]
     lines += [
         f"  {entry[2] / calls * 1e6:6.1f} us  x{entry[1] / calls:<4.1f} {Path(file).name}:{line}({func})"
         for (file, line, func), entry in top
