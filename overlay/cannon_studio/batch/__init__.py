@@ -16,7 +16,10 @@ directory, leftovers of gone writers), ``_shard`` (``K/N`` parts),
 ``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging), ``_html``
 (the HTML report: ``_html_source`` reads, ``_html_page`` writes the HTML, ``_previews`` makes
 poster frames and waveforms with PyAV, ``_html_live`` rewrites it during a run),
-``_client_protocol`` (what a run needs of a client: ``BatchClient`` / ``AsyncBatchClient``).
+``_client_protocol`` (what a run needs of a client: ``BatchClient`` / ``AsyncBatchClient``),
+``_outcomes`` (what a job's steps report to), ``_submit`` (``submit_batch``: a file streamed
+into a shared PostgreSQL journal), ``_claims`` (per-job claims, leases and the shared budget),
+``_worker`` (``run_worker`` / ``arun_worker``: one of many workers on that journal).
 
 ``__all__`` holds the public names. The internals that were once exported here (the journal,
 the job graph, key derivation, report writing...) still import from here with a
@@ -47,6 +50,8 @@ from ._report import JOURNAL_NAME, REPORT_NAME, BatchSummary, ReportRow, merge_r
 from ._runner import DEFAULT_CONCURRENCY, BatchStoppedError, arun_batch, run_batch
 from ._scheduler import BatchEvent
 from ._shard import Shard
+from ._submit import SubmitSummary, submit_batch
+from ._worker import WorkerSummary, arun_worker, run_worker
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -74,7 +79,10 @@ __all__ = [
     "ReportRow",
     "SQLiteJournal",
     "Shard",
+    "SubmitSummary",
+    "WorkerSummary",
     "arun_batch",
+    "arun_worker",
     "example_pipeline",
     "journal_location",
     "load_jobs",
@@ -82,6 +90,8 @@ __all__ = [
     "open_journal",
     "read_report",
     "run_batch",
+    "run_worker",
+    "submit_batch",
     "write_html_report",
 ]
 

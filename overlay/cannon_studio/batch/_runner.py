@@ -46,6 +46,7 @@ from ._journal import open_journal
 from ._journal_base import REFERENCES_META, BatchJournal
 from ._keys import batch_id_for
 from ._lock import LOCK_NAME, DirectoryLock
+from ._outcomes import JobOutcomes
 from ._report import (
     JOURNAL_NAME,
     REPORT_NAME,
@@ -285,7 +286,7 @@ def _replay_floor(server_time: object) -> int | None:
     return int(moment.timestamp() * 1000) - REPLAY_SLACK_MS
 
 
-def _set_replay_floor(sched: Scheduler, status: Any, fatal: list[BaseException]) -> None:
+def _set_replay_floor(sched: JobOutcomes, status: Any, fatal: list[BaseException]) -> None:
     """From the answer of ``GET /api/v1/status`` at the start (or its error): the re-run check's
     floor. A key that may not read the status (403/404) runs without the check; an API that
     cannot be reached stops the run before anything is created (as a failed create would)."""
@@ -325,7 +326,7 @@ class _JobSteps:
     its result (``done``) or its error (``failed``).
     """
 
-    def __init__(self, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
+    def __init__(self, sched: JobOutcomes, steps: Generator[Step, Any, None]) -> None:
         self._sched = sched
         self._steps = steps
         self._result: Any = None
@@ -351,7 +352,7 @@ class _JobSteps:
         self._result, self._error = None, error
 
 
-def _drive(client: BatchClient, sched: Scheduler, steps: Generator[Step, Any, None]) -> None:
+def _drive(client: BatchClient, sched: JobOutcomes, steps: Generator[Step, Any, None]) -> None:
     """Perform each step of a job with the sync client (see ``_JobSteps``)."""
     job = _JobSteps(sched, steps)
     while (step := job.next()) is not None:
@@ -443,7 +444,7 @@ async def _aperform(client: AsyncBatchClient, step: Step) -> Any:
 
 
 async def _adrive(
-    client: AsyncBatchClient, sched: Scheduler, steps: Generator[Step, Any, None]
+    client: AsyncBatchClient, sched: JobOutcomes, steps: Generator[Step, Any, None]
 ) -> None:
     """Async twin of ``_drive``."""
     job = _JobSteps(sched, steps)

@@ -25,7 +25,8 @@ from .._errors import (
     WaitTimeoutError,
 )
 from ._errors import BatchRerunError, BatchStorageError
-from ._scheduler import Action, Scheduler
+from ._outcomes import JobOutcomes
+from ._scheduler import Action
 from ._transfer import planned_files
 
 __all__ = [
@@ -128,7 +129,7 @@ def _replayed(handle: Any, floor_ms: int | None) -> bool:
 
 
 def job_steps(
-    sched: Scheduler,
+    sched: JobOutcomes,
     action: Action,
     out_dir: Path,
     timeout: float,

@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from cannon_studio.cli._batch import batch
+from cannon_studio.cli._batch_shared import shared_journal_commands
 from cannon_studio.cli._exit_codes import EXIT_CODES_HELP, CliError, click_error_details, json_error
 from cannon_studio.cli._info_commands import operations, status
 from cannon_studio.cli._request_commands import download, get, run, wait
@@ -119,6 +120,9 @@ def cli(
     ctx.call_on_close(configure_logging(state))
     ctx.call_on_close(state.close)
 
+
+for _batch_command in shared_journal_commands:
+    batch.add_command(_batch_command)
 
 for _command in (status, operations, run, get, wait, download, webhook, sandbox, batch, schema):
     cli.add_command(_command)

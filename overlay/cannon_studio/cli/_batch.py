@@ -480,15 +480,16 @@ def status_command(directory: str, html_page: Path | None) -> None:
 
 @shared_options(api=False, json_help=SUMMARY_JSON_HELP)
 @batch.command("report")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCES...")
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the merged report (JSON Lines) to this file.",
 )
 @_html_option()
-def report_command(sources: Sequence[Path], output: Path | None, html_page: Path | None) -> None:
-    """Merge the reports of several runs (shards): output directories or report.jsonl files.
+def report_command(sources: Sequence[str], output: Path | None, html_page: Path | None) -> None:
+    """Merge the reports of several runs (shards): output directories, report.jsonl files, or
+    a shared journal's postgresql:// URL.
 
     A directory's journal is read when it has one (current even while a run is going).
     Exit code 0 when every job of every source succeeded, 1 otherwise.
@@ -497,17 +498,29 @@ def report_command(sources: Sequence[Path], output: Path | None, html_page: Path
     reports: list[list[ReportRow]] = []
     for source in sources:
         try:
-            reports.append(read_report(source))
-        except (BatchJournalError, OSError, ValueError, KeyError) as exc:
+            if "://" in source:
+                with open_journal(source, readonly=True) as journal:
+                    reports.append(report_rows(journal))
+            else:
+                reports.append(read_report(Path(source)))
+        except (BatchJournalError, BatchStorageError, OSError, ValueError, KeyError) as exc:
             raise CliError(
-                f"cannot read a report from {source}: {exc}", ExitCode.USAGE, json_output=state.json
+                f"cannot read a report from {journal_location(source)}: {exc}",
+                ExitCode.USAGE,
+                json_output=state.json,
             ) from None
     rows = merge_reports(reports)
     summary = summarize(rows, out_dirs=[str(s) for s in sources])
     if output is not None:
         write_report(rows, output)
     if html_page is not None:
-        _write_html(state, sources, html_page)
+        if any("://" in source for source in sources):
+            raise CliError(
+                "--html reads output directories; give the workers' --out directories",
+                ExitCode.USAGE,
+                json_output=state.json,
+            )
+        _write_html(state, [Path(source) for source in sources], html_page)
     if state.json:
         echo_json({"summary": summary.to_dict(), "output": str(output) if output else None})
     else:

@@ -1,0 +1,265 @@
+"""Submit once, work anywhere: ``submit_batch`` / ``batch submit`` load a file into a shared
+PostgreSQL journal (``postgres_server``), and workers (``run_worker`` / ``batch worker``) claim
+its jobs under leases against the sandbox: chains across workers, re-runs, budgets, races."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from batch_support import (
+    API_KEY,
+    SandboxProcess,
+    expected_states,
+    mixed_jobs,
+    ref,
+    sigint_default,
+    write_jobs,
+)
+from cannon_studio import AsyncCannon, Cannon
+from cannon_studio.batch import (
+    BatchFileError,
+    BatchJournalError,
+    PostgresJournal,
+    arun_worker,
+    open_journal,
+    run_worker,
+    submit_batch,
+    write_html_report,
+)
+from cannon_studio.batch._claims import CLAIM_FRESH, QUEUE_META, ClaimQueue
+from cannon_studio.cli import cli
+from cannon_studio.cli._exit_codes import ExitCode
+from click.testing import CliRunner
+
+
+def _states(url: str) -> dict[str, str]:
+    with open_journal(url, readonly=True) as journal:
+        return {job_id: row.state for job_id, row in journal.rows().items()}
+
+
+def test_submit_loads_once_and_the_same_file_again_loads_nothing(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    jobs = mixed_jobs(40, seed=3)
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    first = submit_batch(file, postgres_url, max_credits=500)
+    assert (first.jobs, first.loaded, first.already_submitted) == (len(jobs), len(jobs), False)
+    assert first.chained == sum(1 for j in jobs if "from" in json.dumps(j["input"]))
+    assert set(_states(postgres_url).values()) == {"pending"}
+    again = submit_batch(file, postgres_url)
+    assert (again.batch_id, again.loaded, again.already_submitted) == (first.batch_id, 0, True)
+    assert again.max_credits == 500
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT count(*) FROM cannon_batch_work").fetchone() == (len(jobs),)
+    other = write_jobs(tmp_path / "other.jsonl", mixed_jobs(5, seed=4))
+    with pytest.raises(BatchJournalError, match=rf"already holds batch {first.batch_id}"):
+        submit_batch(other, postgres_url)
+    result = CliRunner().invoke(
+        cli, ["batch", "submit", str(file), "--journal", postgres_url, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["already_submitted"] is True
+
+
+def test_submit_refuses_a_bad_file_with_every_problem_and_loads_nothing(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    lines = [
+        {"id": "a", "operation": "image.generate", "input": {"prompt": "x"}},
+        {"id": "A", "operation": "image.generate", "input": {"prompt": "y"}},
+        {"id": "b", "operation": "image.generate", "input": {"prompt": ref("nobody", "x")}},
+        {"id": "c", "operation": "image.generat", "input": {"prompt": "z"}},
+        {
+            "id": "d",
+            "operation": "video.generate",
+            "input": {"prompt": "push in", "image_url": ref("a", "image_ur")},
+        },
+    ]
+    file = write_jobs(tmp_path / "bad.jsonl", lines)
+    with pytest.raises(BatchFileError) as caught:
+        submit_batch(file, postgres_url)
+    found = {(p.line, p.field) for p in caught.value.problems}
+    assert (2, "id") in found  # duplicate in letter case
+    assert (3, "input.prompt.from") in found  # unknown job
+    assert (4, "operation") in found  # unknown operation, with a suggestion
+    assert (5, "input.image_url.output") in found  # undeclared output field
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT count(*) FROM cannon_batch_jobs").fetchone() == (0,)
+    cycle = [
+        {"id": "p", "operation": "image.generate", "input": {"prompt": ref("q", "enhancedPrompt")}},
+        {
+            "id": "q",
+            "operation": "prompt.enhance.image",
+            "input": {"prompt": ref("p", "image_url")},
+        },
+    ]
+    with pytest.raises(BatchFileError, match="the references form a cycle"):
+        submit_batch(write_jobs(tmp_path / "cycle.jsonl", cycle), postgres_url)
+    result = CliRunner().invoke(cli, ["batch", "submit", str(file), "--journal", postgres_url])
+    assert result.exit_code == ExitCode.USAGE
+    assert "nothing was sent" in result.stderr
+
+
+def test_a_journal_of_another_queue_format_is_refused(postgres_url: str, tmp_path: Path) -> None:
+    file = write_jobs(tmp_path / "jobs.jsonl", mixed_jobs(3, seed=1))
+    submit_batch(file, postgres_url)
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("UPDATE cannon_batch_meta SET value = '99' WHERE key = %s", (QUEUE_META,))
+    with pytest.raises(BatchJournalError, match="work queue of format '99'"):
+        submit_batch(file, postgres_url)
+    with pytest.raises(BatchJournalError, match="work queue of format '99'"):
+        ClaimQueue(postgres_url, holder="w", lease_s=5)
+
+
+def test_one_worker_runs_a_submitted_batch_with_chains(
+    client: Cannon, cannon_sandbox: Any, postgres_url: str, tmp_path: Path
+) -> None:
+    jobs = mixed_jobs(60, seed=5)
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", jobs), postgres_url)
+    summary = run_worker(client, postgres_url, out=tmp_path / "out", concurrency=8, poll_s=0.1)
+    assert summary.error is None and summary.exit_code == 0
+    assert _states(postgres_url) == expected_states(jobs)
+    ledger = cannon_sandbox.sandbox.ledger()
+    with open_journal(postgres_url, readonly=True) as journal:
+        rows = journal.rows()
+        created = {r.request_id: r for r in rows.values() if r.request_id}
+        assert sorted(e["id"] for e in ledger) == sorted(created), "one create per job"
+        for row in rows.values():
+            if row.state == "succeeded":
+                for f in row.files:
+                    assert (tmp_path / "out" / row.id / f["name"]).stat().st_size == f["bytes"] > 0
+        page = write_html_report(journal, tmp_path / "report.html", out_dir=tmp_path / "out")
+    assert "batch" in page.read_text(encoding="utf-8")
+    again = run_worker(client, postgres_url, out=tmp_path / "out", poll_s=0.1)
+    assert again.claimed == 0 and len(cannon_sandbox.sandbox.ledger()) == len(ledger)
+    report = CliRunner().invoke(cli, ["batch", "report", postgres_url, "--json"])
+    assert json.loads(report.stdout)["summary"]["jobs"] == len(jobs)
+
+
+async def test_the_async_worker_runs_a_submitted_batch(
+    aclient: AsyncCannon, cannon_sandbox: Any, postgres_url: str, tmp_path: Path
+) -> None:
+    jobs = mixed_jobs(24, seed=6)
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", jobs), postgres_url)
+    summary = await arun_worker(aclient, postgres_url, out=tmp_path / "out", poll_s=0.1)
+    assert summary.exit_code == 0
+    assert _states(postgres_url) == expected_states(jobs)
+    assert len(cannon_sandbox.sandbox.ledger()) == sum(
+        1 for s in expected_states(jobs).values() if s != "skipped"
+    )
+
+
+def test_the_claim_query_uses_its_index(postgres_url: str, tmp_path: Path) -> None:
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", mixed_jobs(300, seed=2)), postgres_url)
+    with psycopg.connect(postgres_url) as db:
+        db.execute("ANALYZE cannon_batch_work")
+        db.execute("SET enable_seqscan = off")  # the plan on a big table, on a small one
+        plan = "\n".join(
+            r[0] for r in db.execute("EXPLAIN " + CLAIM_FRESH.replace("%s", "4")).fetchall()
+        )
+    assert "cannon_batch_work_fresh" in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def worker(journal: str, out: Path, base_url: str, *extra: str) -> subprocess.Popen[str]:
+    """``cannon-studio batch worker`` in its own process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CANNON_")}
+    env |= {"CANNON_BASE_URL": base_url, "CANNON_API_KEY": API_KEY, "COLUMNS": "200"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cannon_studio.cli",
+            "batch",
+            "worker",
+            "--journal",
+            journal,
+            "--out",
+            str(out),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=sigint_default,
+        text=True,
+        env=env,
+    )
+
+
+def test_two_workers_racing_on_one_job_create_it_once(
+    sandbox_process: SandboxProcess, postgres_url: str, tmp_path: Path
+) -> None:
+    sandbox_process.control("POST", "reset")
+    sandbox_process.control(
+        "POST", "config", {"job_duration_s": [0.5, 0.5], "queue_delay_s": 0.0, "poll_after_ms": 50}
+    )
+    job = {"id": "only", "operation": "image.generate", "input": {"prompt": "one lighthouse"}}
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", [job]), postgres_url)
+    out = tmp_path / "out"  # the same directory for both: the worst case
+    procs = [worker(postgres_url, out, sandbox_process.base_url, "--json") for _ in range(2)]
+    results = [proc.communicate(timeout=120) for proc in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    claims = sorted(json.loads(stdout)["claimed"] for stdout, _ in results)
+    assert claims == [0, 1], results
+    ledger = sandbox_process.control("GET", "ledger")["entries"]
+    assert len(ledger) == 1, "one create"
+    with PostgresJournal(postgres_url, readonly=True) as journal:
+        row = journal.rows()["only"]
+    assert row.state == "succeeded" and row.request_id == ledger[0]["id"]
+    files = sorted(p for p in (out / "only").iterdir())
+    assert [p.name for p in files] == [f["name"] for f in row.files]
+    assert all(p.stat().st_size == f["bytes"] > 0 for p, f in zip(files, row.files, strict=True))
+
+
+def _holder(url: str) -> str | None:
+    with psycopg.connect(url) as db:
+        row = db.execute("SELECT holder FROM cannon_batch_work WHERE id = 'only'").fetchone()
+    return None if row is None else row[0]
+
+
+def test_a_worker_paused_past_its_lease_loses_the_job_to_another_and_writes_nothing(
+    sandbox_process: SandboxProcess, postgres_url: str, tmp_path: Path
+) -> None:
+    sandbox_process.control("POST", "reset")
+    sandbox_process.control(
+        "POST", "config", {"job_duration_s": [4.0, 4.0], "queue_delay_s": 0.0, "poll_after_ms": 200}
+    )
+    job = {"id": "only", "operation": "image.generate", "input": {"prompt": "one lighthouse"}}
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", [job]), postgres_url)
+    out = tmp_path / "out"
+    first = worker(postgres_url, out, sandbox_process.base_url, "--lease", "1", "--json")
+    deadline = time.monotonic() + 60
+    while _states(postgres_url)["only"] not in ("queued", "processing"):
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.05)
+    holder = _holder(postgres_url)
+    first.send_signal(signal.SIGSTOP)  # alive, but silent past its lease
+    try:
+        second = worker(postgres_url, out, sandbox_process.base_url, "--lease", "1", "--json")
+        while _holder(postgres_url) in (holder, None):  # until the second worker took it over
+            assert time.monotonic() < deadline and second.poll() is None
+            time.sleep(0.05)
+    finally:
+        first.send_signal(signal.SIGCONT)
+    results = [proc.communicate(timeout=120) for proc in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], results
+    taken = json.loads(results[1][0])
+    assert taken["claimed"] == 1 and taken["outcomes"] == {"succeeded": 1}, results
+    assert json.loads(results[0][0])["outcomes"] == {}, "the paused worker ended nothing"
+    ledger = sandbox_process.control("GET", "ledger")["entries"]
+    assert len(ledger) == 1, "one create"
+    with PostgresJournal(postgres_url, readonly=True) as journal:
+        row = journal.rows()["only"]
+    assert row.state == "succeeded" and row.request_id == ledger[0]["id"]
+    files = sorted(p for p in (out / "only").iterdir())
+    assert [p.name for p in files] == [f["name"] for f in row.files]
+    assert all(p.stat().st_size == f["bytes"] > 0 for p, f in zip(files, row.files, strict=True))
