@@ -17,6 +17,7 @@ SLOW_PREFIXES = {
     "tests/batch/test_batch_safety.py": "batch runs in subprocesses against a sandbox process",
     "tests/batch/test_journal_postgres.py::test_a_killed": "waits for a lease to expire",
     "tests/batch/test_journal_postgres.py::test_two_runs": "two drivers on a real PostgreSQL",
+    "tests/batch/test_shared_journal.py::test_three_workers": "2,000 jobs, three workers, a kill",
     "tests/readme/": "runs the README's examples against a served sandbox",
     "tests/redteam/test_hostile_responses.py": "hypothesis against hostile loopback servers",
     "tests/redteam/test_downloads_redteam.py::test_thousands_of_equal_names": "10^4 names",

@@ -170,8 +170,11 @@ def test_the_claim_query_uses_its_index(postgres_url: str, tmp_path: Path) -> No
     assert "Sort" not in plan, plan
 
 
-def worker(journal: str, out: Path, base_url: str, *extra: str) -> subprocess.Popen[str]:
-    """``cannon-studio batch worker`` in its own process."""
+def worker(
+    journal: str, out: Path, base_url: str, *extra: str, log: Path | None = None
+) -> subprocess.Popen[str]:
+    """``cannon-studio batch worker`` in its own process (its progress lines to ``log``, when
+    given: a pipe nobody reads while the test waits would fill up and stop the worker)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CANNON_")}
     env |= {"CANNON_BASE_URL": base_url, "CANNON_API_KEY": API_KEY, "COLUMNS": "200"}
     return subprocess.Popen(
@@ -188,7 +191,7 @@ def worker(journal: str, out: Path, base_url: str, *extra: str) -> subprocess.Po
             *extra,
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE if log is None else log.open("a", encoding="utf-8"),
         preexec_fn=sigint_default,
         text=True,
         env=env,
@@ -263,3 +266,110 @@ def test_a_worker_paused_past_its_lease_loses_the_job_to_another_and_writes_noth
     files = sorted(p for p in (out / "only").iterdir())
     assert [p.name for p in files] == [f["name"] for f in row.files]
     assert all(p.stat().st_size == f["bytes"] > 0 for p, f in zip(files, row.files, strict=True))
+
+
+def _ledger_by_request(sandbox: SandboxProcess) -> dict[str, dict[str, Any]]:
+    entries = sandbox.control("GET", "ledger")["entries"]
+    by_id = {e["id"]: e for e in entries}
+    assert len(by_id) == len(entries)
+    return by_id
+
+
+def test_three_workers_one_killed_and_restarted_create_every_job_once_within_budget(
+    sandbox_process: SandboxProcess, postgres_url: str, tmp_path: Path
+) -> None:
+    from cannon_studio_sandbox.pricing import price
+
+    sandbox_process.control("POST", "reset")
+    sandbox_process.control(
+        "POST",
+        "config",
+        {"job_duration_s": [0.05, 0.4], "queue_delay_s": 0.0, "poll_after_ms": 50},
+    )
+    jobs = mixed_jobs(2000, seed=23)
+    expected = expected_states(jobs)
+    prices = [price(j["operation"], j["input"]) for j in jobs]
+    max_credits = sum(prices) * 3 // 10  # the budget holds part of the batch back
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", jobs), postgres_url, max_credits=max_credits)
+    out = tmp_path / "out"
+    lease = ("--lease", "2", "--concurrency", "24", "--json")
+
+    def start(n: int) -> subprocess.Popen[str]:
+        log = tmp_path / f"w{n}.log"
+        return worker(
+            postgres_url, out, sandbox_process.base_url, "--worker-id", f"w{n}", *lease, log=log
+        )
+
+    procs = [start(n) for n in range(3)]
+
+    def progress() -> tuple[int, int]:
+        with psycopg.connect(postgres_url) as db:
+            done, held = db.execute(
+                "SELECT count(*) FILTER (WHERE stage = 'done'), count(*) FILTER (WHERE "
+                "holder = 'w0' AND stage = 'started') FROM cannon_batch_work"
+            ).fetchone()
+        return int(done), int(held)
+
+    deadline = time.monotonic() + 300
+    while (state := progress())[0] < len(jobs) // 10 or state[1] == 0:  # mid-run, w0 holding jobs
+        assert time.monotonic() < deadline and procs[0].poll() is None, progress()
+        time.sleep(0.05)
+    with psycopg.connect(postgres_url) as db:
+        orphaned = {
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM cannon_batch_work WHERE holder = 'w0' AND stage = 'started'"
+            ).fetchall()
+        }
+    procs[0].kill()  # kill -9: its claims stay until their lease expires
+    procs[0].wait()
+    time.sleep(3.0)  # longer than the lease: the others take its jobs over
+    procs[0] = start(0)  # restarted later
+    results = [proc.communicate(timeout=240) for proc in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], results
+
+    report = subprocess.run(  # a fourth process reads the shared journal
+        [
+            sys.executable,
+            "-m",
+            "cannon_studio.cli",
+            "batch",
+            "report",
+            postgres_url,
+            "--json",
+            "--output",
+            str(tmp_path / "report.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert report.returncode == ExitCode.REQUEST_FAILED, report.stderr  # failures and held
+    rows = [json.loads(line) for line in (tmp_path / "report.jsonl").read_text().splitlines()]
+    assert {r["id"] for r in rows} == set(expected)
+    ledger = _ledger_by_request(sandbox_process)
+    created = {r["request_id"]: r for r in rows if r["request_id"]}
+    assert set(created) == set(ledger), "every created job once, nothing else charged"
+    keys = [e["idempotency_key"] for e in ledger.values()]
+    assert len(set(keys)) == len(keys)
+    for request_id, row in created.items():
+        entry = ledger[request_id]
+        assert row["idempotency_key"] == entry["idempotency_key"]
+        assert row["credits"] == entry["credits"] - entry["refunded_credits"]
+    charged = sum(r["credits"] or 0 for r in rows)
+    assert charged == sum(e["credits"] - e["refunded_credits"] for e in ledger.values())
+    assert charged < max_credits + max(prices), "overshoot below one job's price"
+    assert charged >= max_credits, "the budget was used"
+    ended = {r["id"]: r["state"] for r in rows}
+    assert all(ended[j] in ("succeeded", "failed") for j in orphaned), "taken over, finished"
+    held = {r["id"] for r in rows if r["state"] == "held"}
+    assert held, "the budget held jobs back"
+    for row in rows:
+        if row["id"] not in held:
+            assert row["state"] == expected[row["id"]], row
+        for f in row["files"]:
+            path = out / f["path"]
+            assert path.stat().st_size == f["bytes"] > 0, f
+    named = {f["path"] for r in rows for f in r["files"]}
+    on_disk = {str(p.relative_to(out)) for p in out.glob("*/*") if not p.name.startswith(".")}
+    assert on_disk == named, "no duplicated or stray file"
