@@ -25,7 +25,16 @@ DEFAULT_WEBHOOK_SECRET = "whsec_Y2Fubm9uLXN0dWRpby1zYW5kYm94LXdoc2VjLTAwMDE="
 DEFAULT_WEBHOOK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
 
 FaultKind = Literal[
-    "429", "500", "502", "503", "drop_before", "drop_after_commit", "slow", "duplicate", "reorder"
+    "429",
+    "500",
+    "502",
+    "503",
+    "drop_before",
+    "drop_after_commit",
+    "slow",
+    "duplicate",
+    "reorder",
+    "drop",
 ]
 FaultEndpoint = Literal["*", "status", "create", "get", "openapi", "assets", "webhooks"]
 #: Kinds that hit an HTTP exchange with the sandbox's API.
@@ -39,7 +48,7 @@ HTTP_FAULT_KINDS: tuple[str, ...] = (
     "slow",
 )
 #: Kinds that hit an outgoing webhook delivery (endpoint ``"webhooks"`` or ``"*"``).
-WEBHOOK_FAULT_KINDS: tuple[str, ...] = ("duplicate", "reorder")
+WEBHOOK_FAULT_KINDS: tuple[str, ...] = ("duplicate", "reorder", "drop")
 FAULT_KINDS: tuple[str, ...] = HTTP_FAULT_KINDS + WEBHOOK_FAULT_KINDS
 FAULT_ENDPOINTS: tuple[str, ...] = (
     "*",
@@ -66,7 +75,9 @@ class FaultRule:
             rejected or replayed does not use the rule up), ``"slow"`` (the response is delayed
             by ``delay_s`` and then served normally). Webhook kinds: ``"duplicate"`` (the
             delivery is sent twice, same ``webhook-id``, the copy ``delay_s`` later) and
-            ``"reorder"`` (the delivery is held back ``delay_s`` so later events overtake it).
+            ``"reorder"`` (the delivery is held back ``delay_s`` so later events overtake it)
+            and ``"drop"`` (the delivery is lost: never sent, as if every attempt vanished;
+            ``FaultRule("drop", endpoint="webhooks", rate=0.1)`` loses one in ten).
         endpoint: which endpoint the rule applies to: ``"*"``, ``"status"``, ``"create"``,
             ``"get"``, ``"openapi"``, ``"assets"`` or ``"webhooks"`` (outgoing deliveries). HTTP
             kinds never hit webhooks and webhook kinds never hit HTTP calls. Admin routes

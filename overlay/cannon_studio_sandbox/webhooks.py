@@ -8,7 +8,8 @@ signed per Standard Webhooks; retries with exponential backoff on non-2xx, error
 Webhook fault kinds (``FaultRule(kind, endpoint="webhooks")``), drawn once per event:
 ``duplicate`` sends the event a second time, same ``webhook-id``, ``delay_s`` after the first
 copy was acknowledged (or given up); ``reorder`` holds the event back ``delay_s`` so events that
-fell due later overtake it.
+fell due later overtake it; ``drop`` loses the event (no attempt is made; the delivery log
+records it as ``attempt`` 0 with ``error`` ``"dropped (fault)"``).
 
 A background ticker finds requests whose terminal time has passed (on the sandbox clock), so
 webhooks go out even if nobody polls. It runs for the server's lifetime (lifespan) and is also
@@ -24,6 +25,7 @@ import json
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +38,10 @@ from .delivery import Attempt, DeliveryLog, Policy, send
 from .faults import FaultInjector
 from .state import RequestRecord, SandboxState
 
+DELIVERY_CONNECTIONS = 64
+"""Deliveries in flight at once per event loop (the rest wait their turn), over one shared
+HTTP client with that many keep-alive connections."""
+
 
 class WebhookDispatcher:
     """Schedules and delivers terminal webhooks for one sandbox.
@@ -45,7 +51,7 @@ class WebhookDispatcher:
         config: callable returning the current configuration.
         transport: optional httpx2 async transport for deliveries (e.g. an ASGI receiver in
             tests); when given, the loopback-only host check is skipped.
-        faults: the sandbox's fault injector (webhook fault kinds ``duplicate`` and ``reorder``).
+        faults: the sandbox's fault injector (webhook fault kinds ``duplicate``, ``reorder``, ``drop``).
     """
 
     def __init__(
@@ -62,6 +68,9 @@ class WebhookDispatcher:
         self._lock = threading.Lock()
         self._ticker: asyncio.Task[None] | None = None
         self._log = DeliveryLog()
+        self._senders: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[httpx2.AsyncClient, asyncio.Semaphore]
+        ] = weakref.WeakKeyDictionary()
         self.reset()
 
     def reset(self) -> None:
@@ -106,12 +115,24 @@ class WebhookDispatcher:
 
         With ``persistent=False`` it stops once nothing is pending or in flight.
         """
-        while True:
-            self._state.tick()
-            self.dispatch_due()
-            if not persistent and self.idle:
-                return
-            await asyncio.sleep(self._config().ticker_interval_s)
+        try:
+            while True:
+                self._state.tick()
+                self.dispatch_due()
+                if not persistent and self.idle:
+                    return
+                await asyncio.sleep(self._config().ticker_interval_s)
+        finally:
+            await self._close_sender()
+
+    async def _close_sender(self) -> None:
+        """Close the running loop's delivery client once nothing is being delivered."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            busy = bool(self._tasks)
+            current = None if busy else self._senders.pop(loop, None)
+        if current is not None:
+            await current[0].aclose()
 
     def dispatch_due(self) -> None:
         """Start a delivery task for every pending webhook whose request is now terminal."""
@@ -124,6 +145,9 @@ class WebhookDispatcher:
             record = self._state.requests.get(request_id)
             if record is None:
                 continue
+            if self._fault_delay("drop", request_id) is not None:
+                self._log_dropped(record)
+                continue
             held_s = self._fault_delay("reorder", request_id)
             duplicate_s = self._fault_delay("duplicate", request_id)
             task = asyncio.get_running_loop().create_task(
@@ -132,6 +156,42 @@ class WebhookDispatcher:
             with self._lock:
                 self._tasks.add(task)
             task.add_done_callback(self._forget)
+
+    def _log_dropped(self, record: RequestRecord) -> None:
+        """Log a delivery the ``drop`` fault lost (no attempt was made)."""
+        self._log.add(
+            self._log.generation,
+            {
+                "url": record.webhook_url or "",
+                "event_id": None,
+                "request_id": record.id,
+                "type": None,
+                "copy": 1,
+                "duplicate": False,
+                "held_s": 0.0,
+                "attempt": 0,
+                "status_code": None,
+                "ok": False,
+                "error": "dropped (fault)",
+                "at_ms": self._state.clock_ms(),
+            },
+        )
+
+    def _sender(self) -> tuple[httpx2.AsyncClient, asyncio.Semaphore]:
+        """The HTTP client deliveries of the running loop share, and the semaphore that keeps
+        at most ``DELIVERY_CONNECTIONS`` of them in flight (one client per loop: building one
+        costs tens of milliseconds of CPU, which thousands of deliveries cannot each pay)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            current = self._senders.get(loop)
+            if current is None or current[0].is_closed:
+                limits = httpx2.Limits(
+                    max_connections=DELIVERY_CONNECTIONS,
+                    max_keepalive_connections=DELIVERY_CONNECTIONS,
+                )
+                client = httpx2.AsyncClient(transport=self._transport, limits=limits)
+                current = self._senders[loop] = (client, asyncio.Semaphore(DELIVERY_CONNECTIONS))
+            return current
 
     def _fault_delay(self, kind: str, request_id: str) -> float | None:
         """``delay_s`` of the ``kind`` webhook fault that hits this event, or ``None``."""
@@ -189,7 +249,8 @@ class WebhookDispatcher:
             )
             return
         policy = Policy(cfg.webhook_max_attempts, cfg.webhook_backoff_s, cfg.webhook_timeout_s)
-        async with httpx2.AsyncClient(transport=self._transport) as client:
+        client, slots = self._sender()
+        async with slots:
             if held_s:
                 await asyncio.sleep(held_s)  # reorder: events that fell due later go first
             await send(

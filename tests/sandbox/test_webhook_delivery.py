@@ -54,6 +54,20 @@ async def test_reorder_fault_lets_a_later_event_overtake() -> None:
     assert [d["request_id"] for d in held] == [ids[0]] and held[0]["held_s"] == 0.2
 
 
+async def test_drop_fault_loses_the_delivery_and_logs_it() -> None:
+    receiver = Receiver()
+    sb = sandbox_with(receiver)
+    sb.add_fault(FaultRule("drop", endpoint="webhooks", count=1))
+    ids = [(await create(sb, body("image.generate", webhook_url=HOOK)))["id"] for _ in range(3)]
+    await sb.drain_webhooks(timeout_s=5)
+    assert request_ids(receiver) == ids[1:]  # the first was never sent, the others were
+    dropped = [d for d in sb.webhook_deliveries() if not d["ok"]]
+    assert [(d["request_id"], d["attempt"], d["error"]) for d in dropped] == [
+        (ids[0], 0, "dropped (fault)")
+    ]
+    assert [f["kind"] for f in sb.fault_log()] == ["drop"]
+
+
 def test_webhook_faults_never_hit_http_calls_and_http_faults_never_hit_webhooks() -> None:
     with pytest.raises(ValueError, match="does not apply to webhooks"):
         FaultRule("500", endpoint="webhooks")
