@@ -52,6 +52,7 @@ from ._raw import (
     CannonWithRawResponse,
     RequestsWithRawResponse,
 )
+from ._receiver import WebhookReceiver
 from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from ._version import __version__ as __version__
@@ -105,6 +106,7 @@ __all__ = [
     "WaitTimeoutError",
     "WebhookHeaderError",
     "WebhookPayloadTooLargeError",
+    "WebhookReceiver",
     "WebhookReplayError",
     "WebhookSignatureError",
     "WebhookTimestampError",

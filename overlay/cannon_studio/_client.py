@@ -29,10 +29,12 @@ from ._errors import ConfigurationError
 from ._gate import InFlightGate
 from ._handles import AsyncRequestHandle, RequestHandle
 from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
+from ._receiver import WebhookReceiver
 from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
 from .resources import AsyncNamespaces, SyncNamespaces
+from .webhooks import Webhooks
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -381,6 +383,55 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
             extra_headers=extra_headers,
         )
 
+    def webhook_receiver(
+        self,
+        *,
+        public_url: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        path: str | None = None,
+        secret: str | None = None,
+        **tuning: Any,
+    ) -> WebhookReceiver:
+        """A ``WebhookReceiver`` bound to this client: ``async with client.webhook_receiver(
+        host="0.0.0.0", port=8080, public_url="https://hooks.example.com/cannon"):``.
+
+        While it runs, every create of this client without its own ``webhook_url`` carries
+        ``public_url``, and the waits of those requests (``handle.wait``, ``run``, the
+        ``wait=True`` wrappers, ``batch``) are resolved by the deliveries; they poll once per
+        safety-net interval only (twice the longest recent duration of the operation, 1-300 s;
+        10 s before any is known), so an unreachable endpoint costs latency, never a result.
+
+        Args:
+            public_url: the absolute http(s) URL the API POSTs to; it must reach ``host:port``
+                (a reverse proxy or tunnel). ``None``: the bound loopback address (the sandbox).
+            host: interface to listen on (``"0.0.0.0"``: every one).
+            port: TCP port (0: a free one; ``receiver.port`` after start).
+            path: URL path to accept (default: ``public_url``'s path).
+            secret: the ``whsec_...`` signing secret (default: this client's ``webhook_secret``
+                or ``CANNON_WEBHOOK_SECRET``).
+            **tuning: ``WebhookReceiver`` keywords (``safety_min_s``, ``max_concurrent``...).
+
+        Returns:
+            The receiver, not started: enter it (``async with``) or ``await receiver.start()``.
+
+        Raises:
+            ConfigurationError: no usable secret, a bad ``public_url``, or (at start) aiohttp
+                missing: ``pip install 'cannon-studio[webhooks]'``.
+        """
+        webhooks = Webhooks(
+            secret or self._config.webhook_secret, tolerance=self._webhook_tolerance
+        )
+        return WebhookReceiver(
+            webhooks,
+            public_url=public_url,
+            host=host,
+            port=port,
+            path=path,
+            attach=self.requests._use_receiver,
+            **tuning,
+        )
+
     async def batch(
         self,
         jobs: str | PathLike[str] | Iterable[Mapping[str, Any]],
@@ -395,9 +446,14 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
         journal: str | PathLike[str] | None = None,
         job_timeout: float = 24 * 3600.0,
         on_event: Callable[[BatchEvent], object] | None = None,
+        webhooks: WebhookReceiver | None = None,
     ) -> BatchSummary:
         """Run (or resume) a durable batch with one task per job in flight. See ``Cannon.batch``
-        (same arguments, return and errors); cancelling it keeps every job's state journaled."""
+        (same arguments, return and errors); cancelling it keeps every job's state journaled.
+
+        ``webhooks``: a receiver from ``self.webhook_receiver(...)``; it runs for the batch
+        (started and stopped here unless it already runs), so the jobs' creates carry its URL
+        and their waits are resolved by deliveries, polling only as a safety net."""
         return await arun_batch(
             self,
             jobs,
@@ -411,6 +467,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
             journal_path=journal,
             job_timeout=job_timeout,
             on_event=on_event,
+            webhooks=webhooks,
         )
 
     async def close(self) -> None:

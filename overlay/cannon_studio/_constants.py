@@ -141,6 +141,31 @@ API's own documents nest fewer than ten levels); deeper input is refused in one 
 WEBHOOK_DEDUPE_MAX_IDS = 10_000
 """How many webhook ids ``MemoryDedupeStore`` remembers (oldest are dropped first)."""
 
+RECEIVER_SAFETY_FACTOR = 2.0
+"""Webhook-driven waits poll as a safety net every ``factor x`` the longest recent duration of
+the operation (``WebhookReceiver``); a delivery that was dropped is found by that poll."""
+
+RECEIVER_SAFETY_MIN_S = 1.0
+"""Shortest safety-net interval of a webhook-driven wait, in SECONDS."""
+
+RECEIVER_SAFETY_MAX_S = 300.0
+"""Longest safety-net interval of a webhook-driven wait, in SECONDS (5 minutes)."""
+
+RECEIVER_SAFETY_DEFAULT_S = 10.0
+"""Safety-net interval in SECONDS while too few durations of an operation were seen
+(``POLL_MIN_SAMPLES``): twice the no-history poll cap (``POLL_MAX_INTERVAL_S``)."""
+
+RECEIVER_MAX_CONCURRENT = 256
+"""Deliveries a ``WebhookReceiver`` handles at once; more are answered 503 with ``Retry-After``
+(an at-least-once sender retries them), so a flood cannot pile up work."""
+
+RECEIVER_READ_TIMEOUT_S = 10.0
+"""Time a ``WebhookReceiver`` gives one delivery to send its whole body, in SECONDS (408 after)."""
+
+RECEIVER_MAX_NOTICES = 100_000
+"""Request ids a ``WebhookReceiver`` remembers deliveries for (oldest dropped first): a delivery
+that arrives before its wait starts is kept until then."""
+
 # --- assets -----------------------------------------------------------------------------------
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
 """Chunk size in bytes for streamed downloads."""

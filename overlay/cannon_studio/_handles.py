@@ -5,7 +5,10 @@ poll comes ``poll_after_ms`` milliseconds after the create, then polls back off 
 (0.5 s x 1.5^n, cap 5 s, jitter x U[0.8, 1]) until the request is terminal or the overall
 deadline passes; the client's ``PollPolicy`` (``_polling``) decides each delay. ``wait`` keeps
 polling even when a ``webhook_url`` was given, because the docs hint that terminal delivery may
-be tied to polling.
+be tied to polling. A handle created while its client's ``WebhookReceiver`` runs (``_receiver``)
+waits for the delivery instead and polls only as a safety net (``WebhookReceiver.safety_interval``);
+a delivery with the whole terminal record resolves it without a GET, any other one makes it GET
+once at once.
 
 ``_HandleBase`` holds the state and the bookkeeping (no I/O); ``RequestHandle`` and
 ``AsyncRequestHandle`` add the polls, the sleeps and the downloads. Tests replace ``sleep`` /
@@ -56,6 +59,7 @@ if TYPE_CHECKING:
     from cannon_studio_api.types import Response
 
     from ._outputs import Output
+    from ._receiver import WebhookReceiver
 
 TERMINAL_STATUSES = frozenset({"succeeded", "failed"})
 UNKNOWN_STATUS = "unknown"
@@ -108,7 +112,9 @@ class _HandleBase:
 
     __slots__ = (
         "_created_at",
+        "_notice_seq",
         "_polls",
+        "_receiver",
         "_status",
         "accepted",
         "id",
@@ -137,6 +143,8 @@ class _HandleBase:
         self.request = request
         self.idempotency_key = idempotency_key
         self._polls = 0 if request is None else 1
+        self._receiver: WebhookReceiver | None = None  # set by a create that carried its URL
+        self._notice_seq = 0  # the last receiver notice this handle took
         # When the create was answered (``monotonic`` clock, seconds): the first poll is due
         # ``poll_after_ms`` after it, however late waiting starts (e.g. after 1,000 creates).
         self._created_at = _clock.monotonic()
@@ -217,6 +225,11 @@ class _HandleBase:
         now = _clock.monotonic()
         elapsed = now - self._created_at
         policy = self._policy()
+        receiver = self._receiver
+        if receiver is not None and receiver.running:  # deliveries first, polls as a safety net
+            samples = policy.samples(self.operation) if policy is not None else ()
+            interval = receiver.safety_interval(samples)
+            return max(0.0, interval - elapsed) if self._polls == 0 else interval
         if policy is None:  # a handle without a client (tests): today's policy
             if self._polls == 0:
                 return max(0.0, poll_delay(0, poll_after) - elapsed)
@@ -414,12 +427,44 @@ class AsyncRequestHandle(_HandleBase):
         timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> AsyncRequestHandle:
         """Poll until terminal (``max_wait`` in SECONDS); ``on_update`` may be plain or
-        awaitable. See ``RequestHandle.wait``."""
+        awaitable. See ``RequestHandle.wait``.
+
+        When the request was created while the client's ``WebhookReceiver`` ran, the wait
+        listens for its delivery instead: a delivery with the whole terminal record resolves
+        it without a GET, any other verified one makes it GET once; without a delivery it
+        polls once per safety-net interval (``WebhookReceiver.safety_interval``).
+        """
         for delay, deadline, limit, first in self._wait_sleeps(max_wait, timeout):
-            await _clock.async_sleep(delay)
+            receiver = self._receiver
+            if receiver is not None and receiver.running:
+                if await self._listen(receiver, delay, on_update):
+                    continue  # resolved by the delivery itself
+            else:
+                await _clock.async_sleep(delay)
             with self._poll_within(deadline, limit, first):
                 await self._poll(on_update)
         return self
+
+    async def _listen(
+        self,
+        receiver: WebhookReceiver,
+        delay: float,
+        on_update: Callable[[AsyncRequestHandle], object] | None,
+    ) -> bool:
+        """Wait up to ``delay`` SECONDS for a delivery about this request; True when it
+        carried the whole terminal record and was applied (False: GET now)."""
+        notice = await receiver.next_notice(self.id, self._notice_seq, delay)
+        if notice is None:
+            return False
+        self._notice_seq = notice.seq
+        record = notice.record
+        if record is None or (self.operation and record.operation != self.operation):
+            return False  # a hint (or a record that does not fit this handle): GET once
+        if self._apply(record) and on_update is not None:
+            result = on_update(self)
+            if hasattr(result, "__await__"):
+                await result
+        return True
 
     async def download(
         self,

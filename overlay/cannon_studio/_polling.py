@@ -16,6 +16,10 @@ history a client has seen and asks them.
   (the hint caps it); no interval is shorter than ``POLL_MIN_INTERVAL_S`` or longer than
   ``POLL_MAX_INTERVAL_S``; past everything seen, polls back off in proportion to the age.
 
+With a webhook receiver (``safety_interval``), the deliveries bring the news and polling is a
+safety net: one GET every ``factor x`` the longest recent duration of the operation (default 2x,
+clamped to ``[1 s, 300 s]``; 10 s while fewer than ``POLL_MIN_SAMPLES`` durations were seen).
+
 The seam for other sources of history (a batch journal): ``PollPolicy.observe(operation,
 seconds)``.
 """
@@ -40,9 +44,13 @@ from ._constants import (
     POLL_MULTIPLIER,
     POLL_STEP_MASS,
     POLL_TAIL_FRACTION,
+    RECEIVER_SAFETY_DEFAULT_S,
+    RECEIVER_SAFETY_FACTOR,
+    RECEIVER_SAFETY_MAX_S,
+    RECEIVER_SAFETY_MIN_S,
 )
 
-__all__ = ["PollPolicy", "adaptive_poll_at", "poll_delay"]
+__all__ = ["PollPolicy", "adaptive_poll_at", "poll_delay", "safety_interval"]
 
 
 def hint_s(poll_after_ms: object) -> float:
@@ -137,6 +145,32 @@ def adaptive_poll_at(
     else:  # older than every job seen: back off in proportion to the age
         at = elapsed_s + POLL_TAIL_FRACTION * elapsed_s
     return elapsed_s + min(max(at - elapsed_s, min_interval_s), max_interval_s)
+
+
+def safety_interval(
+    samples: Sequence[float],
+    *,
+    factor: float = RECEIVER_SAFETY_FACTOR,
+    min_s: float = RECEIVER_SAFETY_MIN_S,
+    max_s: float = RECEIVER_SAFETY_MAX_S,
+    default_s: float = RECEIVER_SAFETY_DEFAULT_S,
+    min_samples: int = POLL_MIN_SAMPLES,
+) -> float:
+    """SECONDS between two safety-net polls of a webhook-driven wait (pure).
+
+    Args:
+        samples: observed durations of the operation in SECONDS, sorted ascending.
+        factor: multiple of the longest observed duration.
+        min_s / max_s: bounds of the result, in SECONDS.
+        default_s: the interval while fewer than ``min_samples`` durations were seen.
+
+    Returns:
+        ``factor x max(samples)`` (``default_s`` without enough history), clamped to
+        ``[min_s, max_s]``: a job whose delivery was lost is found at most about one interval
+        after it finished, and a job whose delivery arrives costs no GET.
+    """
+    base = default_s if len(samples) < max(1, min_samples) else factor * samples[-1]
+    return min(max(base, min_s), max_s)
 
 
 class PollPolicy:

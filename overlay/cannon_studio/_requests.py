@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from cannon_studio_api.types import Response
 
     from ._outputs import Output
+    from ._receiver import WebhookReceiver
 
 
 def new_idempotency_key() -> str:
@@ -266,6 +267,11 @@ class AsyncRequests(_RequestsBase[AsyncRequestCalls, AsyncRequestHandle]):
     """``client.requests`` of ``AsyncCannon``: the async twin of ``Requests``."""
 
     _handle_type = AsyncRequestHandle
+    _receiver: WebhookReceiver | None = None
+
+    def _use_receiver(self, receiver: WebhookReceiver | None) -> None:
+        """The running ``WebhookReceiver`` whose URL creates carry (``None``: none); its hook."""
+        self._receiver = receiver
 
     async def create(
         self,
@@ -284,7 +290,14 @@ class AsyncRequests(_RequestsBase[AsyncRequestCalls, AsyncRequestHandle]):
 
         The client's in-flight slot is taken before ``input`` is validated and the request
         built, so many creates started at once wait as small coroutines (see ``_gate``).
+
+        While the client's ``WebhookReceiver`` runs, a create without its own ``webhook_url``
+        carries the receiver's ``public_url``, and the handle's waits listen for the delivery.
         """
+        receiver = self._receiver
+        listen = webhook_url is None and receiver is not None and receiver.running
+        if listen and receiver is not None:
+            webhook_url = receiver.public_url
         async with self._core.gate.slot():
             op_id, envelope = prepare_create(
                 operation, input, webhook_url, idempotency_key, extra_input, validate
@@ -293,7 +306,10 @@ class AsyncRequests(_RequestsBase[AsyncRequestCalls, AsyncRequestHandle]):
             with create_errors_tagged(key):
                 async with self._core.options(timeout, extra_headers) as core:
                     accepted, response = await core.create_request(envelope, key)
-        return self._created(op_id, key, accepted, response)
+        handle = self._created(op_id, key, accepted, response)
+        if listen:
+            handle._receiver = receiver
+        return handle
 
     async def run(
         self,
