@@ -38,6 +38,7 @@ from typing import Any, TypedDict, Unpack
 import httpx2
 
 from .._errors import APIStatusError, CannonError
+from .._receiver import WebhookReceiver
 from ._client_protocol import AsyncBatchClient, BatchClient
 from ._errors import BatchJournalError, BatchRerunError, BatchStorageError
 from ._graph import JobGraph
@@ -462,10 +463,19 @@ async def arun_batch(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     job_timeout: float = DEFAULT_JOB_TIMEOUT_S,
+    webhooks: WebhookReceiver | None = None,
     **options: Unpack[PlanOptions],
 ) -> BatchSummary:
     """Async twin of ``run_batch`` (one task per job in flight). Cancelling it (or Ctrl-C under
-    ``asyncio.run``) stops the run with every job's state journaled, then re-raises."""
+    ``asyncio.run``) stops the run with every job's state journaled, then re-raises.
+
+    ``webhooks``: the client's ``WebhookReceiver``, run for the batch unless it already runs
+    (the creates carry its URL; waits are resolved by deliveries, polling as a safety net)."""
+    if webhooks is not None and not webhooks.running:
+        async with webhooks:
+            return await arun_batch(
+                client, jobs, out_dir, concurrency=concurrency, job_timeout=job_timeout, **options
+            )
     plan = prepare(jobs, out_dir, concurrency=concurrency, **options)
     sched = plan.scheduler
     wake = asyncio.Event()

@@ -242,6 +242,19 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     "PGPASSWORD or ~/.pgpass; needs cannon-studio[postgres]).",
 )
 @_html_option("Rewritten as jobs change while the run goes (a live view).")
+@click.option(
+    "--webhook-listen",
+    metavar="HOST:PORT",
+    help="Wait on webhooks: listen for the API's deliveries on HOST:PORT (0.0.0.0:8080); "
+    "polling stays on as a safety net. Secret from CANNON_WEBHOOK_SECRET; needs "
+    "cannon-studio[webhooks].",
+)
+@click.option(
+    "--webhook-url",
+    metavar="URL",
+    help="The public URL the API reaches --webhook-listen at (a reverse proxy or tunnel); "
+    "default: http://HOST:PORT/webhooks/cannon.",
+)
 def run_command(
     file: Path,
     out_dir: Path,
@@ -253,6 +266,8 @@ def run_command(
     reuse_requests: bool,
     journal_path: str | None,
     html_page: Path | None,
+    webhook_listen: str | None,
+    webhook_url: str | None,
 ) -> None:
     """Run (or resume) FILE; see `cannon-studio batch --help`."""
     state = current_state()
@@ -262,6 +277,7 @@ def run_command(
             part = Shard.parse(shard)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--shard") from None
+    listen = _listen_address(webhook_listen, webhook_url)
     resume = _resume_command(
         file,
         out_dir,
@@ -272,6 +288,8 @@ def run_command(
             "--batch-id": batch_id,
             "--reuse-requests": reuse_requests,
             "--journal": None if journal_path is None else journal_location(journal_path),
+            "--webhook-listen": webhook_listen,
+            "--webhook-url": webhook_url,
         },
     )
     progress = BatchProgress(
@@ -299,6 +317,7 @@ def run_command(
                     reuse_requests=reuse_requests,
                     journal_path=journal_path,
                     on_event=on_event,
+                    webhooks=None if listen is None else (*listen, webhook_url),
                 )
             )
     except BatchFileError as exc:
@@ -375,9 +394,38 @@ class _Terminated(Exception):
     """The run was stopped by SIGTERM (after the journal and report were written)."""
 
 
-async def _run(state: AppState, file: Path, out_dir: Path, **options: Any) -> BatchSummary:
+def _listen_address(listen: str | None, public_url: str | None) -> tuple[str, int] | None:
+    """``--webhook-listen HOST:PORT`` as ``(host, port)`` (``None`` without it).
+
+    Raises:
+        click.BadParameter: not HOST:PORT with a port in 0-65535, or ``--webhook-url`` alone.
+    """
+    if listen is None:
+        if public_url is not None:
+            raise click.BadParameter(
+                "--webhook-url needs --webhook-listen HOST:PORT (where to receive them)",
+                param_hint="--webhook-url",
+            )
+        return None
+    host, sep, port = listen.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise click.BadParameter(
+            f"expected HOST:PORT (e.g. 0.0.0.0:8080), got {listen!r}", param_hint="--webhook-listen"
+        )
+    return host, int(port)
+
+
+async def _run(
+    state: AppState,
+    file: Path,
+    out_dir: Path,
+    webhooks: tuple[str, int, str | None] | None = None,
+    **options: Any,
+) -> BatchSummary:
     """Run the batch; SIGTERM stops it like Ctrl-C (the running task is cancelled, every job
-    keeps its journaled state, the report is written), then ``_Terminated`` is raised."""
+    keeps its journaled state, the report is written), then ``_Terminated`` is raised.
+    ``webhooks``: ``(host, port, public_url)`` of a receiver the waits listen to."""
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     terminated: list[bool] = []
@@ -394,7 +442,20 @@ async def _run(state: AppState, file: Path, out_dir: Path, **options: Any) -> Ba
         installed = False
     try:
         async with AsyncCannon(api_key=state.api_key, base_url=state.base_url) as client:
-            return await arun_batch(client, file, out_dir, **options)
+            if webhooks is None:
+                return await arun_batch(client, file, out_dir, **options)
+            host, port, public_url = webhooks
+            receiver = client.webhook_receiver(host=host, port=port, public_url=public_url)
+            try:
+                await receiver.start()
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"--webhook-listen {host}:{port}: cannot listen ({exc.strerror or exc})"
+                ) from None
+            try:
+                return await arun_batch(client, file, out_dir, webhooks=receiver, **options)
+            finally:
+                await receiver.close()
     except asyncio.CancelledError:
         if terminated:
             raise _Terminated from None
