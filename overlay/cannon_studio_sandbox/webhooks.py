@@ -43,6 +43,19 @@ DELIVERY_CONNECTIONS = 64
 HTTP client with that many keep-alive connections."""
 
 
+def _unsent(error: str) -> dict[str, Any]:
+    """The delivery-log fields of an event that was never attempted, and why."""
+    return {
+        "copy": 1,
+        "duplicate": False,
+        "held_s": 0.0,
+        "attempt": 0,
+        "status_code": None,
+        "ok": False,
+        "error": error,
+    }
+
+
 class WebhookDispatcher:
     """Schedules and delivers terminal webhooks for one sandbox.
 
@@ -159,23 +172,9 @@ class WebhookDispatcher:
 
     def _log_dropped(self, record: RequestRecord) -> None:
         """Log a delivery the ``drop`` fault lost (no attempt was made)."""
-        self._log.add(
-            self._log.generation,
-            {
-                "url": record.webhook_url or "",
-                "event_id": None,
-                "request_id": record.id,
-                "type": None,
-                "copy": 1,
-                "duplicate": False,
-                "held_s": 0.0,
-                "attempt": 0,
-                "status_code": None,
-                "ok": False,
-                "error": "dropped (fault)",
-                "at_ms": self._state.clock_ms(),
-            },
-        )
+        base = {"url": record.webhook_url or "", "event_id": None, "request_id": record.id}
+        entry = {**base, "type": None, **_unsent("dropped (fault)")}
+        self._log.add(self._log.generation, {**entry, "at_ms": self._state.clock_ms()})
 
     def _sender(self) -> tuple[httpx2.AsyncClient, asyncio.Semaphore]:
         """The HTTP client deliveries of the running loop share, and the semaphore that keeps
@@ -236,17 +235,7 @@ class WebhookDispatcher:
 
         host = urlsplit(url).hostname or ""
         if self._transport is None and host not in cfg.webhook_hosts:
-            log(
-                {
-                    "copy": 1,
-                    "duplicate": False,
-                    "held_s": 0.0,
-                    "attempt": 0,
-                    "status_code": None,
-                    "ok": False,
-                    "error": f"host {host!r} not in webhook_hosts; not attempted",
-                }
-            )
+            log(_unsent(f"host {host!r} not in webhook_hosts; not attempted"))
             return
         policy = Policy(cfg.webhook_max_attempts, cfg.webhook_backoff_s, cfg.webhook_timeout_s)
         client, slots = self._sender()
