@@ -3,7 +3,10 @@
 One scheduler keeps a priority queue of next-poll times (each handle's ``PollPolicy`` decides)
 and runs the polls that are due, at most ``width`` at once, until every request is terminal or
 the deadline passes; every request is polled at least once, even past the deadline. A poll in
-flight ends at the deadline too (``_deadline``: its retries and waits included). The sync one
+flight ends at the deadline too (``_deadline``: its retries and waits included). In the async
+one, a request created while its client's ``WebhookReceiver`` runs is not queued for polls: a
+small task listens for its delivery (``handle.wait``: the delivery resolves it, polls only as
+the receiver's safety net), and it is yielded when that task ends. The sync one
 polls on a small thread pool (``_InlinePool`` when one poll at a time is enough: no threads);
 the async one runs polls as tasks and may also start pending creates, read lazily, as the
 client's in-flight slots allow. All sleeping goes through ``_clock``.
@@ -12,6 +15,7 @@ client's in-flight slots allow. All sleeping goes through ``_clock``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import _clock
 from ._deadline import deadline_scope, passed
-from ._errors import APITimeoutError, WaitTimeoutError
+from ._errors import APITimeoutError, RequestFailedError, WaitTimeoutError
 from ._handles import (
     AsyncRequestCalls,
     AsyncRequestHandle,
@@ -132,6 +136,18 @@ async def _apoll_until(
                 raise
 
 
+async def _alisten(
+    handle: AsyncRequestHandle,
+    limit: float,
+    on_update: Callable[[AsyncRequestHandle], object] | None,
+) -> AsyncRequestHandle:
+    """Wait for a request whose delivery its client's receiver awaits (``handle.wait``: the
+    delivery resolves it; polls only as the safety net); ``failed`` is returned, not raised."""
+    with contextlib.suppress(RequestFailedError):
+        await handle.wait(max_wait=limit, on_update=on_update)
+    return handle
+
+
 class _InlinePool:
     """``max_concurrency=1``: run each poll at once in the calling thread (no threads)."""
 
@@ -230,8 +246,18 @@ async def afollow(
     queue: PollQueue[AsyncRequestHandle] = PollQueue(limit, _clock.monotonic())
     create_limit = core.gate.limit
     creating: dict[asyncio.Future[AsyncRequestHandle], int] = {}
+    listening: dict[asyncio.Task[AsyncRequestHandle], tuple[int, AsyncRequestHandle]] = {}
     count = 0
     exhausted = False
+
+    def follow_one(index: int, handle: AsyncRequestHandle) -> float | None:
+        """Queue ``handle`` for polls, or listen for its delivery; when its poll is due."""
+        receiver = handle._receiver
+        if receiver is None or not receiver.running:
+            return queue.push(index, handle)
+        left = max(0.0, queue.deadline - _clock.monotonic())
+        listening[asyncio.create_task(_alisten(handle, left, on_update))] = (index, handle)
+        return None
 
     def pull() -> list[AsyncRequestHandle]:
         """Take items until ``create_limit`` creates run; returns the terminal handles."""
@@ -252,7 +278,7 @@ async def afollow(
                 if handle.is_terminal:
                     ready.append(handle)
                 else:
-                    queue.push(index, handle)
+                    follow_one(index, handle)
             else:
                 creating[asyncio.ensure_future(item)] = index
         return ready
@@ -263,7 +289,7 @@ async def afollow(
     sleeper: asyncio.Future[None] | None = None
     sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
     try:
-        while queue or polling or creating or not exhausted:
+        while queue or polling or creating or listening or not exhausted:
             now = _clock.monotonic()
             past = queue.past_deadline(now, polling.values(), more=bool(creating))
             if not past and not exhausted and len(creating) < create_limit:
@@ -278,7 +304,7 @@ async def afollow(
             for index, handle in queue.take_due(now, width - len(polling), woke):
                 poll = _apoll_until(handle, on_update, queue.poll_budget(now))
                 polling[asyncio.create_task(poll)] = (index, handle)
-            waiters: set[asyncio.Future[Any]] = {*polling, *creating}
+            waiters: set[asyncio.Future[Any]] = {*polling, *creating, *listening}
             if queue and len(polling) < width:
                 if sleeper is None:
                     sleeper_at = queue.wake_at()
@@ -290,10 +316,19 @@ async def afollow(
             finished_all = [f for f in done if f is not sleeper]
             for finished in [f for f in finished_all if f in creating]:
                 index = creating.pop(finished)
-                due = queue.push(index, finished.result())  # result() raises the create's error
-                if sleeper is not None and due < sleeper_at:
+                due = follow_one(index, finished.result())  # result() raises the create's error
+                if due is not None and sleeper is not None and due < sleeper_at:
                     sleeper.cancel()
                     sleeper = None
+            for finished in sorted(
+                (f for f in finished_all if f in listening), key=lambda f: listening[f][0]
+            ):
+                if isinstance(finished.exception(), WaitTimeoutError):
+                    pending = sorted([*polling.values(), *listening.values()], key=lambda p: p[0])
+                    pending += [(i, h) for _, i, h in sorted(queue.heap)]
+                    raise WaitTimeoutError([h.id for _, h in pending], queue.limit)
+                listening.pop(finished)
+                yield finished.result()  # raises the error of a poll that failed
             for finished in sorted(
                 (f for f in finished_all if f in polling),
                 key=lambda f: polling[f][0],
@@ -314,7 +349,7 @@ async def afollow(
             for item in source:
                 if inspect.iscoroutine(item):
                     item.close()
-        leftovers: list[asyncio.Future[Any]] = [*polling, *creating]
+        leftovers: list[asyncio.Future[Any]] = [*polling, *creating, *listening]
         if sleeper is not None:
             leftovers.append(sleeper)
         for future in leftovers:

@@ -19,7 +19,13 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio import AsyncCannon, ConfigurationError, WebhookReceiver, Webhooks
+from cannon_studio import (
+    AsyncCannon,
+    ConfigurationError,
+    WaitTimeoutError,
+    WebhookReceiver,
+    Webhooks,
+)
 from cannon_studio.webhooks import sign
 from cannon_studio_sandbox.config import FaultRule
 
@@ -248,3 +254,40 @@ async def test_receiver_configuration_errors_name_the_field(cannon_sandbox: Any)
     receiver = WebhookReceiver(hooks, public_url="https://hooks.example.com/cannon?t=1")
     assert receiver.path == "/cannon" and not receiver.running
     assert "t=1" not in repr(receiver) or "hooks.example.com" in repr(receiver)
+
+
+async def test_as_completed_listens_for_deliveries(
+    counted: tuple[AsyncCannon, _Gets], cannon_sandbox: Any
+) -> None:
+    """Pending creates fed to ``as_completed`` are followed by their deliveries (no polls), and
+    a dropped delivery is found by the safety net; each request is yielded once."""
+    client, gets = counted
+    cannon_sandbox.configure(**TIMING)
+    cannon_sandbox.sandbox.add_fault(FaultRule("drop", endpoint="webhooks", count=2))
+    updates: Counter[str] = Counter()
+    async with client.webhook_receiver(safety_min_s=0.2, safety_default_s=1.5):
+        creates = (client.requests.create(OPERATION, {"prompt": f"job {i}"}) for i in range(JOBS))
+        seen = [
+            h.id
+            async for h in client.requests.as_completed(
+                creates, max_wait=30, on_update=lambda h: updates.update([h.id])
+            )
+        ]
+    assert len(seen) == len(set(seen)) == JOBS
+    assert set(updates) == set(seen)
+    assert 2 <= gets.count <= 2 * 3 + JOBS // 10  # only the two lost deliveries cost GETs
+
+
+async def test_as_completed_with_a_receiver_keeps_its_deadline(
+    counted: tuple[AsyncCannon, _Gets], cannon_sandbox: Any
+) -> None:
+    client, _ = counted
+    cannon_sandbox.configure(job_duration_s=(60.0, 60.0))
+    async with client.webhook_receiver(safety_default_s=60.0):
+        handles = await _create_all(client, 3)
+        started = time.monotonic()
+        with pytest.raises(WaitTimeoutError) as caught:
+            async for _ in client.requests.as_completed(handles, max_wait=0.5):
+                pass
+    assert sorted(caught.value.request_ids) == sorted(h.id for h in handles)
+    assert time.monotonic() - started < 10  # the deadline, not the 60 s safety net
