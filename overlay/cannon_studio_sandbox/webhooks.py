@@ -100,10 +100,27 @@ class WebhookDispatcher:
         return self._log.entries()
 
     def register(self, record: RequestRecord) -> None:
-        """Queue the terminal webhook of ``record`` (no-op without ``webhook_url``)."""
-        if record.webhook_url:
-            with self._lock:
-                heapq.heappush(self._pending, (record.completed_at_ms, record.id))
+        """Queue the terminal webhook of ``record`` (no-op without ``webhook_url``).
+
+        Inside a running loop (the app's create) a timer also dispatches it at the request's
+        completion time, so a delivery leaves when its job ends, as a real sender's would,
+        not up to ``ticker_interval_s`` later; the ticker still catches everything else (a
+        clock that was moved, a timer in a loop that stopped)."""
+        if not record.webhook_url:
+            return
+        with self._lock:
+            heapq.heappush(self._pending, (record.completed_at_ms, record.id))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        due_s = (record.completed_at_ms - self._state.clock_ms() + 1) / 1000.0
+        loop.call_later(max(0.0, due_s), self._on_time)
+
+    def _on_time(self) -> None:
+        """A registration's timer: apply what fell due (refunds...), then dispatch."""
+        self._state.tick()
+        self.dispatch_due()
 
     def has_pending(self) -> bool:
         """True when some webhook is waiting for its request to become terminal."""
