@@ -247,6 +247,7 @@ async def afollow(
     create_limit = core.gate.limit
     creating: dict[asyncio.Future[AsyncRequestHandle], int] = {}
     listening: dict[asyncio.Task[AsyncRequestHandle], tuple[int, AsyncRequestHandle]] = {}
+    heard: asyncio.Queue[asyncio.Task[AsyncRequestHandle]] = asyncio.Queue()  # listeners ended
     count = 0
     exhausted = False
 
@@ -256,7 +257,9 @@ async def afollow(
         if receiver is None or not receiver.running:
             return queue.push(index, handle)
         left = max(0.0, queue.deadline - _clock.monotonic())
-        listening[asyncio.create_task(_alisten(handle, left, on_update))] = (index, handle)
+        task = asyncio.create_task(_alisten(handle, left, on_update))
+        listening[task] = (index, handle)
+        task.add_done_callback(heard.put_nowait)  # one waiter for them all, not one each
         return None
 
     def pull() -> list[AsyncRequestHandle]:
@@ -288,6 +291,7 @@ async def afollow(
     polling: dict[asyncio.Task[None], tuple[int, AsyncRequestHandle]] = {}
     sleeper: asyncio.Future[None] | None = None
     sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
+    hearing: asyncio.Future[asyncio.Task[AsyncRequestHandle]] | None = None  # heard.get()
     try:
         while queue or polling or creating or listening or not exhausted:
             now = _clock.monotonic()
@@ -304,7 +308,11 @@ async def afollow(
             for index, handle in queue.take_due(now, width - len(polling), woke):
                 poll = _apoll_until(handle, on_update, queue.poll_budget(now))
                 polling[asyncio.create_task(poll)] = (index, handle)
-            waiters: set[asyncio.Future[Any]] = {*polling, *creating, *listening}
+            waiters: set[asyncio.Future[Any]] = {*polling, *creating}
+            if listening:
+                if hearing is None:
+                    hearing = asyncio.ensure_future(heard.get())
+                waiters.add(hearing)
             if queue and len(polling) < width:
                 if sleeper is None:
                     sleeper_at = queue.wake_at()
@@ -313,7 +321,13 @@ async def afollow(
             elif not waiters:  # pragma: no cover - nothing to wait for
                 break
             done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-            finished_all = [f for f in done if f is not sleeper]
+            finished_all = [f for f in done if f is not sleeper and f is not hearing]
+            ended: list[asyncio.Task[AsyncRequestHandle]] = []
+            if hearing is not None and hearing.done():
+                ended.append(hearing.result())
+                hearing = None
+                while not heard.empty():
+                    ended.append(heard.get_nowait())
             for finished in [f for f in finished_all if f in creating]:
                 index = creating.pop(finished)
                 due = follow_one(index, finished.result())  # result() raises the create's error
@@ -321,7 +335,7 @@ async def afollow(
                     sleeper.cancel()
                     sleeper = None
             for finished in sorted(
-                (f for f in finished_all if f in listening), key=lambda f: listening[f][0]
+                (f for f in ended if f in listening), key=lambda f: listening[f][0]
             ):
                 if isinstance(finished.exception(), WaitTimeoutError):
                     pending = sorted([*polling.values(), *listening.values()], key=lambda p: p[0])
@@ -350,8 +364,9 @@ async def afollow(
                 if inspect.iscoroutine(item):
                     item.close()
         leftovers: list[asyncio.Future[Any]] = [*polling, *creating, *listening]
-        if sleeper is not None:
-            leftovers.append(sleeper)
+        for waiter in (sleeper, hearing):
+            if waiter is not None:
+                leftovers.append(waiter)
         for future in leftovers:
             future.cancel()
         if leftovers:
