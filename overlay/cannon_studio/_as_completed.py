@@ -247,7 +247,14 @@ async def afollow(
     create_limit = core.gate.limit
     creating: dict[asyncio.Future[AsyncRequestHandle], int] = {}
     listening: dict[asyncio.Task[AsyncRequestHandle], tuple[int, AsyncRequestHandle]] = {}
-    heard: asyncio.Queue[asyncio.Task[AsyncRequestHandle]] = asyncio.Queue()  # listeners ended
+    heard: list[asyncio.Task[AsyncRequestHandle]] = []  # listeners that ended, not yet handled
+    hearing: asyncio.Future[None] | None = None  # resolved when one ends (one waiter for all)
+
+    def ended(task: asyncio.Task[AsyncRequestHandle]) -> None:
+        heard.append(task)
+        if hearing is not None and not hearing.done():
+            hearing.set_result(None)
+
     count = 0
     exhausted = False
 
@@ -259,7 +266,7 @@ async def afollow(
         left = max(0.0, queue.deadline - _clock.monotonic())
         task = asyncio.create_task(_alisten(handle, left, on_update))
         listening[task] = (index, handle)
-        task.add_done_callback(heard.put_nowait)  # one waiter for them all, not one each
+        task.add_done_callback(ended)
         return None
 
     def pull() -> list[AsyncRequestHandle]:
@@ -291,7 +298,6 @@ async def afollow(
     polling: dict[asyncio.Task[None], tuple[int, AsyncRequestHandle]] = {}
     sleeper: asyncio.Future[None] | None = None
     sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
-    hearing: asyncio.Future[asyncio.Task[AsyncRequestHandle]] | None = None  # heard.get()
     try:
         while queue or polling or creating or listening or not exhausted:
             now = _clock.monotonic()
@@ -311,7 +317,9 @@ async def afollow(
             waiters: set[asyncio.Future[Any]] = {*polling, *creating}
             if listening:
                 if hearing is None:
-                    hearing = asyncio.ensure_future(heard.get())
+                    hearing = asyncio.get_running_loop().create_future()
+                    if heard:
+                        hearing.set_result(None)
                 waiters.add(hearing)
             if queue and len(polling) < width:
                 if sleeper is None:
@@ -322,12 +330,10 @@ async def afollow(
                 break
             done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             finished_all = [f for f in done if f is not sleeper and f is not hearing]
-            ended: list[asyncio.Task[AsyncRequestHandle]] = []
+            listened: list[asyncio.Task[AsyncRequestHandle]] = []
             if hearing is not None and hearing.done():
-                ended.append(hearing.result())
                 hearing = None
-                while not heard.empty():
-                    ended.append(heard.get_nowait())
+                listened, heard[:] = list(heard), []
             for finished in [f for f in finished_all if f in creating]:
                 index = creating.pop(finished)
                 due = follow_one(index, finished.result())  # result() raises the create's error
@@ -335,7 +341,7 @@ async def afollow(
                     sleeper.cancel()
                     sleeper = None
             for finished in sorted(
-                (f for f in ended if f in listening), key=lambda f: listening[f][0]
+                (f for f in listened if f in listening), key=lambda f: listening[f][0]
             ):
                 if isinstance(finished.exception(), WaitTimeoutError):
                     pending = sorted([*polling.values(), *listening.values()], key=lambda p: p[0])
