@@ -197,7 +197,7 @@ class WebhookDispatcher:
     def _sender(self) -> tuple[Post, asyncio.Semaphore]:
         """How deliveries of the running loop are POSTed, and the semaphore that keeps at most
         ``DELIVERY_CONNECTIONS`` of them in flight. One HTTP client per loop (building one costs
-        tens of milliseconds of CPU): an ``aiohttp`` session when aiohttp is installed and no
+        tens of milliseconds of CPU): an aiohttp client when aiohttp is installed and no
         ``transport`` was given (its POSTs cost a fraction of httpx2's CPU), else httpx2."""
         loop = asyncio.get_running_loop()
         with self._lock:
