@@ -15,6 +15,7 @@ SLOW_PREFIXES = {
     "tests/examples/": "runs every example program in a subprocess",
     "tests/faults/": "the fault suite: hundreds of requests through injected faults",
     "tests/batch/test_batch_safety.py": "batch runs in subprocesses against a sandbox process",
+    "tests/batch/test_engine_dask.py": "local Dask clusters (worker processes) on loopback",
     "tests/batch/test_journal_postgres.py::test_a_killed": "waits for a lease to expire",
     "tests/batch/test_journal_postgres.py::test_two_runs": "two drivers on a real PostgreSQL",
     "tests/batch/test_shared_journal.py::test_three_workers": "2,000 jobs, three workers, a kill",
