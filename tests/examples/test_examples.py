@@ -1,4 +1,4 @@
-"""Every file under ``examples/`` runs under ``python -W error`` with no API key set.
+"""Every webhook receiver under ``examples/`` runs under ``python -W error`` with no API key set.
 
 Each receiver is loaded in a fresh interpreter (``runpy.run_path``, so its ``__main__`` server
 start is skipped) with only ``CANNON_WEBHOOK_SECRET`` in the environment, and driven through its
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+EXAMPLES = sorted((ROOT / "examples").glob("*_receiver.py"))
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 DRIVER = r"""
