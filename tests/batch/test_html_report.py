@@ -486,7 +486,7 @@ def test_a_large_batch_is_split_into_linked_pages(tmp_path: Path) -> None:
     assert last == 50
 
 
-def test_many_previews_are_made_in_worker_processes_alike(
+def test_many_previews_are_made_in_threads_alike(
     demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     media = [

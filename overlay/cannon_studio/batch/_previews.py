@@ -5,6 +5,12 @@ sentence and the page shows the players without them.
 Previews are cached: each is a file named by a hash of the source file's resolved path, size
 and modification time, so writing the page again (the live view rewrites it on every change)
 decodes only the media that is new.
+
+Many previews are made in threads: PyAV releases the GIL while it opens, demuxes, decodes and
+encodes, and threads start in microseconds, share the imported decoder and need no pickling or
+importable ``__main__`` (a pool of processes needs all three). Every FFmpeg context here runs
+single-threaded (decoder, scaler, encoder): for one small frame a pool of FFmpeg threads costs
+more to start and to synchronise than the frame costs to decode.
 """
 
 from __future__ import annotations
@@ -12,10 +18,10 @@ from __future__ import annotations
 import array
 import hashlib
 import importlib.util
-import multiprocessing
 import os
+import threading
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -33,7 +39,10 @@ WAVEFORM_BARS = 96
 """Bars of a waveform image."""
 
 _WAVE_RATE = 2000
-"""Samples per SECOND the audio is reduced to before its peaks are taken."""
+"""Samples per SECOND (at least) kept of the first channel before its peaks are taken."""
+
+_SAMPLE_TYPES = {"s16": "h", "s32": "i", "flt": "f", "dbl": "d", "u8": "B"}
+"""``array`` type codes of FFmpeg's sample formats (packed, or planar with a ``p`` suffix)."""
 
 _MAX_DECODE_S = 600.0
 """Audio beyond this many SECONDS is left out of the waveform (bounded work per file)."""
@@ -55,9 +64,16 @@ def _key(source: Path, kind: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
+def _write_atomic(path: str, data: bytes) -> None:
+    """``data`` into ``path`` under a temporary name first (a reader never sees half a file);
+    plain ``os`` calls, as this runs once per preview."""
+    directory, name = os.path.split(path)
+    tmp = os.path.join(directory, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
 
 
@@ -68,7 +84,9 @@ def _poster_jpeg(source: Path) -> bytes | None:
     with av.open(str(source)) as container:
         if not container.streams.video:
             return None
-        frame = next(container.decode(video=0), None)
+        stream = container.streams.video[0]
+        stream.codec_context.thread_count = 1
+        frame = next(container.decode(stream), None)
     if frame is None:
         return None
     width = min(POSTER_WIDTH, frame.width) // 2 * 2
@@ -77,26 +95,52 @@ def _poster_jpeg(source: Path) -> bytes | None:
     encoder.width, encoder.height = width, height
     encoder.pix_fmt = "yuvj420p"
     encoder.time_base = Fraction(1, 25)
-    small = frame.reformat(width=width, height=height, format="yuvj420p")
+    encoder.thread_count = 1
+    small = frame.reformat(width=width, height=height, format="yuvj420p", threads=1)
     packets = [*encoder.encode(small), *encoder.encode(None)]
     data = b"".join(bytes(packet) for packet in packets)
     return data or None
+
+
+def _first_channel(frame: Any) -> array.array[Any] | None:
+    """The first channel of an audio ``frame``, kept to about ``_WAVE_RATE`` samples per
+    second (every n-th sample: peaks need no filter), or None for a sample format it does not
+    know."""
+    name = frame.format.name
+    code = _SAMPLE_TYPES.get(name.removesuffix("p"))
+    if code is None:
+        return None
+    channels = 1 if frame.format.is_planar else frame.layout.nb_channels
+    step = max(1, frame.sample_rate // _WAVE_RATE) * channels
+    samples = array.array(code, bytes(frame.planes[0]))[: frame.samples * channels : step]
+    if code == "B":  # unsigned 8-bit: silence is 128
+        return array.array("h", [value - 128 for value in samples])
+    return samples
 
 
 def _peaks(source: Path, bars: int) -> list[float] | None:
     """``bars`` peak levels (0..1) of ``source``'s first audio stream, or None without audio."""
     import av  # the [report] extra
 
-    samples = array.array("h")
-    limit = int(_WAVE_RATE * _MAX_DECODE_S)
+    samples: array.array[Any] | None = None
     with av.open(str(source)) as container:
         if not container.streams.audio:
             return None
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=_WAVE_RATE)
-        for frame in container.decode(audio=0):
-            for out in resampler.resample(frame):
-                samples.frombytes(bytes(out.planes[0])[: out.samples * 2])
-            if len(samples) >= limit:
+        stream = container.streams.audio[0]
+        stream.codec_context.thread_count = 1
+        seconds = 0.0
+        for frame in container.decode(stream):
+            channel = _first_channel(frame)
+            if channel is None:
+                raise ValueError(f"unknown sample format {frame.format.name}")
+            if samples is None:
+                samples = channel
+            elif samples.typecode == channel.typecode:
+                samples.extend(channel)
+            else:  # the sample format changed mid-stream
+                samples = array.array("d", [*samples, *channel])
+            seconds += frame.samples / (frame.sample_rate or 1)
+            if seconds >= _MAX_DECODE_S:
                 break
     if not samples:
         return None
@@ -124,18 +168,16 @@ def _waveform_svg(peaks: list[float]) -> bytes:
 
 _SUFFIX = {"poster": "jpg", "waveform": "svg"}
 
-PARALLEL_FROM = 200
-"""With at least this many previews to make, they are made in worker processes (one per CPU,
-at most ``MAX_WORKERS``); fewer are made in this process (starting workers costs ~0.5 s)."""
+PARALLEL_FROM = 16
+"""With at least this many previews to make, they are made in threads (one per CPU, at most
+``MAX_WORKERS``); fewer are made one after another."""
 
 MAX_WORKERS = 8
-
-_CHUNK = 50
 
 
 def _make(kind: str, source: str, target: str) -> str | None:
     """Make one preview file; return why it could not be made (``""``: the file has no such
-    stream, nothing to show), or None when it was made. Runs in worker processes too."""
+    stream, nothing to show), or None when it was made. Runs in worker threads too."""
     try:
         if kind == "poster":
             data = _poster_jpeg(Path(source))
@@ -147,15 +189,10 @@ def _make(kind: str, source: str, target: str) -> str | None:
     if data is None:
         return ""
     try:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(Path(target), data)
+        _write_atomic(target, data)
     except OSError as exc:
         return f"{Path(source).name}: {exc.strerror or type(exc).__name__}"
     return None
-
-
-def _make_many(items: list[tuple[str, str, str]]) -> list[str | None]:
-    return [_make(*item) for item in items]
 
 
 class PreviewCache:
@@ -164,7 +201,7 @@ class PreviewCache:
     Args:
         directory: where the preview files go (created on first use).
         enabled: False to make none (the page then shows players without previews).
-        workers: processes for a large ``prepare`` (default: the CPU count, at most 8).
+        workers: threads for a large ``prepare`` (default: the CPU count, at most 8).
 
     A file that cannot be decoded gets no preview (``None``) and is named in ``failures``, never
     an error: the page is still written, and that card shows its player and link only.
@@ -187,27 +224,41 @@ class PreviewCache:
 
     def prepare(self, items: Iterable[tuple[str, Path]]) -> None:
         """Make the missing previews of ``items`` (``("poster" | "waveform", media file)``) at
-        once, in worker processes when there are many; later ``poster``/``waveform`` calls
-        then find them."""
+        once, in threads when there are many; later ``poster``/``waveform`` calls then find
+        them."""
         if not self.enabled:
             return
+        wanted = [item for item in dict.fromkeys(items) if item not in self._done]
+        existing: set[str] | None = None
+        if len(wanted) >= PARALLEL_FROM:  # one listing instead of a stat per preview
+            try:
+                existing = set(os.listdir(self.directory))
+            except OSError:
+                existing = set()
         todo: list[tuple[str, Path, Path]] = []
-        for kind, source in items:
-            if (kind, source) in self._done:
-                continue
+        for kind, source in wanted:
             target = self._target(kind, source)
-            if target is None or target.is_file():
+            if target is None or (
+                target.name in existing if existing is not None else target.is_file()
+            ):
                 self._done[kind, source] = target
             else:
                 todo.append((kind, source, target))
-        if len(todo) >= PARALLEL_FROM and self.workers > 1:
-            jobs = [(kind, str(source), str(target)) for kind, source, target in todo]
-            chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
-            context = multiprocessing.get_context("forkserver")
-            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-                results = [r for chunk in pool.map(_make_many, chunks) for r in chunk]
+        if not todo:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.failures += [f"{source.name}: {reason}" for _, source, _ in todo]
+            self._done.update(((kind, source), None) for kind, source, _ in todo)
+            return
+        jobs = [(kind, str(source), str(target)) for kind, source, target in todo]
+        if len(jobs) >= PARALLEL_FROM and self.workers > 1:
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="preview") as pool:
+                results = list(pool.map(_make, *zip(*jobs, strict=True)))
         else:
-            results = [_make(kind, str(source), str(target)) for kind, source, target in todo]
+            results = [_make(*job) for job in jobs]
         for (kind, source, target), problem in zip(todo, results, strict=True):
             self._done[kind, source] = target if problem is None else None
             if problem:
