@@ -126,14 +126,16 @@ def timed(action: Callable[[], object]) -> float:
 
 def preview_cpu_ms(out: Path, work: Path, sample: int = 300) -> float:
     """CPU MILLISECONDS per preview, made one after another in this process (``sample`` of the
-    batch's videos and audio files, into a cache of their own)."""
+    batch's videos and audio files, every n-th in file order so each kind of media counts as
+    often as in the batch, into a cache of their own)."""
     from cannon_studio.batch._previews import PreviewCache  # below the API: one preview's cost
 
     media = [
         ("poster" if path.suffix == ".mp4" else "waveform", path)
         for path in sorted(out.glob("*/*"))
         if path.suffix in (".mp4", ".mp3")
-    ][:sample]
+    ]
+    media = media[:: max(1, len(media) // sample)][:sample]
     cache = PreviewCache(work / "cpu-sample", workers=1)
     started = time.process_time()
     cache.prepare(media)
