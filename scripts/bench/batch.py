@@ -42,7 +42,7 @@ def run(ctx: Context) -> list[Row]:
     rows = [
         Row(section, "throughput", rate["batch"], "jobs/s", rate["as_completed"],
             "pipelined as_completed", 0.95, at_least=True,
-            note=f"raw httpx2 POST + GET (the ceiling) {rate['raw']:.0f} jobs/s"),
+            note=f"raw httpx2 POST + GET on httpx2's transport (context) {rate['raw']:.0f} jobs/s"),
         Row(section, "peak RSS", rss["batch"], "MB", rss["as_completed"],
             "pipelined as_completed", note="goal <= 200 MB (absolute)"),
     ]  # fmt: skip
