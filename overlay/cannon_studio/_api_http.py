@@ -10,8 +10,9 @@ call) with one URL parse, and hand it straight to the client's transport: the re
 ``_retry`` (retries, deadlines, proxies and the in-flight gate in one place).
 
 What the shortcut leaves out is what the API calls do not use: a cookie jar (an API key API
-keeps no session; ``Set-Cookie`` answers are not replayed) and following redirects (off for API
-calls: a 3xx is answered as such and refused by the generated parser). Any other call (an
+keeps no session; ``Set-Cookie`` answers are not replayed), following redirects (off for API
+calls: a 3xx is answered as such and refused by the generated parser) and httpx2's own
+``HTTP Request:`` INFO line (the ``cannon_studio`` logger has each call at DEBUG, see ``_retry``). Any other call (an
 absolute URL, ``params``, ``files``, ``cookies``, ``auth=``, ``follow_redirects``, a client with
 ``auth`` or cookies) goes the ordinary httpx2 way, so the clients stay ``httpx2.Client`` /
 ``httpx2.AsyncClient`` in every respect callers can see.
