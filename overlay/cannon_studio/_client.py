@@ -20,6 +20,7 @@ from cannon_studio_api.models.status_response import StatusResponse
 from ._asset_policy import DownloadPolicy
 from ._client_base import ClientBase
 from ._constants import (
+    DEFAULT_BATCH_CONCURRENCY,
     DEFAULT_MAX_RETRIES,
     MAX_IN_FLIGHT_REQUESTS,
     WEBHOOK_TOLERANCE_S,
@@ -32,7 +33,6 @@ from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
 from ._receiver import WebhookReceiver
 from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
-from .batch import DEFAULT_CONCURRENCY, BatchEvent, BatchSummary, Shard, arun_batch, run_batch
 from .resources import AsyncNamespaces, SyncNamespaces
 from .webhooks import Webhooks
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from os import PathLike
 
     from ._outputs import Output
+    from .batch import BatchEvent, BatchSummary, Shard
 
 __all__ = ["AsyncCannon", "Cannon"]
 
@@ -204,7 +205,7 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         jobs: str | PathLike[str] | Iterable[Mapping[str, Any]],
         out_dir: str | PathLike[str],
         *,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int = DEFAULT_BATCH_CONCURRENCY,
         max_credits: int | None = None,
         shard: Shard | str | None = None,
         retry_failed: bool = False,
@@ -249,6 +250,8 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
                 refused a write during the run (state kept; ``cause`` says which).
             KeyboardInterrupt: re-raised once the journal and report are written.
         """
+        from .batch import run_batch  # deferred: a client that never runs a batch never loads it
+
         return run_batch(
             self,
             jobs,
@@ -437,7 +440,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
         jobs: str | PathLike[str] | Iterable[Mapping[str, Any]],
         out_dir: str | PathLike[str],
         *,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int = DEFAULT_BATCH_CONCURRENCY,
         max_credits: int | None = None,
         shard: Shard | str | None = None,
         retry_failed: bool = False,
@@ -454,6 +457,8 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
         ``webhooks``: a receiver from ``self.webhook_receiver(...)``; it runs for the batch
         (started and stopped here unless it already runs), so the jobs' creates carry its URL
         and their waits are resolved by deliveries, polling only as a safety net."""
+        from .batch import arun_batch  # deferred, as in Cannon.batch
+
         return await arun_batch(
             self,
             jobs,

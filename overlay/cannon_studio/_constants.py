@@ -109,6 +109,10 @@ DEFAULT_MAX_WAIT_S = 1800.0
 """Overall wait deadline (``max_wait``) of ``wait`` / ``run`` / ``as_completed`` / ``wait_all`` in
 seconds when none is given (30 minutes)."""
 
+DEFAULT_BATCH_CONCURRENCY = 16
+"""Jobs of a batch run (``Cannon.batch``, ``cannon_studio.batch.run_batch``) in flight at once
+unless told otherwise."""
+
 DEFAULT_SYNC_MAX_CONCURRENCY = 8
 """Polls in flight at once in the sync ``as_completed`` / ``wait_all`` (threads of its small
 pool, sharing the client's connection pool) when none is given."""

@@ -18,11 +18,14 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import (
+    TYPE_CHECKING,
     Any,
 )
 
 from cannon_studio_api import models
-from cannon_studio_schema import ApiSchema, Operation, embedded
+
+if TYPE_CHECKING:
+    from cannon_studio_schema import ApiSchema, Operation
 
 WRAPPERS: dict[str, tuple[str, str]] = {
     # generation
@@ -235,6 +238,10 @@ def build_registry(schema: ApiSchema | Mapping[str, Any]) -> OperationRegistry:
     Raises:
         cannon_studio_schema.SchemaError: the document cannot be modelled.
     """
+    # Deferred (docs/architecture.md): the schema model loads with the registry, which a GET
+    # never needs.
+    from cannon_studio_schema import ApiSchema
+
     model = schema if isinstance(schema, ApiSchema) else ApiSchema(schema)
     names = wrapper_names(list(model.ids))
     specs = [
@@ -261,4 +268,6 @@ def build_registry(schema: ApiSchema | Mapping[str, Any]) -> OperationRegistry:
 @functools.cache
 def registry() -> OperationRegistry:
     """The registry of the embedded schema (built on first use, then cached)."""
+    from cannon_studio_schema import embedded  # deferred, as in build_registry
+
     return build_registry(embedded())

@@ -21,12 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from cannon_studio_schema import UnknownField, embedded, suggest
-
 from ._errors import InputValidationError
 from ._operations import OperationSpec, registry
 
 if TYPE_CHECKING:
+    from cannon_studio_schema import UnknownField
     from jsonschema.exceptions import ValidationError
 
 
@@ -55,6 +54,8 @@ def resolve_operation(operation: str) -> OperationSpec:
     spec = registry().get(operation) if isinstance(operation, str) else None
     if spec is None:
         known = registry().ids()
+        from cannon_studio_schema import suggest  # deferred (docs/architecture.md)
+
         close = suggest(operation, known) if isinstance(operation, str) else None
         hint = f" (did you mean {close!r}?)" if close else ""
         raise InputValidationError(
@@ -78,6 +79,8 @@ def check_unknown_fields(spec: OperationSpec, data: Mapping[str, Any]) -> None:
     op = spec.schema
     if op is None or op.input is None:
         return
+    from cannon_studio_schema import embedded  # deferred, as above
+
     unknown = embedded().unknown_fields(op.input, data)
     if not unknown:
         return
@@ -146,6 +149,8 @@ def validate_envelope(spec: OperationSpec, envelope: Mapping[str, Any]) -> None:
     pointer = spec.schema.envelope_pointer if spec.schema is not None else None
     if pointer is None:
         return
+    from cannon_studio_schema import embedded  # deferred, as above
+
     errors = list(embedded().validator(pointer).iter_errors(envelope))
     if not errors:
         return

@@ -37,6 +37,7 @@ from typing import Any, TypedDict, Unpack
 
 import httpx2
 
+from .._constants import DEFAULT_BATCH_CONCURRENCY
 from .._errors import APIStatusError, CannonError
 from .._receiver import WebhookReceiver
 from ._client_protocol import AsyncBatchClient, BatchClient
@@ -65,7 +66,7 @@ from ._transfer import adownload_missing, download_missing
 
 __all__ = ["DEFAULT_CONCURRENCY", "BatchStoppedError", "arun_batch", "run_batch"]
 
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = DEFAULT_BATCH_CONCURRENCY
 """Jobs in flight at once unless told otherwise."""
 
 DEFAULT_JOB_TIMEOUT_S = 24 * 3600.0
