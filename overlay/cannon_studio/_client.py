@@ -214,6 +214,7 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         journal: str | PathLike[str] | None = None,
         job_timeout: float = 24 * 3600.0,
         on_event: Callable[[BatchEvent], object] | None = None,
+        storage_options: Mapping[str, str] | None = None,
     ) -> BatchSummary:
         """Run (or resume) a durable batch: every job of a JSON Lines file, journaled.
 
@@ -222,7 +223,8 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
                 or an iterable of such mappings. Every job is validated before anything is
                 sent; input values may be ``{"from": "<job id>", "output": "<field>"}``.
             out_dir: each job's files go to ``out_dir/<job id>/``; ``report.jsonl`` and (by
-                default) ``journal.sqlite`` too.
+                default) ``journal.sqlite`` too. ``"s3://bucket/prefix"`` puts the files and the
+                report in object storage (the ``[s3]`` extra; ``journal`` is then required).
             concurrency: jobs in flight at once (>= 1).
             max_credits: stop creating once this many credits (``billableCredits``) are charged;
                 the rest is ``held``. The total can pass it by less than one job's price.
@@ -236,6 +238,9 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
             journal: the journal's path (default ``out_dir/journal.sqlite``).
             job_timeout: SECONDS to wait for one request before leaving it to the next run.
             on_event: called with a ``BatchEvent`` after each job state change (any thread).
+            storage_options: for an ``s3://`` ``out_dir``: options of ``s3fs.S3FileSystem``
+                (``endpoint_url`` for an S3-compatible server...); credentials come from the
+                standard AWS chain.
 
         Returns:
             The ``BatchSummary`` (counts per state, credits, held, ``exit_code``).
@@ -265,6 +270,7 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
             journal_path=journal,
             job_timeout=job_timeout,
             on_event=on_event,
+            storage_options=storage_options,
         )
 
     def close(self) -> None:
@@ -450,6 +456,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
         job_timeout: float = 24 * 3600.0,
         on_event: Callable[[BatchEvent], object] | None = None,
         webhooks: WebhookReceiver | None = None,
+        storage_options: Mapping[str, str] | None = None,
     ) -> BatchSummary:
         """Run (or resume) a durable batch with one task per job in flight. See ``Cannon.batch``
         (same arguments, return and errors); cancelling it keeps every job's state journaled.
@@ -473,6 +480,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
             job_timeout=job_timeout,
             on_event=on_event,
             webhooks=webhooks,
+            storage_options=storage_options,
         )
 
     async def close(self) -> None:

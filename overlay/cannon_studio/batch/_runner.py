@@ -16,6 +16,10 @@ cannot be written) stops the run the same way (``BatchStoppedError`` whose ``cau
 One driver per directory: the run holds ``DIR/.batch.lock`` from before the journal is opened
 until the report is written; a second run on the same directory raises ``BatchLockedError``.
 
+Outputs to object storage (``out_dir="s3://bucket/prefix"``, see ``_storage``): the journal
+must be given (``journal_path``: a local SQLite file, or PostgreSQL), and its driver lock is
+the run's; files and ``report.jsonl`` go under the prefix.
+
 Re-runs are explicit: the server time is read once at the start (``GET /api/v1/status``), and a
 job's first create answered with a request created before that (the same keys were used by an
 earlier run of the same file) stops the run with ``BatchRerunError`` unless
@@ -50,18 +54,17 @@ from ._keys import batch_id_for
 from ._lock import LOCK_NAME, DirectoryLock
 from ._outcomes import JobOutcomes
 from ._report import (
-    JOURNAL_NAME,
     REPORT_NAME,
     BatchSummary,
     ReportRow,
     remove_stale_report_files,
     report_rows,
     summarize,
-    write_report,
 )
 from ._scheduler import Action, BatchEvent, Scheduler
 from ._shard import Shard
 from ._steps import Create, Refresh, Retrieve, Step, StopRun, Wait, job_steps
+from ._storage import ObjectStore, Output, journal_for, open_output, write_report_to
 from ._transfer import adownload_missing, download_missing
 
 __all__ = ["DEFAULT_CONCURRENCY", "BatchStoppedError", "arun_batch", "run_batch"]
@@ -103,7 +106,7 @@ class BatchStoppedError(CannonError):
 class _Plan:
     scheduler: Scheduler
     journal: BatchJournal
-    out_dir: Path
+    out_dir: Output
     started: float
     lock: DirectoryLock
     reuse_requests: bool = False
@@ -141,11 +144,12 @@ class PlanOptions(TypedDict, total=False):
     journal_path: str | os.PathLike[str] | None
     on_event: Callable[[BatchEvent], object] | None
     reuse_requests: bool
+    storage_options: Mapping[str, str] | None
 
 
 def prepare(
     jobs: JobsSource,
-    out_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str] | ObjectStore,
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     journal_path: str | os.PathLike[str] | None = None,
@@ -155,13 +159,15 @@ def prepare(
     retry_failed: bool = False,
     on_event: Callable[[BatchEvent], object] | None = None,
     reuse_requests: bool = False,
+    storage_options: Mapping[str, str] | None = None,
 ) -> _Plan:
     """Validate the jobs, lock the directory, open the journal, build the scheduler (nothing is
     sent here).
 
     Raises:
         BatchFileError, BatchJournalError (``BatchLockedError``: another run holds the
-        directory), BatchStorageError; ValueError for a bad ``concurrency`` or ``max_credits``.
+        directory; an object-store output without ``journal_path``), BatchStorageError (also:
+        the bucket cannot be reached); ValueError for a bad ``concurrency`` or ``max_credits``.
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError("concurrency must be an integer >= 1")
@@ -171,11 +177,17 @@ def prepare(
     selected = part.select(graph.components()) if part else set(graph.order)
     if max_credits is not None and (isinstance(max_credits, bool) or max_credits < 0):
         raise ValueError("max_credits must be a number of credits >= 0")
-    out = Path(out_dir)
-    lock = DirectoryLock(out / LOCK_NAME).acquire()
+    out = open_output(out_dir, storage_options)
+    journal_at = journal_for(out, journal_path)
+    if isinstance(out, ObjectStore):
+        out.prepare()
+        lock = DirectoryLock()  # the journal's driver lock (claim_driver) is the run's
+    else:
+        lock = DirectoryLock(out / LOCK_NAME).acquire()
     try:
-        remove_stale_report_files(out)
-        journal = open_journal(journal_path if journal_path is not None else out / JOURNAL_NAME)
+        if isinstance(out, Path):
+            remove_stale_report_files(out)
+        journal = open_journal(journal_at)
     except BaseException:
         lock.release()
         raise
@@ -227,7 +239,7 @@ def _finish(plan: _Plan, *, interrupted: bool, fatal: list[BaseException]) -> Ba
     """Close the run: held jobs, ``report.jsonl``, journal and lock. A write refused by local
     storage here is added to ``fatal`` (the journal keeps the state; the report can be made
     again with ``batch report DIR``)."""
-    report = plan.out_dir / REPORT_NAME
+    report = f"{plan.out_dir}/{REPORT_NAME}"
     rows: list[ReportRow] = []
     try:
         try:
@@ -236,9 +248,11 @@ def _finish(plan: _Plan, *, interrupted: bool, fatal: list[BaseException]) -> Ba
             fatal.append(exc)
         rows = report_rows(plan.journal)
         try:
-            write_report(rows, report)
+            write_report_to(plan.out_dir, rows)
+        except BatchStorageError as exc:
+            fatal.append(exc)
         except OSError as exc:
-            fatal.append(BatchStorageError(str(report), exc.strerror or str(exc)))
+            fatal.append(BatchStorageError(report, exc.strerror or str(exc)))
     finally:
         plan.journal.close()
         plan.lock.release()
@@ -367,7 +381,7 @@ def _drive(client: BatchClient, sched: JobOutcomes, steps: Generator[Step, Any, 
 def run_batch(
     client: BatchClient,
     jobs: JobsSource,
-    out_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str] | ObjectStore,
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     job_timeout: float = DEFAULT_JOB_TIMEOUT_S,
@@ -460,7 +474,7 @@ async def _adrive(
 async def arun_batch(
     client: AsyncBatchClient,
     jobs: JobsSource,
-    out_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str] | ObjectStore,
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     job_timeout: float = DEFAULT_JOB_TIMEOUT_S,

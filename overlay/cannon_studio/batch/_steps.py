@@ -27,6 +27,7 @@ from .._errors import (
 from ._errors import BatchRerunError, BatchStorageError
 from ._outcomes import JobOutcomes
 from ._scheduler import Action
+from ._storage import ObjectDir, Output
 from ._transfer import planned_files
 
 __all__ = [
@@ -87,10 +88,11 @@ class Wait:
 @dataclass(frozen=True)
 class Download:
     """Fetch the output's files not yet ``verified`` (name -> BYTES, filled as files are
-    verified) into ``directory`` -> ``[{"name", "bytes"}]``."""
+    verified) into ``directory`` (a local one, or a folder in an object store) ->
+    ``[{"name", "bytes"}]``."""
 
     output: dict[str, Any]
-    directory: Path
+    directory: Path | ObjectDir
     verified: dict[str, int] = field(default_factory=dict)
 
 
@@ -131,7 +133,7 @@ def _replayed(handle: Any, floor_ms: int | None) -> bool:
 def job_steps(
     sched: JobOutcomes,
     action: Action,
-    out_dir: Path,
+    out_dir: Output,
     timeout: float,
     notify: Callable[[], None],
     fatal: list[BaseException],
@@ -141,7 +143,8 @@ def job_steps(
     Args:
         sched: the scheduler to report to.
         action: what to do (create, attach to a request, or download).
-        out_dir: the batch's output directory (files go to ``out_dir/<job id>/``).
+        out_dir: the batch's output directory (files go to ``out_dir/<job id>/``), or its
+            ``ObjectStore``.
         timeout: SECONDS to wait for the request in this run.
         notify: wakes the driver's loop (a price became known, the job ended).
         fatal: an error that must stop the run is appended here (the job keeps its state).

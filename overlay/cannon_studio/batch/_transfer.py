@@ -10,10 +10,16 @@ files are removed only when their writer is gone (or they expired), never anothe
 
 A write the local disk refuses (full, read-only, quota) raises ``BatchStorageError``, which
 stops the run with every job's state kept.
+
+A job folder in an object store (``_storage.ObjectDir``, for ``--out s3://...``) gets the same
+verified downloads, each staged in a temporary directory and then uploaded by the store (see
+``_storage`` for how an upload never leaves a partial object or replaces one); an object the
+store already holds whole is not downloaded again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 from collections.abc import Iterator, Mapping, MutableMapping
@@ -27,6 +33,7 @@ from .._errors import AssetDownloadError
 from ..assets import _unique_names, adownload, asset_urls, download
 from ._errors import BatchStorageError
 from ._lock import writer_gone
+from ._storage import ObjectDir, staging_dir
 
 __all__ = ["STORAGE_ERRNOS", "adownload_missing", "download_missing", "planned_files"]
 
@@ -135,9 +142,67 @@ def _records(targets: list[Path], verified: Mapping[str, int]) -> list[dict[str,
     return [{"name": target.name, "bytes": verified[target.name]} for target in targets]
 
 
+def _remote_missing(
+    output: Mapping[str, Any], directory: ObjectDir, verified: MutableMapping[str, int]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Every file name of the output, and the ``(url, name)`` pairs the store lacks (those it
+    holds whole are added to ``verified``)."""
+    planned = planned_files(output)
+    missing: list[tuple[str, str]] = []
+    for url, name in planned:
+        if name in verified:
+            continue
+        size = directory.store.whole_size(directory / name)
+        if size is None:
+            missing.append((url, name))
+        else:
+            verified[name] = size
+    return [name for _, name in planned], missing
+
+
+def _remote_records(names: list[str], verified: Mapping[str, int]) -> list[dict[str, Any]]:
+    return [{"name": name, "bytes": verified[name]} for name in names]
+
+
+def _to_store(
+    output: Mapping[str, Any],
+    directory: ObjectDir,
+    http_client: httpx2.Client,
+    verified: MutableMapping[str, int],
+) -> list[dict[str, Any]]:
+    names, missing = _remote_missing(output, directory, verified)
+    for url, name in missing:
+        with staging_dir() as stage:
+            target, received = stage / name, _Received()
+            with _storage_errors(target):
+                path = download(url, target, http_client=http_client, progress=received)
+            size = _verified(url, path, target, received)
+            verified[name] = directory.store.upload(path, directory / name, size)
+    return _remote_records(names, verified)
+
+
+async def _ato_store(
+    output: Mapping[str, Any],
+    directory: ObjectDir,
+    http_client: httpx2.AsyncClient,
+    verified: MutableMapping[str, int],
+) -> list[dict[str, Any]]:
+    names, missing = await asyncio.to_thread(_remote_missing, output, directory, verified)
+    for url, name in missing:
+        with staging_dir() as stage:
+            target, received = stage / name, _Received()
+            with _storage_errors(target):
+                path = await adownload(url, target, http_client=http_client, progress=received)
+            size = _verified(url, path, target, received)
+            verified[name] = await asyncio.to_thread(
+                directory.store.upload, path, directory / name, size
+            )
+    return _remote_records(names, verified)
+
+
 def download_missing(
     output: Mapping[str, Any],
-    directory: Path,
+    directory: Path | ObjectDir,
     http_client: httpx2.Client,
     verified: MutableMapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
@@ -145,7 +210,7 @@ def download_missing(
 
     Args:
         output: the request's output (JSON form).
-        directory: the job's directory.
+        directory: the job's directory, or its folder in an object store.
         http_client: the client's download client.
         verified: name -> BYTES of the files this job already verified (filled as files are
             verified, so a second attempt with fresh URLs keeps them).
@@ -156,9 +221,11 @@ def download_missing(
     Raises:
         AssetDownloadError, APIStatusError, APIConnectionError: a download failed or was not
             whole (what was verified stays; the failed file leaves nothing behind).
-        BatchStorageError: the local disk refused a write.
+        BatchStorageError: the local disk (or the object store) refused a write.
     """
     verified = {} if verified is None else verified
+    if isinstance(directory, ObjectDir):
+        return _to_store(output, directory, http_client, verified)
     targets, missing = _missing(output, directory, verified)
     for url, target in missing:
         received = _Received()
@@ -170,12 +237,14 @@ def download_missing(
 
 async def adownload_missing(
     output: Mapping[str, Any],
-    directory: Path,
+    directory: Path | ObjectDir,
     http_client: httpx2.AsyncClient,
     verified: MutableMapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Async twin of ``download_missing``."""
     verified = {} if verified is None else verified
+    if isinstance(directory, ObjectDir):
+        return await _ato_store(output, directory, http_client, verified)
     targets, missing = _missing(output, directory, verified)
     for url, target in missing:
         received = _Received()
