@@ -1,9 +1,9 @@
 """``cannon-studio batch``: run a job file durably, show a journal, merge shard reports.
 
 \b
-cannon-studio batch FILE --out DIR [--concurrency N] [--max-credits N] [--shard K/N]
+cannon-studio batch FILE --out DIR|s3://BUCKET/PREFIX [--concurrency N] [--max-credits N] [--shard K/N]
                        [--retry-failed] [--batch-id ID] [--reuse-requests] [--journal PATH]
-                       [--html PAGE] [--json]
+                       [--storage-option KEY=VALUE] [--html PAGE] [--json]
 cannon-studio batch status DIR [--html PAGE] [--json]
 cannon-studio batch report DIR_OR_REPORT... [--output FILE] [--html PAGE] [--json]
 cannon-studio batch example > jobs.jsonl
@@ -35,7 +35,6 @@ from cannon_studio import AsyncCannon, CannonError, ConfigurationError
 from cannon_studio.batch import (
     DEFAULT_CONCURRENCY,
     JOURNAL_NAME,
-    REPORT_NAME,
     BatchFileError,
     BatchJournalError,
     BatchLockedError,
@@ -55,6 +54,15 @@ from cannon_studio.batch import (
 from cannon_studio.batch._html_live import LiveHtmlReport
 from cannon_studio.batch._previews import previews_note
 from cannon_studio.batch._report import report_rows, summarize, write_report
+from cannon_studio.batch._storage import Output, journal_for, open_output, read_report_from
+from cannon_studio.cli._batch_output import (
+    OUT_HELP,
+    STORAGE_OPTION_HELP,
+    out_value,
+    report_place,
+    resume_storage_words,
+    storage_options,
+)
 from cannon_studio.cli._batch_progress import BatchProgress, state_style
 from cannon_studio.cli._exit_codes import CliError, ExitCode
 from cannon_studio.cli._render import echo_json
@@ -96,7 +104,7 @@ def batch() -> None:
     """
 
 
-def _resume_command(file: Path, out: Path, options: dict[str, Any]) -> str:
+def _resume_command(file: Path, out: str | Path, options: dict[str, Any]) -> str:
     words = ["cannon-studio", "batch", str(file), "--out", str(out)]
     for flag, value in options.items():
         if value is None or value is False:
@@ -209,8 +217,9 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the files (DIR/<job id>/), the journal and report.jsonl.",
+    metavar="DIR|s3://BUCKET/PREFIX",
+    callback=out_value,
+    help=OUT_HELP,
 )
 @click.option(
     "--concurrency",
@@ -241,6 +250,13 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     help=f"Journal file (default DIR/{JOURNAL_NAME}), or a postgresql:// URL (password from "
     "PGPASSWORD or ~/.pgpass; needs cannon-studio[postgres]).",
 )
+@click.option(
+    "--storage-option",
+    "storage_option",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help=STORAGE_OPTION_HELP,
+)
 @_html_option("Rewritten as jobs change while the run goes (a live view).")
 @click.option(
     "--webhook-listen",
@@ -257,7 +273,7 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
 )
 def run_command(
     file: Path,
-    out_dir: Path,
+    out_dir: str | Path,
     concurrency: int,
     max_credits: int | None,
     shard: str | None,
@@ -265,6 +281,7 @@ def run_command(
     batch_id: str | None,
     reuse_requests: bool,
     journal_path: str | None,
+    storage_option: tuple[str, ...],
     html_page: Path | None,
     webhook_listen: str | None,
     webhook_url: str | None,
@@ -278,6 +295,12 @@ def run_command(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--shard") from None
     listen = _listen_address(webhook_listen, webhook_url)
+    options = storage_options(storage_option, out_dir)
+    try:
+        out = open_output(out_dir, options)
+        journal_for(out, journal_path)
+    except (BatchStorageError, BatchJournalError) as exc:
+        raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
     resume = _resume_command(
         file,
         out_dir,
@@ -292,10 +315,16 @@ def run_command(
             "--webhook-url": webhook_url,
         },
     )
+    if extra := resume_storage_words(options):
+        resume += " " + shlex.join(extra)
     progress = BatchProgress(
         state.err, live=state.live_progress, counts=_current_counts(out_dir, journal_path)
     )
-    live_page = LiveHtmlReport(html_page, out_dir, journal_path=journal_path) if html_page else None
+    live_page = (
+        LiveHtmlReport(html_page, out, journal_path=journal_path)
+        if html_page and isinstance(out, Path)
+        else None
+    )
 
     def on_event(event: Any) -> None:
         progress(event)
@@ -308,7 +337,7 @@ def run_command(
                 _run(
                     state,
                     file,
-                    out_dir,
+                    out,
                     concurrency=concurrency,
                     max_credits=max_credits,
                     shard=part,
@@ -326,7 +355,8 @@ def run_command(
         raise CliError(str(exc), ExitCode.IN_USE, json_output=state.json) from None
     except BatchStorageError as exc:
         raise CliError(
-            f"{exc}; nothing was lost. Free space or fix the directory, then resume with: {resume}",
+            f"{exc}; nothing was lost. Free space or fix the directory (or the bucket), then "
+            f"resume with: {resume}",
             ExitCode.STORAGE,
             details={"resume": resume},
             json_output=state.json,
@@ -334,11 +364,11 @@ def run_command(
     except (BatchJournalError, ConfigurationError, ValueError) as exc:
         raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
     except BatchStoppedError as exc:
-        _print_result(state, exc.summary, out_dir)
+        _print_result(state, exc.summary, out)
         storage = isinstance(exc.cause, BatchStorageError)
         message = (
             f"{exc.cause}; every job's state is in the journal. Free space or fix the "
-            f"directory, then resume with: {resume}"
+            f"directory (or the bucket), then resume with: {resume}"
             if storage
             else f"{exc}\nresume with: {resume}"
         )
@@ -348,9 +378,9 @@ def run_command(
             details={"summary": exc.summary.to_dict(), "resume": resume},
         ) from None
     except (KeyboardInterrupt, _Terminated) as exc:
-        rows = read_report(out_dir / REPORT_NAME) if (out_dir / REPORT_NAME).is_file() else []
-        summary = summarize(rows, interrupted=True, out_dirs=[str(out_dir)])
-        _print_result(state, summary, out_dir)
+        rows = _report_rows(out)
+        summary = summarize(rows, interrupted=True, out_dirs=[str(out)])
+        _print_result(state, summary, out)
         terminated = isinstance(exc, _Terminated)
         raise CliError(
             f"{'terminated (SIGTERM)' if terminated else 'interrupted'}; every job's state is "
@@ -363,20 +393,20 @@ def run_command(
     finally:
         if live_page is not None:
             live_page.close()
-    _print_result(state, summary, out_dir)
+    _print_result(state, summary, out)
     if html_page is not None and not state.json:
         state.out.print(f"HTML report: {html_page}", highlight=False)
     if summary.exit_code != 0:
         raise CliError(
             f"{summary.jobs - summary.counts['succeeded']} of {summary.jobs} job(s) did not "
-            f"succeed; see {out_dir / REPORT_NAME}"
+            f"succeed; see {report_place(out)}"
             + (f" (resume or raise --max-credits: {resume})" if summary.held else ""),
             ExitCode.REQUEST_FAILED,
         )
 
 
-def _current_counts(out_dir: Path, journal_path: str | None) -> dict[str, int] | None:
-    where = journal_path or str(out_dir / JOURNAL_NAME)
+def _current_counts(out_dir: str | Path, journal_path: str | None) -> dict[str, int] | None:
+    where = journal_path or str(Path(out_dir) / JOURNAL_NAME)
     if "://" not in where and not Path(where).is_file():
         return None
     try:
@@ -419,7 +449,7 @@ def _listen_address(listen: str | None, public_url: str | None) -> tuple[str, in
 async def _run(
     state: AppState,
     file: Path,
-    out_dir: Path,
+    out_dir: Output,
     webhooks: tuple[str, int, str | None] | None = None,
     **options: Any,
 ) -> BatchSummary:
@@ -465,13 +495,21 @@ async def _run(
             loop.remove_signal_handler(signal.SIGTERM)
 
 
-def _print_result(state: AppState, summary: BatchSummary, out_dir: Path) -> None:
-    rows = read_report(out_dir / REPORT_NAME) if (out_dir / REPORT_NAME).is_file() else []
+def _report_rows(out: Output) -> list[ReportRow]:
+    """The report's rows as written at the end of the run (none when it cannot be read)."""
+    try:
+        return read_report_from(out)
+    except (BatchStorageError, OSError, ValueError, KeyError):
+        return []
+
+
+def _print_result(state: AppState, summary: BatchSummary, out: Output) -> None:
+    rows = _report_rows(out)
     if state.json:
-        echo_json({"summary": summary.to_dict(), "report": str(out_dir / REPORT_NAME)})
+        echo_json({"summary": summary.to_dict(), "report": report_place(out)})
         return
     _render_summary(state.out, summary, rows)
-    state.out.print(f"report: {out_dir / REPORT_NAME}", highlight=False)
+    state.out.print(f"report: {report_place(out)}", highlight=False)
 
 
 @batch.command("example")
