@@ -1,0 +1,394 @@
+"""Batch outputs to object storage (``--out s3://bucket/prefix``) against moto's S3 server on
+loopback: assets and report land, an interrupted upload leaves no object under its final name,
+a re-run downloads only what is missing, a refusing store ends with one sentence and a resume."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from batch_support import expected_states, mixed_jobs, write_jobs
+from cannon_studio import Cannon
+from cannon_studio.assets import asset_urls
+from cannon_studio.batch import (
+    REPORT_NAME,
+    BatchJournalError,
+    BatchStoppedError,
+    BatchStorageError,
+    _transfer,
+)
+from cannon_studio.batch._journal import Journal
+from cannon_studio.batch._storage import SIZE_META, ObjectStore
+from cannon_studio.cli import cli
+from click.testing import CliRunner
+from s3_support import FAKE_CREDENTIALS, MotoS3, pending_uploads
+
+
+@pytest.fixture(scope="module")
+def moto_s3() -> Iterator[MotoS3]:
+    """moto's S3 server for this module, on a free loopback port."""
+    server = MotoS3()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    for name, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def bucket(moto_s3: MotoS3) -> str:
+    return moto_s3.new_bucket()
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every asset URL the batch runner downloads, in order."""
+    seen: list[str] = []
+    real = _transfer.download
+
+    def counting(url: str, *args: Any, **kwargs: Any) -> Path:
+        seen.append(url)
+        return real(url, *args, **kwargs)
+
+    monkeypatch.setattr(_transfer, "download", counting)
+    return seen
+
+
+def _objects(moto_s3: MotoS3, prefix: str) -> dict[str, int]:
+    """``{key under prefix: size}`` of every object under ``bucket/prefix``."""
+    fs = moto_s3.fs()
+    found = fs.find(prefix, detail=True)
+    return {key[len(prefix) + 1 :]: info["size"] for key, info in found.items()}
+
+
+def _report(moto_s3: MotoS3, prefix: str) -> list[dict[str, Any]]:
+    text = moto_s3.fs().cat_file(f"{prefix}/{REPORT_NAME}").decode()
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_assets_and_report_land_under_the_prefix(
+    client: Cannon, cannon_sandbox: Any, moto_s3: MotoS3, bucket: str, tmp_path: Path
+) -> None:
+    jobs = mixed_jobs(10, seed=3, fail_rate=0.2)
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    journal = tmp_path / "journal.sqlite"
+    summary = client.batch(
+        file,
+        f"s3://{bucket}/runs/first",
+        journal=journal,
+        storage_options={"endpoint_url": moto_s3.endpoint},
+    )
+    expected = expected_states(jobs)
+    assert summary.counts["succeeded"] == Counter(expected.values())["succeeded"]
+    report = _report(moto_s3, f"{bucket}/runs/first")
+    assert {row["id"]: row["state"] for row in report} == expected
+    # one create per created job
+    created = [row for row in report if row["state"] in ("succeeded", "failed")]
+    assert len(cannon_sandbox.sandbox.ledger()) == len(created)
+    # every file of every succeeded job is there, whole, with the asset's bytes
+    objects = _objects(moto_s3, f"{bucket}/runs/first")
+    with Journal(journal, readonly=True) as j:
+        outputs = {job_id: row.output for job_id, row in j.rows().items()}
+    fs = moto_s3.fs()
+    listed = {REPORT_NAME}
+    with httpx2.Client() as http:
+        for row in report:
+            if row["state"] != "succeeded":
+                assert row["files"] == []
+                continue
+            urls = asset_urls(outputs[row["id"]] or {})
+            assert len(row["files"]) == len(urls)
+            for entry, url in zip(row["files"], urls, strict=True):
+                listed.add(entry["path"])
+                key = f"{bucket}/runs/first/{entry['path']}"
+                data = fs.cat_file(key)
+                assert len(data) == entry["bytes"] == objects[entry["path"]] > 0
+                assert (
+                    hashlib.sha256(data).digest() == hashlib.sha256(http.get(url).content).digest()
+                )
+                assert fs.metadata(key)[SIZE_META] == str(entry["bytes"])
+    # nothing else under the prefix (no temporary keys), no upload left open, nothing local
+    assert set(objects) == listed
+    assert pending_uploads(fs, bucket) == []
+    local = {p.name for p in tmp_path.iterdir()}
+    assert local - {"jobs.jsonl"} <= {p.name for p in tmp_path.glob("*journal.sqlite*")}
+
+
+def _run(client: Cannon, file: Path, out: str, journal: Path, endpoint: str) -> Any:
+    return client.batch(file, out, journal=journal, storage_options={"endpoint_url": endpoint})
+
+
+def test_a_rerun_downloads_only_what_is_missing(
+    client: Cannon,
+    cannon_sandbox: Any,
+    moto_s3: MotoS3,
+    bucket: str,
+    tmp_path: Path,
+    downloads: list[str],
+) -> None:
+    """A run that stopped while downloading (two jobs back in ``downloading``, one of their files
+    never uploaded): the next run creates nothing and downloads that one file only; the file
+    already in the store is checked by its size, not fetched again."""
+    jobs = [
+        {  # two files: the sound effect and the video with it
+            "id": "a",
+            "operation": "soundfx.generate",
+            "input": {"prompt": "a", "video_url": "https://example.com/v.mp4"},
+        },
+        {"id": "b", "operation": "image.generate", "input": {"prompt": "b"}},
+        {"id": "c", "operation": "image.generate", "input": {"prompt": "c"}},
+    ]
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    journal, out = tmp_path / "journal.sqlite", f"s3://{bucket}/again"
+    _run(client, file, out, journal, moto_s3.endpoint)
+    first = {row["id"]: row for row in _report(moto_s3, f"{bucket}/again")}
+    assert len(first["a"]["files"]) == 2
+    assert len(downloads) == sum(len(row["files"]) for row in first.values()) == 4
+    # as if the run had stopped during job a's second upload and job b's first
+    fs = moto_s3.fs()
+    fs.rm(f"{bucket}/again/{first['a']['files'][1]['path']}")
+    with Journal(journal) as j:
+        j.update("a", state="downloading", files=[])
+        j.update("b", state="downloading", files=[])
+    created = len(cannon_sandbox.sandbox.ledger())
+    downloads.clear()
+    summary = _run(client, file, out, journal, moto_s3.endpoint)
+    assert summary.counts["succeeded"] == 3
+    assert len(cannon_sandbox.sandbox.ledger()) == created  # nothing created again
+    assert len(downloads) == 1  # only the missing file
+    again = {row["id"]: row for row in _report(moto_s3, f"{bucket}/again")}
+    assert again == first
+    for row in again.values():
+        for entry in row["files"]:
+            assert fs.info(f"{bucket}/again/{entry['path']}")["size"] == entry["bytes"]
+    # a third run over a finished batch downloads nothing
+    downloads.clear()
+    _run(client, file, out, journal, moto_s3.endpoint)
+    assert downloads == []
+
+
+def test_an_object_the_runner_did_not_write_is_never_overwritten(
+    client: Cannon, moto_s3: MotoS3, bucket: str, tmp_path: Path
+) -> None:
+    """A key the job's file would take already holds something else (no size in its metadata,
+    or an empty object): it is left as it is and the job stays unfinished with one sentence."""
+    jobs = [{"id": "img", "operation": "image.generate", "input": {"prompt": "x"}}]
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    fs = moto_s3.fs()
+    fs.pipe_file(f"{bucket}/keep/img/image.png", b"somebody else's")
+    summary = _run(client, file, f"s3://{bucket}/keep", tmp_path / "j.sqlite", moto_s3.endpoint)
+    assert summary.counts["downloading"] == 1
+    assert fs.cat_file(f"{bucket}/keep/img/image.png") == b"somebody else's"
+    (row,) = _report(moto_s3, f"{bucket}/keep")
+    assert (
+        "never overwritten" in row["error"] and f"s3://{bucket}/keep/img/image.png" in row["error"]
+    )
+    assert pending_uploads(fs, bucket) == []
+
+
+def test_an_s3_output_needs_a_journal_elsewhere(
+    client: Cannon, cannon_sandbox: Any, moto_s3: MotoS3, bucket: str, tmp_path: Path
+) -> None:
+    file = write_jobs(tmp_path / "jobs.jsonl", mixed_jobs(2, seed=1, fail_rate=0.0))
+    with pytest.raises(BatchJournalError, match=r"s3:// output keeps no journal: give --journal"):
+        client.batch(file, f"s3://{bucket}/x", storage_options={"endpoint_url": moto_s3.endpoint})
+    assert cannon_sandbox.sandbox.ledger() == []
+    assert moto_s3.fs().find(bucket) == []
+
+
+class _Broken(Exception):
+    """The fault injected into an upload."""
+
+
+def test_an_upload_that_fails_midway_leaves_no_object(
+    moto_s3: MotoS3, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault in the fsspec layer after a part was sent (a network error, Ctrl-C): nothing
+    under the final name, and the multipart upload is aborted (no parts left billed)."""
+    store = ObjectStore(f"s3://{bucket}/cut", {"endpoint_url": moto_s3.endpoint})
+    monkeypatch.setattr("cannon_studio.batch._storage.UPLOAD_PART_BYTES", 5 << 20)
+    local = tmp_path / "big.bin"
+    local.write_bytes(os.urandom(6 << 20))
+    for fault in (_Broken("connection reset"), KeyboardInterrupt()):
+        real_open = store.fs.open
+
+        def failing_open(
+            *args: Any, fault: BaseException = fault, real_open: Any = real_open, **kwargs: Any
+        ) -> Any:
+            handle = real_open(*args, **kwargs)
+            real_write, written = handle.write, [0]
+
+            def write(data: bytes) -> int:
+                if written[0] >= (5 << 20):  # the first part is on the server by now
+                    raise fault
+                written[0] += len(data)
+                return int(real_write(data))
+
+            handle.write = write
+            return handle
+
+        monkeypatch.setattr(store.fs, "open", failing_open)
+        with pytest.raises(type(fault)):
+            store.upload(local, f"{bucket}/cut/job/big.bin", 6 << 20)
+        monkeypatch.setattr(store.fs, "open", real_open)
+        fs = moto_s3.fs()
+        assert not fs.exists(f"{bucket}/cut/job/big.bin")
+        assert pending_uploads(fs, bucket) == []
+    # the same file then goes up whole
+    assert store.upload(local, f"{bucket}/cut/job/big.bin", 6 << 20) == 6 << 20
+    assert moto_s3.fs().cat_file(f"{bucket}/cut/job/big.bin") == local.read_bytes()
+
+
+_KILLED_UPLOAD = """
+import os, sys, time
+from pathlib import Path
+from cannon_studio.batch import _storage
+_storage.UPLOAD_PART_BYTES = 5 << 20
+store = _storage.ObjectStore(sys.argv[1], {"endpoint_url": sys.argv[2]})
+real_open = store.fs.open
+def slow_open(*args, **kwargs):
+    handle = real_open(*args, **kwargs)
+    real_write, sent = handle.write, [0]
+    def write(data):
+        if sent[0] >= (5 << 20):  # the first part went up: say so, then hang until killed
+            print("part sent", flush=True)
+            time.sleep(600)
+        sent[0] += len(data)
+        return real_write(data)
+    handle.write = write
+    return handle
+store.fs.open = slow_open
+store.upload(Path(sys.argv[3]), sys.argv[4], int(sys.argv[5]))
+"""
+
+
+def test_a_killed_upload_leaves_no_object_and_the_next_run_aborts_it(
+    moto_s3: MotoS3, bucket: str, tmp_path: Path
+) -> None:
+    """``kill -9`` during an upload: no object under the final name (only an invisible, unfinished
+    multipart upload), which the next run's start aborts; the file then goes up whole."""
+    local = tmp_path / "video.mp4"
+    local.write_bytes(os.urandom(6 << 20))
+    key = f"{bucket}/killed/job/video.mp4"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(_KILLED_UPLOAD),
+            f"s3://{bucket}/killed",
+            moto_s3.endpoint,
+            str(local),
+            key,
+            str(6 << 20),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "part sent"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
+    fs = moto_s3.fs()
+    assert not fs.exists(key)
+    assert [u["Key"] for u in pending_uploads(fs, bucket)] == ["killed/job/video.mp4"]
+    store = ObjectStore(f"s3://{bucket}/killed", {"endpoint_url": moto_s3.endpoint})
+    store.prepare()  # what a run does first (moto dates every upload in 2010: expired)
+    assert pending_uploads(fs, bucket) == []
+    assert store.whole_size(key) is None
+    store.upload(local, key, 6 << 20)
+    assert store.whole_size(key) == 6 << 20
+
+
+def test_a_store_that_refuses_midway_stops_the_run_and_the_resume_finishes(
+    client: Cannon,
+    cannon_sandbox: Any,
+    moto_s3: MotoS3,
+    bucket: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Access denied on an upload (a fault in the fsspec layer): the run stops with every job's
+    state kept (exit code 5) and no partial object; the next run creates nothing twice."""
+    jobs = mixed_jobs(6, seed=4, fail_rate=0.0)
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    journal, out = tmp_path / "journal.sqlite", f"s3://{bucket}/denied"
+
+    def denied(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Access Denied")
+
+    monkeypatch.setattr("s3fs.S3FileSystem.open", denied)
+    with pytest.raises(BatchStoppedError) as stopped:
+        _run(client, file, out, journal, moto_s3.endpoint)
+    assert isinstance(stopped.value.cause, BatchStorageError)
+    assert stopped.value.summary.exit_code == 5
+    assert "access denied" in str(stopped.value.cause)
+    assert f"s3://{bucket}/denied/" in str(stopped.value.cause)
+    assert "testing-secret-key" not in str(stopped.value) + repr(stopped.value.cause)
+    monkeypatch.undo()
+    for name, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    assert [k for k in _objects(moto_s3, f"{bucket}/denied") if k != REPORT_NAME] == []
+    summary = _run(client, file, out, journal, moto_s3.endpoint)
+    assert summary.ok
+    ledger = cannon_sandbox.sandbox.ledger()
+    assert len(ledger) == len(jobs)  # every job created once, across both runs
+    assert Counter(e["idempotency_key"] for e in ledger).most_common(1)[0][1] == 1
+
+
+def test_cli_missing_bucket_is_one_sentence_with_the_resume_command(
+    cannon_sandbox: Any, moto_s3: MotoS3, tmp_path: Path
+) -> None:
+    """``--out s3://`` on the command line, the endpoint from ``AWS_ENDPOINT_URL``: a bucket
+    that does not exist is one sentence, exit code 5, nothing sent; the printed resume command
+    then runs the batch once the bucket exists."""
+    jobs = mixed_jobs(4, seed=5, fail_rate=0.0)
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    journal = tmp_path / "journal.sqlite"
+    name = f"later-{os.getpid()}-{time.monotonic_ns()}"
+    env = {
+        "CANNON_BASE_URL": cannon_sandbox.base_url,
+        "CANNON_API_KEY": cannon_sandbox.api_key,
+        "CANNON_LOG": None,
+        "AWS_ENDPOINT_URL": moto_s3.endpoint,
+        "COLUMNS": "300",
+    }
+    args = ["batch", str(file), "--out", f"s3://{name}/run", "--journal", str(journal)]
+    result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.count("\n") == 1
+    assert f"cannot write s3://{name}: no such bucket" in result.stderr
+    resume = result.stderr.split("resume with: ", 1)[1].strip()
+    assert resume == f"cannon-studio batch {file} --out s3://{name}/run --journal {journal}"
+    assert cannon_sandbox.sandbox.api_key not in result.output
+    assert cannon_sandbox.sandbox.ledger() == []
+    moto_s3.fs().mkdir(name)
+    again = CliRunner().invoke(cli, resume.split()[1:], env=env, catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert f"report: s3://{name}/run/report.jsonl" in again.stdout
+    assert len(cannon_sandbox.sandbox.ledger()) == len(jobs)
+    assert {row["state"] for row in _report(moto_s3, f"{name}/run")} == {"succeeded"}
