@@ -86,8 +86,6 @@ UPLOAD_PART_BYTES = 8 << 20
 """Size of each multipart upload part in BYTES (S3's minimum is 5 MiB): the memory one upload
 holds at most, so ``concurrency`` uploads hold at most ``concurrency`` times this."""
 
-_SECRET_OPTIONS = frozenset({"key", "secret", "token", "aws_access_key_id", "password"})
-
 
 def is_remote(out: str | os.PathLike[str]) -> bool:
     """True when ``out`` names an object store (``s3://...``), not a local directory (pure)."""
@@ -101,10 +99,10 @@ def parse_storage_options(pairs: Iterable[str]) -> dict[str, str]:
         ValueError: an item without ``=`` or with an empty key (one sentence naming it).
     """
     options: dict[str, str] = {}
-    for pair in pairs:
+    for n, pair in enumerate(pairs, 1):
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ValueError(f"--storage-option takes KEY=VALUE, not {pair.split('=', 1)[0]!r}")
+        if not sep or not key.strip():  # the item is not echoed: it may hold a credential
+            raise ValueError(f"--storage-option takes KEY=VALUE; item {n} has no KEY=")
         options[key.strip()] = value
     return options
 
@@ -116,8 +114,6 @@ def _reason(exc: BaseException) -> str:
         return f"no such bucket or key ({exc.strerror or 'not found'})"
     if isinstance(exc, PermissionError):
         return "access denied (check the credentials and the bucket's policy)"
-    if isinstance(exc, FileExistsError):
-        return "an object already exists under that name (never overwritten)"
     text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return (text or type(exc).__name__).splitlines()[0][:300]
 
@@ -158,7 +154,7 @@ class ObjectStore:
 
     def __init__(self, url: str, storage_options: Mapping[str, str] | None = None) -> None:
         path = url.split("://", 1)[1].strip("/")
-        if not path or path.startswith("/"):
+        if not path:
             raise BatchStorageError(url, "an s3:// output needs a bucket: s3://BUCKET/PREFIX")
         self.root = path
         self.url = f"s3://{path}"
@@ -188,11 +184,17 @@ class ObjectStore:
     @contextlib.contextmanager
     def refusals(self, where: str) -> Iterator[None]:
         """An error of the store (``OSError`` from s3fs, botocore's own) as ``BatchStorageError``
-        naming ``s3://<where>``."""
+        naming ``s3://<where>``; a key that another writer took meanwhile (the conditional
+        completion refused) as ``AssetDownloadError``: that job's problem, not the store's."""
         try:
             yield
         except BatchStorageError:
             raise
+        except FileExistsError:
+            raise AssetDownloadError(
+                f"s3://{where} was created by another writer during the upload; "
+                "it is never overwritten: remove it or choose another --out prefix"
+            ) from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise BatchStorageError(f"s3://{where}", _reason(exc)) from None
         except Exception as exc:  # botocore errors that s3fs does not translate
@@ -320,6 +322,17 @@ class ObjectStore:
             self.fs.put_file(str(local), path)
         return f"s3://{path}"
 
+    def remove_stale_pages(self, stem: str, suffix: str, keep: Iterable[str]) -> None:
+        """Remove ``<stem>-<n><suffix>`` pages under the prefix not in ``keep`` (the further
+        pages of an earlier, longer HTML report, which would show jobs twice)."""
+        kept = set(keep)
+        with self.refusals(self.root):
+            for path in self.fs.glob(f"{self.root}/{stem}-*{suffix}"):
+                name = str(path).rsplit("/", 1)[-1]
+                number = name[len(stem) + 1 : len(name) - len(suffix)]
+                if number.isdigit() and name not in kept:
+                    self.fs.rm_file(path)
+
     def read_text(self, name: str) -> str | None:
         """The object ``name`` under the prefix as text, or None when there is none."""
         path = self.key(name)
@@ -415,13 +428,22 @@ def write_report_to(out: Output, rows: Iterable[ReportRow]) -> str:
     return out.put_text(REPORT_NAME, text)
 
 
-def read_report_from(out: Output) -> list[ReportRow]:
-    """The rows of ``report.jsonl`` in the output; empty when there is none yet."""
+def read_report_from(out: Output, *, required: bool = False) -> list[ReportRow]:
+    """The rows of ``report.jsonl`` in the output; empty when there is none yet.
+
+    Raises:
+        BatchJournalError: ``required`` and there is no report.
+        BatchStorageError: the store refused the read.
+    """
     if isinstance(out, Path):
         path = out / REPORT_NAME
-        return read_report(path) if path.is_file() else []
+        if required or path.is_file():
+            return read_report(path)
+        return []
     text = out.read_text(REPORT_NAME)
     if text is None:
+        if required:
+            raise BatchJournalError(f"no {REPORT_NAME} at {out}")
         return []
     return [ReportRow.from_dict(json.loads(line)) for line in text.splitlines() if line.strip()]
 
