@@ -54,11 +54,19 @@ from cannon_studio.batch import (
 from cannon_studio.batch._html_live import LiveHtmlReport
 from cannon_studio.batch._previews import previews_note
 from cannon_studio.batch._report import report_rows, summarize, write_report
-from cannon_studio.batch._storage import Output, journal_for, open_output, read_report_from
+from cannon_studio.batch._storage import (
+    ObjectStore,
+    Output,
+    is_remote,
+    journal_for,
+    open_output,
+    read_report_from,
+)
 from cannon_studio.cli._batch_output import (
     OUT_HELP,
     STORAGE_OPTION_HELP,
     out_value,
+    report_page_in_store,
     report_place,
     resume_storage_words,
     storage_options,
@@ -394,7 +402,11 @@ def run_command(
         if live_page is not None:
             live_page.close()
     _print_result(state, summary, out)
-    if html_page is not None and not state.json:
+    if html_page is not None and isinstance(out, ObjectStore):
+        page = report_page_in_store(out, journal_path, html_page, json_output=state.json)
+        if not state.json:
+            state.out.print(f"HTML report: {page}", highlight=False)
+    elif html_page is not None and not state.json:
         state.out.print(f"HTML report: {html_page}", highlight=False)
     if summary.exit_code != 0:
         raise CliError(
@@ -585,22 +597,42 @@ def status_command(directory: str, html_page: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the merged report (JSON Lines) to this file.",
 )
-@_html_option()
-def report_command(sources: Sequence[str], output: Path | None, html_page: Path | None) -> None:
-    """Merge the reports of several runs (shards): output directories, report.jsonl files, or
-    a shared journal's postgresql:// URL.
+@click.option(
+    "--storage-option",
+    "storage_option",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help=STORAGE_OPTION_HELP,
+)
+@_html_option("With one s3:// source the page goes under its prefix, named as PAGE's file name.")
+def report_command(
+    sources: Sequence[str],
+    output: Path | None,
+    html_page: Path | None,
+    storage_option: tuple[str, ...],
+) -> None:
+    """Merge the reports of several runs (shards): output directories, report.jsonl files,
+    a shared journal's postgresql:// URL, or s3://BUCKET/PREFIX outputs (their report.jsonl).
 
     A directory's journal is read when it has one (current even while a run is going).
     Exit code 0 when every job of every source succeeded, 1 otherwise.
     """
     state = current_state()
+    remote = [s for s in sources if is_remote(s)]
+    options = storage_options(storage_option, remote[0] if remote else sources[0])
     reports: list[list[ReportRow]] = []
+    outs: list[Output] = []
     for source in sources:
         try:
-            if "://" in source:
+            if is_remote(source):
+                out = open_output(source, options)
+                outs.append(out)
+                reports.append(read_report_from(out, required=True))
+            elif "://" in source:
                 with open_journal(source, readonly=True) as journal:
                     reports.append(report_rows(journal))
             else:
+                outs.append(Path(source))
                 reports.append(read_report(Path(source)))
         except (BatchJournalError, BatchStorageError, OSError, ValueError, KeyError) as exc:
             raise CliError(
@@ -613,13 +645,25 @@ def report_command(sources: Sequence[str], output: Path | None, html_page: Path 
     if output is not None:
         write_report(rows, output)
     if html_page is not None:
-        if any("://" in source for source in sources):
+        stores = [out for out in outs if isinstance(out, ObjectStore)]
+        if stores and len(sources) > 1:
+            raise CliError(
+                "--html with an s3:// source takes that one source only",
+                ExitCode.USAGE,
+                json_output=state.json,
+            )
+        if stores:
+            page = report_page_in_store(stores[0], None, html_page, json_output=state.json)
+            if not state.json:
+                state.out.print(f"HTML report: {page}", highlight=False)
+        elif any("://" in source for source in sources):
             raise CliError(
                 "--html reads output directories; give the workers' --out directories",
                 ExitCode.USAGE,
                 json_output=state.json,
             )
-        _write_html(state, [Path(source) for source in sources], html_page)
+        else:
+            _write_html(state, [Path(source) for source in sources], html_page)
     if state.json:
         echo_json({"summary": summary.to_dict(), "output": str(output) if output else None})
     else:

@@ -11,12 +11,16 @@ from pathlib import Path
 
 import click
 
-from cannon_studio.batch._storage import Output, is_remote, parse_storage_options
+from cannon_studio.batch import BatchJournalError, BatchStorageError, open_journal
+from cannon_studio.batch._html_store import write_html_report_to_store
+from cannon_studio.batch._storage import ObjectStore, Output, is_remote, parse_storage_options
+from cannon_studio.cli._exit_codes import CliError, ExitCode
 
 __all__ = [
     "OUT_HELP",
     "STORAGE_OPTION_HELP",
     "out_value",
+    "report_page_in_store",
     "resume_storage_words",
     "storage_options",
 ]
@@ -74,3 +78,28 @@ def resume_storage_words(options: Mapping[str, str] | None) -> list[str]:
 def report_place(out: Output) -> str:
     """Where ``report.jsonl`` of an output is, for the messages."""
     return f"{out}/report.jsonl" if not isinstance(out, Path) else str(out / "report.jsonl")
+
+
+def report_page_in_store(
+    store: ObjectStore, journal: str | None, page: Path, *, json_output: bool
+) -> str:
+    """Write the HTML report of an object-store output under its prefix, named as ``page``'s
+    file name (so its relative links reach the job folders); its ``s3://`` URL.
+
+    ``journal``: the run's journal (a file or a ``postgresql://`` URL), or None to read the
+    store's ``report.jsonl``.
+
+    Raises:
+        CliError: the journal cannot be read or the store refused (exit code 2).
+    """
+    try:
+        if journal is None:
+            return write_html_report_to_store(store, None, page=page.name)
+        with open_journal(journal, readonly=True) as reader:
+            return write_html_report_to_store(store, reader, page=page.name)
+    except (BatchJournalError, BatchStorageError, OSError, ValueError) as exc:
+        raise CliError(
+            f"cannot write the HTML report into {store}: {exc}",
+            ExitCode.USAGE,
+            json_output=json_output,
+        ) from None
