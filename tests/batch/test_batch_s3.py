@@ -14,13 +14,15 @@ import textwrap
 import time
 from collections import Counter
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx2
 import pytest
 from batch_support import expected_states, mixed_jobs, write_jobs
-from cannon_studio import Cannon
+from cannon_studio import AssetDownloadError, Cannon
 from cannon_studio.assets import asset_urls
 from cannon_studio.batch import (
     REPORT_NAME,
@@ -30,8 +32,10 @@ from cannon_studio.batch import (
     _transfer,
 )
 from cannon_studio.batch._journal import Journal
-from cannon_studio.batch._storage import SIZE_META, ObjectStore
+from cannon_studio.batch._storage import SIZE_META, ObjectStore, parse_storage_options
 from cannon_studio.cli import cli
+from cannon_studio.cli._batch_output import resume_storage_words
+from cdp_browser import chromium
 from click.testing import CliRunner
 from s3_support import FAKE_CREDENTIALS, MotoS3, pending_uploads
 
@@ -392,3 +396,116 @@ def test_cli_missing_bucket_is_one_sentence_with_the_resume_command(
     assert f"report: s3://{name}/run/report.jsonl" in again.stdout
     assert len(cannon_sandbox.sandbox.ledger()) == len(jobs)
     assert {row["state"] for row in _report(moto_s3, f"{name}/run")} == {"succeeded"}
+
+
+class _Links(HTMLParser):
+    """Every relative URL a page loads or links to (``src``, ``href``, ``poster``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href", "poster") and value and not value.startswith("#"):
+                self.urls.append((tag, name, value.split("#", 1)[0]))
+
+
+def _page_links(text: str) -> list[tuple[str, str, str]]:
+    parser = _Links()
+    parser.feed(text)
+    return parser.urls
+
+
+def test_the_html_report_lands_beside_the_files_and_links_what_exists(
+    cannon_sandbox: Any, moto_s3: MotoS3, bucket: str, tmp_path: Path
+) -> None:
+    """``--html`` with an s3:// output: the page goes under the prefix; every URL in it is
+    relative and names an object that exists (assets, poster frames, waveforms); copied to a
+    disk, the page shows every preview in headless Chromium. ``batch report s3://...`` makes
+    it again from the store's report.jsonl."""
+    jobs = mixed_jobs(12, seed=6, fail_rate=0.0)
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    env = {
+        "CANNON_BASE_URL": cannon_sandbox.base_url,
+        "CANNON_API_KEY": cannon_sandbox.api_key,
+        "CANNON_LOG": None,
+        "COLUMNS": "300",
+    }
+    option = ["--storage-option", f"endpoint_url={moto_s3.endpoint}"]
+    out = f"s3://{bucket}/looked"
+    args = ["batch", str(file), "--out", out, "--journal", str(tmp_path / "j.sqlite")]
+    result = CliRunner().invoke(
+        cli, [*args, *option, "--html", "ignored/dir/report.html"], env=env, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert f"HTML report: {out}/report.html" in result.stdout
+    assert not (tmp_path / "ignored").exists()
+    fs = moto_s3.fs()
+    objects = _objects(moto_s3, f"{bucket}/looked")
+    page = fs.cat_file(f"{bucket}/looked/report.html").decode()
+    links = _page_links(page)
+    report = _report(moto_s3, f"{bucket}/looked")
+    files = {entry["path"] for row in report for entry in row["files"]}
+    assert files and {unquote(url) for _, _, url in links} >= files  # every file is linked
+    kinds = {Path(p).suffix for p in files}
+    assert {".png", ".mp4", ".mp3"} <= kinds  # images, videos and audio in this batch
+    for _, _, url in links:
+        assert "://" not in url and not url.startswith("/")
+        assert unquote(url) in objects, url
+    assert any(tag == "video" and name == "poster" for tag, name, _ in links)
+    # the prefix copied to a disk: the page works there, every preview decoded
+    local = tmp_path / "synced"
+    fs.get(f"{bucket}/looked/", str(local), recursive=True)
+    with chromium(width=1280, height=1000) as browser:
+        browser.open((local / "report.html").as_uri())
+        media = browser.js(
+            """(async () => {
+              for (const c of document.querySelectorAll('.card')) {
+                c.scrollIntoView(); await new Promise(r => requestAnimationFrame(r)); }
+              return Promise.all([...document.querySelectorAll('img')].map(async (img) => {
+                try { await img.decode(); } catch (e) {} return img.naturalWidth; }));
+            })()"""
+        )
+        assert browser.errors == []
+    assert media and all(width > 0 for width in media)
+    # made again from the store alone, under another name
+    again = CliRunner().invoke(
+        cli,
+        ["batch", "report", out, *option, "--html", "again.html"],
+        env={"AWS_ENDPOINT_URL": None, "COLUMNS": "300"},
+        catch_exceptions=False,
+    )
+    assert again.exit_code == 0, again.output
+    assert f"HTML report: {out}/again.html" in again.stdout
+    text = moto_s3.fs().cat_file(f"{bucket}/looked/again.html").decode()
+    assert {unquote(url) for _, _, url in _page_links(text)} >= files
+
+
+def test_a_key_taken_during_the_upload_is_not_replaced(
+    moto_s3: MotoS3, bucket: str, tmp_path: Path
+) -> None:
+    """The completion is conditional (If-None-Match: *): an object written by someone else under
+    the key while the upload ran stays as it is; the upload is aborted; the job is told why."""
+    store = ObjectStore(f"s3://{bucket}/race", {"endpoint_url": moto_s3.endpoint})
+    local = tmp_path / "image.png"
+    local.write_bytes(b"ours" * 1000)
+    key = f"{bucket}/race/job/image.png"
+    moto_s3.fs().pipe_file(key, b"theirs")
+    with pytest.raises(AssetDownloadError, match="created by another writer"):
+        store.upload(local, key, 4000)
+    fs = moto_s3.fs()
+    assert fs.cat_file(key) == b"theirs"
+    assert pending_uploads(fs, bucket) == []
+
+
+def test_storage_options_never_echo_a_credential() -> None:
+    with pytest.raises(ValueError, match="item 2 has no KEY=") as refused:
+        parse_storage_options(["endpoint_url=http://127.0.0.1:9", "AKIASECRETVALUE"])
+    assert "AKIASECRETVALUE" not in str(refused.value)
+    store = ObjectStore("s3://bucket/p", {"key": "AKIAID", "secret": "s3cr3t"})
+    assert "s3cr3t" not in repr(store) + str(store) and "AKIAID" not in repr(store)
+    assert resume_storage_words({"endpoint_url": "http://h", "secret": "s3cr3t"}) == [
+        "--storage-option",
+        "endpoint_url=http://h",
+    ]
