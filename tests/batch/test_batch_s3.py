@@ -31,7 +31,8 @@ from cannon_studio.batch import (
     BatchStorageError,
     _transfer,
 )
-from cannon_studio.batch._journal import Journal
+from cannon_studio.batch._html_store import write_html_report_to_store
+from cannon_studio.batch._journal import Journal, open_journal
 from cannon_studio.batch._storage import SIZE_META, ObjectStore, parse_storage_options
 from cannon_studio.cli import cli
 from cannon_studio.cli._batch_output import resume_storage_words
@@ -509,3 +510,36 @@ def test_storage_options_never_echo_a_credential() -> None:
         "--storage-option",
         "endpoint_url=http://h",
     ]
+
+
+def test_an_s3_output_with_the_postgresql_journal_and_its_html_report(
+    client: Cannon,
+    cannon_sandbox: Any,
+    moto_s3: MotoS3,
+    bucket: str,
+    postgres_url: str,
+    tmp_path: Path,
+) -> None:
+    """The shared journal in PostgreSQL, the files in the bucket: the report lands, and the
+    HTML report read from that journal links objects that exist."""
+    jobs = mixed_jobs(6, seed=9, fail_rate=0.0)
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    out = f"s3://{bucket}/shared"
+    summary = client.batch(
+        file, out, journal=postgres_url, storage_options={"endpoint_url": moto_s3.endpoint}
+    )
+    assert summary.ok
+    assert len(cannon_sandbox.sandbox.ledger()) == len(jobs)
+    report = _report(moto_s3, f"{bucket}/shared")
+    assert {row["state"] for row in report} == {"succeeded"}
+    store = ObjectStore(out, {"endpoint_url": moto_s3.endpoint})
+    with open_journal(postgres_url, readonly=True) as journal:
+        assert write_html_report_to_store(store, journal) == f"{out}/report.html"
+    objects = _objects(moto_s3, f"{bucket}/shared")
+    links = {
+        unquote(url)
+        for _, _, url in _page_links(moto_s3.fs().cat_file(f"{bucket}/shared/report.html").decode())
+    }
+    assert {entry["path"] for row in report for entry in row["files"]} <= links
+    assert links <= set(objects)
+    assert list(tmp_path.iterdir()) == [file]  # nothing written locally
