@@ -30,6 +30,8 @@ from cannon_studio.batch import (
     BatchStoppedError,
     BatchStorageError,
     _transfer,
+    run_worker,
+    submit_batch,
 )
 from cannon_studio.batch._html_store import write_html_report_to_store
 from cannon_studio.batch._journal import Journal, open_journal
@@ -543,3 +545,43 @@ def test_an_s3_output_with_the_postgresql_journal_and_its_html_report(
     assert {entry["path"] for row in report for entry in row["files"]} <= links
     assert links <= set(objects)
     assert list(tmp_path.iterdir()) == [file]  # nothing written locally
+
+
+def test_workers_on_the_shared_journal_write_to_one_prefix(
+    client: Cannon,
+    cannon_sandbox: Any,
+    moto_s3: MotoS3,
+    bucket: str,
+    postgres_url: str,
+    tmp_path: Path,
+) -> None:
+    """``batch worker --out s3://...`` and ``run_worker(out=ObjectStore(...))`` on one submitted
+    batch: every job created once, every file whole under the prefix, nothing local."""
+    jobs = mixed_jobs(16, seed=10, fail_rate=0.0)
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", jobs), postgres_url)
+    out = f"s3://{bucket}/workers"
+    env = {
+        "CANNON_BASE_URL": cannon_sandbox.base_url,
+        "CANNON_API_KEY": cannon_sandbox.api_key,
+        "CANNON_LOG": None,
+    }
+    args = ["batch", "worker", "--journal", postgres_url, "--out", out, "--concurrency", "2"]
+    option = ["--storage-option", f"endpoint_url={moto_s3.endpoint}"]
+    first = CliRunner().invoke(cli, [*args, *option, "--json"], env=env, catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    second = run_worker(
+        client, postgres_url, out=ObjectStore(out, {"endpoint_url": moto_s3.endpoint}), poll_s=0.1
+    )
+    assert second.exit_code == 0
+    ledger = cannon_sandbox.sandbox.ledger()
+    assert len(ledger) == len(jobs)
+    assert Counter(e["idempotency_key"] for e in ledger).most_common(1)[0][1] == 1
+    objects = _objects(moto_s3, f"{bucket}/workers")
+    with open_journal(postgres_url, readonly=True) as journal:
+        rows = journal.rows()
+    assert {row.state for row in rows.values()} == {"succeeded"}
+    for row in rows.values():
+        for f in row.files:
+            assert objects[f"{row.id}/{f['name']}"] == f["bytes"] > 0
+    assert pending_uploads(moto_s3.fs(), bucket) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jobs.jsonl"]

@@ -18,7 +18,6 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -37,6 +36,7 @@ from ._runner import (
 )
 from ._scheduler import Action, BatchEvent
 from ._steps import Step, job_steps
+from ._storage import ObjectStore, Output, open_output
 
 __all__ = ["DEFAULT_POLL_S", "ClaimOutcomes", "WorkerSummary", "arun_worker", "run_worker"]
 
@@ -227,14 +227,14 @@ class _Worker:
     queue: ClaimQueue
     outcomes: ClaimOutcomes
     summary: WorkerSummary
-    out_dir: Path
+    out_dir: Output
     fatal: list[BaseException]
     started: float
 
 
 def _open(
     journal: str,
-    out: str | os.PathLike[str],
+    out: str | os.PathLike[str] | ObjectStore,
     worker_id: str | None,
     lease_s: float,
     on_event: Callable[[BatchEvent], object] | None,
@@ -247,11 +247,14 @@ def _open(
     if lease_s <= 0:
         raise ValueError("lease_s must be a number of SECONDS > 0")
     holder = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    out_dir = Path(os.fspath(out))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BatchStorageError(str(out_dir), exc.strerror or str(exc)) from None
+    out_dir = open_output(out)
+    if isinstance(out_dir, ObjectStore):
+        out_dir.prepare()  # the bucket answers; leftover multipart uploads of killed workers
+    else:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BatchStorageError(str(out_dir), exc.strerror or str(exc)) from None
     queue = ClaimQueue(journal, holder=holder, lease_s=lease_s)
     try:
         summary = WorkerSummary(holder)
@@ -323,7 +326,7 @@ def run_worker(
     client: BatchClient,
     journal: str,
     *,
-    out: str | os.PathLike[str],
+    out: str | os.PathLike[str] | ObjectStore,
     worker_id: str | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     lease_s: float = DEFAULT_LEASE_S,
@@ -345,7 +348,9 @@ def run_worker(
     Args:
         client: a sync client (``Cannon``; anything with the ``BatchClient`` members).
         journal: the journal's URL (``postgresql://user@host:port/db``).
-        out: the directory for this worker's files (``out/<job id>/``).
+        out: the directory for this worker's files (``out/<job id>/``), or an object store:
+            ``"s3://bucket/prefix"`` (credentials and ``AWS_ENDPOINT_URL`` from the
+            environment) or an ``ObjectStore`` built with its storage options.
         worker_id: the id this worker claims under (default: host, pid and a random part).
         concurrency: jobs in flight at once in this worker (>= 1).
         lease_s: SECONDS a claim lasts without renewal (a dead worker's jobs wait this long).
@@ -437,7 +442,7 @@ async def arun_worker(
     client: AsyncBatchClient,
     journal: str,
     *,
-    out: str | os.PathLike[str],
+    out: str | os.PathLike[str] | ObjectStore,
     worker_id: str | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     lease_s: float = DEFAULT_LEASE_S,

@@ -3,8 +3,9 @@ worked on by any number of processes and machines.
 
 \b
 cannon-studio batch submit FILE --journal URL [--max-credits N] [--batch-id ID] [--json]
-cannon-studio batch worker --journal URL --out DIR [--concurrency N] [--lease SECONDS]
-                           [--worker-id ID] [--reuse-requests] [--json]
+cannon-studio batch worker --journal URL --out DIR|s3://BUCKET/PREFIX [--concurrency N]
+                           [--lease SECONDS] [--worker-id ID] [--reuse-requests]
+                           [--storage-option KEY=VALUE] [--json]
 
 Exit codes as ``batch``: 0 done; 2 bad file or unusable journal; 3 the API could not be reached
 or refused the key; 5 storage or the journal refused a write; 130 Ctrl-C, 143 SIGTERM (the
@@ -35,7 +36,9 @@ from cannon_studio.batch import (
     submit_batch,
 )
 from cannon_studio.batch._journal_postgres import DEFAULT_LEASE_S
+from cannon_studio.batch._storage import open_output
 from cannon_studio.cli._batch import _file_error
+from cannon_studio.cli._batch_output import STORAGE_OPTION_HELP, out_value, storage_options
 from cannon_studio.cli._batch_progress import BatchProgress
 from cannon_studio.cli._exit_codes import CliError, ExitCode
 from cannon_studio.cli._render import echo_json
@@ -109,8 +112,17 @@ class _Terminated(BaseException):
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the files of the jobs this worker runs (DIR/<job id>/).",
+    metavar="DIR|s3://BUCKET/PREFIX",
+    callback=out_value,
+    help="Directory for the files of the jobs this worker runs (DIR/<job id>/), or "
+    "s3://BUCKET/PREFIX (needs cannon-studio[s3]).",
+)
+@click.option(
+    "--storage-option",
+    "storage_option",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help=STORAGE_OPTION_HELP,
 )
 @click.option(
     "--concurrency",
@@ -136,11 +148,12 @@ class _Terminated(BaseException):
 )
 def worker_command(
     journal: str,
-    out_dir: Path,
+    out_dir: str | Path,
     concurrency: int,
     lease_s: float,
     worker_id: str | None,
     reuse_requests: bool,
+    storage_option: tuple[str, ...],
 ) -> None:
     """Claim and run the jobs of a submitted batch until none is left; start as many as you like.
 
@@ -149,6 +162,10 @@ def worker_command(
     (same idempotency key: never created or charged twice).
     """
     state = current_state()
+    try:
+        out = open_output(out_dir, storage_options(storage_option, out_dir))
+    except BatchStorageError as exc:
+        raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
     progress = BatchProgress(state.err, live=state.live_progress)
     stop = threading.Event()
 
@@ -163,7 +180,7 @@ def worker_command(
             summary: WorkerSummary = run_worker(
                 client,
                 journal,
-                out=out_dir,
+                out=out,
                 worker_id=worker_id,
                 concurrency=concurrency,
                 lease_s=lease_s,
