@@ -29,13 +29,14 @@ from cannon_studio.batch import (
     BatchJournalError,
     BatchStoppedError,
     BatchStorageError,
+    ObjectStore,
     _transfer,
     run_worker,
     submit_batch,
+    write_html_report_to_store,
 )
-from cannon_studio.batch._html_store import write_html_report_to_store
 from cannon_studio.batch._journal import Journal, open_journal
-from cannon_studio.batch._storage import SIZE_META, ObjectStore, parse_storage_options
+from cannon_studio.batch._storage import SIZE_META, parse_storage_options
 from cannon_studio.cli import cli
 from cannon_studio.cli._batch_output import resume_storage_words
 from cdp_browser import chromium

@@ -16,7 +16,9 @@ directory, leftovers of gone writers), ``_shard`` (``K/N`` parts),
 ``_runner`` (sync and async drivers), ``_report`` (report rows, summary, merging), ``_html``
 (the HTML report: ``_html_source`` reads, ``_html_page`` writes the HTML, ``_previews`` makes
 poster frames and waveforms with PyAV, ``_html_live`` rewrites it during a run),
-``_client_protocol`` (what a run needs of a client: ``BatchClient`` / ``AsyncBatchClient``),
+``_storage`` (outputs to object storage: ``ObjectStore``), ``_html_store`` (the HTML report
+under an object-store prefix), ``_client_protocol`` (what a run needs of a client:
+``BatchClient`` / ``AsyncBatchClient``),
 ``_outcomes`` (what a job's steps report to), ``_submit`` (``submit_batch``: a file streamed
 into a shared PostgreSQL journal), ``_claims`` (per-job claims, leases and the shared budget),
 ``_worker`` (``run_worker`` / ``arun_worker``: one of many workers on that journal).
@@ -42,6 +44,7 @@ from ._errors import (
     FileProblem,
 )
 from ._html import JournalReader, write_html_report
+from ._html_store import write_html_report_to_store
 from ._jobs import Job, example_pipeline, load_jobs
 from ._journal import Journal, SQLiteJournal, journal_location, open_journal
 from ._journal_base import SCHEMA_VERSION, STATES, BatchJournal, JobRow
@@ -50,6 +53,7 @@ from ._report import JOURNAL_NAME, REPORT_NAME, BatchSummary, ReportRow, merge_r
 from ._runner import DEFAULT_CONCURRENCY, BatchStoppedError, arun_batch, run_batch
 from ._scheduler import BatchEvent
 from ._shard import Shard
+from ._storage import ObjectStore
 from ._submit import SubmitSummary, submit_batch
 from ._worker import WorkerSummary, arun_worker, run_worker
 
@@ -75,6 +79,7 @@ __all__ = [
     "JobRow",
     "Journal",
     "JournalReader",
+    "ObjectStore",
     "PostgresJournal",
     "ReportRow",
     "SQLiteJournal",
@@ -93,6 +98,7 @@ __all__ = [
     "run_worker",
     "submit_batch",
     "write_html_report",
+    "write_html_report_to_store",
 ]
 
 _INTERNAL = {

@@ -71,7 +71,9 @@ def write_html_report_to_store(
         source: the run's journal (a ``.sqlite`` path, or an open journal of any backend), or
             None to read the store's ``report.jsonl``.
         page: the first page's name under the prefix (a plain file name, ``report.html``).
-        title, previews, page_size: as for ``write_html_report``.
+        title: the page title (default: ``batch <batch id>``).
+        previews: False to make no poster frames or waveforms (and download no media).
+        page_size: cards per page, as for ``write_html_report``.
 
     Returns:
         ``s3://bucket/prefix/<page>``.
