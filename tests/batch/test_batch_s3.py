@@ -89,6 +89,16 @@ def _objects(moto_s3: MotoS3, prefix: str) -> dict[str, int]:
     return {key[len(prefix) + 1 :]: info["size"] for key, info in found.items()}
 
 
+def _cli_env(sandbox: Any) -> dict[str, str | None]:
+    """The command line's environment: the sandbox's URL and key, no log."""
+    return {
+        "CANNON_BASE_URL": sandbox.base_url,
+        "CANNON_API_KEY": sandbox.api_key,
+        "CANNON_LOG": None,
+        "COLUMNS": "300",
+    }
+
+
 def _report(moto_s3: MotoS3, prefix: str) -> list[dict[str, Any]]:
     text = moto_s3.fs().cat_file(f"{prefix}/{REPORT_NAME}").decode()
     return [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -378,13 +388,7 @@ def test_cli_missing_bucket_is_one_sentence_with_the_resume_command(
     file = write_jobs(tmp_path / "jobs.jsonl", jobs)
     journal = tmp_path / "journal.sqlite"
     name = f"later-{os.getpid()}-{time.monotonic_ns()}"
-    env = {
-        "CANNON_BASE_URL": cannon_sandbox.base_url,
-        "CANNON_API_KEY": cannon_sandbox.api_key,
-        "CANNON_LOG": None,
-        "AWS_ENDPOINT_URL": moto_s3.endpoint,
-        "COLUMNS": "300",
-    }
+    env = _cli_env(cannon_sandbox) | {"AWS_ENDPOINT_URL": moto_s3.endpoint}
     args = ["batch", str(file), "--out", f"s3://{name}/run", "--journal", str(journal)]
     result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
     assert result.exit_code == 5, result.output
@@ -430,12 +434,7 @@ def test_the_html_report_lands_beside_the_files_and_links_what_exists(
     it again from the store's report.jsonl."""
     jobs = mixed_jobs(12, seed=6, fail_rate=0.0)
     file = write_jobs(tmp_path / "jobs.jsonl", jobs)
-    env = {
-        "CANNON_BASE_URL": cannon_sandbox.base_url,
-        "CANNON_API_KEY": cannon_sandbox.api_key,
-        "CANNON_LOG": None,
-        "COLUMNS": "300",
-    }
+    env = _cli_env(cannon_sandbox)
     option = ["--storage-option", f"endpoint_url={moto_s3.endpoint}"]
     out = f"s3://{bucket}/looked"
     args = ["batch", str(file), "--out", out, "--journal", str(tmp_path / "j.sqlite")]
@@ -561,11 +560,7 @@ def test_workers_on_the_shared_journal_write_to_one_prefix(
     jobs = mixed_jobs(16, seed=10, fail_rate=0.0)
     submit_batch(write_jobs(tmp_path / "jobs.jsonl", jobs), postgres_url)
     out = f"s3://{bucket}/workers"
-    env = {
-        "CANNON_BASE_URL": cannon_sandbox.base_url,
-        "CANNON_API_KEY": cannon_sandbox.api_key,
-        "CANNON_LOG": None,
-    }
+    env = _cli_env(cannon_sandbox)
     args = ["batch", "worker", "--journal", postgres_url, "--out", out, "--concurrency", "2"]
     option = ["--storage-option", f"endpoint_url={moto_s3.endpoint}"]
     first = CliRunner().invoke(cli, [*args, *option, "--json"], env=env, catch_exceptions=False)

@@ -64,7 +64,7 @@ from cannon_studio.batch._storage import (
 )
 from cannon_studio.cli._batch_output import (
     OUT_HELP,
-    STORAGE_OPTION_HELP,
+    STORAGE_OPTION,
     out_value,
     report_page_in_store,
     report_place,
@@ -258,13 +258,7 @@ def _file_error(exc: BatchFileError, json_output: bool) -> CliError:
     help=f"Journal file (default DIR/{JOURNAL_NAME}), or a postgresql:// URL (password from "
     "PGPASSWORD or ~/.pgpass; needs cannon-studio[postgres]).",
 )
-@click.option(
-    "--storage-option",
-    "storage_option",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help=STORAGE_OPTION_HELP,
-)
+@STORAGE_OPTION
 @_html_option("Rewritten as jobs change while the run goes (a live view).")
 @click.option(
     "--webhook-listen",
@@ -597,13 +591,7 @@ def status_command(directory: str, html_page: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the merged report (JSON Lines) to this file.",
 )
-@click.option(
-    "--storage-option",
-    "storage_option",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help=STORAGE_OPTION_HELP,
-)
+@STORAGE_OPTION
 @_html_option("With one s3:// source the page goes under its prefix, named as PAGE's file name.")
 def report_command(
     sources: Sequence[str],

@@ -18,6 +18,7 @@ from cannon_studio.cli._exit_codes import CliError, ExitCode
 
 __all__ = [
     "OUT_HELP",
+    "STORAGE_OPTION",
     "STORAGE_OPTION_HELP",
     "out_value",
     "report_page_in_store",
@@ -35,6 +36,15 @@ STORAGE_OPTION_HELP = (
     "endpoint_url=http://127.0.0.1:9000 for an S3-compatible server; credentials come from the "
     "AWS environment or ~/.aws, never from here."
 )
+
+STORAGE_OPTION = click.option(
+    "--storage-option",
+    "storage_option",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help=STORAGE_OPTION_HELP,
+)
+"""The ``--storage-option KEY=VALUE`` flag (repeatable) of the commands that take an s3:// place."""
 
 _SECRET_NAMES = ("key", "secret", "token", "password")
 """Option names never echoed back in a resume command (they hold credentials)."""

@@ -38,7 +38,7 @@ from cannon_studio.batch import (
 from cannon_studio.batch._journal_postgres import DEFAULT_LEASE_S
 from cannon_studio.batch._storage import open_output
 from cannon_studio.cli._batch import _file_error
-from cannon_studio.cli._batch_output import STORAGE_OPTION_HELP, out_value, storage_options
+from cannon_studio.cli._batch_output import STORAGE_OPTION, out_value, storage_options
 from cannon_studio.cli._batch_progress import BatchProgress
 from cannon_studio.cli._exit_codes import CliError, ExitCode
 from cannon_studio.cli._render import echo_json
@@ -117,13 +117,7 @@ class _Terminated(BaseException):
     help="Directory for the files of the jobs this worker runs (DIR/<job id>/), or "
     "s3://BUCKET/PREFIX (needs cannon-studio[s3]).",
 )
-@click.option(
-    "--storage-option",
-    "storage_option",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help=STORAGE_OPTION_HELP,
-)
+@STORAGE_OPTION
 @click.option(
     "--concurrency",
     type=click.IntRange(min=1),
