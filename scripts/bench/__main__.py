@@ -17,7 +17,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import batch, fanout, imports, per_call, polling, regeneration, transport
+from . import batch, fanout, imports, per_call, polling, regeneration, transport, webhooks
 from .report import (
     Context,
     Round,
@@ -34,6 +34,7 @@ from .sandbox_process import SandboxProcess
 ROUNDS: dict[str, Round] = {
     "per-call": per_call.run,
     "fanout": fanout.run,
+    "webhooks": webhooks.run,
     "transport": transport.run,
     "polling": polling.run,
     "import": imports.run,
