@@ -143,6 +143,13 @@ def test_one_worker_runs_a_submitted_batch_with_chains(
     assert again.claimed == 0 and len(cannon_sandbox.sandbox.ledger()) == len(ledger)
     report = CliRunner().invoke(cli, ["batch", "report", postgres_url, "--json"])
     assert json.loads(report.stdout)["summary"]["jobs"] == len(jobs)
+    status = CliRunner().invoke(cli, ["batch", "status", postgres_url, "--json"])
+    shown = json.loads(status.stdout)
+    charged = sum(r.credits or 0 for r in rows.values())
+    assert shown["budget"] == {"max_credits": None, "charged": charged, "unpriced": None}
+    assert shown["workers"] == {}
+    human = CliRunner().invoke(cli, ["batch", "status", postgres_url])
+    assert f"no budget; {charged} credits charged; workers holding jobs: none" in human.stdout
 
 
 async def test_the_async_worker_runs_a_submitted_batch(
@@ -373,3 +380,70 @@ def test_three_workers_one_killed_and_restarted_create_every_job_once_within_bud
     named = {f["path"] for r in rows for f in r["files"]}
     on_disk = {str(p.relative_to(out)) for p in out.glob("*/*") if not p.name.startswith(".")}
     assert on_disk == named, "no duplicated or stray file"
+
+
+def test_a_spent_budget_holds_jobs_and_a_new_budget_reopens_them(
+    client: Cannon, cannon_sandbox: Any, postgres_url: str, tmp_path: Path
+) -> None:
+    jobs = [
+        {"id": f"i{n}", "operation": "image.generate", "input": {"prompt": f"lighthouse {n}"}}
+        for n in range(6)
+    ]
+    file = write_jobs(tmp_path / "jobs.jsonl", jobs)
+    submit_batch(file, postgres_url, max_credits=1)  # one create, then the budget is spent
+    first = run_worker(client, postgres_url, out=tmp_path / "out", poll_s=0.1)
+    assert first.budget_exhausted and first.held == len(jobs) - 1
+    assert sorted(_states(postgres_url).values()) == ["held"] * 5 + ["succeeded"]
+    assert len(cannon_sandbox.sandbox.ledger()) == 1
+    again = submit_batch(file, postgres_url, max_credits=1000)
+    assert again.already_submitted and again.max_credits == 1000
+    second = run_worker(client, postgres_url, out=tmp_path / "out", poll_s=0.1)
+    assert second.outcomes == {"succeeded": len(jobs) - 1} and not second.budget_exhausted
+    assert set(_states(postgres_url).values()) == {"succeeded"}
+    assert len(cannon_sandbox.sandbox.ledger()) == len(jobs)
+
+
+def test_a_worker_is_refused_without_a_submitted_batch(postgres_url: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["batch", "worker", "--journal", postgres_url, "--out", str(tmp_path), "--api-key", "k"],
+    )
+    assert result.exit_code == ExitCode.USAGE
+    assert "no submitted batch" in result.stderr and "batch submit" in result.stderr
+    result = CliRunner().invoke(
+        cli, ["batch", "worker", "--journal", str(tmp_path / "j.sqlite"), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == ExitCode.USAGE
+    assert "postgresql://" in result.stderr
+
+
+def test_sigterm_gives_the_workers_claims_back_at_once(
+    sandbox_process: SandboxProcess, postgres_url: str, tmp_path: Path
+) -> None:
+    sandbox_process.control("POST", "reset")
+    sandbox_process.control(
+        "POST",
+        "config",
+        {"job_duration_s": [30.0, 30.0], "queue_delay_s": 0.0, "poll_after_ms": 200},
+    )
+    job = {"id": "only", "operation": "image.generate", "input": {"prompt": "one lighthouse"}}
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", [job]), postgres_url)
+    proc = worker(postgres_url, tmp_path / "out", sandbox_process.base_url)
+    deadline = time.monotonic() + 60
+    while _states(postgres_url)["only"] not in ("queued", "processing"):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == ExitCode.TERMINATED, stderr
+    assert "given back" in stderr
+    assert _holder(postgres_url) is None, "claimable at once by another worker"
+
+
+def test_a_whole_run_on_a_submitted_journal_is_refused(
+    client: Cannon, postgres_url: str, tmp_path: Path
+) -> None:
+    file = write_jobs(tmp_path / "jobs.jsonl", mixed_jobs(3, seed=1))
+    submit_batch(file, postgres_url)
+    with pytest.raises(BatchJournalError, match="run its jobs with cannon-studio batch worker"):
+        client.batch(file, tmp_path / "out", journal=postgres_url)

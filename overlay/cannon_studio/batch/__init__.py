@@ -19,9 +19,10 @@ poster frames and waveforms with PyAV, ``_html_live`` rewrites it during a run),
 ``_storage`` (outputs to object storage: ``ObjectStore``), ``_html_store`` (the HTML report
 under an object-store prefix), ``_client_protocol`` (what a run needs of a client:
 ``BatchClient`` / ``AsyncBatchClient``),
-``_outcomes`` (what a job's steps report to), ``_submit`` (``submit_batch``: a file streamed
-into a shared PostgreSQL journal), ``_claims`` (per-job claims, leases and the shared budget),
-``_worker`` (``run_worker`` / ``arun_worker``: one of many workers on that journal).
+``_outcomes`` (what a job's steps report to), ``_submit`` (``submit_batch``: a file loaded
+line by line into a shared PostgreSQL journal), ``_claims`` (per-job claims, leases and the
+shared budget), ``_worker`` (``run_worker`` / ``arun_worker``: one of many workers on that
+journal).
 
 ``__all__`` holds the public names. The internals that were once exported here (the journal,
 the job graph, key derivation, report writing...) still import from here with a

@@ -532,3 +532,34 @@ class ClaimQueue:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def queue_status(url: str) -> dict[str, Any] | None:
+    """The shared part of a submitted batch's state, read-only: ``{"budget": {"max_credits",
+    "charged", "unpriced"}, "workers": {holder: jobs held}}``; ``None`` when the journal holds
+    no submitted batch.
+
+    Raises:
+        BatchStorageError: the server cannot be reached.
+    """
+    psycopg = _psycopg()
+    location = public_location(url)
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as db:
+            if db.execute("SELECT to_regclass('cannon_batch_budget')").fetchone()[0] is None:
+                return None
+            budget = db.execute(
+                "SELECT max_credits, charged, unpriced FROM cannon_batch_budget WHERE name = 'batch'"
+            ).fetchone()
+            holders = db.execute(
+                "SELECT holder, count(*) FROM cannon_batch_work WHERE holder IS NOT NULL "
+                "AND stage <> 'done' AND lease_until > now() GROUP BY holder ORDER BY holder"
+            ).fetchall()
+    except psycopg.Error as exc:
+        raise BatchStorageError(location, _reason(exc)) from None
+    if budget is None:
+        return None
+    return {
+        "budget": {"max_credits": budget[0], "charged": int(budget[1]), "unpriced": budget[2]},
+        "workers": {str(h): int(n) for h, n in holders},
+    }

@@ -271,7 +271,19 @@ class PostgresJournal:
         return me
 
     def claim_driver(self) -> None:
-        """Become the journal's one driver until ``close``: ``acquire_lease`` with its defaults."""
+        """Become the journal's one driver until ``close``: ``acquire_lease`` with its defaults.
+
+        Raises:
+            BatchLockedError: another run holds the lease.
+            BatchJournalError: the journal holds a batch loaded by ``batch submit``, which its
+                workers drive job by job (a whole-run driver beside them would drive every job
+                a second time).
+        """
+        if "queue_version" in self.meta():
+            raise BatchJournalError(
+                f"{self.location} holds a batch loaded with batch submit: run its jobs with "
+                "cannon-studio batch worker --journal URL --out DIR"
+            )
         self.acquire_lease()
 
     def renew_lease(self) -> bool:

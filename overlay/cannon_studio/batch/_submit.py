@@ -1,7 +1,7 @@
-"""``submit_batch``: validate a job file while streaming it and load it into a shared journal once.
+"""``submit_batch``: validate a job file line by line and load it into a shared journal once.
 
 Memory does not grow with the file: each line is parsed and checked against the schema on its
-own (``_jobs``' per-line checks), then streamed with ``COPY`` into a temporary table on the
+own (``_jobs``' per-line checks), then sent with ``COPY`` into a temporary table on the
 server. Everything that needs the whole file is asked of PostgreSQL: derived ids, duplicate
 ids, references to unknown jobs or to undeclared output fields, cycles (peeled level by level
 in the database, Kahn's algorithm), the default batch id (read back in file order). Only then,
@@ -126,7 +126,7 @@ def _items(jobs: Iterable[Mapping[str, Any]]) -> Iterator[tuple[int, Any, FilePr
         yield n, dict(item), None
 
 
-def _stream(
+def _copy_lines(
     items: Iterator[tuple[int, Any, FileProblem | None]], copy: Any, problems: list[FileProblem]
 ) -> int:
     """Check each line and ``COPY`` the good ones; the number of good ones."""
@@ -331,7 +331,7 @@ def submit_batch(
     batch_id: str | None = None,
     max_credits: int | None = None,
 ) -> SubmitSummary:
-    """Validate a job file while streaming it and load its jobs into a shared journal, once.
+    """Validate a job file line by line and load its jobs into a shared journal, once.
 
     Workers (``run_worker``, ``cannon-studio batch worker``) on any machine then claim and run
     them. Nothing is sent to the API here. Memory stays flat whatever the file's length: the
@@ -408,7 +408,7 @@ def _submit(
             "COPY cannon_submit (seq, line, given, base, operation, content_hash, body, refs, "
             "deps) FROM STDIN"
         ) as copy:
-            count = _stream(items, copy, problems)
+            count = _copy_lines(items, copy, problems)
     except OSError as exc:
         raise BatchFileError(
             [FileProblem(0, None, f"cannot read the file: {exc.strerror or exc}")], source=source

@@ -51,7 +51,9 @@ from cannon_studio.batch import (
     read_report,
     write_html_report,
 )
+from cannon_studio.batch._claims import queue_status
 from cannon_studio.batch._html_live import LiveHtmlReport
+from cannon_studio.batch._journal_postgres import is_postgres_url
 from cannon_studio.batch._previews import previews_note
 from cannon_studio.batch._report import report_rows, summarize, write_report
 from cannon_studio.batch._storage import (
@@ -549,6 +551,7 @@ def status_command(directory: str, html_page: Path | None) -> None:
     except (BatchJournalError, BatchStorageError) as exc:
         raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
     summary = summarize(rows, out_dirs=[journal_location(directory)])
+    shared = _shared_status(state, directory)
     if html_page is not None:
         if "://" in directory:
             raise CliError(
@@ -564,6 +567,7 @@ def status_command(directory: str, html_page: Path | None) -> None:
                 "batch_id": meta.get("batch_id"),
                 "shard": meta.get("shard"),
                 "recent": events,
+                **(shared or {}),
             }
         )
         return
@@ -573,6 +577,13 @@ def status_command(directory: str, html_page: Path | None) -> None:
         )
     )
     _render_summary(state.out, summary, rows)
+    if shared is not None:
+        budget, workers = shared["budget"], shared["workers"]
+        line = f"budget: {budget['charged']} of {budget['max_credits']} credits charged"
+        if budget["max_credits"] is None:
+            line = f"no budget; {budget['charged']} credits charged"
+        held = ", ".join(f"{w} ({n})" for w, n in workers.items()) or "none"
+        state.out.print(Text(f"{line}; workers holding jobs: {held}"))
     if events:
         state.out.print(Text("last changes:", style="bold"))
         for event in events:
@@ -581,6 +592,16 @@ def status_command(directory: str, html_page: Path | None) -> None:
             line += f"  {event['request_id']}" if event.get("request_id") else ""
             line += f"  {event['detail']}" if event.get("detail") else ""
             state.out.print(Text(line, style=state_style(str(event["state"]))))
+
+
+def _shared_status(state: AppState, where: str) -> dict[str, Any] | None:
+    """The budget and the workers of a batch loaded with ``batch submit`` (else None)."""
+    if not is_postgres_url(where):
+        return None
+    try:
+        return queue_status(where)
+    except BatchStorageError as exc:
+        raise CliError(str(exc), ExitCode.USAGE, json_output=state.json) from None
 
 
 @shared_options(api=False, json_help=SUMMARY_JSON_HELP)

@@ -35,7 +35,7 @@ from cannon_studio.batch import (
     run_worker,
     submit_batch,
 )
-from cannon_studio.batch._journal_postgres import DEFAULT_LEASE_S
+from cannon_studio.batch._journal_postgres import DEFAULT_LEASE_S, is_postgres_url
 from cannon_studio.batch._storage import open_output
 from cannon_studio.cli._batch import _file_error
 from cannon_studio.cli._batch_output import STORAGE_OPTION, out_value, storage_options
@@ -64,7 +64,7 @@ JOURNAL_HELP = (
 )
 @click.option("--batch-id", metavar="ID", help="Id the idempotency keys derive from.")
 def submit_command(file: Path, journal: str, max_credits: int | None, batch_id: str | None) -> None:
-    """Validate FILE while streaming it and load its jobs into the shared journal, once.
+    """Validate FILE line by line and load its jobs into the shared journal, once.
 
     Nothing is sent to the API: start workers with `cannon-studio batch worker`. The same file
     again loads nothing (the same batch id); another file needs another journal.
@@ -156,6 +156,13 @@ def worker_command(
     (same idempotency key: never created or charged twice).
     """
     state = current_state()
+    if not is_postgres_url(journal):
+        raise CliError(
+            "workers share a PostgreSQL journal (--journal postgresql://...); on one machine "
+            "run cannon-studio batch FILE --out DIR",
+            ExitCode.USAGE,
+            json_output=state.json,
+        )
     try:
         out = open_output(out_dir, storage_options(storage_option, out_dir))
     except BatchStorageError as exc:
