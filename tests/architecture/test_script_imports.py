@@ -17,6 +17,7 @@ INTERNALS_ALLOWED = {
     ),
     "scripts/bench_batch.py": "measures the journal and scheduler cost per job, below the API",
     "scripts/bench_report_html.py": "writes a 10,000-job journal directly to time the HTML report",
+    "scripts/bench_submit.py": "times the workers' claim query itself, and the one-machine set-up",
 }
 
 
