@@ -296,7 +296,7 @@ def test_three_workers_one_killed_and_restarted_create_every_job_once_within_bud
     jobs = mixed_jobs(2000, seed=23)
     expected = expected_states(jobs)
     prices = [price(j["operation"], j["input"]) for j in jobs]
-    max_credits = sum(prices) * 3 // 10  # the budget holds part of the batch back
+    max_credits = sum(prices) // 2  # the budget holds part of the batch back
     submit_batch(write_jobs(tmp_path / "jobs.jsonl", jobs), postgres_url, max_credits=max_credits)
     out = tmp_path / "out"
     lease = ("--lease", "2", "--concurrency", "24", "--json")
@@ -309,29 +309,33 @@ def test_three_workers_one_killed_and_restarted_create_every_job_once_within_bud
 
     procs = [start(n) for n in range(3)]
 
-    def progress() -> tuple[int, int]:
+    def holding() -> tuple[int, dict[str, set[str]]]:
+        """Jobs ended so far, and the started jobs each worker holds."""
         with psycopg.connect(postgres_url) as db:
-            done, held = db.execute(
-                "SELECT count(*) FILTER (WHERE stage = 'done'), count(*) FILTER (WHERE "
-                "holder = 'w0' AND stage = 'started') FROM cannon_batch_work"
-            ).fetchone()
-        return int(done), int(held)
+            done = db.execute("SELECT count(*) FROM cannon_batch_work WHERE stage = 'done'")
+            count = int(done.fetchone()[0])
+            rows = db.execute(
+                "SELECT holder, id FROM cannon_batch_work WHERE holder IS NOT NULL "
+                "AND stage = 'started'"
+            ).fetchall()
+        held: dict[str, set[str]] = {}
+        for holder, job_id in rows:
+            held.setdefault(holder, set()).add(job_id)
+        return count, held
 
     deadline = time.monotonic() + 300
-    while (state := progress())[0] < len(jobs) // 50 or state[1] == 0:  # w0 holding jobs
-        assert time.monotonic() < deadline and procs[0].poll() is None, progress()
+    while True:  # mid-run: kill whichever worker holds jobs right now
+        done, held = holding()
+        if done >= len(jobs) // 50 and held:
+            break
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs), done
         time.sleep(0.01)
-    with psycopg.connect(postgres_url) as db:
-        orphaned = {
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM cannon_batch_work WHERE holder = 'w0' AND stage = 'started'"
-            ).fetchall()
-        }
-    procs[0].kill()  # kill -9: its claims stay until their lease expires
-    procs[0].wait()
+    victim, orphaned = max(held.items(), key=lambda item: len(item[1]))
+    n = int(victim[1:])
+    procs[n].kill()  # kill -9: its claims stay until their lease expires
+    procs[n].wait()
     time.sleep(3.0)  # longer than the lease: the others take its jobs over
-    procs[0] = start(0)  # restarted later
+    procs[n] = start(n)  # restarted later
     results = [proc.communicate(timeout=240) for proc in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], results
 
