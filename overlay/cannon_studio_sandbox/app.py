@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -32,6 +33,25 @@ def error(status: int, message: str, code: str, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"error": message, "code": code}
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status)
+
+
+async def unrouted(request: Request, exc: Exception) -> Response:
+    """The ErrorResponse for a path no route matches (404) or a method it does not take (405).
+
+    Starlette's own answers are ``text/plain``; the API documents JSON errors on every path, so
+    a path such as a request id holding a newline (which ``{requestId}`` does not match) gets
+    the envelope too. A 405 keeps its ``Allow`` header.
+    """
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    headers = exc.headers if isinstance(exc, HTTPException) else None
+    if status == 405:
+        response = error(
+            405, f"{request.method} is not allowed on {request.url.path!r}", "not_found"
+        )
+    else:
+        response = error(status, f"no route for {request.url.path!r}", "not_found")
+    response.headers.update(headers or {})
+    return response
 
 
 class DroppedResponse(Response):
@@ -343,24 +363,27 @@ class Api:
     async def admin_clock(self, request: Request) -> Response:
         """``GET`` the sandbox clock; ``POST {"advance_s": n}`` or ``{"now_ms": n}`` moves it
         forward (requests finish, refunds are paid, logs are swept, URLs expire as if that much
-        time had passed)."""
-        if request.method == "POST":
-            try:
-                data = await read_json(request)
-                if not isinstance(data, dict) or len(data) != 1:
-                    raise ValueError('expected {"advance_s": seconds} or {"now_ms": epoch_ms}')
-                if "advance_s" in data:
-                    limit_s = (MAX_CLOCK_MS - self.sb.state.clock_ms()) / 1000
-                    self.sb.advance_clock(_finite_number(data["advance_s"], "advance_s", limit_s))
-                elif "now_ms" in data:
-                    self.sb.set_clock(int(_finite_number(data["now_ms"], "now_ms", MAX_CLOCK_MS)))
-                else:
-                    raise ValueError('expected {"advance_s": seconds} or {"now_ms": epoch_ms}')
-            except (ValueError, TypeError, OverflowError) as exc:
-                return error(400, f"invalid clock update: {exc}", "validation_error")
-            if self.sb.webhooks.has_pending():
-                self.sb.webhooks.ensure_ticker()
-        return JSONResponse(self.sb.clock.to_dict())
+        time had passed). A ``POST`` answers with the time the clock was moved to."""
+        if request.method != "POST":
+            return JSONResponse(self.sb.clock.to_dict())
+        try:
+            data = await read_json(request)
+            if not isinstance(data, dict) or len(data) != 1:
+                raise ValueError('expected {"advance_s": seconds} or {"now_ms": epoch_ms}')
+            if "advance_s" in data:
+                limit_s = (MAX_CLOCK_MS - self.sb.state.clock_ms()) / 1000
+                now = self.sb.advance_clock(_finite_number(data["advance_s"], "advance_s", limit_s))
+            elif "now_ms" in data:
+                now = self.sb.set_clock(int(_finite_number(data["now_ms"], "now_ms", MAX_CLOCK_MS)))
+            else:
+                raise ValueError('expected {"advance_s": seconds} or {"now_ms": epoch_ms}')
+        except (ValueError, TypeError, OverflowError) as exc:
+            return error(400, f"invalid clock update: {exc}", "validation_error")
+        if self.sb.webhooks.has_pending():
+            self.sb.webhooks.ensure_ticker()
+        return JSONResponse(
+            {"now_ms": now, "now": iso_ms(now), "offset_ms": self.sb.clock.offset_ms}
+        )
 
     async def admin_rate_limits(self, request: Request) -> Response:
         """``GET /_sandbox/rate-limits``: the configured limit and every call answered 429."""
@@ -425,5 +448,6 @@ def build_app(parts: SandboxParts) -> Starlette:
     return Starlette(
         routes=routes,
         lifespan=lifespan,
+        exception_handlers={404: unrouted, 405: unrouted},
         middleware=[Middleware(GuardMiddleware, guard=parts.guard)],
     )

@@ -258,3 +258,28 @@ async def test_secrets_never_in_admin_config_or_repr(
     text = r.text + repr(sb) + repr(sb.config) + str(sb.config.public_dict())
     assert DEFAULT_API_KEY not in text
     assert sb.config.webhook_secret not in text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        (
+            "GET",
+            "/api/v1/requests/req_a%0Ab",
+            404,
+        ),  # a newline: the {requestId} route does not match
+        ("GET", "/api/v1/nothing-here", 404),
+        ("DELETE", "/api/v1/requests", 405),
+        ("PUT", "/api/v1/status", 405),
+    ],
+)
+async def test_unrouted_paths_answer_with_the_error_envelope(
+    client: httpx2.AsyncClient, method: str, path: str, status: int
+) -> None:
+    response = await client.request(method, path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert not list(SCHEMA.validator_for("ErrorResponse").iter_errors(response.json()))
+    assert response.json()["code"] == "not_found"
+    if status == 405:
+        assert response.headers["allow"]
