@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ..model import CREATE_PATH
@@ -567,7 +567,7 @@ def diff_documents(
         SchemaError: a reference is not local or does not resolve.
     """
     docs = Docs(old, new)
-    when = today or datetime.utcnow().date()
+    when = today or datetime.now(UTC).date()
     endpoints = _Endpoints(docs, when)
     endpoints.run()
     changes = (
