@@ -2,7 +2,7 @@
 per word, transport kinds, typed download errors, key encoding. Sync and async.
 
 The timeout tests use a loopback server that delays the calls marked ``x-test-delay: 1`` by
-0.6 s: a call given ``timeout=0.15`` must fail with ``APITimeoutError`` and the same call
+1.5 s: a call given ``timeout=0.5`` must fail with ``APITimeoutError`` and the same call
 without the override (or the original client after a ``with_options`` copy) must succeed.
 """
 
@@ -30,7 +30,8 @@ from overlay_mock_api import MockAPI, accepted, ok, request_object
 
 PROMPT = {"prompt": "a lighthouse at dusk"}
 DELAY = {"x-test-delay": "1"}
-SHORT = 0.15  # seconds; the server delays marked calls by 0.6 s
+SHORT = 0.5  # seconds: room for an undelayed loopback call on a loaded machine
+SERVER_DELAY_S = 1.5  # how long the server delays marked calls: well past SHORT
 
 
 def _is_empty(directory: Any) -> bool:
@@ -39,7 +40,7 @@ def _is_empty(directory: Any) -> bool:
 
 @pytest.fixture
 def slow() -> Iterator[SlowAPI]:
-    with SlowAPI(delay_s=0.6) as api:
+    with SlowAPI(delay_s=SERVER_DELAY_S) as api:
         yield api
 
 
