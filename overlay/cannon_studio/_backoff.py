@@ -78,3 +78,12 @@ def check_seconds(
             f"{name} must be a finite number of seconds {bound}, got {value!r}"
         )
     return number
+
+
+def check_tolerance(tolerance: object) -> float:
+    """``tolerance`` in SECONDS if it is a finite number > 0, else ``ConfigurationError``."""
+    if not is_real(tolerance) or not math.isfinite(float(tolerance)) or float(tolerance) <= 0:  # type: ignore[arg-type]
+        raise ConfigurationError(
+            f"webhook tolerance must be a finite number of seconds > 0, got {tolerance!r}"
+        )
+    return float(tolerance)  # type: ignore[arg-type]

@@ -30,16 +30,15 @@ from ._errors import ConfigurationError
 from ._gate import InFlightGate
 from ._handles import AsyncRequestHandle, RequestHandle
 from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
-from ._receiver import WebhookReceiver
 from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from .resources import AsyncNamespaces, SyncNamespaces
-from .webhooks import Webhooks
 
 if TYPE_CHECKING:
     from os import PathLike
 
     from ._outputs import Output
+    from ._receiver import WebhookReceiver
     from .batch import BatchEvent, BatchSummary, Shard
 
 __all__ = ["AsyncCannon", "Cannon"]
@@ -428,6 +427,9 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
             ConfigurationError: no usable secret, a bad ``public_url``, or (at start) aiohttp
                 missing: ``pip install 'cannon-studio[webhooks]'``.
         """
+        from ._receiver import WebhookReceiver  # deferred: aiohttp's server side, asyncio
+        from .webhooks import Webhooks  # deferred: standardwebhooks, on first verify
+
         webhooks = Webhooks(
             secret or self._config.webhook_secret, tolerance=self._webhook_tolerance
         )

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import httpx2
 
 from ._asset_policy import DownloadPolicy
+from ._backoff import check_tolerance
 from ._config import ClientConfig
 from ._constants import DEFAULT_TIMEOUT_S
 from ._core import AsyncCore, SyncCore
 from ._logging import mask, setup_logging
 from ._operations import OperationRegistry, registry
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from .webhooks import Webhooks, check_tolerance
+
+if TYPE_CHECKING:
+    from .webhooks import Webhooks
 
 __all__ = ["ClientBase"]
 
@@ -142,6 +145,8 @@ class ClientBase(Generic[_CoreT]):
     def webhooks(self) -> Webhooks:
         """Verify webhook deliveries with this client's secret (``webhook_secret=`` or
         ``CANNON_WEBHOOK_SECRET``). A receiver needs no client: use ``Webhooks(secret)``."""
+        from .webhooks import Webhooks  # deferred: standardwebhooks loads on first verify
+
         return Webhooks.for_client(self._config.webhook_secret, tolerance=self._webhook_tolerance)
 
     def __repr__(self) -> str:

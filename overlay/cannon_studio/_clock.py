@@ -8,7 +8,6 @@ Units: seconds everywhere. Nothing here imports from the rest of the package (bo
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
@@ -19,6 +18,8 @@ sleep: Callable[[float], None] = time.sleep
 
 
 async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # deferred: a sync program never loads asyncio
+
     await asyncio.sleep(seconds)
 
 

@@ -21,7 +21,6 @@ Real time, not ``_clock``: these bound real I/O.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import heapq
 import itertools
@@ -242,6 +241,8 @@ class _AsyncDeadlineStream(httpx2.AsyncByteStream):
         self._deadline = deadline
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        import asyncio  # deferred: a sync program never loads asyncio
+
         chunks = self._inner.__aiter__()
         while True:
             left = self._deadline.remaining()

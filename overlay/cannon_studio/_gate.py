@@ -18,10 +18,13 @@ the overlay's API methods (downloads, a caller using the generated client on our
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from contextvars import ContextVar, Token
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["InFlightGate"]
 
@@ -46,6 +49,8 @@ class _PrioritySemaphore:
         if self._free > 0:  # a free slot means nobody waits (release hands slots over)
             self._free -= 1
             return
+        import asyncio  # deferred: only an async client's waits need it
+
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue = self._urgent if urgent else self._normal
         queue.append(waiter)

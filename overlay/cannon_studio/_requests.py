@@ -10,11 +10,10 @@ wait, every argument checked before anything is sent), retrieve, and follow many
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._as_completed import afollow, follow
 from ._constants import DEFAULT_SYNC_MAX_CONCURRENCY, IDEMPOTENCY_KEY_PREFIX
 from ._handles import (
     AsyncRequestCalls,
@@ -46,11 +45,11 @@ if TYPE_CHECKING:
 
 
 def new_idempotency_key() -> str:
-    """A fresh idempotency key: ``cs-idem-`` + 32 hex characters (fits the schema's 1-255 ASCII).
+    """A fresh idempotency key: ``cs-idem-`` + 16 random bytes in hex (fits the schema's 1-255 ASCII).
 
     Made once per create, where the create is made; the transport re-sends it on every retry.
     """
-    return IDEMPOTENCY_KEY_PREFIX + uuid.uuid4().hex
+    return IDEMPOTENCY_KEY_PREFIX + os.urandom(16).hex()
 
 
 _CoreT = TypeVar("_CoreT", RequestCalls, AsyncRequestCalls)
@@ -239,6 +238,8 @@ class Requests(_RequestsBase[RequestCalls, RequestHandle]):
         handles = self._handles(handles_or_ids)
         limit = max_wait_seconds(max_wait, timeout, "as_completed")
         width = check_concurrency(max_concurrency, DEFAULT_SYNC_MAX_CONCURRENCY)
+        from ._as_completed import follow  # deferred: its thread pool and asyncio load on first use
+
         return follow(self._core, handles, limit, width, on_update)
 
     def wait_all(
@@ -258,6 +259,8 @@ class Requests(_RequestsBase[RequestCalls, RequestHandle]):
         handles = self._handles(handles_or_ids)
         limit = max_wait_seconds(max_wait, timeout, "wait_all")
         width = check_concurrency(max_concurrency, DEFAULT_SYNC_MAX_CONCURRENCY)
+        from ._as_completed import follow  # deferred: its thread pool and asyncio load on first use
+
         for _ in follow(self._core, handles, limit, width, on_update):
             pass
         return handles
@@ -389,6 +392,10 @@ class AsyncRequests(_RequestsBase[AsyncRequestCalls, AsyncRequestHandle]):
         limit = max_wait_seconds(max_wait, timeout, "as_completed")
         # Polls started: enough to wait at the gate for every slot (see InFlightGate.poll_width).
         width = check_concurrency(max_concurrency, self._core.gate.poll_width)
+        from ._as_completed import (
+            afollow,
+        )  # deferred: its thread pool and asyncio load on first use
+
         return afollow(self._core, iter(handles_or_ids), limit, width, on_update)
 
     async def wait_all(
@@ -407,6 +414,10 @@ class AsyncRequests(_RequestsBase[AsyncRequestCalls, AsyncRequestHandle]):
         handles = self._handles(handles_or_ids)
         limit = max_wait_seconds(max_wait, timeout, "wait_all")
         width = check_concurrency(max_concurrency, self._core.gate.poll_width)
+        from ._as_completed import (
+            afollow,
+        )  # deferred: its thread pool and asyncio load on first use
+
         async for _ in afollow(self._core, iter(handles), limit, width, on_update):
             pass
         return handles

@@ -20,7 +20,6 @@ generated parser sees the response, and transport failures into ``APIConnectionE
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -347,6 +346,8 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
     async def _send(self, request: httpx2.Request, deadline: Deadline) -> httpx2.Response:
         """One attempt, holding a slot of the gate (the caller's, or its own) until the body is
         read; the answer is awaited and the body read under ``deadline``."""
+        import asyncio  # deferred: a sync program never loads asyncio
+
         async with self._gate.slot():
             left = deadline.remaining()
             timer = asyncio.timeout(None if left is None else max(left, 0.0))

@@ -26,7 +26,6 @@ host's error status) and leaves nothing behind.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
 import re
@@ -305,6 +304,8 @@ class _Transfer:
 
     async def aopen(self, client: httpx2.AsyncClient) -> httpx2.Response:
         """Async twin of ``open``."""
+        import asyncio  # deferred: a sync program never loads asyncio
+
         left = self.deadline.remaining()
         timer = asyncio.timeout(None if left is None else max(left, 0.0))
         with deadline_scope(left):

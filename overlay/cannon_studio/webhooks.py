@@ -24,7 +24,6 @@ import base64
 import binascii
 import hmac
 import json
-import math
 import os
 import threading
 import time
@@ -36,7 +35,7 @@ from typing import Protocol, runtime_checkable
 from cannon_studio_api.models.webhook_event import WebhookEvent
 from standardwebhooks import Webhook
 
-from ._backoff import is_real
+from ._backoff import check_tolerance
 from ._constants import (
     ENV_WEBHOOK_SECRET,
     MAX_JSON_DEPTH,
@@ -150,15 +149,6 @@ def _claim(store: object, webhook_id: str, ttl_s: float) -> bool:
     raise ConfigurationError(
         "dedupe store must implement claim(webhook_id, ttl_s) -> bool (atomic), or be a set"
     )
-
-
-def check_tolerance(tolerance: object) -> float:
-    """``tolerance`` in SECONDS if it is a finite number > 0, else ``ConfigurationError``."""
-    if not is_real(tolerance) or not math.isfinite(float(tolerance)) or float(tolerance) <= 0:  # type: ignore[arg-type]
-        raise ConfigurationError(
-            f"webhook tolerance must be a finite number of seconds > 0, got {tolerance!r}"
-        )
-    return float(tolerance)  # type: ignore[arg-type]
 
 
 def _secret_bytes(secret: str | bytes) -> int | None:

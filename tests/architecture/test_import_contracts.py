@@ -5,6 +5,7 @@ of an import cycle, counting function-level imports and those under ``TYPE_CHECK
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import re
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+
+from scripts.bench import imports as bench_imports
 
 from .import_graph import function_level_imports, read_graph
 
@@ -134,6 +137,17 @@ DEFERRED_THIRD_PARTY = {
         " (cannon_studio_schema.source): the embedded schema is JSON, so a client never loads it"
     ),
 }
+# Standard-library modules imported inside a function, on the same terms: a cost paid by every
+# program that imports the client, for a feature most sync programs never use.
+DEFERRED_STDLIB = {
+    "asyncio": (
+        "about 10-15 ms on the 2-core CI machine (its event loop, streams, subprocess,"
+        " concurrent.futures), as much as the rest of the sync client; imported inside the"
+        " coroutines that need it (cannon_studio._clock, _gate, _deadline, _retry, assets) and"
+        " at module top by the async-only modules (_as_completed, _receiver), which a sync GET"
+        " never loads"
+    ),
+}
 # Our own modules imported inside a function: only these, each with its cost and the one method
 # that needs it. A subpackage listed here is reached through that method alone, never on a
 # request's path, and never imports the module that defers it (the layers still hold: the
@@ -152,7 +166,26 @@ DEFERRED_OWN = {
         " (registry, build_registry) and cannon_studio._validation. The CLI and batch import it"
         " at module top"
     ),
+    "cannon_studio._as_completed": (
+        "the schedulers of requests.as_completed / wait_all (a thread pool, asyncio): imported"
+        " by those four methods (cannon_studio._requests), never by create or retrieve"
+    ),
+    "cannon_studio._receiver": (
+        "the webhook receiver (asyncio, aiohttp's server side when started): imported by"
+        " AsyncCannon.webhook_receiver (cannon_studio._client); the batch and CLI import it at"
+        " module top"
+    ),
+    "cannon_studio.webhooks": (
+        "the webhook verifier (standardwebhooks, hmac, the WebhookEvent model): imported by"
+        " client.webhooks and AsyncCannon.webhook_receiver (cannon_studio._client_base,"
+        " _client); the receiver imports it at module top"
+    ),
 }
+# `cannon_studio/__init__.py` binds its public names on first access (PEP 562, through
+# importlib, so no import statement hides there): `import cannon_studio` loads nothing but the
+# version, and `from cannon_studio import Cannon` only what the sync client imports. The
+# first GET of the import benchmark (scripts/bench/imports.py, the exact command it times) must
+# load none of the modules deferred above; test_the_first_get_loads_nothing_deferred holds it.
 # The generated client's models import the models of their properties inside from_dict/to_dict
 # (openapi-python-client's `lazy_imports`, so that models that refer to each other can load).
 # Raw generator output, never edited by hand: the one first-party exception, confined to the
@@ -213,7 +246,7 @@ def test_every_function_level_import_is_an_optional_extra_or_a_listed_deferral()
     lazy imports aside); third-party ones only for optional extras and DEFERRED_THIRD_PARTY."""
     packages = _distribution_packages(ROOT)
     problems = _function_level_import_problems(
-        packages, _optional_extra_modules(ROOT), DEFERRED_THIRD_PARTY
+        packages, _optional_extra_modules(ROOT), {*DEFERRED_THIRD_PARTY, *DEFERRED_STDLIB}
     )
     assert problems == []
 
@@ -224,7 +257,7 @@ def test_every_listed_deferral_is_still_deferred_somewhere() -> None:
         item.imported.partition(".")[0]
         for item in function_level_imports(_distribution_packages(ROOT))
     }
-    assert set(DEFERRED_THIRD_PARTY) <= imported
+    assert set(DEFERRED_THIRD_PARTY) | set(DEFERRED_STDLIB) <= imported
     deferred_own = {item.imported for item in function_level_imports(_distribution_packages(ROOT))}
     assert all(
         any(name == own or name.startswith(own + ".") for name in deferred_own)
@@ -248,3 +281,59 @@ def test_the_function_level_check_catches_our_own_and_unlisted_modules(tmp_path:
         "toy.high:2 imports toy.low",
         "toy.high:11 imports json",
     ]
+
+
+def _loaded_by(code: str) -> list[str]:
+    """The modules in ``sys.modules`` after ``code`` ran in a fresh interpreter."""
+    report = "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code + report],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: list[str] = json.loads(result.stdout.splitlines()[-1])
+    return loaded
+
+
+def _deferred_in(loaded: Iterable[str]) -> list[str]:
+    deferred = [*DEFERRED_OWN, *DEFERRED_THIRD_PARTY, *DEFERRED_STDLIB]
+    return sorted(
+        name
+        for name in loaded
+        if any(name == top or name.startswith(top + ".") for top in deferred)
+    )
+
+
+def test_the_first_get_loads_nothing_deferred() -> None:
+    """The benchmark's "ready for the first GET" (construct ``Cannon``, one ``retrieve`` through
+    a mock transport) loads none of the modules listed as deferred above."""
+    first_get = bench_imports.COMMANDS["ready for first GET"]
+    loaded = _loaded_by(first_get)
+    assert "cannon_studio._client" in loaded  # it did run the client
+    assert _deferred_in(loaded) == []
+
+
+def test_import_cannon_studio_binds_names_on_first_access() -> None:
+    """``import cannon_studio`` loads none of its submodules but the version; each public name
+    loads its module when first read, and every name of ``__all__`` resolves."""
+    loaded = _loaded_by("import cannon_studio")
+    assert [name for name in loaded if name.startswith("cannon_studio.")] == [
+        "cannon_studio._version"
+    ]
+    code = (
+        "import cannon_studio\n"
+        "missing = [n for n in cannon_studio.__all__ if getattr(cannon_studio, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "assert set(cannon_studio.__all__) <= set(dir(cannon_studio))\n"
+    )
+    assert "cannon_studio._receiver" in _loaded_by(code)
+
+
+def test_the_deferral_check_sees_a_deferred_module_loaded() -> None:
+    """The first-GET check can fail: a module deferred above, once loaded, is named."""
+    loaded = _loaded_by("import asyncio, cannon_studio.webhooks")
+    assert {"asyncio", "cannon_studio.webhooks"} <= set(_deferred_in(loaded))

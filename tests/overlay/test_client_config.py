@@ -95,11 +95,13 @@ def test_context_manager_closes_owned_client() -> None:
 
 
 def test_import_loads_the_client_but_nothing_heavy() -> None:
-    # The package imports its public names eagerly (the client and the generated client it
-    # calls, imported at module top); jsonschema (deferred on purpose: tests/architecture's
-    # DEFERRED_THIRD_PARTY), the sandbox's server stack and the CLI stay unloaded.
+    # The package binds its public names on first access (PEP 562): reading ``Cannon`` loads the
+    # client and the generated client it calls; jsonschema (deferred on purpose: tests/
+    # architecture's DEFERRED_THIRD_PARTY), the sandbox's server stack and the CLI stay unloaded.
     code = (
         "import sys, cannon_studio\n"
+        "assert 'cannon_studio._client' not in sys.modules\n"
+        "cannon_studio.Cannon\n"
         "assert 'cannon_studio._client' in sys.modules\n"
         "heavy = [m for m in ('jsonschema', 'starlette', 'cannon_studio_sandbox',"
         " 'cannon_studio.cli', 'click', 'rich') if m in sys.modules]\n"
