@@ -112,21 +112,43 @@ PACKAGE_HEADER = '''# {banner}
 """The typed wrapper namespaces, one generated module per namespace (``client.video`` is
 ``resources.video.Video``), their input ``Params`` TypedDicts, and the ``SyncNamespaces`` /
 ``AsyncNamespaces`` mixins that put one cached property per namespace on the clients.
+
+A namespace's module loads when its property is first read (``client.video``), and each name
+here on first access (PEP 562): a client that only creates through ``client.requests`` never
+loads the wrappers.
 """
 
 from __future__ import annotations
 
+import importlib
 from functools import cached_property
-from typing import TYPE_CHECKING
-
-{imports}
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .._requests import AsyncRequests, Requests
+{imports}
 
 __all__ = [
 {all_names}
 ]
+
+# The namespace module that defines each name, imported on first access.
+_MODULE_OF: dict[str, str] = {{
+{module_of}
+}}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups are plain module attributes
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({{*globals(), *__all__}})
 '''
 
 
@@ -365,9 +387,11 @@ class _Emitter:
         for params, home in params_home.items():
             exported[home].add(params)
         imports = []
+        module_of: dict[str, str] = {}
         for name in sorted(grouped):
             names = exported[name] | {class_name(name), class_name(name, asynchronous=True)}
-            imports.append(_from_import(f".{name}", names))
+            imports.append(_from_import(f".{name}", names, indent="    "))
+            module_of.update((n, f".{name}") for n in names)
         every = sorted(
             set().union(*exported.values())
             | {
@@ -381,6 +405,9 @@ class _Emitter:
             banner=BANNER,
             imports="\n".join(imports),
             all_names="\n".join(f"    {json.dumps(n)}," for n in every),
+            module_of="\n".join(
+                f"    {json.dumps(n)}: {json.dumps(module_of[n])}," for n in sorted(module_of)
+            ),
         )
         mixins = [self.mixin(list(grouped), grouped, asynchronous=a) for a in (False, True)]
         return text + "\n\n" + "\n\n\n".join(mixins) + "\n"
@@ -402,6 +429,8 @@ class _Emitter:
                 "    @cached_property",
                 f"    def {name}(self) -> {cls}:",
                 f'        """{ops}."""',
+                f"        from .{name} import {cls}  # deferred: loads with its first use",
+                "",
                 f"        return {cls}(self.requests)",
                 "",
             ]

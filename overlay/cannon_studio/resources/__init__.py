@@ -2,50 +2,54 @@
 """The typed wrapper namespaces, one generated module per namespace (``client.video`` is
 ``resources.video.Video``), their input ``Params`` TypedDicts, and the ``SyncNamespaces`` /
 ``AsyncNamespaces`` mixins that put one cached property per namespace on the clients.
+
+A namespace's module loads when its property is first read (``client.video``), and each name
+here on first access (PEP 562): a client that only creates through ``client.requests`` never
+loads the wrappers.
 """
 
 from __future__ import annotations
 
+import importlib
 from functools import cached_property
-from typing import TYPE_CHECKING
-
-from .audio import (
-    AsyncAudio,
-    Audio,
-    MusicGenerateParams,
-    NarrationGenerateParams,
-    SoundfxGenerateParams,
-)
-from .images import AsyncImages, ImageEditParams, ImageGenerateParams, Images
-from .locations import AsyncLocations, Locations, ThreeDLocationGenerateParams
-from .post_production import (
-    AsyncPostProduction,
-    LipsyncGenerateParams,
-    PostProduction,
-    SmartmotionGenerateParams,
-    SubtitlesGenerateParams,
-)
-from .prompts import (
-    AsyncPrompts,
-    PromptEnhanceImageParams,
-    PromptEnhanceLocationParams,
-    PromptEnhanceVariantParams,
-    PromptEnhanceVideoParams,
-    Prompts,
-)
-from .sora import (
-    AsyncSora,
-    Sora,
-    Sora2CharacterCreateParams,
-    Sora2CharacterVideoGenerateParams,
-    Sora2VideoEditParams,
-    Sora2VideoExtendParams,
-    Sora2VideoRemixParams,
-)
-from .video import AsyncVideo, Video, VideoGenerateParams, VideoUpscaleParams
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .._requests import AsyncRequests, Requests
+    from .audio import (
+        AsyncAudio,
+        Audio,
+        MusicGenerateParams,
+        NarrationGenerateParams,
+        SoundfxGenerateParams,
+    )
+    from .images import AsyncImages, ImageEditParams, ImageGenerateParams, Images
+    from .locations import AsyncLocations, Locations, ThreeDLocationGenerateParams
+    from .post_production import (
+        AsyncPostProduction,
+        LipsyncGenerateParams,
+        PostProduction,
+        SmartmotionGenerateParams,
+        SubtitlesGenerateParams,
+    )
+    from .prompts import (
+        AsyncPrompts,
+        PromptEnhanceImageParams,
+        PromptEnhanceLocationParams,
+        PromptEnhanceVariantParams,
+        PromptEnhanceVideoParams,
+        Prompts,
+    )
+    from .sora import (
+        AsyncSora,
+        Sora,
+        Sora2CharacterCreateParams,
+        Sora2CharacterVideoGenerateParams,
+        Sora2VideoEditParams,
+        Sora2VideoExtendParams,
+        Sora2VideoRemixParams,
+    )
+    from .video import AsyncVideo, Video, VideoGenerateParams, VideoUpscaleParams
 
 __all__ = [
     "AsyncAudio",
@@ -86,6 +90,57 @@ __all__ = [
     "VideoUpscaleParams",
 ]
 
+# The namespace module that defines each name, imported on first access.
+_MODULE_OF: dict[str, str] = {
+    "AsyncAudio": ".audio",
+    "AsyncImages": ".images",
+    "AsyncLocations": ".locations",
+    "AsyncPostProduction": ".post_production",
+    "AsyncPrompts": ".prompts",
+    "AsyncSora": ".sora",
+    "AsyncVideo": ".video",
+    "Audio": ".audio",
+    "ImageEditParams": ".images",
+    "ImageGenerateParams": ".images",
+    "Images": ".images",
+    "LipsyncGenerateParams": ".post_production",
+    "Locations": ".locations",
+    "MusicGenerateParams": ".audio",
+    "NarrationGenerateParams": ".audio",
+    "PostProduction": ".post_production",
+    "PromptEnhanceImageParams": ".prompts",
+    "PromptEnhanceLocationParams": ".prompts",
+    "PromptEnhanceVariantParams": ".prompts",
+    "PromptEnhanceVideoParams": ".prompts",
+    "Prompts": ".prompts",
+    "SmartmotionGenerateParams": ".post_production",
+    "Sora": ".sora",
+    "Sora2CharacterCreateParams": ".sora",
+    "Sora2CharacterVideoGenerateParams": ".sora",
+    "Sora2VideoEditParams": ".sora",
+    "Sora2VideoExtendParams": ".sora",
+    "Sora2VideoRemixParams": ".sora",
+    "SoundfxGenerateParams": ".audio",
+    "SubtitlesGenerateParams": ".post_production",
+    "ThreeDLocationGenerateParams": ".locations",
+    "Video": ".video",
+    "VideoGenerateParams": ".video",
+    "VideoUpscaleParams": ".video",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups are plain module attributes
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 class SyncNamespaces:
     """The typed wrapper namespaces of ``Cannon`` (one cached property each)."""
@@ -95,36 +150,50 @@ class SyncNamespaces:
     @cached_property
     def video(self) -> Video:
         """``video.generate``, ``video.upscale``."""
+        from .video import Video  # deferred: loads with its first use
+
         return Video(self.requests)
 
     @cached_property
     def images(self) -> Images:
         """``image.generate``, ``image.edit``."""
+        from .images import Images  # deferred: loads with its first use
+
         return Images(self.requests)
 
     @cached_property
     def sora(self) -> Sora:
         """``sora2.character_video.generate``, ``sora2.character.create``, ``sora2.video.edit``, ``sora2.video.extend``, ``sora2.video.remix``."""
+        from .sora import Sora  # deferred: loads with its first use
+
         return Sora(self.requests)
 
     @cached_property
     def prompts(self) -> Prompts:
         """``prompt.enhance.video``, ``prompt.enhance.image``, ``prompt.enhance.location``, ``prompt.enhance.variant``."""
+        from .prompts import Prompts  # deferred: loads with its first use
+
         return Prompts(self.requests)
 
     @cached_property
     def audio(self) -> Audio:
         """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
+        from .audio import Audio  # deferred: loads with its first use
+
         return Audio(self.requests)
 
     @cached_property
     def post_production(self) -> PostProduction:
         """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
+        from .post_production import PostProduction  # deferred: loads with its first use
+
         return PostProduction(self.requests)
 
     @cached_property
     def locations(self) -> Locations:
         """``three_d.location.generate``."""
+        from .locations import Locations  # deferred: loads with its first use
+
         return Locations(self.requests)
 
 
@@ -136,34 +205,48 @@ class AsyncNamespaces:
     @cached_property
     def video(self) -> AsyncVideo:
         """``video.generate``, ``video.upscale``."""
+        from .video import AsyncVideo  # deferred: loads with its first use
+
         return AsyncVideo(self.requests)
 
     @cached_property
     def images(self) -> AsyncImages:
         """``image.generate``, ``image.edit``."""
+        from .images import AsyncImages  # deferred: loads with its first use
+
         return AsyncImages(self.requests)
 
     @cached_property
     def sora(self) -> AsyncSora:
         """``sora2.character_video.generate``, ``sora2.character.create``, ``sora2.video.edit``, ``sora2.video.extend``, ``sora2.video.remix``."""
+        from .sora import AsyncSora  # deferred: loads with its first use
+
         return AsyncSora(self.requests)
 
     @cached_property
     def prompts(self) -> AsyncPrompts:
         """``prompt.enhance.video``, ``prompt.enhance.image``, ``prompt.enhance.location``, ``prompt.enhance.variant``."""
+        from .prompts import AsyncPrompts  # deferred: loads with its first use
+
         return AsyncPrompts(self.requests)
 
     @cached_property
     def audio(self) -> AsyncAudio:
         """``music.generate``, ``narration.generate``, ``soundfx.generate``."""
+        from .audio import AsyncAudio  # deferred: loads with its first use
+
         return AsyncAudio(self.requests)
 
     @cached_property
     def post_production(self) -> AsyncPostProduction:
         """``lipsync.generate``, ``subtitles.generate``, ``smartmotion.generate``."""
+        from .post_production import AsyncPostProduction  # deferred: loads with its first use
+
         return AsyncPostProduction(self.requests)
 
     @cached_property
     def locations(self) -> AsyncLocations:
         """``three_d.location.generate``."""
+        from .locations import AsyncLocations  # deferred: loads with its first use
+
         return AsyncLocations(self.requests)
