@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx2
-from cannon_studio_api.models.status_response import StatusResponse
 
 from ._asset_policy import DownloadPolicy
 from ._client_base import ClientBase
@@ -29,7 +28,6 @@ from ._core import AsyncCore, SyncCore, async_inner_transport, inner_transport
 from ._errors import ConfigurationError
 from ._gate import InFlightGate
 from ._handles import AsyncRequestHandle, RequestHandle
-from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
 from ._requests import AsyncRequests, Requests
 from ._types import NOT_GIVEN, InputData, NotGiven, TimeoutTypes
 from .resources import AsyncNamespaces, SyncNamespaces
@@ -37,7 +35,10 @@ from .resources import AsyncNamespaces, SyncNamespaces
 if TYPE_CHECKING:
     from os import PathLike
 
+    from cannon_studio_api.models.status_response import StatusResponse
+
     from ._outputs import Output
+    from ._raw import AsyncCannonWithRawResponse, CannonWithRawResponse
     from ._receiver import WebhookReceiver
     from .batch import BatchEvent, BatchSummary, Shard
 
@@ -133,6 +134,8 @@ class Cannon(SyncNamespaces, ClientBase[SyncCore]):
         ``client.with_raw_response.status()``, ``.requests.create(...)``,
         ``.requests.retrieve(...)``, ``.images.generate(...)`` and every other wrapper.
         """
+        from ._raw import CannonWithRawResponse  # deferred: loads with its first use
+
         return CannonWithRawResponse(self)
 
     def status(
@@ -353,6 +356,8 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
     @cached_property
     def with_raw_response(self) -> AsyncCannonWithRawResponse:
         """The same calls, each returning an ``APIResponse`` (see ``Cannon.with_raw_response``)."""
+        from ._raw import AsyncCannonWithRawResponse  # deferred, as in Cannon
+
         return AsyncCannonWithRawResponse(self)
 
     async def status(

@@ -20,10 +20,10 @@ from ._config import ClientConfig
 from ._constants import DEFAULT_TIMEOUT_S
 from ._core import AsyncCore, SyncCore
 from ._logging import mask, setup_logging
-from ._operations import OperationRegistry, registry
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
+    from ._operations import OperationRegistry
     from .webhooks import Webhooks
 
 __all__ = ["ClientBase"]
@@ -139,6 +139,8 @@ class ClientBase(Generic[_CoreT]):
     @property
     def operations(self) -> OperationRegistry:
         """The operation registry (``list()``, ``get(id)``, ``ids()``), built from the schema."""
+        from ._operations import registry  # deferred: built on first use
+
         return registry()
 
     @cached_property

@@ -19,13 +19,10 @@ from contextlib import (
     AbstractContextManager,
     nullcontext,
 )
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx2
 from cannon_studio_api.client import AuthenticatedClient
-from cannon_studio_api.models.accepted_request import AcceptedRequest
-from cannon_studio_api.models.request_object import RequestObject
-from cannon_studio_api.models.status_response import StatusResponse
 from cannon_studio_api.types import Response
 
 from ._api_http import ApiClient, AsyncApiClient
@@ -46,6 +43,11 @@ from ._retry import (
 )
 from ._types import NotGiven, TimeoutTypes
 from .transports import default_async_transport, pool_limits
+
+if TYPE_CHECKING:
+    from cannon_studio_api.models.accepted_request import AcceptedRequest
+    from cannon_studio_api.models.request_object import RequestObject
+    from cannon_studio_api.models.status_response import StatusResponse
 
 __all__ = ["AsyncCore", "SyncCore", "async_inner_transport", "inner_transport"]
 

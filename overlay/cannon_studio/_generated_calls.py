@@ -21,21 +21,24 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx2
+from cannon_studio_api import models
 from cannon_studio_api.api import requests as request_endpoints
+from cannon_studio_api.api import status as status_endpoints
 from cannon_studio_api.api.requests import get_request
-from cannon_studio_api.api.status import get_status
 from cannon_studio_api.client import AuthenticatedClient
-from cannon_studio_api.models.accepted_request import AcceptedRequest
 from cannon_studio_api.models.request_object import RequestObject
-from cannon_studio_api.models.status_response import StatusResponse
 from cannon_studio_api.types import Response
 
 from ._api_response import record
 from ._errors import APIConnectionError, APIResponseValidationError, CannonError
 from ._logging import redact, redact_chain
+
+if TYPE_CHECKING:
+    from cannon_studio_api.models.accepted_request import AcceptedRequest
+    from cannon_studio_api.models.status_response import StatusResponse
 
 __all__ = [
     "HOSTILE",
@@ -122,25 +125,28 @@ def create_request_call(
 
     The endpoint module is reached through its package, which loads it on first use
     (``openapi/templates/endpoint_init.py.jinja``): it imports all 19 envelope models, which a
-    GET never needs (tests/packaging: a first GET loads only the models it parses).
+    GET never needs (tests/packaging: a first GET loads only the models it parses); the
+    ``AcceptedRequest`` model through the models package, likewise.
     """
     create_request = request_endpoints.create_request
     return GeneratedCall(
         create_request.sync_detailed,
         create_request.asyncio_detailed,
         {"client": api, "body": envelope, "x_idempotency_key": idempotency_key},
-        AcceptedRequest,
+        models.AcceptedRequest,
         "POST /api/v1/requests",
     )
 
 
 def status_call(api: AuthenticatedClient) -> GeneratedCall[StatusResponse]:
-    """``GET /api/v1/status`` -> ``StatusResponse``."""
+    """``GET /api/v1/status`` -> ``StatusResponse`` (the endpoint module and the model load on
+    first use, through their packages, as in ``create_request_call``)."""
+    get_status = status_endpoints.get_status
     return GeneratedCall(
         get_status.sync_detailed,
         get_status.asyncio_detailed,
         {"client": api},
-        StatusResponse,
+        models.StatusResponse,
         "GET /api/v1/status",
     )
 

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import _clock
 from ._constants import DEFAULT_DOWNLOAD_TIMEOUT_S, DEFAULT_MAX_DOWNLOAD_BYTES, REQUEST_ID_HEADER
 from ._deadline import deadline_scope, passed
-from ._download_file import ProgressCallback
 from ._errors import (
     APITimeoutError,
     RequestFailedError,
@@ -37,11 +36,9 @@ from ._errors import (
 )
 from ._gate import InFlightGate
 from ._logging import logger
-from ._operations import parse_output
 from ._polling import PollPolicy, poll_delay
 from ._request_args import max_wait_seconds
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from .assets import adownload_many, asset_urls, download_many
 
 __all__ = [
     "TERMINAL_STATUSES",
@@ -58,6 +55,7 @@ if TYPE_CHECKING:
     from cannon_studio_api.models import AcceptedRequest, RequestObject
     from cannon_studio_api.types import Response
 
+    from ._download_file import ProgressCallback
     from ._outputs import Output
     from ._receiver import WebhookReceiver
 
@@ -173,6 +171,8 @@ class _HandleBase:
         """
         if self.request is None:
             return None
+        from ._operations import parse_output  # deferred: the registry loads with an output
+
         parsed, problem = parse_output(self.operation, self.request.output)
         if problem is not None:
             logger.warning("request %s: %s", self.id, problem)
@@ -199,6 +199,8 @@ class _HandleBase:
 
     def asset_urls(self) -> list[str]:
         """Absolute URLs of the output's downloadable assets (video, images, audio, GLB...)."""
+        from .assets import asset_urls  # deferred: the download machinery loads with its use
+
         return asset_urls(self.output)
 
     def _apply(self, request: RequestObject, response: Response[Any] | None = None) -> bool:
@@ -388,6 +390,8 @@ class RequestHandle(_HandleBase):
             APIConnectionError: the asset host could not be reached.
         """
         self._check_downloadable()
+        from .assets import download_many  # deferred, as in asset_urls
+
         return download_many(
             self.asset_urls(),
             dest_dir,
@@ -480,6 +484,8 @@ class AsyncRequestHandle(_HandleBase):
         Raises ``RequestNotSucceededError`` unless the status is ``succeeded``.
         """
         self._check_downloadable()
+        from .assets import adownload_many  # deferred, as in asset_urls
+
         return await adownload_many(
             self.asset_urls(),
             dest_dir,

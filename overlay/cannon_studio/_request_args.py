@@ -18,7 +18,6 @@ from ._backoff import check_seconds
 from ._constants import DEFAULT_MAX_WAIT_S
 from ._errors import CannonError, InputValidationError
 from ._types import InputData, NotGiven
-from ._validation import build_envelope
 
 __all__ = [
     "caller_stacklevel",
@@ -151,6 +150,8 @@ def prepare_create(
     Raises:
         InputValidationError: bad input, unknown field or operation, bad key (nothing sent).
     """
+    from ._validation import build_envelope  # deferred: the registry and jsonschema, at a create
+
     spec, envelope = build_envelope(
         operation, input, webhook_url, extra_input=extra_input, validate=validate
     )

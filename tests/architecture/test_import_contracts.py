@@ -170,6 +170,23 @@ DEFERRED_OWN = {
         "the schedulers of requests.as_completed / wait_all (a thread pool, asyncio): imported"
         " by those four methods (cannon_studio._requests), never by create or retrieve"
     ),
+    "cannon_studio.assets": (
+        "asset downloads (cannon_studio._download_file: hashlib, secrets, temporary files):"
+        " imported by a handle's asset_urls / download / adownload (cannon_studio._handles);"
+        " the batch and CLI import it at module top"
+    ),
+    "cannon_studio._raw": (
+        "the raw-response views: imported by client.with_raw_response (cannon_studio._client)"
+    ),
+    "cannon_studio._operations": (
+        "the operation registry (the WRAPPERS table, the output parsers; ~1-1.5 ms, and the"
+        " schema model behind it): imported by client.operations (cannon_studio._client_base)"
+        " and a handle's output (cannon_studio._handles); _validation imports it at module top"
+    ),
+    "cannon_studio._validation": (
+        "the create's input check (the registry, then jsonschema): imported by prepare_create"
+        " (cannon_studio._request_args), the first create; never by a GET or status"
+    ),
     "cannon_studio._receiver": (
         "the webhook receiver (asyncio, aiohttp's server side when started): imported by"
         " AsyncCannon.webhook_receiver (cannon_studio._client); the batch and CLI import it at"
