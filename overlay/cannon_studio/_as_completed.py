@@ -4,18 +4,17 @@ One scheduler keeps a priority queue of next-poll times (each handle's ``PollPol
 and runs the polls that are due, at most ``width`` at once, until every request is terminal or
 the deadline passes; every request is polled at least once, even past the deadline. A poll in
 flight ends at the deadline too (``_deadline``: its retries and waits included). In the async
-one, a request created while its client's ``WebhookReceiver`` runs is not queued for polls: a
-small task listens for its delivery (``handle.wait``: the delivery resolves it, polls only as
-the receiver's safety net), and it is yielded when that task ends. The sync one
-polls on a small thread pool (``_InlinePool`` when one poll at a time is enough: no threads);
-the async one runs polls as tasks and may also start pending creates, read lazily, as the
-client's in-flight slots allow. All sleeping goes through ``_clock``.
+one, a request created while its client's ``WebhookReceiver`` runs is subscribed to it: the
+receiver's request handler hands the delivery to the scheduler, which yields the request on
+its next wake-up; its queued poll is only the receiver's safety net. The sync one polls on a
+small thread pool (``_InlinePool`` when one poll at a time is enough: no threads); the async
+one runs polls as tasks and may also start pending creates, read lazily, as the client's
+in-flight slots allow. All sleeping goes through ``_clock``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import _clock
 from ._deadline import deadline_scope, passed
-from ._errors import APITimeoutError, RequestFailedError, WaitTimeoutError
+from ._errors import APITimeoutError, WaitTimeoutError
 from ._handles import (
     AsyncRequestCalls,
     AsyncRequestHandle,
@@ -41,6 +40,8 @@ if TYPE_CHECKING:
     from cannon_studio_api.models import RequestObject
     from cannon_studio_api.types import Response
 
+    from ._receiver import Notice, WebhookReceiver
+
 _CoreT = TypeVar("_CoreT")
 _HandleT = TypeVar("_HandleT", bound=_HandleBase)
 
@@ -50,23 +51,50 @@ class PollQueue(Generic[_HandleT]):
     of ``(due, index, handle)``, ``monotonic`` SECONDS), which were polled, and the deadline.
 
     Every request is polled at least once, even past the deadline: until then a request that
-    was never polled is made due at once rather than timed out.
+    was never polled is made due at once rather than timed out. A request settled some other
+    way (a webhook delivery) is ``discard``-ed: its entry stays in the heap, stale, and is
+    skipped when it comes to the top (``live`` holds the due time of each live entry).
     """
 
     def __init__(self, limit: float, start: float) -> None:
         self.limit = limit  # SECONDS
         self.deadline = start + limit
         self.heap: list[tuple[float, int, _HandleT]] = []
+        self.live: dict[int, float] = {}  # index -> due of its live entry
         self.polled: set[int] = set()
 
     def __bool__(self) -> bool:
-        return bool(self.heap)
+        return self.head() is not None
+
+    def head(self) -> tuple[float, int, _HandleT] | None:
+        """The live entry polled next, or ``None`` (stale entries on top are dropped)."""
+        heap, live = self.heap, self.live
+        while heap:
+            due, index, _ = top = heap[0]
+            if live.get(index) == due:
+                return top
+            heapq.heappop(heap)
+        return None
 
     def push(self, index: int, handle: _HandleT, now: float | None = None) -> float:
         """Queue ``handle`` for its next poll (its policy's delay from ``now``); return when."""
         due = (_clock.monotonic() if now is None else now) + handle._next_delay()
+        return self.push_at(index, handle, due)
+
+    def push_at(self, index: int, handle: _HandleT, due: float) -> float:
+        """Queue ``handle`` for a poll at ``due`` (``monotonic`` SECONDS), replacing its entry."""
+        self.live[index] = due
         heapq.heappush(self.heap, (due, index, handle))
         return due
+
+    def discard(self, index: int) -> None:
+        """Forget the queued poll of ``index`` (settled without it); no-op when none."""
+        self.live.pop(index, None)
+
+    def entries(self) -> list[tuple[float, int, _HandleT]]:
+        """The live entries, in no particular order."""
+        live = self.live
+        return [entry for entry in self.heap if live.get(entry[1]) == entry[0]]
 
     def past_deadline(
         self, now: float, in_flight: Iterable[tuple[int, _HandleT]], more: bool = False
@@ -79,28 +107,36 @@ class PollQueue(Generic[_HandleT]):
         """
         if now < self.deadline:
             return False
-        if not more and all(index in self.polled for _, index, _ in self.heap):
+        entries = self.entries()
+        if not more and all(index in self.polled for _, index, _ in entries):
             pending = sorted(in_flight, key=lambda item: item[0])
-            pending += [(i, h) for _, i, h in sorted(self.heap)]
+            pending += [(i, h) for _, i, h in sorted(entries)]
             raise WaitTimeoutError([h.id for _, h in pending], self.limit)
-        self.heap = [(due if i in self.polled else now, i, h) for due, i, h in self.heap]
+        self.heap = [(due if i in self.polled else now, i, h) for due, i, h in entries]
         heapq.heapify(self.heap)
+        self.live = {i: due for due, i, _ in self.heap}
         return True
 
     def take_due(self, now: float, room: int, woke: bool = False) -> list[tuple[int, _HandleT]]:
         """Up to ``room`` requests whose poll is due at ``now`` (the head too when ``woke``:
         the sleep for it ended), marked polled."""
         taken: list[tuple[int, _HandleT]] = []
-        while self.heap and len(taken) < room and (self.heap[0][0] <= now or woke):
+        while len(taken) < room:
+            top = self.head()
+            if top is None or not (top[0] <= now or woke):
+                break
             woke = False
-            _, index, handle = heapq.heappop(self.heap)
+            heapq.heappop(self.heap)
+            _, index, handle = top
+            del self.live[index]
             self.polled.add(index)
             taken.append((index, handle))
         return taken
 
     def wake_at(self) -> float:
         """When the next poll is due, or the deadline if sooner (``monotonic`` SECONDS)."""
-        return min(self.heap[0][0], self.deadline)
+        top = self.head()
+        return self.deadline if top is None else min(top[0], self.deadline)
 
     def poll_budget(self, now: float) -> float | None:
         """SECONDS a poll started at ``now`` may take: until the deadline, or ``None`` for one
@@ -134,18 +170,6 @@ async def _apoll_until(
         except APITimeoutError:
             if budget is None or not passed(at):
                 raise
-
-
-async def _alisten(
-    handle: AsyncRequestHandle,
-    limit: float,
-    on_update: Callable[[AsyncRequestHandle], object] | None,
-) -> AsyncRequestHandle:
-    """Wait for a request whose delivery its client's receiver awaits (``handle.wait``: the
-    delivery resolves it; polls only as the safety net); ``failed`` is returned, not raised."""
-    with contextlib.suppress(RequestFailedError):
-        await handle.wait(max_wait=limit, on_update=on_update)
-    return handle
 
 
 class _InlinePool:
@@ -239,35 +263,66 @@ async def afollow(
     entries, not 10,000 sleeping tasks. Items that are awaitables (pending creates) are started
     as the client's in-flight slots allow. ``limit`` is the deadline in SECONDS.
 
+    A request created while its client's ``WebhookReceiver`` runs is also subscribed to that
+    receiver: its delivery, taken in the receiver's request handler, is handed to this loop
+    directly (one wake-up of this task), and its queued poll is only the safety net
+    (``WebhookReceiver.safety_interval``). A delivery without the whole record makes it due at
+    once (one GET). Whichever comes first, delivery or poll, yields it; the other is ignored.
+    The loop sleeps on one future that every create, poll, sleep and delivery wakes.
+
     Raises:
         WaitTimeoutError: the deadline passed; it lists the pending ids.
         The first error a create or a poll raised (after retries).
     """
+    loop = asyncio.get_running_loop()
     queue: PollQueue[AsyncRequestHandle] = PollQueue(limit, _clock.monotonic())
     create_limit = core.gate.limit
     creating: dict[asyncio.Future[AsyncRequestHandle], int] = {}
-    listening: dict[asyncio.Task[AsyncRequestHandle], tuple[int, AsyncRequestHandle]] = {}
-    heard: list[asyncio.Task[AsyncRequestHandle]] = []  # listeners that ended, not yet handled
-    hearing: asyncio.Future[None] | None = None  # resolved when one ends (one waiter for all)
+    polling: dict[asyncio.Task[None], tuple[int, AsyncRequestHandle]] = {}
+    # Requests listening to a receiver: index -> (handle, receiver, its subscription).
+    listening: dict[
+        int, tuple[AsyncRequestHandle, WebhookReceiver, Callable[[Notice | None], None]]
+    ]
+    listening = {}
+    delivered: set[int] = set()  # yielded on a delivery (a poll still in flight is ignored)
+    ended: list[asyncio.Future[Any]] = []  # creates, polls and sleeps that ended, not yet seen
+    heard: list[tuple[int, Notice | None]] = []  # what receivers said, not yet seen
+    wake: asyncio.Future[None] | None = None  # what the loop sleeps on while nothing is new
 
-    def ended(task: asyncio.Task[AsyncRequestHandle]) -> None:
-        heard.append(task)
-        if hearing is not None and not hearing.done():
-            hearing.set_result(None)
+    def nudge() -> None:
+        if wake is not None and not wake.done():
+            wake.set_result(None)
+
+    def on_end(future: asyncio.Future[Any]) -> None:
+        ended.append(future)
+        nudge()
+
+    def listen(index: int, handle: AsyncRequestHandle, receiver: WebhookReceiver) -> None:
+        def on_notice(notice: Notice | None) -> None:  # runs in the receiver's handler
+            heard.append((index, notice))
+            nudge()
+
+        listening[index] = (handle, receiver, on_notice)
+        early = receiver.subscribe(handle.id, on_notice, after=handle._notice_seq)
+        if early is not None:  # delivered before the create's answer was seen
+            heard.append((index, early))
+
+    def unlisten(index: int) -> None:
+        entry = listening.pop(index, None)
+        if entry is not None:
+            handle, receiver, on_notice = entry
+            receiver.unsubscribe(handle.id, on_notice)
 
     count = 0
     exhausted = False
 
-    def follow_one(index: int, handle: AsyncRequestHandle) -> float | None:
-        """Queue ``handle`` for polls, or listen for its delivery; when its poll is due."""
+    def follow_one(index: int, handle: AsyncRequestHandle) -> float:
+        """Queue ``handle`` for polls (only the safety net when it listens for its delivery);
+        when its poll is due."""
         receiver = handle._receiver
-        if receiver is None or not receiver.running:
-            return queue.push(index, handle)
-        left = max(0.0, queue.deadline - _clock.monotonic())
-        task = asyncio.create_task(_alisten(handle, left, on_update))
-        listening[task] = (index, handle)
-        task.add_done_callback(ended)
-        return None
+        if receiver is not None and receiver.running:
+            listen(index, handle, receiver)
+        return queue.push(index, handle)
 
     def pull() -> list[AsyncRequestHandle]:
         """Take items until ``create_limit`` creates run; returns the terminal handles."""
@@ -290,74 +345,97 @@ async def afollow(
                 else:
                     follow_one(index, handle)
             else:
-                creating[asyncio.ensure_future(item)] = index
+                future = asyncio.ensure_future(item)
+                creating[future] = index
+                future.add_done_callback(on_end)
         return ready
 
     for handle in pull():
         yield handle
-    polling: dict[asyncio.Task[None], tuple[int, AsyncRequestHandle]] = {}
     sleeper: asyncio.Future[None] | None = None
     sleeper_at = 0.0  # when the sleeper wakes (``monotonic`` seconds)
+    sleeper_for: tuple[float, int, AsyncRequestHandle] | None = None  # the entry it sleeps for
     try:
-        while queue or polling or creating or listening or not exhausted:
+        while queue or polling or creating or not exhausted:
             now = _clock.monotonic()
             past = queue.past_deadline(now, polling.values(), more=bool(creating))
             if not past and not exhausted and len(creating) < create_limit:
                 for handle in pull():
                     yield handle
                 continue
-            woke = sleeper is not None and sleeper.done()
-            if woke:
+            woke = False
+            if sleeper is not None and sleeper.done():
                 sleeper = None
+                woke = queue.head() is sleeper_for  # not when its entry was settled meanwhile
             # Start the polls that are due (the head too when the sleep for it ended:
             # sleeps are the module's ``async_sleep``, which tests make instant).
             for index, handle in queue.take_due(now, width - len(polling), woke):
-                poll = _apoll_until(handle, on_update, queue.poll_budget(now))
-                polling[asyncio.create_task(poll)] = (index, handle)
-            waiters: set[asyncio.Future[Any]] = {*polling, *creating}
-            if listening:
-                if hearing is None:
-                    hearing = asyncio.get_running_loop().create_future()
-                    if heard:
-                        hearing.set_result(None)
-                waiters.add(hearing)
-            if queue and len(polling) < width:
-                if sleeper is None:
-                    sleeper_at = queue.wake_at()
-                    sleeper = asyncio.ensure_future(_clock.async_sleep(max(0.0, sleeper_at - now)))
-                waiters.add(sleeper)
-            elif not waiters:  # pragma: no cover - nothing to wait for
-                break
-            done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-            finished_all = [f for f in done if f is not sleeper and f is not hearing]
-            listened: list[asyncio.Task[AsyncRequestHandle]] = []
-            if hearing is not None and hearing.done():
-                hearing = None
-                listened, heard[:] = list(heard), []
-            for finished in [f for f in finished_all if f in creating]:
+                task = asyncio.create_task(_apoll_until(handle, on_update, queue.poll_budget(now)))
+                task.add_done_callback(on_end)
+                polling[task] = (index, handle)
+            if queue and len(polling) < width and sleeper is None:
+                sleeper_at, sleeper_for = queue.wake_at(), queue.head()
+                sleeper = asyncio.ensure_future(_clock.async_sleep(max(0.0, sleeper_at - now)))
+                sleeper.add_done_callback(on_end)
+            if not ended and not heard:
+                if not polling and not creating and sleeper is None:  # pragma: no cover
+                    break  # nothing to wait for
+                wake = loop.create_future()
+                try:
+                    await wake
+                finally:
+                    wake = None
+            done = set(ended)
+            ended.clear()
+            news = heard[:]
+            heard.clear()
+            for finished in [f for f in done if f in creating]:
                 index = creating.pop(finished)
                 due = follow_one(index, finished.result())  # result() raises the create's error
-                if due is not None and sleeper is not None and due < sleeper_at:
+                if sleeper is not None and due < sleeper_at:
                     sleeper.cancel()
                     sleeper = None
+            for index, notice in news:
+                entry = listening.get(index)
+                if entry is None:
+                    continue  # settled already: a poll found it, or a copy came first
+                handle = entry[0]
+                in_flight = any(i == index for i, _ in polling.values())
+                if notice is None:  # the receiver stopped: poll now, then by the policy
+                    unlisten(index)
+                    if not in_flight:
+                        queue.push_at(index, handle, now)
+                    continue
+                if notice.seq <= handle._notice_seq:
+                    continue
+                handle._notice_seq = notice.seq
+                record = notice.record
+                if record is None or (handle.operation and record.operation != handle.operation):
+                    if not in_flight:  # a hint, or a record that does not fit: GET once now
+                        queue.push_at(index, handle, now)
+                    continue
+                if handle._apply(record) and on_update is not None:
+                    result = on_update(handle)
+                    if hasattr(result, "__await__"):
+                        await result
+                unlisten(index)
+                queue.discard(index)
+                if in_flight:
+                    delivered.add(index)
+                yield handle
             for finished in sorted(
-                (f for f in listened if f in listening), key=lambda f: listening[f][0]
-            ):
-                if isinstance(finished.exception(), WaitTimeoutError):
-                    pending = sorted([*polling.values(), *listening.values()], key=lambda p: p[0])
-                    pending += [(i, h) for _, i, h in sorted(queue.heap)]
-                    raise WaitTimeoutError([h.id for _, h in pending], queue.limit)
-                listening.pop(finished)
-                yield finished.result()  # raises the error of a poll that failed
-            for finished in sorted(
-                (f for f in finished_all if f in polling),
+                (f for f in done if f in polling),
                 key=lambda f: polling[f][0],
             ):
                 index, handle = polling.pop(finished)
                 error = finished.exception()
                 if error is not None:
                     raise error
+                if index in delivered:  # its delivery came while this poll was in flight
+                    delivered.discard(index)
+                    continue
                 if handle.is_terminal:
+                    unlisten(index)
                     yield handle
                 else:
                     due = queue.push(index, handle)
@@ -365,14 +443,15 @@ async def afollow(
                         sleeper.cancel()  # this poll is due before the sleeper wakes
                         sleeper = None
     finally:
+        for index in list(listening):
+            unlisten(index)
         if not exhausted:  # stopped early: close the creates that were never started
             for item in source:
                 if inspect.iscoroutine(item):
                     item.close()
-        leftovers: list[asyncio.Future[Any]] = [*polling, *creating, *listening]
-        for waiter in (sleeper, hearing):
-            if waiter is not None:
-                leftovers.append(waiter)
+        leftovers: list[asyncio.Future[Any]] = [*polling, *creating]
+        if sleeper is not None:
+            leftovers.append(sleeper)
         for future in leftovers:
             future.cancel()
         if leftovers:

@@ -92,6 +92,12 @@ _SERVER_LOG = logging.getLogger("cannon_studio.receiver")
 _SERVER_LOG.addFilter(_OneLine())
 
 
+def _expire(waiter: asyncio.Future[Notice | None]) -> None:
+    """A ``next_notice`` wait ran out of time: it ends with ``None``."""
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 def _present(value: object) -> bool:
     """True for a value the payload carried (not the generated client's ``UNSET``, not None)."""
     return value is not None and type(value).__name__ != "Unset"
@@ -255,6 +261,7 @@ class WebhookReceiver:
         self._dedupe = webhooks.dedupe if webhooks.dedupe is not None else MemoryDedupeStore()
         self._notices: OrderedDict[str, Notice] = OrderedDict()
         self._waiters: dict[str, list[asyncio.Future[Notice | None]]] = {}
+        self._subscribers: dict[str, list[Callable[[Notice | None], None]]] = {}
         self._seq = itertools.count(1)
         self._busy = 0
         self._logged_at = float("-inf")
@@ -331,6 +338,10 @@ class WebhookReceiver:
                 if not waiter.done():
                     waiter.set_result(None)
         self._waiters.clear()
+        subscribers, self._subscribers = self._subscribers, {}
+        for callbacks in subscribers.values():
+            for callback in callbacks:
+                callback(None)
         await runner.cleanup()
 
     async def __aenter__(self) -> WebhookReceiver:
@@ -355,25 +366,49 @@ class WebhookReceiver:
 
     async def next_notice(self, request_id: str, after: int, timeout_s: float) -> Notice | None:
         """The first notice about ``request_id`` newer than ``after`` (its ``seq``), waiting up
-        to ``timeout_s`` SECONDS for one; ``None`` on timeout or when the receiver stops."""
+        to ``timeout_s`` SECONDS for one; ``None`` on timeout or when the receiver stops.
+
+        The delivery's handler resolves the future this call awaits (no task, no
+        ``wait_for`` in between): the wait resumes on the next turn of the event loop."""
         notice = self._notices.get(request_id)
         if notice is not None and notice.seq > after:
             return notice
         if self._runner is None:
             return None
-        waiter: asyncio.Future[Notice | None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Notice | None] = loop.create_future()
         waiters = self._waiters.setdefault(request_id, [])
         waiters.append(waiter)
+        timer = loop.call_later(max(0.0, timeout_s), _expire, waiter)
         try:
-            return await asyncio.wait_for(waiter, max(0.0, timeout_s))
-        except TimeoutError:
-            return None
+            return await waiter
         finally:
+            timer.cancel()
             waiters = self._waiters.get(request_id, [])
             if waiter in waiters:
                 waiters.remove(waiter)
             if not waiters:
                 self._waiters.pop(request_id, None)
+
+    def subscribe(
+        self, request_id: str, callback: Callable[[Notice | None], None], *, after: int = 0
+    ) -> Notice | None:
+        """Call ``callback(notice)`` for every notice about ``request_id`` taken from now on,
+        from the delivery's request handler (it must not block or raise), and
+        ``callback(None)`` once if the receiver stops first. Returns the last notice already
+        taken about it if newer than ``after`` (its ``seq``), else ``None``. ``as_completed``
+        follows its requests this way (one callback per request, no task)."""
+        self._subscribers.setdefault(request_id, []).append(callback)
+        notice = self._notices.get(request_id)
+        return notice if notice is not None and notice.seq > after else None
+
+    def unsubscribe(self, request_id: str, callback: Callable[[Notice | None], None]) -> None:
+        """Undo ``subscribe`` (no-op when ``callback`` is not subscribed to ``request_id``)."""
+        callbacks = self._subscribers.get(request_id)
+        if callbacks is not None and callback in callbacks:
+            callbacks.remove(callback)
+            if not callbacks:
+                del self._subscribers[request_id]
 
     def _take(self, record: RequestObject) -> None:
         """Remember a verified delivery and wake the waits for its request."""
@@ -389,6 +424,8 @@ class WebhookReceiver:
         for waiter in self._waiters.pop(request_id, ()):
             if not waiter.done():
                 waiter.set_result(notice)
+        for callback in tuple(self._subscribers.get(request_id, ())):
+            callback(notice)
 
     # ------------------------------------------------------------------ HTTP
     def _refuse(self, status: int, reason: str, **headers: str) -> web.Response:
