@@ -429,7 +429,7 @@ class AsyncCannon(AsyncNamespaces, ClientBase[AsyncCore]):
             The receiver, not started: enter it (``async with``) or ``await receiver.start()``.
 
         Raises:
-            ConfigurationError: no usable secret, a bad ``public_url``, or (at start) aiohttp
+            ConfigurationError: no usable secret, a bad ``public_url``, or (at start) h11
                 missing: ``pip install 'cannon-studio[webhooks]'``.
         """
         from ._receiver import WebhookReceiver  # deferred: aiohttp's server side, asyncio

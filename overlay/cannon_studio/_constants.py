@@ -164,7 +164,8 @@ RECEIVER_MAX_CONCURRENT = 256
 (an at-least-once sender retries them), so a flood cannot pile up work."""
 
 RECEIVER_READ_TIMEOUT_S = 10.0
-"""Time a ``WebhookReceiver`` gives one delivery to send its whole body, in SECONDS (408 after)."""
+"""Time a ``WebhookReceiver`` gives one delivery to arrive whole, head and body, in SECONDS (408
+after)."""
 
 RECEIVER_MAX_NOTICES = 100_000
 """Request ids a ``WebhookReceiver`` remembers deliveries for (oldest dropped first): a delivery

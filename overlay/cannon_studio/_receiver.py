@@ -16,14 +16,20 @@ duplicate delivery is acknowledged and ignored (the dedupe store), and one that 
 it changes nothing: a handle's terminal state is set once. A dropped delivery is found by the
 safety-net poll. So no delivery, dropped or doubled, loses or doubles a result.
 
-The server is ``aiohttp.web`` (the ``[webhooks]`` extra), the asyncio HTTP server that the
-``[aiohttp]`` transport already brings: its parser bounds request lines and headers, and
-``client_max_size`` bounds bodies. This module adds the rest of the hostile-input rules:
+The server is an ``asyncio.Protocol`` in the client's own event loop around ``h11``, the
+sans-I/O HTTP/1.1 parser httpx2's own core stands on (``_DeliveryProtocol``): a delivery is
+parsed, verified, handed to the waits and answered inside the ``data_received`` call that
+brought its last byte, with no task or queue between the socket and the waits (an HTTP
+framework would add two turns of a busy event loop there). ``h11`` bounds request lines and
+headers (``RECEIVER_MAX_HEAD_BYTES``); this module adds the rest of the hostile-input rules:
 
 - only ``POST`` on the receiver's path (405 otherwise; other paths 404);
 - a ``Content-Length`` over ``max_body_bytes`` is refused before the body is read (413), a
   chunked body once it grows past it (413);
-- a body that does not arrive within ``RECEIVER_READ_TIMEOUT_S`` is dropped (408);
+- a request that does not arrive whole within ``RECEIVER_READ_TIMEOUT_S`` is dropped (408),
+  a connection idle for ``RECEIVER_IDLE_TIMEOUT_S`` closed;
+- a request that is not HTTP/1.1 as ``h11`` reads it is answered 400 and its connection
+  closed;
 - more than ``RECEIVER_MAX_CONCURRENT`` deliveries at once are answered 503 with
   ``Retry-After: 1`` (the sender retries);
 - a bad signature or timestamp is 401 and resolves nothing, a malformed delivery 400;
@@ -35,11 +41,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ._constants import (
@@ -64,32 +70,30 @@ from ._polling import safety_interval
 from .webhooks import MemoryDedupeStore, Webhooks
 
 if TYPE_CHECKING:
-    from aiohttp import web
+    import h11
     from cannon_studio_api.models import RequestObject
 
 __all__ = ["Notice", "ReceiverStats", "WebhookReceiver", "full_record"]
 
 _TERMINAL = frozenset({"succeeded", "failed"})
-_INSTALL_HINT = "the webhook receiver needs aiohttp: pip install 'cannon-studio[webhooks]'"
+_INSTALL_HINT = "the webhook receiver needs h11: pip install 'cannon-studio[webhooks]'"
+RECEIVER_MAX_HEAD_BYTES = 16 * 1024
+"""Largest request line plus headers a delivery may send, BYTES (h11's default; 400 beyond)."""
+RECEIVER_IDLE_TIMEOUT_S = 75.0
+"""SECONDS a kept-alive connection may stay idle before the receiver closes it."""
+RECEIVER_LINGER_S = 5.0
+RECEIVER_LINGER_BYTES = 16 * 1024 * 1024
+"""After refusing a request whose body is still coming, the receiver reads and drops up to
+that many SECONDS and BYTES of it before closing, so the sender reads the refusal instead of
+a reset connection."""
 
 
-class _OneLine(logging.Filter):
-    """Makes the HTTP server's own error records one line: the exception's type and its first
-    line, no traceback (a garbage request must not print aiohttp's parser internals)."""
+class _Answer(NamedTuple):
+    """The HTTP answer to one delivery: status code, plain-text body, extra headers."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info:
-            exc = record.exc_info[1]
-            first = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
-            record.msg = f"{record.getMessage()}: {type(exc).__name__} {first}".rstrip()
-            record.args = None
-            record.exc_info = None
-            record.exc_text = None
-        return True
-
-
-_SERVER_LOG = logging.getLogger("cannon_studio.receiver")
-_SERVER_LOG.addFilter(_OneLine())
+    status: int
+    text: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _expire(waiter: asyncio.Future[Notice | None]) -> None:
@@ -189,12 +193,12 @@ class WebhookReceiver:
         safety_factor, safety_min_s, safety_max_s, safety_default_s: the safety-net interval
             rule, SECONDS (see ``_polling.safety_interval``).
         max_concurrent: deliveries handled at once (503 beyond).
-        read_timeout_s: SECONDS a delivery has to send its body (408 after).
+        read_timeout_s: SECONDS a delivery has to arrive whole, head and body (408 after).
         max_notices: request ids whose last delivery is remembered (oldest dropped first).
 
     Raises:
         ConfigurationError: ``public_url`` is not an absolute http(s) URL, or a number is out
-            of range. ``start`` raises it when aiohttp is not installed.
+            of range. ``start`` raises it when h11 is not installed.
     """
 
     def __init__(
@@ -266,14 +270,15 @@ class WebhookReceiver:
         self._busy = 0
         self._logged_at = float("-inf")
         self._unlogged = 0
-        self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
+        self._connections: set[_DeliveryProtocol] = set()
         self.stats = ReceiverStats()
 
     # ------------------------------------------------------------------ lifecycle
     @property
     def running(self) -> bool:
         """True between ``start`` and ``close``."""
-        return self._runner is not None
+        return self._server is not None
 
     @property
     def port(self) -> int:
@@ -293,34 +298,28 @@ class WebhookReceiver:
         """Bind ``host:port`` and serve; return ``self``. A second call does nothing.
 
         Raises:
-            ConfigurationError: aiohttp is not installed (the ``[webhooks]`` extra), or the
+            ConfigurationError: h11 is not installed (the ``[webhooks]`` extra), or the
                 webhook secret is missing.
             OSError: the address cannot be bound (in use, not local, no permission).
         """
-        if self._runner is not None:
+        if self._server is not None:
             return self
         try:
-            from aiohttp import web
+            import h11
         except ImportError:
             raise ConfigurationError(_INSTALL_HINT) from None
         if not getattr(self.webhooks, "_secret", None):
             raise ConfigurationError(
                 "no webhook secret: pass webhook_secret= to the client or set CANNON_WEBHOOK_SECRET"
             )
-        app = web.Application(client_max_size=self.webhooks.max_body_bytes)
-        app.router.add_route("*", self.path, self._handle)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, logger=_SERVER_LOG)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self.host, self._port)
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        addresses: Sequence[Any] = runner.addresses
-        if addresses:
-            self._port = int(addresses[0][1])
-        self._runner = runner
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(
+            lambda: _DeliveryProtocol(self, h11), self.host, self._port, backlog=1024
+        )
+        sockets = server.sockets
+        if sockets:
+            self._port = int(sockets[0].getsockname()[1])
+        self._server = server
         if self._attach is not None:
             self._attach(self)
         logger.info("webhook receiver on %s:%d (public %s)", self.host, self._port, self.path)
@@ -328,9 +327,10 @@ class WebhookReceiver:
 
     async def close(self) -> None:
         """Stop serving; waits still listening poll at once and go on polling. Idempotent."""
-        runner, self._runner = self._runner, None
-        if runner is None:
+        server, self._server = self._server, None
+        if server is None:
             return
+        server.close()
         if self._attach is not None:
             self._attach(None)
         for waiters in self._waiters.values():
@@ -342,7 +342,9 @@ class WebhookReceiver:
         for callbacks in subscribers.values():
             for callback in callbacks:
                 callback(None)
-        await runner.cleanup()
+        for connection in list(self._connections):
+            connection.close()
+        await server.wait_closed()
 
     async def __aenter__(self) -> WebhookReceiver:
         return await self.start()
@@ -373,7 +375,7 @@ class WebhookReceiver:
         notice = self._notices.get(request_id)
         if notice is not None and notice.seq > after:
             return notice
-        if self._runner is None:
+        if self._server is None:
             return None
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Notice | None] = loop.create_future()
@@ -428,9 +430,7 @@ class WebhookReceiver:
             callback(notice)
 
     # ------------------------------------------------------------------ HTTP
-    def _refuse(self, status: int, reason: str, **headers: str) -> web.Response:
-        from aiohttp import web
-
+    def _refuse(self, status: int, reason: str, *headers: tuple[str, str]) -> _Answer:
         self.stats.refuse(status)
         now = time.monotonic()
         if now - self._logged_at >= 1.0:  # a flood of refusals is one line a second
@@ -439,43 +439,15 @@ class WebhookReceiver:
             self._logged_at, self._unlogged = now, 0
         else:
             self._unlogged += 1
-        return web.Response(status=status, text=reason + "\n", headers=headers or None)
+        return _Answer(status, reason + "\n", headers)
 
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        from aiohttp import web
-
-        if request.method != "POST":
-            return self._refuse(405, "only POST is accepted", Allow="POST")
-        limit = self.webhooks.max_body_bytes
-        if request.content_length is not None and request.content_length > limit:
-            return self._refuse(413, f"body larger than {limit} bytes")
-        if self._busy >= self._max_concurrent:
-            return self._refuse(503, "too many deliveries at once", **{"Retry-After": "1"})
-        self._busy += 1
-        try:
-            try:
-                async with asyncio.timeout(self._read_timeout_s):
-                    body = await request.read()
-            except web.HTTPRequestEntityTooLarge:
-                return self._refuse(413, f"body larger than {limit} bytes")
-            except TimeoutError:
-                return self._refuse(408, "body not received in time")
-            return self._verify(body, request.headers)
-        except (ConnectionError, asyncio.IncompleteReadError) as exc:
-            logger.warning("webhook delivery broke off: %s", type(exc).__name__)
-            return web.Response(status=400)
-        finally:
-            self._busy -= 1
-
-    def _verify(self, body: bytes, headers: Mapping[str, str]) -> web.Response:
+    def _verify(self, body: bytes, headers: Mapping[str, str]) -> _Answer:
         """Verify one delivery's body and headers and take it; the HTTP answer."""
-        from aiohttp import web
-
         try:
             event = self.webhooks.verify(body, headers, dedupe=self._dedupe)
         except WebhookReplayError:
             self.stats.duplicates += 1
-            return web.Response(status=200, text="duplicate\n")
+            return _Answer(200, "duplicate\n")
         except WebhookPayloadTooLargeError as exc:
             return self._refuse(413, str(exc))
         except (WebhookSignatureError, WebhookTimestampError) as exc:
@@ -489,4 +461,204 @@ class WebhookReceiver:
             return self._refuse(400, "verified delivery names no request id")
         self.stats.accepted += 1
         self._take(record)
-        return web.Response(status=204)
+        return _Answer(204)
+
+
+class _DeliveryProtocol(asyncio.Protocol):
+    """One connection to a ``WebhookReceiver``: HTTP/1.1 through ``h11``, keep-alive and
+    pipelining included. Each request is refused as soon as its head shows it must be (path
+    404, method 405, ``Content-Length`` 413, too many at once 503), its body is bounded as it
+    grows (413), and a whole one is verified and answered in the same ``data_received`` call
+    (``WebhookReceiver._verify``). A refusal before the body is read closes the connection.
+    """
+
+    def __init__(self, receiver: WebhookReceiver, h11_module: Any) -> None:
+        self._receiver = receiver
+        self._h11 = h11_module
+        self._conn: h11.Connection = h11_module.Connection(
+            h11_module.SERVER, max_incomplete_event_size=RECEIVER_MAX_HEAD_BYTES
+        )
+        self._transport: asyncio.Transport | None = None
+        self._body = bytearray()
+        self._headers: dict[str, str] = {}
+        self._in_request = False  # bytes of a request arrived, its answer not yet sent
+        self._counted = False  # counted in the receiver's deliveries at once
+        self._timer: asyncio.TimerHandle | None = None
+        self._lingering = -1  # bytes dropped after a refusal (-1: not lingering)
+
+    # -- asyncio.Protocol
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._receiver._connections.add(self)
+        self._arm(RECEIVER_IDLE_TIMEOUT_S)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._receiver._connections.discard(self)
+        self._uncount()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._transport = None
+
+    def data_received(self, data: bytes) -> None:
+        if self._transport is None or self._transport.is_closing():
+            return
+        if self._lingering >= 0:  # refused: drop what is still coming, up to a bound
+            self._lingering += len(data)
+            if self._lingering > RECEIVER_LINGER_BYTES:
+                self.close()
+            return
+        if not self._in_request:
+            self._in_request = True
+            self._arm(self._receiver._read_timeout_s)
+        try:
+            self._conn.receive_data(data)
+            self._events()
+        except Exception as exc:  # never asyncio's traceback from inside the receiver
+            logger.warning("webhook connection dropped: %s", type(exc).__name__)
+            self.close()
+
+    def eof_received(self) -> bool | None:
+        if self._lingering >= 0:
+            self.close()
+            return None
+        if self._transport is not None and not self._transport.is_closing():
+            self._conn.receive_data(b"")
+            self._events()
+        return None
+
+    # -- the HTTP exchange
+    def _events(self) -> None:
+        h11 = self._h11
+        receiver = self._receiver
+        while self._transport is not None and not self._transport.is_closing():
+            try:
+                event = self._conn.next_event()
+            except h11.RemoteProtocolError as exc:
+                self._finish(receiver._refuse(400, f"not a valid HTTP/1.1 request ({exc})"))
+                return
+            if event is h11.NEED_DATA:
+                return
+            if event is h11.PAUSED:  # the answer went out: the next request on this connection
+                if not self._next_cycle():
+                    return
+                continue
+            if isinstance(event, h11.Request):
+                refusal = self._check_head(event)
+                if refusal is not None:
+                    self._finish(refusal)
+                    return
+                if self._conn.they_are_waiting_for_100_continue:
+                    continue_ = h11.InformationalResponse(status_code=100, headers=[])
+                    self._transport.write(self._conn.send(continue_))
+            elif isinstance(event, h11.Data):
+                self._body += event.data
+                limit = receiver.webhooks.max_body_bytes
+                if len(self._body) > limit:
+                    self._finish(receiver._refuse(413, f"body larger than {limit} bytes"))
+                    return
+            elif isinstance(event, h11.EndOfMessage):
+                body, self._body = bytes(self._body), bytearray()
+                self._uncount()
+                self._finish(receiver._verify(body, self._headers), keep_alive=True)
+            else:  # ConnectionClosed
+                self.close()
+                return
+
+    def _check_head(self, request: h11.Request) -> _Answer | None:
+        """The refusal a request's head already earns, else ``None`` (and count it)."""
+        receiver = self._receiver
+        path = bytes(request.target).split(b"?", 1)[0].decode("latin-1")
+        if path != receiver.path:
+            return receiver._refuse(404, "no such path")
+        if request.method != b"POST":
+            return receiver._refuse(405, "only POST is accepted", ("Allow", "POST"))
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers
+        }
+        limit = receiver.webhooks.max_body_bytes
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            return receiver._refuse(413, f"body larger than {limit} bytes")
+        if receiver._busy >= receiver._max_concurrent:
+            return receiver._refuse(503, "too many deliveries at once", ("Retry-After", "1"))
+        receiver._busy += 1
+        self._counted = True
+        self._headers = headers
+        return None
+
+    def _finish(self, answer: _Answer, keep_alive: bool = False) -> None:
+        """Send ``answer``; keep the connection for the next request only when ``keep_alive``
+        and both sides may go on (else close it once the answer is written)."""
+        h11 = self._h11
+        transport = self._transport
+        if transport is None:
+            return
+        self._uncount()
+        body = answer.text.encode()
+        headers = [("content-type", "text/plain; charset=utf-8")] if body else []
+        headers += [("content-length", str(len(body))), *answer.headers]
+        if not keep_alive:
+            headers.append(("connection", "close"))
+        try:
+            phrase = HTTPStatus(answer.status).phrase.encode()
+            out = self._conn.send(
+                h11.Response(status_code=answer.status, headers=headers, reason=phrase)
+            )
+            if body:
+                out += self._conn.send(h11.Data(data=body))
+            out += self._conn.send(h11.EndOfMessage())
+        except h11.LocalProtocolError:  # the exchange cannot carry an answer any more
+            self.close()
+            return
+        transport.write(out)
+        if keep_alive and self._conn.our_state is h11.DONE:
+            return
+        if self._conn.their_state in (h11.SEND_BODY, h11.IDLE) and transport.can_write_eof():
+            transport.write_eof()  # the answer is whole; the rest of the request is dropped
+            self._lingering = 0
+            self._in_request = False
+            self._arm(RECEIVER_LINGER_S)
+            return
+        self.close()
+
+    def _next_cycle(self) -> bool:
+        """Start the next request of a kept-alive connection; False when it must close."""
+        h11 = self._h11
+        if self._conn.our_state is h11.DONE and self._conn.their_state is h11.DONE:
+            self._conn.start_next_cycle()
+            self._headers = {}
+            self._in_request = bool(self._conn.trailing_data[0])
+            self._arm(
+                self._receiver._read_timeout_s if self._in_request else RECEIVER_IDLE_TIMEOUT_S
+            )
+            return True
+        self.close()
+        return False
+
+    def _uncount(self) -> None:
+        if self._counted:
+            self._counted = False
+            self._receiver._busy -= 1
+
+    def _arm(self, delay_s: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(delay_s, self._expired)
+
+    def _expired(self) -> None:
+        """The read timeout (mid-request: 408) or the idle timeout (close) ran out."""
+        self._timer = None
+        if self._transport is None or self._transport.is_closing():
+            return
+        if self._in_request:
+            self._finish(self._receiver._refuse(408, "request not received in time"))
+        else:
+            self.close()
+
+    def close(self) -> None:
+        """Close the connection (what was written is flushed first)."""
+        transport = self._transport
+        if transport is not None and not transport.is_closing():
+            transport.close()
