@@ -8,7 +8,6 @@ sender, not reset.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
@@ -16,20 +15,11 @@ import pytest
 from cannon_studio import WebhookReceiver, Webhooks
 from cannon_studio.webhooks import sign
 
-SECRET = "whsec_" + "c2VjcmV0LW9mLXRoZS1yZWNlaXZlci1wcm9wZXJ0aWVzLTE="
+from tests.webhook_props.test_receiver_props import SECRET, _event
 
 
 def _signed_request(request_id: str, webhook_id: str, path: str = "/webhooks/cannon") -> bytes:
-    data = {
-        "id": request_id,
-        "operation": "image.generate",
-        "status": "succeeded",
-        "createdAtMs": 1,
-        "completedAtMs": 2,
-        "output": {"status": "succeeded", "image_urls": ["https://assets.test/a.png"]},
-    }
-    event = {"id": webhook_id, "type": "request.succeeded", "timestamp": "2026-01-01T00:00:00Z"}
-    body = json.dumps({**event, "data": data}).encode()
+    body = _event(request_id, webhook_id)
     now = int(time.time())
     head = (
         f"POST {path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
