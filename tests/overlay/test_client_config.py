@@ -8,6 +8,7 @@ import sys
 import httpx2
 import pytest
 from cannon_studio import AsyncCannon, Cannon, ConfigurationError
+from cannon_studio_api.client import AuthenticatedClient
 from overlay_helpers import API_KEY, MODES, WEBHOOK_SECRET, client_for, resolve
 from overlay_mock_api import MockAPI, ok, request_object
 
@@ -130,3 +131,30 @@ def test_generated_client_repr_never_shows_the_key() -> None:
     generated.get_httpx_client()  # copies the key into its headers
     assert API_KEY not in repr(generated)
     c.close()
+
+
+def test_generated_client_copies_keep_its_arguments_and_never_show_the_key() -> None:
+    # openapi/templates/client.py.jinja: plain classes with the constructor, repr, eq and
+    # with_* copies that attrs' define gave them (attrs is no longer imported by the client).
+    timeout = httpx2.Timeout(3.0)
+    made = AuthenticatedClient(
+        "https://api.test", API_KEY, "", "x-api-key", timeout=timeout, headers={"a": "1"}
+    )
+    assert made == AuthenticatedClient(
+        "https://api.test", API_KEY, "", "x-api-key", timeout=timeout, headers={"a": "1"}
+    )
+    assert made != AuthenticatedClient("https://api.test", API_KEY + "x", "", "x-api-key")
+    with pytest.raises(TypeError):
+        hash(made)
+    http = made.get_httpx_client()
+    copy = made.with_headers({"b": "2"})
+    assert type(copy) is AuthenticatedClient and copy is not made
+    assert copy._headers == {"a": "1", "b": "2", "x-api-key": API_KEY}
+    assert copy._client is None and made._client is http  # the copy builds its own
+    assert (copy.token, copy.prefix, copy.auth_header_name) == (API_KEY, "", "x-api-key")
+    assert made.with_timeout(httpx2.Timeout(9.0))._timeout == httpx2.Timeout(9.0)
+    assert made.with_cookies({"c": "3"})._cookies == {"c": "3"}
+    for client in (made, copy):
+        assert API_KEY not in repr(client)
+        assert "base_url='https://api.test'" in repr(client)
+    http.close()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.request_status import RequestStatus
 
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AcceptedRequest")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class AcceptedRequest:
     """202 body of POST /api/v1/requests (create-request page).
 
@@ -35,7 +34,7 @@ class AcceptedRequest:
     poll_after_ms: int
     status: RequestStatus
     urls: RequestUrls
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

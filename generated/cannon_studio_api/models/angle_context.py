@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AngleContext")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class AngleContext:
     """A labelled reference view of the location (three-d-location-generate page).
 
@@ -26,7 +25,7 @@ class AngleContext:
     image_url: str
     azimuth: int | Unset = UNSET
     label: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         image_url = self.image_url

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import (
     Any,
     Literal,
@@ -10,15 +12,12 @@ from typing import (
     cast,
 )
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CharacterOutput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class CharacterOutput:
     """Assumed: the Create Sora 2 Character page is missing. A character id to pass to sora2.character_video.generate plus
     a preview image.
@@ -49,7 +48,7 @@ class CharacterOutput:
     requested_provider: str | Unset = UNSET
     status: str | Unset = UNSET
     task_id: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         asset_type = self.asset_type

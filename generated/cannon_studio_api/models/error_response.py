@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar, cast
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ErrorResponse")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class ErrorResponse:
     """Assumed: error envelope; the docs do not document error bodies. Modeled as {"error": "<message>"} plus optional
     machine-readable fields, following the message-plus-code convention of the peer media APIs.
@@ -32,7 +31,7 @@ class ErrorResponse:
     code: str | Unset = UNSET
     field: str | Unset = UNSET
     request_id: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error

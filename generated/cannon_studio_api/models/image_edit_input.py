@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.aspect_ratio import AspectRatio
 from ..models.image_resolution import ImageResolution
@@ -15,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageEditInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class ImageEditInput:
     """Input of image.edit. Edit a hosted image with the image-edit stack.
 
@@ -38,7 +37,7 @@ class ImageEditInput:
     aspect_ratio: AspectRatio | Unset = UNSET
     model: str | Unset = UNSET
     resolution: ImageResolution | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         image_url = self.image_url

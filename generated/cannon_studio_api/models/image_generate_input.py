@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar, cast
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.aspect_ratio import AspectRatio
 from ..models.image_resolution import ImageResolution
@@ -15,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ImageGenerateInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class ImageGenerateInput:
     """Input of image.generate. Generate a still image with the current image model stack, with reference support.
 
@@ -45,7 +44,7 @@ class ImageGenerateInput:
     reference_prompt_balance: float | Unset = UNSET
     resolution: ImageResolution | Unset = UNSET
     style: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         prompt = self.prompt

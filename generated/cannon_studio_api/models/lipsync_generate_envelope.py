@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -10,9 +12,6 @@ from typing import (
     TypeVar,
     cast,
 )
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LipsyncGenerateEnvelope")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class LipsyncGenerateEnvelope:
     """Generate Lip Sync (lipsync.generate). Sync hosted audio onto a hosted source video. Credits: dynamic. Docs:
     https://www.cannonstudio.app/developers/docs/operations/lipsync-generate
@@ -38,7 +37,7 @@ class LipsyncGenerateEnvelope:
     input_: LipsyncGenerateInput
     operation: Literal["lipsync.generate"] = "lipsync.generate"
     webhook_url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         input_ = self.input_.to_dict()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.aspect_ratio import AspectRatio
 from ..types import UNSET, Unset
@@ -14,7 +13,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PromptEnhanceImageInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class PromptEnhanceImageInput:
     """Input of prompt.enhance.image. Rewrite an image prompt into a more specific, production-ready prompt (keeps the
     input language).
@@ -33,7 +32,7 @@ class PromptEnhanceImageInput:
     aspect_ratio: AspectRatio | Unset = UNSET
     rewrite_request: str | Unset = UNSET
     visual_style: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         prompt = self.prompt

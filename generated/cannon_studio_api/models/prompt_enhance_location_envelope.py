@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -10,9 +12,6 @@ from typing import (
     TypeVar,
     cast,
 )
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PromptEnhanceLocationEnvelope")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class PromptEnhanceLocationEnvelope:
     """Enhance Location Prompt (prompt.enhance.location). Assumed: the page is missing from the docs; id and camelCase
     fields follow prompt.enhance.image, output follows the other prompt operations, credits 1 by analogy. Credits: 1.
@@ -40,7 +39,7 @@ class PromptEnhanceLocationEnvelope:
     input_: PromptEnhanceLocationInput
     operation: Literal["prompt.enhance.location"] = "prompt.enhance.location"
     webhook_url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         input_ = self.input_.to_dict()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RequestLog")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class RequestLog:
     """The 7-day request log of an API-originated request (get-request page). Assumed: after the retention sweep, available
     is false and input/output are null.
@@ -38,7 +37,7 @@ class RequestLog:
     output: None | RequestLogOutput | Unset = UNSET
     retained_until_ms: int | None | Unset = UNSET
     retention_days: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.request_log_input import RequestLogInput  # noqa: PLC0415

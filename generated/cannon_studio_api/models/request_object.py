@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.request_status import RequestStatus
 from ..types import UNSET, Unset
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RequestObject")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class RequestObject:
     """The request object returned by GET /api/v1/requests/{requestId} (get-request and lifecycle pages).
 
@@ -71,7 +70,7 @@ class RequestObject:
     output_preview: None | str | Unset = UNSET
     request_log: None | RequestLog | Unset = UNSET
     started_at_ms: int | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.audio_output import AudioOutput  # noqa: PLC0415

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SmartmotionGenerateInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class SmartmotionGenerateInput:
     """Input of smartmotion.generate. Apply camera-driven smart motion to a hosted image or video.
 
@@ -47,7 +46,7 @@ class SmartmotionGenerateInput:
     motion_scale: float | Unset = UNSET
     negative_prompt: str | Unset = UNSET
     prompt: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         file_url = self.file_url

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Sora2CharacterCreateInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class Sora2CharacterCreateInput:
     """Input of sora2.character.create. Assumed: the page is missing from the docs; id, fields and output follow the naming
     of the Sora 2 siblings.
@@ -32,7 +31,7 @@ class Sora2CharacterCreateInput:
     source_video_url: str
     description: str | Unset = UNSET
     model: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -10,9 +12,6 @@ from typing import (
     TypeVar,
     cast,
 )
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Sora2CharacterVideoGenerateEnvelope")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class Sora2CharacterVideoGenerateEnvelope:
     """Generate Sora 2 Character Video (sora2.character_video.generate). Assumed: the page is missing from the docs; id,
     fields and output follow the naming of the Sora 2 siblings. Credits: dynamic.
@@ -41,7 +40,7 @@ class Sora2CharacterVideoGenerateEnvelope:
     input_: Sora2CharacterVideoGenerateInput
     operation: Literal["sora2.character_video.generate"] = "sora2.character_video.generate"
     webhook_url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         input_ = self.input_.to_dict()

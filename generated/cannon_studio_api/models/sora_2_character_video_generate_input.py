@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.sora_aspect_ratio import SoraAspectRatio
 from ..models.sora_duration import SoraDuration
@@ -16,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="Sora2CharacterVideoGenerateInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class Sora2CharacterVideoGenerateInput:
     """Input of sora2.character_video.generate. Assumed: the page is missing from the docs; id, fields and output follow
     the naming of the Sora 2 siblings.
@@ -41,7 +40,7 @@ class Sora2CharacterVideoGenerateInput:
     duration: SoraDuration | Unset = UNSET
     model: str | Unset = UNSET
     resolution: VideoResolution | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         character_id = self.character_id

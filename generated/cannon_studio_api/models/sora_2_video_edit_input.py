@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.sora_aspect_ratio import SoraAspectRatio
 from ..models.sora_duration import SoraDuration
@@ -16,7 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="Sora2VideoEditInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class Sora2VideoEditInput:
     """Input of sora2.video.edit. Submit an OpenAI Sora 2 edit against an existing native Sora video id.
 
@@ -42,7 +41,7 @@ class Sora2VideoEditInput:
     model: str | Unset = UNSET
     resolution: VideoResolution | Unset = UNSET
     source_video_url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         prompt = self.prompt

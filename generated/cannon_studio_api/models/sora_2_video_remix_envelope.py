@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -10,9 +12,6 @@ from typing import (
     TypeVar,
     cast,
 )
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Sora2VideoRemixEnvelope")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class Sora2VideoRemixEnvelope:
     """Remix Sora 2 Video (sora2.video.remix). Legacy Sora 2 remix for existing integrations; new integrations should use
     sora2.video.edit. Credits: dynamic. Docs: https://www.cannonstudio.app/developers/docs/operations/sora2-video-remix
@@ -39,7 +38,7 @@ class Sora2VideoRemixEnvelope:
     input_: Sora2VideoRemixInput
     operation: Literal["sora2.video.remix"] = "sora2.video.remix"
     webhook_url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         input_ = self.input_.to_dict()

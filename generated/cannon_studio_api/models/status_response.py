@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="StatusResponse")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class StatusResponse:
     """GET /api/v1/status: key check and credit balance (status page).
 
@@ -43,7 +42,7 @@ class StatusResponse:
     credits_: Credits | Unset = UNSET
     message: str | Unset = UNSET
     server_time: datetime.datetime | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         credits_remaining = self.credits_remaining

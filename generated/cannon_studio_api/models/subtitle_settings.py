@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SubtitleSettings")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class SubtitleSettings:
     """Subtitle styling (subtitles-generate page). Keys are camelCase inside this object. Other keys are not documented.
 
@@ -30,7 +29,7 @@ class SubtitleSettings:
     font_size: int | Unset = UNSET
     stroke_color: str | Unset = UNSET
     stroke_width: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         color = self.color

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SubtitlesGenerateInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class SubtitlesGenerateInput:
     """Input of subtitles.generate. Burn styled subtitles into a hosted video.
 
@@ -35,7 +34,7 @@ class SubtitlesGenerateInput:
     duration: float | Unset = UNSET
     file_name: str | Unset = UNSET
     subtitle_settings: SubtitleSettings | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         video_url = self.video_url

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskOutput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class TaskOutput:
     """Downstream task metadata without a known asset_type: the in-flight output shown on the lifecycle page, and the
     fallback for output kinds this client version does not know (unknown keys are kept as additional properties, so the
@@ -32,7 +31,7 @@ class TaskOutput:
     model: str | Unset = UNSET
     provider: str | Unset = UNSET
     task_id: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status

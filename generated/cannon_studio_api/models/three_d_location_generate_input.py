@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ThreeDLocationGenerateInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class ThreeDLocationGenerateInput:
     """Input of three_d.location.generate. Generate Cannon Studio 3D location artifacts from hosted reference images.
     Documented on its own page but not counted among the overview's 19 operations; output assumed (the page is cut off).
@@ -47,7 +46,7 @@ class ThreeDLocationGenerateInput:
     universe_id: str | Unset = UNSET
     workspace_id: str | Unset = UNSET
     zone_id: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         source_image_urls = self.source_image_urls

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar, cast
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.aspect_ratio import AspectRatio
 from ..models.video_resolution import VideoResolution
@@ -15,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="VideoGenerateInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class VideoGenerateInput:
     """Input of video.generate. Generate a video with the supported video models, prompt-only or image-guided.
 
@@ -66,7 +65,7 @@ class VideoGenerateInput:
     seed: int | Unset = UNSET
     source_video_url: str | Unset = UNSET
     watermark: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         prompt = self.prompt

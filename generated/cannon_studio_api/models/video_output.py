@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import (
     Any,
     Literal,
@@ -10,15 +12,12 @@ from typing import (
     cast,
 )
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="VideoOutput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class VideoOutput:
     """Video output (video.generate, lipsync, subtitles, smart motion, upscale, Sora operations).
 
@@ -55,7 +54,7 @@ class VideoOutput:
     task_id: str | Unset = UNSET
     title: str | Unset = UNSET
     video_url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         asset_type = self.asset_type

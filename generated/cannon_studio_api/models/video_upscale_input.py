@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.upscale_factor import UpscaleFactor
 from ..models.upscale_resolution import UpscaleResolution
@@ -15,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="VideoUpscaleInput")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class VideoUpscaleInput:
     """Input of video.upscale. Upscale a hosted video to a higher resolution.
 
@@ -41,7 +40,7 @@ class VideoUpscaleInput:
     thumbnail_url: str | Unset = UNSET
     upscale_factor: UpscaleFactor | Unset = UNSET
     video_title: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         video_url = self.video_url

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.request_object import RequestObject
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WebhookEvent")
 
 
-@_attrs_define
+@_dataclass(slots=True)
 class WebhookEvent:
     """Assumed: terminal-delivery payload (the docs only say terminal delivery is attempted). Sent as a Standard Webhooks
     message: headers webhook-id, webhook-timestamp and webhook-signature (v1 HMAC-SHA256 with a whsec_ secret).
@@ -33,7 +32,7 @@ class WebhookEvent:
     id: str
     timestamp: datetime.datetime
     type_: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()

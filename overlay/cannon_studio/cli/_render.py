@@ -44,7 +44,7 @@ def echo_json(data: Any, *, lines: bool = False) -> None:
 
 
 def model_dict(model: Any) -> Any:
-    """A generated attrs model (``to_dict()``), a mapping, or ``None``, as JSON-ready data."""
+    """A generated model (``to_dict()``), a mapping, or ``None``, as JSON-ready data."""
     if model is None:
         return None
     to_dict = getattr(model, "to_dict", None)
