@@ -138,6 +138,8 @@ _SET_LOCK = threading.Lock()
 
 def _claim(store: object, webhook_id: str, ttl_s: float) -> bool:
     """``store.claim(...)``; a built-in ``set`` is claimed under a process-wide lock."""
+    if type(store) is MemoryDedupeStore:  # the receiver's own: skip the protocol check's cost
+        return store.claim(webhook_id, ttl_s)
     if isinstance(store, DedupeStore):
         return bool(store.claim(webhook_id, ttl_s))
     if isinstance(store, set):

@@ -185,10 +185,11 @@ def rows_for(
 def _latency_split(ours: dict[str, Any], oracle: dict[str, Any]) -> list[str]:
     """Where the webhook notice latency goes (medians), for a miss."""
     return [
-        f"delivery handled by the receiver {ours['arrived_p50_s']:.3f} s after completedAtMs "
-        "(the sandbox's sender, loopback, then the client's loop, both busy with the creates)",
-        f"then {ours['resolved_p50_s']:.3f} s until as_completed yielded it (the client's loop: "
-        f"verify, wake the wait, hand over), while the creates run: client CPU "
+        f"delivery verified and taken by the receiver {ours['arrived_p50_s']:.3f} s after "
+        "completedAtMs (the sandbox's timer and sender, loopback, then the client's loop, both "
+        "busy with the creates)",
+        f"then {ours['resolved_p50_s']:.3f} s until as_completed yielded it (the next turn of "
+        f"the client's loop), while the creates run: client CPU "
         f"{ours['cpu_ms_per_request']:.2f} vs {oracle['cpu_ms_per_request']:.2f} ms/request "
         f"(the oracle's), wall {ours['wall_s']:.1f} vs {oracle['wall_s']:.1f} s",
     ]
