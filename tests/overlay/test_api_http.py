@@ -13,7 +13,9 @@ from typing import Any
 
 import httpx2
 import pytest
-from cannon_studio._api_http import ApiClient, AsyncApiClient
+from cannon_studio._api_http import ApiClient, AsyncApiClient, _Parts
+from hypothesis import given
+from hypothesis import strategies as st
 
 BASES = ["https://api.test", "https://api.test/prefix/", "http://127.0.0.1:8080/v/"]
 CALLS: list[dict[str, Any]] = [
@@ -92,3 +94,64 @@ def test_closed_client_refuses_like_httpx2() -> None:
     client.close()
     with pytest.raises(RuntimeError):
         client.request("get", "/api/v1/status")
+
+
+PATH_PIECES = [
+    "req_1",
+    "a%2Fb",
+    "%zz",
+    "%2f",
+    ".",
+    "..",
+    "a.b",
+    ".a",
+    "a.",
+    "~x",
+    "caf\u00e9",
+    "sp ace",
+    "q?x=1",
+    "#f",
+    "[x]",
+    "@:",
+    "!$&'()*+,;=",
+]
+
+
+@pytest.mark.parametrize("base", BASES)
+@given(st.lists(st.sampled_from(PATH_PIECES) | st.text(max_size=6), min_size=1, max_size=4))
+def test_joined_url_is_httpx2s(base: str, segments: list[str]) -> None:
+    """A path set on the parsed base URL and the same path parsed by httpx2 give one URL."""
+    path = "/" + "/".join(segments)
+    client = ApiClient(
+        base_url=base, transport=httpx2.MockTransport(lambda r: httpx2.Response(200))
+    )
+    try:
+        expected = httpx2.URL(base.rstrip("/") + path)
+    except httpx2.InvalidURL:
+        return
+    got = _Parts(client).url(path)
+    assert (str(got), got.raw_path, got.path, got.query) == (
+        str(expected),
+        expected.raw_path,
+        expected.path,
+        expected.query,
+    )
+
+
+def test_changed_default_headers_are_sent() -> None:
+    """The parts made once per client are remade when its default headers or base URL change."""
+    seen: list[tuple[Any, ...]] = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        seen.append(_seen(request))
+        return httpx2.Response(200, json={})
+
+    client = ApiClient(base_url=BASES[0], transport=httpx2.MockTransport(answer), **SETTINGS)
+    client.request("get", "/api/v1/status")
+    client.headers["X-Extra"] = "2"
+    client.request("get", "/api/v1/status")
+    client.base_url = httpx2.URL("https://other.test/v2/")
+    client.request("get", "/api/v1/status")
+    assert (b"X-Extra", b"1") in seen[0][2] and (b"X-Extra", b"2") in seen[1][2]
+    assert seen[2][1] == "https://other.test/v2/api/v1/status"
+    assert (b"Host", b"other.test") in seen[2][2]
