@@ -125,7 +125,7 @@ class AsyncEnvironmentTransport(httpx2.AsyncBaseTransport):
         limits: pool limits of the httpx2 transports made here.
         direct: the transport for requests no proxy takes (default: an
             ``httpx2.AsyncHTTPTransport`` with ``limits``); ``transports.default_async_transport``
-            passes httpx-aiohttp's when the ``[aiohttp]`` extra is installed. Closed with this one.
+            passes its aiohttp one when the ``[aiohttp]`` extra is installed. Closed with this one.
     """
 
     def __init__(

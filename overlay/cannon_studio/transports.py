@@ -1,13 +1,13 @@
 """The async transports ``AsyncCannon`` can send through, both sized to its in-flight limit.
 
-- ``aiohttp_transport``: httpx-aiohttp's ``AiohttpTransport`` (the option openai-python offers
-  for high concurrency), with ``pip install "cannon-studio[aiohttp]"``. Measured by
-  ``make bench`` (section "transport"): about a third of httpx2's client CPU per call at 1,000
-  concurrent requests, because httpcore2's pool checks every idle connection's socket
-  (``getpeername``) each time it assigns a request. It is therefore the DEFAULT of
-  ``AsyncCannon`` when the extra is installed. HTTP/1.1 only; its pool size and keep-alive
-  expiry carry over, the write timeout does not; httpx-aiohttp 0.2.0 still requires, and
-  imports, legacy httpx next to httpx2 (the core install never has it).
+- ``aiohttp_transport``: ``AiohttpTransport`` (``_aiohttp_transport``), an httpx2 transport
+  over one aiohttp session (aiohttp for high concurrency is the option openai-python offers
+  too), with ``pip install "cannon-studio[aiohttp]"``. Measured by ``make bench`` (section
+  "transport"): about half of httpx2's client CPU per call at 1,000 concurrent requests,
+  because httpcore2's pool checks every idle connection's socket (``getpeername``) each time
+  it assigns a request. It is therefore the DEFAULT of ``AsyncCannon`` when the extra is
+  installed. HTTP/1.1 only; its pool size and keep-alive expiry carry over, the write timeout
+  does not.
 - ``httpx2_transport``: httpx2's own ``AsyncHTTPTransport`` (httpcore2) with a keep-alive pool as
   large as the in-flight limit, so every call that holds a slot finds an idle connection
   (httpx2's default keeps 20 of 100 alive: 64 calls in flight then open and close a connection
@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx2
 
+from ._aiohttp_transport import AiohttpTransport
 from ._constants import MAX_IN_FLIGHT_REQUESTS
 from ._errors import ConfigurationError
 from ._proxies import AsyncEnvironmentTransport
@@ -46,8 +47,8 @@ def pool_limits(max_in_flight: int = MAX_IN_FLIGHT_REQUESTS) -> httpx2.Limits:
 
 
 def aiohttp_available() -> bool:
-    """True when the ``aiohttp`` extra (httpx-aiohttp) is installed (nothing is imported)."""
-    return importlib.util.find_spec("httpx_aiohttp") is not None
+    """True when aiohttp (the ``aiohttp`` extra) is installed (nothing is imported)."""
+    return importlib.util.find_spec("aiohttp") is not None
 
 
 def default_async_transport(
@@ -82,25 +83,21 @@ def httpx2_transport(
 def aiohttp_transport(
     max_in_flight: int = MAX_IN_FLIGHT_REQUESTS, **kwargs: Any
 ) -> httpx2.AsyncBaseTransport:
-    """httpx-aiohttp's ``AiohttpTransport`` for httpx2, pool sized to ``max_in_flight``.
+    """An httpx2 transport over aiohttp (``AiohttpTransport``), pool sized to ``max_in_flight``.
 
     ``AsyncCannon`` uses it by default when the extra is installed; its session is created on
     the first request, inside the running event loop, and closed with the client.
 
     Args:
         max_in_flight: the client's in-flight limit (calls).
-        kwargs: passed to ``AiohttpTransport`` (``verify``, ``proxy``, ``trust_env``...).
+        kwargs: passed to ``AiohttpTransport`` (``verify``, ``cert``, ``trust_env``, ``proxy``,
+            ``local_address``).
 
     Raises:
         ConfigurationError: the ``aiohttp`` extra is not installed.
     """
-    try:
-        from httpx_aiohttp.httpx2.transport import AiohttpTransport  # optional extra
-    except ImportError as exc:
+    if not aiohttp_available():
         raise ConfigurationError(
             'the aiohttp transport needs the extra: pip install "cannon-studio[aiohttp]"'
-        ) from exc
-    transport: httpx2.AsyncBaseTransport = AiohttpTransport(
-        limits=pool_limits(max_in_flight), **kwargs
-    )
-    return transport
+        )
+    return AiohttpTransport(limits=pool_limits(max_in_flight), **kwargs)

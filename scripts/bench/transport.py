@@ -1,4 +1,4 @@
-"""httpx2's own transport vs httpx-aiohttp's under ``AsyncCannon``: same fan-out, same run.
+"""httpx2's own transport vs the aiohttp one under ``AsyncCannon``: same fan-out, same run.
 
 Context for the choice of the default (``cannon_studio.transports``): the 1,000-request
 fan-out of ``fanout`` (same seeded jobs) once more with ``transport=httpx2_transport(64)``,

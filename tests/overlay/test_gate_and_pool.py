@@ -155,7 +155,7 @@ class _ConnectionsSeen:
 @pytest.mark.parametrize("kind", ["httpx2", "aiohttp"])
 async def test_transports_reuse_connections(kind: str) -> None:
     if kind == "aiohttp":
-        pytest.importorskip("httpx_aiohttp")
+        pytest.importorskip("aiohttp")
     limit = 32
     make = {"httpx2": httpx2_transport, "aiohttp": aiohttp_transport}[kind]
     sandbox = Sandbox(SandboxConfig.instant())
@@ -214,7 +214,7 @@ def test_in_flight_limit_must_be_positive() -> None:
 
 
 async def test_aiohttp_transport_works_against_the_sandbox() -> None:
-    pytest.importorskip("httpx_aiohttp")
+    pytest.importorskip("aiohttp")
     sandbox = Sandbox(SandboxConfig.instant())
     with sandbox.serve(host="127.0.0.1", port=0) as server:
         transport = aiohttp_transport(8)
