@@ -35,7 +35,7 @@ import httpx2
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["EAGER_BODY_MAX", "ERRORS", "AiohttpTransport", "map_error"]
+__all__ = ["EAGER_BODY_MAX", "ERRORS", "AiohttpTransport", "aiohttp_errors", "map_error"]
 
 EAGER_BODY_MAX = 1 << 20
 """Bytes: a response body announced at most this large is read before the response returns."""
@@ -59,19 +59,22 @@ ERRORS: tuple[tuple[str, type[httpx2.TransportError]], ...] = (
 """aiohttp's exception classes (by name, most specific first) and the httpx2 error each becomes."""
 
 
-def map_error(exc: BaseException) -> httpx2.TransportError | None:
-    """The httpx2 error for an exception aiohttp raised, or ``None`` when it is not aiohttp's.
+def aiohttp_errors() -> type[Exception]:
+    """aiohttp's base exception class (``aiohttp.ClientError``); imports aiohttp."""
+    import aiohttp  # optional extra: already loaded once a session exists
 
-    A bare ``TimeoutError`` from inside aiohttp is a ``ReadTimeout``. The message is aiohttp's.
-    """
-    import aiohttp  # optional extra: imported once aiohttp has raised
+    return aiohttp.ClientError
+
+
+def map_error(exc: Exception) -> httpx2.TransportError:
+    """The httpx2 error for an exception aiohttp raised (an ``aiohttp.ClientError``); the
+    message is aiohttp's."""
+    import aiohttp  # optional extra: already loaded once a session exists
 
     for name, kind in ERRORS:
         if isinstance(exc, getattr(aiohttp, name)):
             return kind(str(exc) or type(exc).__name__)
-    if isinstance(exc, TimeoutError):
-        return httpx2.ReadTimeout(str(exc) or "timed out")
-    return None
+    return httpx2.TransportError(str(exc) or type(exc).__name__)  # pragma: no cover
 
 
 class _StreamedBody(httpx2.AsyncByteStream):
@@ -84,11 +87,10 @@ class _StreamedBody(httpx2.AsyncByteStream):
         try:
             async for chunk in self._response.content.iter_any():
                 yield chunk
-        except Exception as exc:
-            mapped = map_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        except aiohttp_errors() as exc:
+            raise map_error(exc) from exc
+        except TimeoutError as exc:
+            raise httpx2.ReadTimeout(str(exc) or "timed out") from exc
 
     async def aclose(self) -> None:
         self._response.release()
@@ -161,17 +163,46 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         self._timeout_type = aiohttp.ClientTimeout
         return self._session
 
-    def _timeout(self, values: dict[str, float | None] | None) -> aiohttp.ClientTimeout:
-        """The aiohttp timeout of a request's ``timeout`` extension (SECONDS per phase)."""
+    def _timeout(
+        self, values: dict[str, float | None] | None, total: float | None
+    ) -> aiohttp.ClientTimeout:
+        """aiohttp's timeout for a request's ``timeout`` extension (SECONDS per phase) within
+        ``total`` SECONDS: a phase bound no shorter than the total needs no timer of its own."""
         values = values or {}
+
+        def phase(name: str) -> float | None:
+            value = values.get(name)
+            return value if value is not None and (total is None or value < total) else None
+
         return self._timeout_type(
-            total=None,
-            connect=values.get("pool"),
-            sock_connect=values.get("connect"),
-            sock_read=values.get("read"),
+            total=total,
+            connect=phase("pool"),
+            sock_connect=phase("connect"),
+            sock_read=phase("read"),
         )
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        try:
+            return await self._send(request, None, whole=False)
+        except TimeoutError as exc:  # not aiohttp's (those are mapped): a read that timed out
+            raise httpx2.ReadTimeout(str(exc) or "timed out") from exc
+
+    async def handle_within(self, request: httpx2.Request, total: float | None) -> httpx2.Response:
+        """Send ``request`` and read its whole body, all within ``total`` SECONDS (``None``:
+        no bound but the phase timeouts), on one timer.
+
+        The retrying transport sends API calls this way instead of wrapping
+        ``handle_async_request`` in a timer of its own (one timer per call, not three).
+
+        Raises:
+            TimeoutError: ``total`` ran out (the call's deadline).
+            httpx2.TransportError: any other failure, as in ``handle_async_request``.
+        """
+        return await self._send(request, None if total is None else max(total, 0.001), whole=True)
+
+    async def _send(
+        self, request: httpx2.Request, total: float | None, *, whole: bool
+    ) -> httpx2.Response:
         session = self._session or self._open()
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
         data: Any
@@ -188,24 +219,21 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
                 headers=headers,
                 data=data,
                 allow_redirects=False,
-                timeout=self._timeout(extensions.get("timeout")),
+                timeout=self._timeout(extensions.get("timeout"), total),
                 server_hostname=extensions.get("sni_hostname"),
                 **self._proxy_options,
             )
             stream: httpx2.AsyncByteStream
             length = response.content_length
-            if length is not None and length <= EAGER_BODY_MAX:
+            if whole or (length is not None and length <= EAGER_BODY_MAX):
                 try:
                     stream = httpx2.ByteStream(await response.read())
                 finally:
                     response.release()
             else:
                 stream = _StreamedBody(response)
-        except Exception as exc:
-            mapped = map_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        except aiohttp_errors() as exc:
+            raise map_error(exc) from exc
         reason = response.reason
         return httpx2.Response(
             response.status,

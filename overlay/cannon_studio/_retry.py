@@ -28,6 +28,7 @@ from contextvars import ContextVar
 import httpx2
 
 from . import _clock
+from ._aiohttp_transport import AiohttpTransport
 from ._backoff import capped_exponential
 from ._constants import (
     API_KEY_HEADER,
@@ -345,15 +346,22 @@ class AsyncRetryTransport(httpx2.AsyncBaseTransport):
 
     async def _send(self, request: httpx2.Request, deadline: Deadline) -> httpx2.Response:
         """One attempt, holding a slot of the gate (the caller's, or its own) until the body is
-        read; the answer is awaited and the body read under ``deadline``."""
-        import asyncio  # deferred: a sync program never loads asyncio
-
+        read; the answer is awaited and the body read under ``deadline`` (by the aiohttp
+        transport's own timer when it sends, else by ``asyncio.timeout``)."""
         async with self._gate.slot():
+            transport = self._route(request.url)
             left = deadline.remaining()
+            if self._buffer and isinstance(transport, AiohttpTransport):
+                try:  # aiohttp's own timer bounds the whole call: one timer, not two
+                    return await transport.handle_within(request, left)
+                except TimeoutError as exc:
+                    raise deadline.error() from exc
+            import asyncio  # deferred: a sync program never loads asyncio
+
             timer = asyncio.timeout(None if left is None else max(left, 0.0))
             try:
                 async with timer:
-                    response = await self._route(request.url).handle_async_request(request)
+                    response = await transport.handle_async_request(request)
                     if self._buffer:  # the body is read under the same timer
                         try:
                             await response.aread()
