@@ -63,7 +63,7 @@ class AcceptedRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_urls import RequestUrls  # noqa: PLC0415
+        from cannon_studio_api.models.request_urls import RequestUrls  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")

@@ -61,7 +61,7 @@ class ImageEditEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.image_edit_input import ImageEditInput  # noqa: PLC0415
+        from cannon_studio_api.models.image_edit_input import ImageEditInput  # noqa: PLC0415
 
         d = dict(src_dict)
         input_ = ImageEditInput.from_dict(d.pop("input"))

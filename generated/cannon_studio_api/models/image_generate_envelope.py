@@ -62,7 +62,7 @@ class ImageGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.image_generate_input import ImageGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.image_generate_input import ImageGenerateInput  # noqa: PLC0415
 
         d = dict(src_dict)
         input_ = ImageGenerateInput.from_dict(d.pop("input"))

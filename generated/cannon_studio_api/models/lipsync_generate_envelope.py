@@ -61,7 +61,7 @@ class LipsyncGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lipsync_generate_input import LipsyncGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.lipsync_generate_input import LipsyncGenerateInput  # noqa: PLC0415
 
         d = dict(src_dict)
         input_ = LipsyncGenerateInput.from_dict(d.pop("input"))

@@ -61,7 +61,7 @@ class MusicGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.music_generate_input import MusicGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.music_generate_input import MusicGenerateInput  # noqa: PLC0415
 
         d = dict(src_dict)
         input_ = MusicGenerateInput.from_dict(d.pop("input"))

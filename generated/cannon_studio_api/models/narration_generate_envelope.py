@@ -62,7 +62,9 @@ class NarrationGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.narration_generate_input import NarrationGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.narration_generate_input import (
+            NarrationGenerateInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = NarrationGenerateInput.from_dict(d.pop("input"))

@@ -63,7 +63,9 @@ class PromptEnhanceImageEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.prompt_enhance_image_input import PromptEnhanceImageInput  # noqa: PLC0415
+        from cannon_studio_api.models.prompt_enhance_image_input import (
+            PromptEnhanceImageInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = PromptEnhanceImageInput.from_dict(d.pop("input"))

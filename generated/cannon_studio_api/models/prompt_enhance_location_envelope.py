@@ -63,7 +63,9 @@ class PromptEnhanceLocationEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.prompt_enhance_location_input import PromptEnhanceLocationInput  # noqa: PLC0415
+        from cannon_studio_api.models.prompt_enhance_location_input import (
+            PromptEnhanceLocationInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = PromptEnhanceLocationInput.from_dict(d.pop("input"))

@@ -62,7 +62,9 @@ class PromptEnhanceVariantEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.prompt_enhance_variant_input import PromptEnhanceVariantInput  # noqa: PLC0415
+        from cannon_studio_api.models.prompt_enhance_variant_input import (
+            PromptEnhanceVariantInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = PromptEnhanceVariantInput.from_dict(d.pop("input"))

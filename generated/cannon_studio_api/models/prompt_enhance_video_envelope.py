@@ -62,7 +62,9 @@ class PromptEnhanceVideoEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.prompt_enhance_video_input import PromptEnhanceVideoInput  # noqa: PLC0415
+        from cannon_studio_api.models.prompt_enhance_video_input import (
+            PromptEnhanceVideoInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = PromptEnhanceVideoInput.from_dict(d.pop("input"))

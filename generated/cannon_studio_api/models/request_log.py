@@ -40,8 +40,8 @@ class RequestLog:
     additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.request_log_input import RequestLogInput  # noqa: PLC0415
-        from ..models.request_log_output import RequestLogOutput  # noqa: PLC0415
+        from cannon_studio_api.models.request_log_input import RequestLogInput  # noqa: PLC0415
+        from cannon_studio_api.models.request_log_output import RequestLogOutput  # noqa: PLC0415
 
         available = self.available
 
@@ -100,17 +100,10 @@ class RequestLog:
         d = dict(src_dict)
         available = d.pop("available")
 
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast("None | str | Unset", data)
-
-        error_message = _parse_error_message(d.pop("errorMessage", UNSET))
+        error_message = cast("None | str | Unset", d.pop("errorMessage", UNSET))
 
         if d.get("input") is not None:
-            from ..models.request_log_input import RequestLogInput  # noqa: PLC0415
+            from cannon_studio_api.models.request_log_input import RequestLogInput  # noqa: PLC0415
 
         def _parse_input_(data: object) -> None | RequestLogInput | Unset:
             if data is None:
@@ -130,7 +123,7 @@ class RequestLog:
         input_ = _parse_input_(d.pop("input", UNSET))
 
         if d.get("output") is not None:
-            from ..models.request_log_output import RequestLogOutput  # noqa: PLC0415
+            from cannon_studio_api.models.request_log_output import RequestLogOutput  # noqa: PLC0415
 
         def _parse_output(data: object) -> None | RequestLogOutput | Unset:
             if data is None:
@@ -149,14 +142,7 @@ class RequestLog:
 
         output = _parse_output(d.pop("output", UNSET))
 
-        def _parse_retained_until_ms(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast("int | None | Unset", data)
-
-        retained_until_ms = _parse_retained_until_ms(d.pop("retainedUntilMs", UNSET))
+        retained_until_ms = cast("int | None | Unset", d.pop("retainedUntilMs", UNSET))
 
         retention_days = d.pop("retentionDays", UNSET)
 

@@ -73,14 +73,14 @@ class RequestObject:
     additional_properties: dict[str, Any] = _field(init=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.audio_output import AudioOutput  # noqa: PLC0415
-        from ..models.character_output import CharacterOutput  # noqa: PLC0415
-        from ..models.image_output import ImageOutput  # noqa: PLC0415
-        from ..models.location_3d_output import Location3DOutput  # noqa: PLC0415
-        from ..models.prompt_output import PromptOutput  # noqa: PLC0415
-        from ..models.request_log import RequestLog  # noqa: PLC0415
-        from ..models.task_output import TaskOutput  # noqa: PLC0415
-        from ..models.video_output import VideoOutput  # noqa: PLC0415
+        from cannon_studio_api.models.audio_output import AudioOutput  # noqa: PLC0415
+        from cannon_studio_api.models.character_output import CharacterOutput  # noqa: PLC0415
+        from cannon_studio_api.models.image_output import ImageOutput  # noqa: PLC0415
+        from cannon_studio_api.models.location_3d_output import Location3DOutput  # noqa: PLC0415
+        from cannon_studio_api.models.prompt_output import PromptOutput  # noqa: PLC0415
+        from cannon_studio_api.models.request_log import RequestLog  # noqa: PLC0415
+        from cannon_studio_api.models.task_output import TaskOutput  # noqa: PLC0415
+        from cannon_studio_api.models.video_output import VideoOutput  # noqa: PLC0415
 
         created_at_ms = self.created_at_ms
 
@@ -194,50 +194,22 @@ class RequestObject:
 
         status = RequestStatus(d.pop("status"))
 
-        def _parse_billable_credits(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast("int | None | Unset", data)
+        billable_credits = cast("int | None | Unset", d.pop("billableCredits", UNSET))
 
-        billable_credits = _parse_billable_credits(d.pop("billableCredits", UNSET))
+        completed_at_ms = cast("int | None | Unset", d.pop("completedAtMs", UNSET))
 
-        def _parse_completed_at_ms(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast("int | None | Unset", data)
+        error_message = cast("None | str | Unset", d.pop("errorMessage", UNSET))
 
-        completed_at_ms = _parse_completed_at_ms(d.pop("completedAtMs", UNSET))
-
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast("None | str | Unset", data)
-
-        error_message = _parse_error_message(d.pop("errorMessage", UNSET))
-
-        def _parse_input_preview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast("None | str | Unset", data)
-
-        input_preview = _parse_input_preview(d.pop("inputPreview", UNSET))
+        input_preview = cast("None | str | Unset", d.pop("inputPreview", UNSET))
 
         if d.get("output") is not None:
-            from ..models.audio_output import AudioOutput  # noqa: PLC0415
-            from ..models.character_output import CharacterOutput  # noqa: PLC0415
-            from ..models.image_output import ImageOutput  # noqa: PLC0415
-            from ..models.location_3d_output import Location3DOutput  # noqa: PLC0415
-            from ..models.prompt_output import PromptOutput  # noqa: PLC0415
-            from ..models.task_output import TaskOutput  # noqa: PLC0415
-            from ..models.video_output import VideoOutput  # noqa: PLC0415
+            from cannon_studio_api.models.audio_output import AudioOutput  # noqa: PLC0415
+            from cannon_studio_api.models.character_output import CharacterOutput  # noqa: PLC0415
+            from cannon_studio_api.models.image_output import ImageOutput  # noqa: PLC0415
+            from cannon_studio_api.models.location_3d_output import Location3DOutput  # noqa: PLC0415
+            from cannon_studio_api.models.prompt_output import PromptOutput  # noqa: PLC0415
+            from cannon_studio_api.models.task_output import TaskOutput  # noqa: PLC0415
+            from cannon_studio_api.models.video_output import VideoOutput  # noqa: PLC0415
 
         def _parse_output(
             data: object,
@@ -319,17 +291,10 @@ class RequestObject:
 
         output = _parse_output(d.pop("output", UNSET))
 
-        def _parse_output_preview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast("None | str | Unset", data)
-
-        output_preview = _parse_output_preview(d.pop("outputPreview", UNSET))
+        output_preview = cast("None | str | Unset", d.pop("outputPreview", UNSET))
 
         if d.get("requestLog") is not None:
-            from ..models.request_log import RequestLog  # noqa: PLC0415
+            from cannon_studio_api.models.request_log import RequestLog  # noqa: PLC0415
 
         def _parse_request_log(data: object) -> None | RequestLog | Unset:
             if data is None:
@@ -348,14 +313,7 @@ class RequestObject:
 
         request_log = _parse_request_log(d.pop("requestLog", UNSET))
 
-        def _parse_started_at_ms(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast("int | None | Unset", data)
-
-        started_at_ms = _parse_started_at_ms(d.pop("startedAtMs", UNSET))
+        started_at_ms = cast("int | None | Unset", d.pop("startedAtMs", UNSET))
 
         request_object = cls(
             created_at_ms=created_at_ms,

@@ -62,7 +62,9 @@ class SmartmotionGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.smartmotion_generate_input import SmartmotionGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.smartmotion_generate_input import (
+            SmartmotionGenerateInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = SmartmotionGenerateInput.from_dict(d.pop("input"))

@@ -101,7 +101,7 @@ class SmartmotionGenerateInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.camera_control import CameraControl  # noqa: PLC0415
+        from cannon_studio_api.models.camera_control import CameraControl  # noqa: PLC0415
 
         d = dict(src_dict)
         file_url = d.pop("file_url")

@@ -62,7 +62,9 @@ class Sora2CharacterCreateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sora_2_character_create_input import Sora2CharacterCreateInput  # noqa: PLC0415
+        from cannon_studio_api.models.sora_2_character_create_input import (
+            Sora2CharacterCreateInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = Sora2CharacterCreateInput.from_dict(d.pop("input"))

@@ -64,7 +64,7 @@ class Sora2CharacterVideoGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sora_2_character_video_generate_input import (
+        from cannon_studio_api.models.sora_2_character_video_generate_input import (
             Sora2CharacterVideoGenerateInput,  # noqa: PLC0415
         )
 

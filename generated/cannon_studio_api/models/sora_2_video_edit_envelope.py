@@ -62,7 +62,7 @@ class Sora2VideoEditEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sora_2_video_edit_input import Sora2VideoEditInput  # noqa: PLC0415
+        from cannon_studio_api.models.sora_2_video_edit_input import Sora2VideoEditInput  # noqa: PLC0415
 
         d = dict(src_dict)
         input_ = Sora2VideoEditInput.from_dict(d.pop("input"))

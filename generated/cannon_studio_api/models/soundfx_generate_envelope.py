@@ -62,7 +62,7 @@ class SoundfxGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.soundfx_generate_input import SoundfxGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.soundfx_generate_input import SoundfxGenerateInput  # noqa: PLC0415
 
         d = dict(src_dict)
         input_ = SoundfxGenerateInput.from_dict(d.pop("input"))

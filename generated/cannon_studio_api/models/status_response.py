@@ -93,9 +93,9 @@ class StatusResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account import Account  # noqa: PLC0415
-        from ..models.api_key_info import ApiKeyInfo  # noqa: PLC0415
-        from ..models.credits_ import Credits  # noqa: PLC0415
+        from cannon_studio_api.models.account import Account  # noqa: PLC0415
+        from cannon_studio_api.models.api_key_info import ApiKeyInfo  # noqa: PLC0415
+        from cannon_studio_api.models.credits_ import Credits  # noqa: PLC0415
 
         d = dict(src_dict)
         credits_remaining = d.pop("creditsRemaining")

@@ -61,7 +61,9 @@ class SubtitlesGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.subtitles_generate_input import SubtitlesGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.subtitles_generate_input import (
+            SubtitlesGenerateInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = SubtitlesGenerateInput.from_dict(d.pop("input"))

@@ -69,7 +69,7 @@ class SubtitlesGenerateInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.subtitle_settings import SubtitleSettings  # noqa: PLC0415
+        from cannon_studio_api.models.subtitle_settings import SubtitleSettings  # noqa: PLC0415
 
         d = dict(src_dict)
         video_url = d.pop("video_url")

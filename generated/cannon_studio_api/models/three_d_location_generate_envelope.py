@@ -65,7 +65,9 @@ class ThreeDLocationGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.three_d_location_generate_input import ThreeDLocationGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.three_d_location_generate_input import (
+            ThreeDLocationGenerateInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         input_ = ThreeDLocationGenerateInput.from_dict(d.pop("input"))

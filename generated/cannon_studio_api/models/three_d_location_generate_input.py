@@ -104,7 +104,7 @@ class ThreeDLocationGenerateInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.angle_context import AngleContext  # noqa: PLC0415
+        from cannon_studio_api.models.angle_context import AngleContext  # noqa: PLC0415
 
         d = dict(src_dict)
         source_image_urls = cast(list[str], d.pop("source_image_urls"))

@@ -62,7 +62,7 @@ class VideoGenerateEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.video_generate_input import VideoGenerateInput  # noqa: PLC0415
+        from cannon_studio_api.models.video_generate_input import VideoGenerateInput  # noqa: PLC0415
 
         d = dict(src_dict)
         input_ = VideoGenerateInput.from_dict(d.pop("input"))

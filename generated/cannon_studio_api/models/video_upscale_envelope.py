@@ -61,7 +61,7 @@ class VideoUpscaleEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.video_upscale_input import VideoUpscaleInput  # noqa: PLC0415
+        from cannon_studio_api.models.video_upscale_input import VideoUpscaleInput  # noqa: PLC0415
 
         d = dict(src_dict)
         input_ = VideoUpscaleInput.from_dict(d.pop("input"))

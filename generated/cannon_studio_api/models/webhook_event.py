@@ -58,7 +58,7 @@ class WebhookEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_object import RequestObject  # noqa: PLC0415
+        from cannon_studio_api.models.request_object import RequestObject  # noqa: PLC0415
 
         d = dict(src_dict)
         data = RequestObject.from_dict(d.pop("data"))
