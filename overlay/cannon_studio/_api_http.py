@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import httpx2
@@ -137,7 +138,7 @@ def _build(
     parts = _parts(client, cache)
     headers = httpx2.Headers(parts.headers)
     if extra:
-        headers.update(extra)
+        _merge(headers, extra)
     if content is not None:
         _add_default(headers, "Content-Length", str(len(content)))
         if content_type is not None:
@@ -151,6 +152,22 @@ def _build(
     )
     request.read()
     return request
+
+
+def _merge(headers: httpx2.Headers, extra: Mapping[str, str]) -> None:
+    """``headers.update(extra)``: each name of ``extra`` replaces every header of that name and
+    goes last. ASCII ``str`` pairs are set one by one (``update`` builds a ``Headers`` of them
+    first); anything else goes through ``update``, which encodes and refuses as httpx2 does."""
+    if not all(
+        isinstance(name, str) and isinstance(value, str) and name.isascii() and value.isascii()
+        for name, value in extra.items()
+    ):
+        headers.update(extra)
+        return
+    for name, value in extra.items():
+        if name in headers:
+            del headers[name]
+        headers[name] = value
 
 
 def _add_default(headers: httpx2.Headers, name: str, value: str) -> None:

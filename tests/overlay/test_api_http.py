@@ -27,6 +27,8 @@ CALLS: list[dict[str, Any]] = [
         "json": {"operation": "image.generate", "input": {"prompt": "caf\u00e9 \u2603"}},
         "headers": {"x-idempotency-key": "cs-idem-1", "Content-Type": "application/json"},
     },
+    {"method": "get", "url": "/api/v1/status", "headers": {"x-extra": "9", "X-New": "n"}},
+    {"method": "post", "url": "/api/v1/requests", "content": b"{}", "headers": {"X-Extra": b"b"}},
     {"method": "get", "url": "/api/v1/status", "params": {"a": "1"}},
     {"method": "get", "url": "https://api.test/api/v1/status"},
 ]
