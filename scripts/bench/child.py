@@ -64,8 +64,11 @@ def _count_calls() -> None:
 
 
 def _count_aiohttp(transport: httpx2.AsyncBaseTransport) -> None:
+    """Wrap the aiohttp transport's two ways in: ``handle_async_request`` and
+    ``handle_within`` (how the retrying transport sends API calls through it)."""
     cls = type(transport)
     send = cls.handle_async_request
+    within = cls.handle_within  # type: ignore[attr-defined]
 
     async def acounted(self: httpx2.AsyncBaseTransport, request: httpx2.Request) -> httpx2.Response:
         sent = time.time()
@@ -73,7 +76,14 @@ def _count_aiohttp(transport: httpx2.AsyncBaseTransport) -> None:
         _record(request, sent)
         return response
 
+    async def within_counted(self: Any, request: httpx2.Request, total: Any) -> httpx2.Response:
+        sent = time.time()
+        response: httpx2.Response = await within(self, request, total)
+        _record(request, sent)
+        return response
+
     cls.handle_async_request = acounted  # type: ignore[method-assign]
+    cls.handle_within = within_counted  # type: ignore[attr-defined]
 
 
 async def ours_async(args: dict[str, Any]) -> dict[str, Any]:
