@@ -136,9 +136,7 @@ def _build(
     if extra and not _OWN_HEADERS.isdisjoint(name.lower() for name in extra):
         return _build_by_httpx2(client, method, url, kwargs)
     parts = _parts(client, cache)
-    headers = httpx2.Headers(parts.headers)
-    if extra:
-        _merge(headers, extra)
+    headers = _headers(parts.headers, extra)
     if content is not None:
         _add_default(headers, "Content-Length", str(len(content)))
         if content_type is not None:
@@ -154,20 +152,30 @@ def _build(
     return request
 
 
-def _merge(headers: httpx2.Headers, extra: Mapping[str, str]) -> None:
-    """``headers.update(extra)``: each name of ``extra`` replaces every header of that name and
-    goes last. ASCII ``str`` pairs are set one by one (``update`` builds a ``Headers`` of them
-    first); anything else goes through ``update``, which encodes and refuses as httpx2 does."""
+def _headers(prepared: httpx2.Headers, extra: Mapping[str, Any] | None) -> httpx2.Headers:
+    """``prepared`` updated with ``extra`` as ``Headers.update`` does (each name of ``extra``
+    replaces every header of that name and goes last), on a copy.
+
+    ASCII ``str`` pairs, the usual case (the idempotency key), are set one by one on a copy that
+    keeps the header encoding already found (``update`` would build a ``Headers`` of them first,
+    and a plain copy detects the encoding again); anything else goes through ``update``, which
+    encodes and refuses as httpx2 does.
+    """
+    if not extra:
+        return prepared.copy()
     if not all(
         isinstance(name, str) and isinstance(value, str) and name.isascii() and value.isascii()
         for name, value in extra.items()
     ):
+        headers = httpx2.Headers(prepared)
         headers.update(extra)
-        return
+        return headers
+    headers = prepared.copy()
     for name, value in extra.items():
         if name in headers:
             del headers[name]
         headers[name] = value
+    return headers
 
 
 def _add_default(headers: httpx2.Headers, name: str, value: str) -> None:
