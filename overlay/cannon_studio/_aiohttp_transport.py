@@ -15,7 +15,9 @@ round "transport"). The conversion does as little as it can per call:
   httpx2, as with httpx2's own transport;
 - the ``timeout`` extension becomes aiohttp's per-request timeout (``connect`` ->
   ``sock_connect``, ``read`` -> ``sock_read``, ``pool`` -> ``connect``; aiohttp has no write
-  timeout).
+  timeout). ``handle_within`` adds a total bound (the retrying transport's deadline of an API
+  call) and reads the whole body under it; a phase bound no shorter than the total gets no
+  timer of its own, so such a call runs on one timer.
 
 aiohttp's errors become httpx2's (``ERRORS``: ``ConnectError``, ``ConnectTimeout``,
 ``ReadTimeout``, ``ReadError``, ``RemoteProtocolError``, ``ProxyError``,
