@@ -17,7 +17,7 @@ from .sandbox_process import SandboxProcess, run_child
 
 __all__ = ["bucket", "print_profile", "profile_fanout", "profile_lines", "summary"]
 
-_PACKAGES = ("cannon_studio_api", "cannon_studio", "httpx_aiohttp", "aiohttp", "yarl",
+_PACKAGES = ("cannon_studio_api", "cannon_studio", "aiohttp", "yarl",
              "multidict", "httpcore2", "httpx2", "h11", "anyio", "asyncio", "jsonschema", "attr",
              "json", "selectors")  # fmt: skip
 

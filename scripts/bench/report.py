@@ -170,7 +170,7 @@ def machine() -> dict[str, Any]:
 def versions() -> dict[str, str]:
     """Installed versions of the distributions the figures depend on."""
     found = {}
-    for dist in ("cannon-studio", "httpx2", "httpcore2", "httpx-aiohttp", "aiohttp", "attrs",
+    for dist in ("cannon-studio", "httpx2", "httpcore2", "aiohttp", "h11",
                  "uvicorn", "starlette", "jsonschema"):  # fmt: skip
         try:
             found[dist] = metadata.version(dist)
