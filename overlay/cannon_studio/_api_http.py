@@ -77,11 +77,12 @@ class _Parts:
     Remade when the client's ``base_url`` or default headers change (``matches``).
     """
 
-    __slots__ = ("base_path", "base_url", "defaults", "headers")
+    __slots__ = ("base_path", "base_url", "defaults", "headers", "reference")
 
     def __init__(self, client: httpx2.Client | httpx2.AsyncClient) -> None:
         self.base_url = client.base_url
         self.base_path = client.base_url.raw_path.decode("ascii").rstrip("/")
+        self.reference = getattr(client.base_url, "_uri_reference", None)  # httpx2's parsed form
         self.defaults = client.headers.raw
         host = httpx2.Request("GET", client.base_url).headers.raw[0]  # httpx2's Host header
         self.headers = httpx2.Headers([host, *self.defaults])
@@ -98,10 +99,9 @@ class _Parts:
         time. This uses httpx2's parsed form (``URL._uri_reference``, a ``NamedTuple``); an
         httpx2 without it gets the URL parsed (``tests/overlay/test_api_http.py`` compares both).
         """
-        reference = getattr(self.base_url, "_uri_reference", None)
-        if reference is not None and _PLAIN_PATH.fullmatch(path):
+        if self.reference is not None and _PLAIN_PATH.fullmatch(path):
             url = httpx2.URL.__new__(httpx2.URL)
-            url._uri_reference = reference._replace(path=self.base_path + path, query=None)
+            url._uri_reference = self.reference._replace(path=self.base_path + path, query=None)
             return url
         return httpx2.URL(str(self.base_url).rstrip("/") + path)
 

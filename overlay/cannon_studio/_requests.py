@@ -392,9 +392,8 @@ class AsyncRequests(_RequestsBase[AsyncRequestCalls, AsyncRequestHandle]):
         limit = max_wait_seconds(max_wait, timeout, "as_completed")
         # Polls started: enough to wait at the gate for every slot (see InFlightGate.poll_width).
         width = check_concurrency(max_concurrency, self._core.gate.poll_width)
-        from ._as_completed import (
-            afollow,
-        )  # deferred: its thread pool and asyncio load on first use
+        # deferred: its thread pool and asyncio load on first use
+        from ._as_completed import afollow
 
         return afollow(self._core, iter(handles_or_ids), limit, width, on_update)
 
@@ -414,9 +413,8 @@ class AsyncRequests(_RequestsBase[AsyncRequestCalls, AsyncRequestHandle]):
         handles = self._handles(handles_or_ids)
         limit = max_wait_seconds(max_wait, timeout, "wait_all")
         width = check_concurrency(max_concurrency, self._core.gate.poll_width)
-        from ._as_completed import (
-            afollow,
-        )  # deferred: its thread pool and asyncio load on first use
+        # deferred: its thread pool and asyncio load on first use
+        from ._as_completed import afollow
 
         async for _ in afollow(self._core, iter(handles), limit, width, on_update):
             pass
