@@ -444,6 +444,22 @@ def test_sigterm_gives_the_workers_claims_back_at_once(
     assert _holder(postgres_url) is None, "claimable at once by another worker"
 
 
+def test_closing_a_queue_whose_connection_a_signal_left_busy_still_gives_its_claims_back(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    job = {"id": "only", "operation": "image.generate", "input": {"prompt": "one lighthouse"}}
+    submit_batch(write_jobs(tmp_path / "jobs.jsonl", [job]), postgres_url)
+    queue = ClaimQueue(postgres_url, holder="w-busy", lease_s=60)
+    assert [a.job.id for a in queue.claim(1)] == ["only"]
+    assert _holder(postgres_url) == "w-busy"
+    # What a signal raised inside psycopg's wait leaves behind: a query sent, never read.
+    queue._db.pgconn.send_query(b"SELECT pg_sleep(0.2)")
+    assert queue._db.info.transaction_status == psycopg.pq.TransactionStatus.ACTIVE
+    queue.close()
+    assert _holder(postgres_url) is None, "claimable at once by another worker"
+    queue.close()  # idempotent
+
+
 def test_a_whole_run_on_a_submitted_journal_is_refused(
     client: Cannon, postgres_url: str, tmp_path: Path
 ) -> None:

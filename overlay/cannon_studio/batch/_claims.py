@@ -105,6 +105,12 @@ CLAIM_STARTED = (
 )
 """Jobs already started (key journaled) whose lease expired or was given back: take-overs."""
 
+_GIVE_BACK = (
+    "UPDATE cannon_batch_work SET holder = NULL, lease_until = '-infinity' "
+    "WHERE holder = %s AND stage <> 'done'"
+)
+"""This worker's claims, given back: claimable at once by any worker."""
+
 TERMINAL = frozenset({"succeeded", "failed", "skipped"})
 
 
@@ -188,6 +194,7 @@ class ClaimQueue:
         self, url: str, *, holder: str, lease_s: float, connect_timeout: float = 10.0
     ) -> None:
         self._psycopg = _psycopg()
+        self._url = url  # for the give-back on a fresh connection; never shown
         self.location = public_location(url)
         self.holder = holder
         self.lease_s = float(lease_s)
@@ -514,18 +521,31 @@ class ClaimQueue:
         return len(rows)
 
     def close(self) -> None:
-        """Give back every claim still held, and close the connection (idempotent)."""
+        """Give back every claim still held, and close the connection (idempotent).
+
+        A signal can end the worker while its connection is mid-query (psycopg leaves it busy,
+        not idle); the claims are then given back on a fresh connection, so another worker can
+        take them at once instead of after the lease. Best effort: when the server cannot be
+        reached either, the leases expire as usual.
+        """
         with self._lock:
             if self.closed:
                 return
-            with contextlib.suppress(self._psycopg.Error):
-                self._db.execute(
-                    "UPDATE cannon_batch_work SET holder = NULL, lease_until = '-infinity' "
-                    "WHERE holder = %s AND stage <> 'done'",
-                    (self.holder,),
-                )
             self.closed = True
-            self._db.close()
+            given_back = False
+            idle = self._psycopg.pq.TransactionStatus.IDLE
+            if self._db.info.transaction_status == idle:
+                with contextlib.suppress(self._psycopg.Error):
+                    self._db.execute(_GIVE_BACK, (self.holder,))
+                    given_back = True
+            with contextlib.suppress(self._psycopg.Error):
+                self._db.close()
+            if not given_back:
+                with (
+                    contextlib.suppress(self._psycopg.Error),
+                    self._psycopg.connect(self._url, autocommit=True, connect_timeout=5) as db,
+                ):
+                    db.execute(_GIVE_BACK, (self.holder,))
 
     def __enter__(self) -> ClaimQueue:
         return self
