@@ -108,7 +108,8 @@ def check_idempotency_key(operation: str, key: str | None) -> None:
     """
     if key is None:
         return
-    if not (1 <= len(key) <= 255) or any(not (0x21 <= ord(ch) <= 0x7E) for ch in key):
+    # isascii + isprintable is 0x20-0x7E; without the space, exactly the visible characters.
+    if not (1 <= len(key) <= 255 and key.isascii() and key.isprintable()) or " " in key:
         raise InputValidationError(
             f"{operation}: idempotency_key must be 1-255 visible ASCII characters",
             operation=operation,

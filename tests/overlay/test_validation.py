@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 from cannon_studio import AsyncCannon, Cannon, InputValidationError
+from cannon_studio._request_args import check_idempotency_key
 from cannon_studio._validation import build_envelope
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from overlay_helpers import API_KEY
 from overlay_mock_api import MockAPI, accepted, ok
 from overlay_schema_inputs import (
@@ -116,6 +119,21 @@ def test_bad_webhook_url_and_idempotency_key(client: Cannon, api: MockAPI) -> No
         client.requests.create("video.generate", {"prompt": "x"}, idempotency_key="has space")
     assert info.value.field == "idempotency_key"
     assert api.calls == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(min_size=0, max_size=260)
+    | st.text(alphabet=st.characters(min_codepoint=0x19, max_codepoint=0x80), max_size=8)
+)
+def test_an_idempotency_key_is_accepted_exactly_when_it_is_1_to_255_visible_ascii(key: str) -> None:
+    visible = 1 <= len(key) <= 255 and all(0x21 <= ord(ch) <= 0x7E for ch in key)
+    try:
+        check_idempotency_key("image.generate", key)
+    except InputValidationError as exc:
+        assert not visible and exc.field == "idempotency_key"
+    else:
+        assert visible
 
 
 def test_input_model_instance_is_accepted(client: Cannon, api: MockAPI) -> None:
