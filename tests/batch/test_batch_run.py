@@ -95,6 +95,34 @@ async def test_mixed_batch_runs_every_job_once(
     )
 
 
+@pytest.mark.parametrize("mode", MODES)
+async def test_each_envelope_is_checked_against_the_schema_once_and_a_filled_one_again(
+    mode: str, cannon_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cannon_studio import _validation
+
+    checked: list[str] = []
+    check = _validation.validate_envelope
+
+    def counting(spec: Any, body: dict[str, Any]) -> None:
+        checked.append(body["operation"])
+        check(spec, body)
+
+    jobs = mixed_jobs(12, seed=5, fail_rate=0.0)
+    chained = {job.id for job in jobs_from_mappings(jobs) if job.references}
+    assert chained and len(chained) < len(jobs), "the sample has both kinds"
+    monkeypatch.setattr(_validation, "validate_envelope", counting)
+    options = {"api_key": cannon_sandbox.api_key, "base_url": cannon_sandbox.base_url}
+    async with client_for(mode, **options) as client:
+        summary = await resolve(
+            client.batch(write_jobs(tmp_path / "jobs.jsonl", jobs), tmp_path / "out")
+        )
+    assert summary.counts["succeeded"] == len(jobs)
+    # every line once when the file is read; a job whose references were filled in again at
+    # its create (the filled values are new), the others not a second time
+    assert len(checked) == len(jobs) + len(chained)
+
+
 def test_a_lost_journal_creates_nothing_twice(
     client: Cannon, cannon_sandbox: Any, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ is refused when there is one.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.resources
@@ -97,6 +98,9 @@ class Job:
         line: 1-based line number in the file (jobs given as mappings are numbered from 1).
         references: every reference in ``input``, in document order.
         content_hash: SHA-256 (hex) of the canonical ``{operation, input, webhook_url}``.
+        checked: the whole create (no reference left to fill) passed the schema check in this
+            process, so its create is not checked again; ``False`` for jobs read back from a
+            shared journal (checked where they were submitted, maybe by another version).
     """
 
     id: str
@@ -106,6 +110,7 @@ class Job:
     line: int
     references: tuple[Reference, ...]
     content_hash: str
+    checked: bool = dataclasses.field(default=False, compare=False)
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -346,7 +351,9 @@ def _build(items: list[tuple[int, Any]], problems: list[FileProblem], source: st
             )
             continue
         seen[folded] = line_no
-        jobs.append(Job(job_id, operation, input_, webhook_url, line_no, refs, digest))
+        jobs.append(
+            Job(job_id, operation, input_, webhook_url, line_no, refs, digest, checked=not refs)
+        )
     ids = {job.id: job for job in jobs}
     for job in jobs:
         for ref in job.references:

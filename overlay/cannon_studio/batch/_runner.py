@@ -322,7 +322,11 @@ def _set_replay_floor(sched: JobOutcomes, status: Any, fatal: list[BaseException
 def _perform(client: BatchClient, step: Step) -> Any:
     if isinstance(step, Create):
         return client.requests.create(
-            step.operation, step.input, webhook_url=step.webhook_url, idempotency_key=step.key
+            step.operation,
+            step.input,
+            webhook_url=step.webhook_url,
+            idempotency_key=step.key,
+            validate=not step.checked,
         )
     if isinstance(step, Refresh):
         return step.handle.refresh()
@@ -448,7 +452,11 @@ def run_batch(
 async def _aperform(client: AsyncBatchClient, step: Step) -> Any:
     if isinstance(step, Create):
         return await client.requests.create(
-            step.operation, step.input, webhook_url=step.webhook_url, idempotency_key=step.key
+            step.operation,
+            step.input,
+            webhook_url=step.webhook_url,
+            idempotency_key=step.key,
+            validate=not step.checked,
         )
     if isinstance(step, Refresh):
         return await step.handle.refresh()

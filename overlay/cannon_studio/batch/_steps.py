@@ -51,12 +51,15 @@ request is fetched again once for fresh URLs (Assumed: the API may re-sign them)
 
 @dataclass(frozen=True)
 class Create:
-    """``requests.create(operation, input, webhook_url=..., idempotency_key=key)`` -> handle."""
+    """``requests.create(operation, input, webhook_url=..., idempotency_key=key)`` -> handle.
+    ``checked``: the envelope already passed the schema check when the file was read (sent with
+    ``validate=False``, so it is not checked twice)."""
 
     operation: str
     input: dict[str, Any]
     webhook_url: str | None
     key: str | None
+    checked: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,11 @@ def job_steps(
         if action.kind == "create":
             try:
                 handle = yield Create(
-                    job.operation, action.input or {}, job.webhook_url, action.key
+                    job.operation,
+                    action.input or {},
+                    job.webhook_url,
+                    action.key,
+                    checked=job.checked and not job.references,
                 )
             except InputValidationError as exc:
                 sched.failed(job.id, f"refused before sending: {exc}")
