@@ -2,11 +2,15 @@
 id, credits, output and files, in one file beside the outputs.
 
 Standard-library ``sqlite3`` in WAL mode (readers such as ``cannon-studio batch status`` never
-block the runner) with ``synchronous=NORMAL``: each change is its own committed transaction,
-so a killed process (``kill -9`` included) loses nothing it had written; only a power cut may
-lose the last few commits (SQLite's documented WAL trade-off). The intent to create is
-committed, with the idempotency key, before the create is sent. Every change is also appended
-to ``events``: the client-side request history the API does not keep.
+block the runner) with ``synchronous=NORMAL``. The intent to create is committed, with the
+idempotency key, before the create is sent (``update(..., durable=True)``, the default). The
+runner's other changes (request id, status, credits, output, files) are committed together at
+most ``GROUP_COMMIT_S`` after the first of them, or with the next durable one: a killed process
+(``kill -9`` included) loses at most that last fraction of a second of them, and nothing that
+could send or charge a create twice (a lost request id is found again by re-sending the create
+with its committed key; a lost output or file list by fetching the request again). A power cut
+may lose the last few commits (SQLite's documented WAL trade-off). Every change is also
+appended to ``events``: the client-side request history the API does not keep.
 
 WAL mode needs every reader and writer on one host (its index is shared memory): the journal
 must not sit on NFS or another network file system.
@@ -40,6 +44,7 @@ from ._journal_postgres import PostgresJournal, is_postgres_url, public_location
 from ._lock import DirectoryLock
 
 __all__ = [
+    "GROUP_COMMIT_S",
     "REFERENCES_META",
     "SCHEMA_VERSION",
     "STATES",
@@ -68,6 +73,10 @@ BEGIN
     VALUES (NEW.updated_at, NEW.id, NEW.state, NEW.request_id, NEW.detail);
 END;
 """
+
+GROUP_COMMIT_S = 0.05
+"""SECONDS a change written with ``durable=False`` may wait for its commit (the commit of the
+changes gathered meanwhile, or of the next durable one)."""
 
 _NOT_A_JOURNAL = ("SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_FORMAT")
 """SQLite error names that are about the file's content; every other error opening a journal
@@ -107,6 +116,9 @@ class SQLiteJournal:
         self._driver: DirectoryLock | None = None
         self._lock = threading.RLock()
         self.closed = False
+        self._gathering = threading.Event()  # set while changes wait for their commit
+        self._committer: threading.Thread | None = None
+        self._commit_error: BatchStorageError | None = None
         try:
             if readonly:
                 if not self.path.is_file():
@@ -137,7 +149,10 @@ class SQLiteJournal:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """Around one write (the caller holds ``_lock``): an SQLite error rolls the open
-        transaction back and becomes ``BatchStorageError`` (full disk, read-only file...)."""
+        transaction back and becomes ``BatchStorageError`` (full disk, read-only file...); so
+        does an earlier failed commit of gathered changes."""
+        if self._commit_error is not None:
+            raise self._commit_error
         try:
             yield
         except sqlite3.Error as exc:
@@ -145,6 +160,27 @@ class SQLiteJournal:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
             raise BatchStorageError(str(self.path), str(exc)) from None
+
+    def _commit_gathered(self) -> None:
+        """Commit the changes gathered so far, if any (the caller holds ``_lock``)."""
+        self._gathering.clear()
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+
+    def _committing(self) -> None:
+        """The committer thread: each gathering of changes is committed ``GROUP_COMMIT_S``
+        after its first change, unless a durable write committed it first."""
+        while self._gathering.wait():
+            time.sleep(GROUP_COMMIT_S)
+            with self._lock:
+                if self.closed:
+                    return
+                try:
+                    self._commit_gathered()
+                except sqlite3.Error as exc:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                    self._commit_error = BatchStorageError(str(self.path), str(exc))
 
     # -- meta ------------------------------------------------------------------------------------
 
@@ -156,6 +192,7 @@ class SQLiteJournal:
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Write ``meta`` entries (one transaction)."""
         with self._lock, self._writing():
+            self._commit_gathered()
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
                 "INSERT INTO meta(key, value) VALUES(?, ?) "
@@ -176,6 +213,7 @@ class SQLiteJournal:
         """Insert new job rows (one transaction)."""
         now = time.time()
         with self._lock, self._writing():
+            self._commit_gathered()
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
                 f"INSERT INTO jobs({', '.join(COLUMNS)}) VALUES({', '.join('?' * len(COLUMNS))})",
@@ -183,20 +221,27 @@ class SQLiteJournal:
             )
             self._db.execute("COMMIT")
 
-    def update(self, job_id: str, *, detail: str | None = None, **values: Any) -> None:
+    def update(
+        self, job_id: str, *, detail: str | None = None, durable: bool = True, **values: Any
+    ) -> None:
         """Change a job's columns; a state change (or a ``detail``) also appends an event.
 
-        One statement in its own committed transaction (a trigger writes the event inside it).
+        One statement (a trigger writes the event with it), committed before this returns
+        together with any changes gathered before it; with ``durable=False`` it joins the
+        changes gathered for one commit within ``GROUP_COMMIT_S`` (visible at once in this
+        process, to other readers once committed).
 
         Args:
             job_id: the job.
             detail: free text for the event (an error message, "retry"...).
+            durable: commit before returning (``False``: within ``GROUP_COMMIT_S`` SECONDS).
             values: columns to set (``state``, ``request_id``, ``credits``, ``output``...).
 
         Does nothing once the journal is closed (a runner thread still finishing after Ctrl-C).
 
         Raises:
-            BatchStorageError: the change could not be written (nothing of it was kept).
+            BatchStorageError: the change, or gathered ones before it, could not be written
+                (none of those was kept).
         """
         unknown = set(values) - UPDATABLE
         if unknown:
@@ -207,8 +252,24 @@ class SQLiteJournal:
         sql = f"UPDATE jobs SET {', '.join(f'{n}=?' for n in names)} WHERE id=?"
         params = [*(sql_value(n, values[n]) for n in names), job_id]
         with self._lock, self._writing():
-            if not self.closed:
-                self._db.execute(sql, params)
+            if self.closed:
+                return
+            if durable:
+                if self._db.in_transaction:
+                    self._db.execute(sql, params)
+                    self._commit_gathered()
+                else:
+                    self._db.execute(sql, params)  # autocommit: its own transaction
+                return
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._gathering.set()
+                if self._committer is None:
+                    self._committer = threading.Thread(
+                        target=self._committing, name="cannon-journal-commit", daemon=True
+                    )
+                    self._committer.start()
+            self._db.execute(sql, params)
 
     def events(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The change history, oldest first (the last ``limit`` when given)."""
@@ -229,10 +290,17 @@ class SQLiteJournal:
         self._driver = lock.acquire()
 
     def close(self) -> None:
-        """Close the connection (later ``update`` calls are ignored); give up the driver lock."""
+        """Commit the gathered changes, close the connection (later ``update`` calls are
+        ignored) and give up the driver lock (idempotent)."""
         with self._lock:
             if not self.closed:
                 self.closed = True
+                try:
+                    self._commit_gathered()
+                except sqlite3.Error:  # lost: at most GROUP_COMMIT_S of non-durable changes
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                self._gathering.set()  # the committer sees ``closed`` and ends
                 self._db.close()
             if self._driver is not None:
                 self._driver.release()

@@ -183,7 +183,8 @@ class BatchJournal(Protocol):
     """A batch journal: the jobs' rows, the batch's ``meta`` and the change history.
 
     The runner writes every change here before acting on it; ``batch status`` and ``batch
-    report`` read it while a run is going. Each method is one transaction. Implementations:
+    report`` read it while a run is going. Each write method is one transaction (changes
+    written with ``update(..., durable=False)`` may share one). Implementations:
     ``SQLiteJournal`` (a file beside the outputs), ``PostgresJournal`` (a database any machine
     can reach).
 
@@ -211,9 +212,13 @@ class BatchJournal(Protocol):
         """Insert new job rows (one transaction). Raises ``BatchStorageError``."""
         ...
 
-    def update(self, job_id: str, *, detail: str | None = None, **values: Any) -> None:
+    def update(
+        self, job_id: str, *, detail: str | None = None, durable: bool = True, **values: Any
+    ) -> None:
         """Change a job's columns (``UPDATABLE``); a state change or a ``detail`` also appends
-        an event. Raises ``BatchStorageError``; ``ValueError`` for an unknown column."""
+        an event. Committed before returning; ``durable=False`` allows the commit to wait a
+        moment and gather other changes (``SQLiteJournal``: ``GROUP_COMMIT_S``). Raises
+        ``BatchStorageError``; ``ValueError`` for an unknown column."""
         ...
 
     def events(self, limit: int | None = None) -> list[dict[str, Any]]:

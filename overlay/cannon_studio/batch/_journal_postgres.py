@@ -187,10 +187,14 @@ class PostgresJournal:
         with self._lock, self._writing(), self._db.transaction(), self._db.cursor() as cursor:
             cursor.executemany(sql, values)
 
-    def update(self, job_id: str, *, detail: str | None = None, **values: Any) -> None:
+    def update(
+        self, job_id: str, *, detail: str | None = None, durable: bool = True, **values: Any
+    ) -> None:
         """Change a job's columns; a state change (or a ``detail``) also appends an event, in
-        the same transaction. Does nothing once the journal is closed; raises
-        ``BatchStorageError`` once this run's driver lease was lost."""
+        the same transaction, committed before this returns (``durable`` is accepted for the
+        ``BatchJournal`` interface: every change here is its own transaction). Does nothing
+        once the journal is closed; raises ``BatchStorageError`` once this run's driver lease
+        was lost."""
         unknown = set(values) - UPDATABLE
         if unknown:
             raise ValueError(f"not journal columns: {sorted(unknown)}")

@@ -260,7 +260,8 @@ class Scheduler:
         if key is None:
             upstream = [self.rows[dep].request_id or "" for dep in job.depends_on]
             key = idempotency_key(self.batch_id, job, self.rows[job.id].attempt, upstream)
-            self._set(job.id, state="creating", idempotency_key=key)
+            # committed before the create is sent (with every change gathered before it)
+            self._set(job.id, durable=True, state="creating", idempotency_key=key)
         self._unpriced.add(job.id)
         return Action("create", job, key=key, input=resolved, fresh=fresh)
 
@@ -402,12 +403,16 @@ class Scheduler:
 
     # -- journal + events --------------------------------------------------------------------------
 
-    def _set(self, job_id: str, detail: str | None = None, **values: Any) -> None:
+    def _set(
+        self, job_id: str, detail: str | None = None, *, durable: bool = False, **values: Any
+    ) -> None:
+        """Journal a job's change (``durable``: committed before this returns; otherwise with
+        the next commit, within the journal's gathering time) and report a state change."""
         row = self.rows[job_id]
         previous = row.state
         if "credits" in values:
             self._charged += (values["credits"] or 0) - (row.credits or 0)
-        self.journal.update(job_id, detail=detail, **values)
+        self.journal.update(job_id, detail=detail, durable=durable, **values)
         for name, value in values.items():
             setattr(row, name, value)
         if self.on_event is not None and "state" in values and values["state"] != previous:
