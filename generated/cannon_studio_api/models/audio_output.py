@@ -111,7 +111,7 @@ class AudioOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        asset_type = cast(Literal["audio"], d.pop("asset_type"))
+        asset_type = cast("Literal['audio']", d.pop("asset_type"))
         if asset_type != "audio":
             raise ValueError(f"asset_type must match const 'audio', got '{asset_type}'")
 

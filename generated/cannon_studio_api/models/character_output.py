@@ -106,7 +106,7 @@ class CharacterOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        asset_type = cast(Literal["character"], d.pop("asset_type"))
+        asset_type = cast("Literal['character']", d.pop("asset_type"))
         if asset_type != "character":
             raise ValueError(f"asset_type must match const 'character', got '{asset_type}'")
 

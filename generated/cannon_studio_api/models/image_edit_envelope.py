@@ -66,7 +66,7 @@ class ImageEditEnvelope:
         d = dict(src_dict)
         input_ = ImageEditInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["image.edit"], d.pop("operation"))
+        operation = cast("Literal['image.edit']", d.pop("operation"))
         if operation != "image.edit":
             raise ValueError(f"operation must match const 'image.edit', got '{operation}'")
 

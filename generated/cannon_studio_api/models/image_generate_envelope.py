@@ -67,7 +67,7 @@ class ImageGenerateEnvelope:
         d = dict(src_dict)
         input_ = ImageGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["image.generate"], d.pop("operation"))
+        operation = cast("Literal['image.generate']", d.pop("operation"))
         if operation != "image.generate":
             raise ValueError(f"operation must match const 'image.generate', got '{operation}'")
 

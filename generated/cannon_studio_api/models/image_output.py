@@ -121,7 +121,7 @@ class ImageOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        asset_type = cast(Literal["image"], d.pop("asset_type"))
+        asset_type = cast("Literal['image']", d.pop("asset_type"))
         if asset_type != "image":
             raise ValueError(f"asset_type must match const 'image', got '{asset_type}'")
 

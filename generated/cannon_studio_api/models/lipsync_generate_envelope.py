@@ -66,7 +66,7 @@ class LipsyncGenerateEnvelope:
         d = dict(src_dict)
         input_ = LipsyncGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["lipsync.generate"], d.pop("operation"))
+        operation = cast("Literal['lipsync.generate']", d.pop("operation"))
         if operation != "lipsync.generate":
             raise ValueError(f"operation must match const 'lipsync.generate', got '{operation}'")
 

@@ -106,7 +106,7 @@ class Location3DOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        asset_type = cast(Literal["3d"], d.pop("asset_type"))
+        asset_type = cast("Literal['3d']", d.pop("asset_type"))
         if asset_type != "3d":
             raise ValueError(f"asset_type must match const '3d', got '{asset_type}'")
 

@@ -66,7 +66,7 @@ class MusicGenerateEnvelope:
         d = dict(src_dict)
         input_ = MusicGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["music.generate"], d.pop("operation"))
+        operation = cast("Literal['music.generate']", d.pop("operation"))
         if operation != "music.generate":
             raise ValueError(f"operation must match const 'music.generate', got '{operation}'")
 

@@ -69,7 +69,7 @@ class NarrationGenerateEnvelope:
         d = dict(src_dict)
         input_ = NarrationGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["narration.generate"], d.pop("operation"))
+        operation = cast("Literal['narration.generate']", d.pop("operation"))
         if operation != "narration.generate":
             raise ValueError(f"operation must match const 'narration.generate', got '{operation}'")
 

@@ -70,7 +70,7 @@ class PromptEnhanceImageEnvelope:
         d = dict(src_dict)
         input_ = PromptEnhanceImageInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["prompt.enhance.image"], d.pop("operation"))
+        operation = cast("Literal['prompt.enhance.image']", d.pop("operation"))
         if operation != "prompt.enhance.image":
             raise ValueError(
                 f"operation must match const 'prompt.enhance.image', got '{operation}'"

@@ -70,7 +70,7 @@ class PromptEnhanceLocationEnvelope:
         d = dict(src_dict)
         input_ = PromptEnhanceLocationInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["prompt.enhance.location"], d.pop("operation"))
+        operation = cast("Literal['prompt.enhance.location']", d.pop("operation"))
         if operation != "prompt.enhance.location":
             raise ValueError(
                 f"operation must match const 'prompt.enhance.location', got '{operation}'"

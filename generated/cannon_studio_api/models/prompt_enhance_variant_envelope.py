@@ -69,7 +69,7 @@ class PromptEnhanceVariantEnvelope:
         d = dict(src_dict)
         input_ = PromptEnhanceVariantInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["prompt.enhance.variant"], d.pop("operation"))
+        operation = cast("Literal['prompt.enhance.variant']", d.pop("operation"))
         if operation != "prompt.enhance.variant":
             raise ValueError(
                 f"operation must match const 'prompt.enhance.variant', got '{operation}'"

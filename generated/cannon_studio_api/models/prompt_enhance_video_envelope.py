@@ -69,7 +69,7 @@ class PromptEnhanceVideoEnvelope:
         d = dict(src_dict)
         input_ = PromptEnhanceVideoInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["prompt.enhance.video"], d.pop("operation"))
+        operation = cast("Literal['prompt.enhance.video']", d.pop("operation"))
         if operation != "prompt.enhance.video":
             raise ValueError(
                 f"operation must match const 'prompt.enhance.video', got '{operation}'"

@@ -69,7 +69,7 @@ class SmartmotionGenerateEnvelope:
         d = dict(src_dict)
         input_ = SmartmotionGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["smartmotion.generate"], d.pop("operation"))
+        operation = cast("Literal['smartmotion.generate']", d.pop("operation"))
         if operation != "smartmotion.generate":
             raise ValueError(
                 f"operation must match const 'smartmotion.generate', got '{operation}'"

@@ -69,7 +69,7 @@ class Sora2CharacterCreateEnvelope:
         d = dict(src_dict)
         input_ = Sora2CharacterCreateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["sora2.character.create"], d.pop("operation"))
+        operation = cast("Literal['sora2.character.create']", d.pop("operation"))
         if operation != "sora2.character.create":
             raise ValueError(
                 f"operation must match const 'sora2.character.create', got '{operation}'"

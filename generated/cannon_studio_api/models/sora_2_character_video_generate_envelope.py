@@ -71,7 +71,7 @@ class Sora2CharacterVideoGenerateEnvelope:
         d = dict(src_dict)
         input_ = Sora2CharacterVideoGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["sora2.character_video.generate"], d.pop("operation"))
+        operation = cast("Literal['sora2.character_video.generate']", d.pop("operation"))
         if operation != "sora2.character_video.generate":
             raise ValueError(
                 f"operation must match const 'sora2.character_video.generate', got '{operation}'"

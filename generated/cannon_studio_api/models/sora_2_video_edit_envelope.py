@@ -67,7 +67,7 @@ class Sora2VideoEditEnvelope:
         d = dict(src_dict)
         input_ = Sora2VideoEditInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["sora2.video.edit"], d.pop("operation"))
+        operation = cast("Literal['sora2.video.edit']", d.pop("operation"))
         if operation != "sora2.video.edit":
             raise ValueError(f"operation must match const 'sora2.video.edit', got '{operation}'")
 

@@ -69,7 +69,7 @@ class Sora2VideoExtendEnvelope:
         d = dict(src_dict)
         input_ = Sora2VideoExtendInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["sora2.video.extend"], d.pop("operation"))
+        operation = cast("Literal['sora2.video.extend']", d.pop("operation"))
         if operation != "sora2.video.extend":
             raise ValueError(f"operation must match const 'sora2.video.extend', got '{operation}'")
 

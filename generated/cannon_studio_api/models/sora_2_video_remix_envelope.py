@@ -69,7 +69,7 @@ class Sora2VideoRemixEnvelope:
         d = dict(src_dict)
         input_ = Sora2VideoRemixInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["sora2.video.remix"], d.pop("operation"))
+        operation = cast("Literal['sora2.video.remix']", d.pop("operation"))
         if operation != "sora2.video.remix":
             raise ValueError(f"operation must match const 'sora2.video.remix', got '{operation}'")
 

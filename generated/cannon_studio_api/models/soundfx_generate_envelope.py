@@ -67,7 +67,7 @@ class SoundfxGenerateEnvelope:
         d = dict(src_dict)
         input_ = SoundfxGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["soundfx.generate"], d.pop("operation"))
+        operation = cast("Literal['soundfx.generate']", d.pop("operation"))
         if operation != "soundfx.generate":
             raise ValueError(f"operation must match const 'soundfx.generate', got '{operation}'")
 

@@ -68,7 +68,7 @@ class SubtitlesGenerateEnvelope:
         d = dict(src_dict)
         input_ = SubtitlesGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["subtitles.generate"], d.pop("operation"))
+        operation = cast("Literal['subtitles.generate']", d.pop("operation"))
         if operation != "subtitles.generate":
             raise ValueError(f"operation must match const 'subtitles.generate', got '{operation}'")
 

@@ -72,7 +72,7 @@ class ThreeDLocationGenerateEnvelope:
         d = dict(src_dict)
         input_ = ThreeDLocationGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["three_d.location.generate"], d.pop("operation"))
+        operation = cast("Literal['three_d.location.generate']", d.pop("operation"))
         if operation != "three_d.location.generate":
             raise ValueError(
                 f"operation must match const 'three_d.location.generate', got '{operation}'"

@@ -67,7 +67,7 @@ class VideoGenerateEnvelope:
         d = dict(src_dict)
         input_ = VideoGenerateInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["video.generate"], d.pop("operation"))
+        operation = cast("Literal['video.generate']", d.pop("operation"))
         if operation != "video.generate":
             raise ValueError(f"operation must match const 'video.generate', got '{operation}'")
 

@@ -124,7 +124,7 @@ class VideoOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        asset_type = cast(Literal["video"], d.pop("asset_type"))
+        asset_type = cast("Literal['video']", d.pop("asset_type"))
         if asset_type != "video":
             raise ValueError(f"asset_type must match const 'video', got '{asset_type}'")
 

@@ -66,7 +66,7 @@ class VideoUpscaleEnvelope:
         d = dict(src_dict)
         input_ = VideoUpscaleInput.from_dict(d.pop("input"))
 
-        operation = cast(Literal["video.upscale"], d.pop("operation"))
+        operation = cast("Literal['video.upscale']", d.pop("operation"))
         if operation != "video.upscale":
             raise ValueError(f"operation must match const 'video.upscale', got '{operation}'")
 
