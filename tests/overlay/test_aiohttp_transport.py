@@ -78,6 +78,48 @@ async def test_large_bodies_stream_and_small_ones_arrive_whole() -> None:
     assert b"".join(chunks) == big
 
 
+@pytest.mark.parametrize("encoded", [False, True], ids=["identity", "gzip"])
+async def test_a_whole_body_reads_the_same_with_or_without_the_known_content(
+    encoded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    from cannon_studio import _aiohttp_transport
+
+    text = b'{"id":"req_1","status":"succeeded","note":"' + b"z" * 300 + b'"}'
+    wire = gzip.compress(text) if encoded else text
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await _head(reader):
+            writer.write(_answer(wire, b"content-encoding: gzip\r\n" if encoded else b""))
+            await writer.drain()
+        writer.close()
+
+    async def read_all() -> list[tuple[bytes, object, bytes]]:
+        server, base = await _serve(handler)
+        transport = AiohttpTransport()
+        seen = []
+        for whole in (True, False):
+            request = httpx2.Request("GET", f"{base}/r")
+            if whole:
+                response = await transport.handle_within(request, 5.0)
+            else:
+                response = await transport.handle_async_request(request)
+            content = await response.aread()
+            again = b"".join([part async for part in response.aiter_bytes()])
+            seen.append((content, response.json(), again))
+            await response.aclose()
+        await transport.aclose()
+        server.close()
+        return seen
+
+    known = await read_all()
+    monkeypatch.setattr(_aiohttp_transport, "_known_content", lambda response, body: None)
+    streamed = await read_all()
+    assert known == streamed
+    assert all(content == again == text for content, _, again in known)
+
+
 async def test_errors_are_httpx2s() -> None:
     async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await _head(reader)
