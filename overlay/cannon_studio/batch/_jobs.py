@@ -112,9 +112,9 @@ class Job:
     content_hash: str
     checked: bool = dataclasses.field(default=False, compare=False)
 
-    @property
+    @functools.cached_property
     def depends_on(self) -> tuple[str, ...]:
-        """Ids of the jobs this one takes values from (each once, in order)."""
+        """Ids of the jobs this one takes values from (each once, in order; worked out once)."""
         return tuple(dict.fromkeys(ref.job_id for ref in self.references))
 
 
