@@ -111,6 +111,7 @@ async def _client_run(args: dict[str, Any]) -> dict[str, Any]:
         wall, cpu = time.time() - started, time.process_time() - cpu0
         stats = receiver.stats
         accepted, hints, duplicates = stats.accepted - accepted0, stats.hints, stats.duplicates
+    await transport.aclose()  # given to the client, so the client leaves it open
     log = (await admin.get("/_sandbox/webhooks")).json()["deliveries"]
     await admin.aclose()
     return {
