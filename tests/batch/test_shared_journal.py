@@ -444,8 +444,17 @@ def test_sigterm_gives_the_workers_claims_back_at_once(
     assert _holder(postgres_url) is None, "claimable at once by another worker"
 
 
+@pytest.mark.parametrize(
+    "left_running",
+    [
+        b"SELECT pg_sleep(0.2)",
+        b"BEGIN; SELECT 1 FROM cannon_batch_work WHERE id = 'only' FOR UPDATE; "
+        b"SELECT pg_sleep(0.2)",
+    ],
+    ids=["a query", "a transaction holding the row"],
+)
 def test_closing_a_queue_whose_connection_a_signal_left_busy_still_gives_its_claims_back(
-    postgres_url: str, tmp_path: Path
+    left_running: bytes, postgres_url: str, tmp_path: Path
 ) -> None:
     job = {"id": "only", "operation": "image.generate", "input": {"prompt": "one lighthouse"}}
     submit_batch(write_jobs(tmp_path / "jobs.jsonl", [job]), postgres_url)
@@ -453,7 +462,7 @@ def test_closing_a_queue_whose_connection_a_signal_left_busy_still_gives_its_cla
     assert [a.job.id for a in queue.claim(1)] == ["only"]
     assert _holder(postgres_url) == "w-busy"
     # What a signal raised inside psycopg's wait leaves behind: a query sent, never read.
-    queue._db.pgconn.send_query(b"SELECT pg_sleep(0.2)")
+    queue._db.pgconn.send_query(left_running)
     assert queue._db.info.transaction_status == psycopg.pq.TransactionStatus.ACTIVE
     queue.close()
     assert _holder(postgres_url) is None, "claimable at once by another worker"

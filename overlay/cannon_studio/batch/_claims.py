@@ -545,6 +545,8 @@ class ClaimQueue:
                     contextlib.suppress(self._psycopg.Error),
                     self._psycopg.connect(self._url, autocommit=True, connect_timeout=5) as db,
                 ):
+                    # the old connection's transaction may still hold the rows for a moment
+                    db.execute("SET lock_timeout = '5s'")
                     db.execute(_GIVE_BACK, (self.holder,))
 
     def __enter__(self) -> ClaimQueue:
