@@ -254,14 +254,7 @@ class SQLiteJournal:
         with self._lock, self._writing():
             if self.closed:
                 return
-            if durable:
-                if self._db.in_transaction:
-                    self._db.execute(sql, params)
-                    self._commit_gathered()
-                else:
-                    self._db.execute(sql, params)  # autocommit: its own transaction
-                return
-            if not self._db.in_transaction:
+            if not durable and not self._db.in_transaction:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._gathering.set()
                 if self._committer is None:
@@ -269,7 +262,9 @@ class SQLiteJournal:
                         target=self._committing, name="cannon-journal-commit", daemon=True
                     )
                     self._committer.start()
-            self._db.execute(sql, params)
+            self._db.execute(sql, params)  # outside a gathering: autocommit, its own commit
+            if durable:
+                self._commit_gathered()
 
     def events(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The change history, oldest first (the last ``limit`` when given)."""
