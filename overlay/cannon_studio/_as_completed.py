@@ -9,7 +9,9 @@ receiver's request handler hands the delivery to the scheduler, which yields the
 its next wake-up; its queued poll is only the receiver's safety net. The sync one polls on a
 small thread pool (``_InlinePool`` when one poll at a time is enough: no threads); the async
 one runs polls as tasks and may also start pending creates, read lazily, as the client's
-in-flight slots allow. All sleeping goes through ``_clock``.
+in-flight slots allow. Once every create is answered and at most ``POLL_CLOSE_REMAINING`` of
+more requests are left, those are polled on the close schedule (``PollPolicy.poll_at``): a
+fan-out ends when its last request is noticed. All sleeping goes through ``_clock``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import _clock
+from ._constants import POLL_CLOSE_REMAINING
 from ._deadline import deadline_scope, passed
 from ._errors import APITimeoutError, WaitTimeoutError
 from ._handles import (
@@ -54,6 +57,8 @@ class PollQueue(Generic[_HandleT]):
     was never polled is made due at once rather than timed out. A request settled some other
     way (a webhook delivery) is ``discard``-ed: its entry stays in the heap, stale, and is
     skipped when it comes to the top (``live`` holds the due time of each live entry).
+
+    A fan-out's last requests are polled closely (``tighten``; ``POLL_CLOSE_REMAINING``).
     """
 
     def __init__(self, limit: float, start: float) -> None:
@@ -62,6 +67,7 @@ class PollQueue(Generic[_HandleT]):
         self.heap: list[tuple[float, int, _HandleT]] = []
         self.live: dict[int, float] = {}  # index -> due of its live entry
         self.polled: set[int] = set()
+        self.close = False  # polls follow the close schedule (the fan-out's last requests)
 
     def __bool__(self) -> bool:
         return self.head() is not None
@@ -78,7 +84,7 @@ class PollQueue(Generic[_HandleT]):
 
     def push(self, index: int, handle: _HandleT, now: float | None = None) -> float:
         """Queue ``handle`` for its next poll (its policy's delay from ``now``); return when."""
-        due = (_clock.monotonic() if now is None else now) + handle._next_delay()
+        due = (_clock.monotonic() if now is None else now) + handle._next_delay(self.close)
         return self.push_at(index, handle, due)
 
     def push_at(self, index: int, handle: _HandleT, due: float) -> float:
@@ -86,6 +92,28 @@ class PollQueue(Generic[_HandleT]):
         self.live[index] = due
         heapq.heappush(self.heap, (due, index, handle))
         return due
+
+    def tighten(self, now: float, total: int, left: int) -> bool:
+        """Switch to the close schedule when a fan-out nears its end (no I/O).
+
+        Args:
+            now: ``monotonic`` SECONDS.
+            total: requests the wait was given (more than ``POLL_CLOSE_REMAINING`` makes it a
+                fan-out); the caller asks only once every create was answered.
+            left: requests still waited for (queued and polled now).
+
+        Returns:
+            True when it switched just now: every queued poll due later than the close
+            schedule says was brought forward (a sleep for the old head should end).
+        """
+        if self.close or total <= POLL_CLOSE_REMAINING or left > POLL_CLOSE_REMAINING:
+            return False
+        self.close = True
+        for due, index, handle in self.entries():
+            at = now + handle._next_delay(True)
+            if at < due:
+                self.push_at(index, handle, at)
+        return True
 
     def discard(self, index: int) -> None:
         """Forget the queued poll of ``index`` (settled without it); no-op when none."""
@@ -223,6 +251,7 @@ def follow(
         while queue or in_flight:
             now = _clock.monotonic()
             queue.past_deadline(now, in_flight.values())
+            queue.tighten(now, len(handles), len(queue.live) + len(in_flight))
             for index, handle in queue.take_due(now, width - len(in_flight)):
                 poll = partial(_poll_until, core, queue.poll_budget(now))
                 in_flight[pool.submit(poll, handle.id)] = (index, handle)
@@ -363,6 +392,14 @@ async def afollow(
                 for handle in pull():
                     yield handle
                 continue
+            if (
+                exhausted
+                and not creating
+                and queue.tighten(now, count, len(queue.live) + len(polling))
+                and sleeper is not None
+            ):
+                sleeper.cancel()  # it sleeps for a poll the close schedule brought forward
+                sleeper = None
             woke = False
             if sleeper is not None and sleeper.done():
                 sleeper = None

@@ -105,6 +105,18 @@ POLL_MIN_INTERVAL_S = 0.1
 POLL_TAIL_FRACTION = 0.25
 """Past every observed duration, the next poll waits this fraction of the request's age."""
 
+POLL_CLOSE_REMAINING = 4
+"""A fan-out's last requests: once ``as_completed`` / ``wait_all`` has every create answered and
+at most this many of its (more than this many) requests left to wait for, those are polled
+closely (``POLL_CLOSE_FACTOR``). The wall time of a fan-out is the notice of its last request;
+a GET spent on one of the last few shortens it, one spent earlier does not."""
+
+POLL_CLOSE_FACTOR = 4.0
+"""How much more closely a fan-out's last requests are polled: the adaptive schedule's step mass
+(``POLL_STEP_MASS``) and its tail fraction (``POLL_TAIL_FRACTION``) are divided by it, with the
+same ``POLL_MIN_INTERVAL_S``. For 1-3 s jobs: a poll about every 0.12 s instead of 0.46 s, for at
+most ``POLL_CLOSE_REMAINING`` requests (a few dozen GETs more per fan-out)."""
+
 DEFAULT_MAX_WAIT_S = 1800.0
 """Overall wait deadline (``max_wait``) of ``wait`` / ``run`` / ``as_completed`` / ``wait_all`` in
 seconds when none is given (30 minutes)."""

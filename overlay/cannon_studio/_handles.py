@@ -219,8 +219,9 @@ class _HandleBase:
             logger.debug("request %s (%s): %s", self.id, self.operation, new)
         return changed
 
-    def _next_delay(self) -> float:
-        """Seconds from now to this handle's next poll (its client's ``PollPolicy`` decides)."""
+    def _next_delay(self, close: bool = False) -> float:
+        """Seconds from now to this handle's next poll (its client's ``PollPolicy`` decides;
+        ``close``: one of a fan-out's last requests, see ``PollPolicy.poll_at``)."""
         if self._polls == 0 and self._status == UNKNOWN_STATUS:
             return 0.0
         poll_after = self.accepted.poll_after_ms if self.accepted is not None else None
@@ -236,7 +237,8 @@ class _HandleBase:
             if self._polls == 0:
                 return max(0.0, poll_delay(0, poll_after) - elapsed)
             return poll_delay(self._polls, poll_after)
-        return max(0.0, policy.poll_at(self.operation, elapsed, self._polls, poll_after) - elapsed)
+        at = policy.poll_at(self.operation, elapsed, self._polls, poll_after, close=close)
+        return max(0.0, at - elapsed)
 
     def _policy(self) -> PollPolicy | None:
         policy: PollPolicy | None = getattr(getattr(self, "_core", None), "polling", None)

@@ -15,6 +15,9 @@ history a client has seen and asks them.
   first poll lands just after the usual duration. The first poll is never later than the server's ``poll_after_ms``
   (the hint caps it); no interval is shorter than ``POLL_MIN_INTERVAL_S`` or longer than
   ``POLL_MAX_INTERVAL_S``; past everything seen, polls back off in proportion to the age.
+- **Closely** (``close=True``: a fan-out's last ``POLL_CLOSE_REMAINING`` requests, decided by
+  ``as_completed`` / ``wait_all``): the same schedule with the step mass and the tail fraction
+  divided by ``POLL_CLOSE_FACTOR``; without history it is the policy above.
 
 With a webhook receiver (``safety_interval``), the deliveries bring the news and polling is a
 safety net: one GET every ``factor x`` the longest recent duration of the operation (default 2x,
@@ -35,6 +38,7 @@ from ._backoff import capped_exponential, server_ms
 from ._constants import (
     DEFAULT_POLL_AFTER_MS,
     MAX_POLL_AFTER_MS,
+    POLL_CLOSE_FACTOR,
     POLL_HISTORY_WINDOW,
     POLL_INITIAL_INTERVAL_S,
     POLL_JITTER,
@@ -117,6 +121,7 @@ def adaptive_poll_at(
     first: bool,
     poll_after_ms: object,
     step_mass: float = POLL_STEP_MASS,
+    tail_fraction: float = POLL_TAIL_FRACTION,
     min_interval_s: float = POLL_MIN_INTERVAL_S,
     max_interval_s: float = POLL_MAX_INTERVAL_S,
 ) -> float:
@@ -128,6 +133,7 @@ def adaptive_poll_at(
         first: no poll has been made yet (the server's hint caps this one).
         poll_after_ms: the create's ``poll_after_ms`` in MILLISECONDS, or ``None``.
         step_mass: fraction of the distribution between two polls (0 < mass <= 1).
+        tail_fraction: past every observed duration, the wait as a fraction of the age.
         min_interval_s / max_interval_s: bounds of the wait from now, in SECONDS.
 
     Returns:
@@ -143,7 +149,7 @@ def adaptive_poll_at(
     elif done < 1.0:
         at = samples[-1]  # the last stretch of the observed range
     else:  # older than every job seen: back off in proportion to the age
-        at = elapsed_s + POLL_TAIL_FRACTION * elapsed_s
+        at = elapsed_s + tail_fraction * elapsed_s
     return elapsed_s + min(max(at - elapsed_s, min_interval_s), max_interval_s)
 
 
@@ -220,6 +226,7 @@ class PollPolicy:
         polls_done: int,
         poll_after_ms: object,
         *,
+        close: bool = False,
         uniform: Callable[[float, float], float] = random.uniform,
     ) -> float:
         """Seconds since the create at which to poll next (see the module docstring).
@@ -229,14 +236,25 @@ class PollPolicy:
             elapsed_s: seconds since the create was answered.
             polls_done: GETs already made while waiting.
             poll_after_ms: the create's ``poll_after_ms`` in MILLISECONDS, or ``None``.
+            close: one of a fan-out's last requests: the learned schedule, ``POLL_CLOSE_FACTOR``
+                times as dense.
         """
         samples = self.samples(operation)
         if len(samples) < self._min_samples:
             if polls_done <= 0:
                 return max(elapsed_s, poll_delay(0, poll_after_ms))
             return elapsed_s + poll_delay(polls_done, poll_after_ms, uniform=uniform)
+        if not close:
+            return adaptive_poll_at(
+                samples, elapsed_s, first=polls_done <= 0, poll_after_ms=poll_after_ms
+            )
         return adaptive_poll_at(
-            samples, elapsed_s, first=polls_done <= 0, poll_after_ms=poll_after_ms
+            samples,
+            elapsed_s,
+            first=polls_done <= 0,
+            poll_after_ms=poll_after_ms,
+            step_mass=POLL_STEP_MASS / POLL_CLOSE_FACTOR,
+            tail_fraction=POLL_TAIL_FRACTION / POLL_CLOSE_FACTOR,
         )
 
     def __repr__(self) -> str:
