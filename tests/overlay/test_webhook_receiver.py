@@ -468,7 +468,7 @@ class _Handle:
     def __init__(self, name: str) -> None:
         self.id = name
 
-    def _next_delay(self) -> float:
+    def _next_delay(self, close: bool = False) -> float:
         return 1.0
 
 
