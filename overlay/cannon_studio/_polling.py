@@ -244,17 +244,14 @@ class PollPolicy:
             if polls_done <= 0:
                 return max(elapsed_s, poll_delay(0, poll_after_ms))
             return elapsed_s + poll_delay(polls_done, poll_after_ms, uniform=uniform)
-        if not close:
-            return adaptive_poll_at(
-                samples, elapsed_s, first=polls_done <= 0, poll_after_ms=poll_after_ms
-            )
+        density = POLL_CLOSE_FACTOR if close else 1.0
         return adaptive_poll_at(
             samples,
             elapsed_s,
             first=polls_done <= 0,
             poll_after_ms=poll_after_ms,
-            step_mass=POLL_STEP_MASS / POLL_CLOSE_FACTOR,
-            tail_fraction=POLL_TAIL_FRACTION / POLL_CLOSE_FACTOR,
+            step_mass=POLL_STEP_MASS / density,
+            tail_fraction=POLL_TAIL_FRACTION / density,
         )
 
     def __repr__(self) -> str:
