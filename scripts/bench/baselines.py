@@ -12,6 +12,8 @@ measurements (``measure.Run``). Scenarios:
   spend fewer calls: the baseline for notice latency and CPU per request of ``AsyncCannon``,
   which sends through aiohttp too. It also measures one idle round trip (the best of 5 GETs)
   for the wall lower bound.
+- ``per-call``: the CPU of one GET (of one request, ``n`` times) and of one create (``n``
+  creates), ``IN_FLIGHT`` in flight, on the same session: the floor of ``child``'s ``layers``.
 - ``light``: a peer's default polling loop over the same aiohttp session, ``n`` requests created
   at ``rate`` per second: ``replicate`` (0.5 s), ``fal`` (0.1 s), ``openai`` (a GET at once, then
   every ``openai-poll-after-ms`` header of the GET, else 1 s; Cannon's GET sends no such header),
@@ -193,9 +195,36 @@ async def light(args: dict[str, Any]) -> dict[str, Any]:
         return run.result()
 
 
+async def _cpu_us_each(n: int, call: Callable[[], Coroutine[Any, Any, object]]) -> float:
+    """Microseconds of process CPU per ``call()``, ``n`` calls with ``IN_FLIGHT`` in flight."""
+    slots = asyncio.Semaphore(IN_FLIGHT)
+
+    async def one() -> None:
+        async with slots:
+            await call()
+
+    for _ in range(IN_FLIGHT):  # first-call costs (connections) are not the measure's
+        await call()
+    started = time.process_time()
+    await asyncio.gather(*(one() for _ in range(n)))
+    return (time.process_time() - started) / n * 1e6
+
+
+async def per_call(args: dict[str, Any]) -> dict[str, Any]:
+    n = int(args["n"])
+    api = Api(args)
+    async with api.session:
+        warm, _ = await api.create()
+        get_us = await _cpu_us_each(n, lambda: api.get(warm["id"]))
+        create_us = await _cpu_us_each(n, api.create)
+    return {"get_cpu_us": get_us, "create_cpu_us": create_us}
+
+
 def run_scenario(args: dict[str, Any]) -> dict[str, Any]:
     """Run ``args["scenario"]`` and return its measurements (see the module docstring)."""
     scenario = args["scenario"]
+    if scenario == "per-call":
+        return asyncio.run(per_call(args))
     if scenario == "oracle":
         return asyncio.run(oracle(args))
     if scenario == "light":

@@ -7,6 +7,11 @@ baselines run in ``baselines`` (they import nothing from the client). Scenarios:
 - ``ours-async``: ``AsyncCannon`` follows ``n`` pending creates with ``as_completed`` (they are
   started as its 64 in-flight slots allow, each request followed once its create is answered).
 - ``ours-sync``: ``Cannon`` creates ``n`` requests one after the other, then ``as_completed``.
+- ``layers``: the CPU of one GET (of one request, ``n`` times, ``IN_FLIGHT`` in flight) entered
+  at each layer of ``AsyncCannon`` in turn, from its I/O transport up to ``requests.retrieve``,
+  then of one ``requests.create``: where a call's CPU goes, measured without a profiler (whose
+  cost per Python call inflates small functions several times over). The floor is
+  ``baselines``' ``per-call`` on raw aiohttp.
 - ``light``: the light-load mix, ``n`` requests created at ``rate`` per second, each followed
   by ``handle.wait``. With ``learn_seed``, a first round on the jobs of that seed (fresh jobs
   from the same distribution, never measured against) teaches the client the durations; then
@@ -25,6 +30,7 @@ import pstats
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx2
@@ -176,9 +182,68 @@ async def light_ours(args: dict[str, Any]) -> dict[str, Any]:
         return measured
 
 
+async def _cpu_us_each(n: int, call: Callable[[], Awaitable[object]]) -> float:
+    """Microseconds of process CPU per ``call()``, ``n`` calls with ``IN_FLIGHT`` in flight."""
+    slots = asyncio.Semaphore(IN_FLIGHT)
+
+    async def one() -> None:
+        async with slots:
+            await call()
+
+    for _ in range(IN_FLIGHT):  # first-call costs (imports, connections) are not a layer's
+        await call()
+    started = time.process_time()
+    await asyncio.gather(*(one() for _ in range(n)))
+    return (time.process_time() - started) / n * 1e6
+
+
+async def layers(args: dict[str, Any]) -> dict[str, Any]:
+    """CPU per GET entered at each layer, bottom up, then per create (see the module docstring).
+
+    Reaches into the client's parts (``_core``, its transports and API client) on purpose: each
+    layer is called as the one above it calls it.
+    """
+    from cannon_studio_api.api.requests import get_request
+
+    n = int(args["n"])
+    async with AsyncCannon(api_key=args["api_key"], base_url=args["base_url"]) as client:
+        core = client._core
+        warm = await client.requests.create(OPERATION, INPUT)
+        path = f"/api/v1/requests/{warm.id}"
+        sample = core.http.build_request("GET", path)
+        api_transport = core.http._api_transport
+
+        def request() -> httpx2.Request:
+            return httpx2.Request(
+                "GET", sample.url, headers=sample.headers, extensions=sample.extensions
+            )
+
+        async def via(transport: httpx2.AsyncBaseTransport) -> None:
+            response = await transport.handle_async_request(request())
+            json.loads(await response.aread())
+
+        async def built() -> None:
+            json.loads((await core.http.request("GET", path)).content)
+
+        steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            (f"{type(core._inner).__name__} (httpx2 Request and Response)", lambda: via(core._inner)),
+            ("+ retrying transport, in-flight gate", lambda: via(api_transport)),
+            ("+ request built from the client's parts", built),
+            ("+ generated endpoint (parsed to RequestObject)",
+             lambda: get_request.asyncio_detailed(client=core.api, request_id=warm.id)),
+            ("+ core call (gate slot, typed errors, raw record)", lambda: core.get_request(warm.id)),
+            ("+ requests.retrieve (a handle)", lambda: client.requests.retrieve(warm.id)),
+        ]  # fmt: skip
+        measured = [[name, await _cpu_us_each(n, call)] for name, call in steps]
+        create_us = await _cpu_us_each(n, lambda: client.requests.create(OPERATION, INPUT))
+    return {"layers": measured, "create_cpu_us": create_us}
+
+
 def run_scenario(args: dict[str, Any]) -> dict[str, Any]:
     """Run ``args["scenario"]`` and return its measurements (see the module docstring)."""
     scenario = args["scenario"]
+    if scenario == "layers":
+        return asyncio.run(layers(args))
     if scenario == "ours-async":
         return asyncio.run(ours_async(args))
     if scenario == "ours-sync":
