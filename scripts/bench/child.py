@@ -8,7 +8,7 @@ baselines run in ``baselines`` (they import nothing from the client). Scenarios:
   started as its 64 in-flight slots allow, each request followed once its create is answered).
 - ``ours-sync``: ``Cannon`` creates ``n`` requests one after the other, then ``as_completed``.
 - ``layers``: the CPU of one GET (of one request, ``n`` times, ``IN_FLIGHT`` in flight) entered
-  at each layer of ``AsyncCannon`` in turn, from its I/O transport up to ``requests.retrieve``,
+  at each layer of ``AsyncCannon`` in turn (``LAYER_PASSES`` interleaved passes, the median), from its I/O transport up to ``requests.retrieve``,
   then of one ``requests.create``: where a call's CPU goes, measured without a profiler (whose
   cost per Python call inflates small functions several times over). The floor is
   ``baselines``' ``per-call`` on raw aiohttp.
@@ -41,6 +41,9 @@ from .baselines import paced
 from .measure import IN_FLIGHT, INPUT, OPERATION, Run, Tally
 
 TALLY = Tally()
+
+LAYER_PASSES = 3
+"""Passes over every layer in ``layers`` (``n`` GETs each); each layer's figure is the median."""
 
 
 def _record(request: httpx2.Request, sent: float) -> None:
@@ -234,8 +237,12 @@ async def layers(args: dict[str, Any]) -> dict[str, Any]:
             ("+ core call (gate slot, typed errors, raw record)", lambda: core.get_request(warm.id)),
             ("+ requests.retrieve (a handle)", lambda: client.requests.retrieve(warm.id)),
         ]  # fmt: skip
-        measured = [[name, await _cpu_us_each(n, call)] for name, call in steps]
+        samples: list[list[float]] = [[] for _ in steps]
+        for _ in range(LAYER_PASSES):  # interleaved: a slow moment spreads over every layer
+            for figures, (_, call) in zip(samples, steps, strict=True):
+                figures.append(await _cpu_us_each(n, call))
         create_us = await _cpu_us_each(n, lambda: client.requests.create(OPERATION, INPUT))
+    measured = [[name, statistics.median(f)] for (name, _), f in zip(steps, samples, strict=True)]
     return {"layers": measured, "create_cpu_us": create_us}
 
 

@@ -4,7 +4,7 @@ cProfile charges its own cost to every Python call it sees, so a function made o
 calls (``isinstance``, ``dict.get``) looks several times dearer than it is. This measure runs
 no profiler: the same GET (of one request, ``n`` times, ``IN_FLIGHT`` in flight) entered at each
 layer of ``AsyncCannon`` in turn, each figure its process CPU per call (``child`` scenario
-``layers``), beside raw aiohttp's GET and create on the same sandbox (``baselines`` scenario
+``layers``: interleaved passes over the layers), beside raw aiohttp's GET and create on the same sandbox (``baselines`` scenario
 ``per-call``, which imports nothing from the client). Rounds alternate the two children; each
 figure is the median. Printed under a missed CPU or wall row of the fan-out.
 """
@@ -19,8 +19,8 @@ from .sandbox_process import SandboxProcess, run_child
 
 __all__ = ["layer_lines", "measure_layers"]
 
-CALLS = 4000
-"""GETs (and creates) per layer and round."""
+CALLS = 2000
+"""GETs per layer and pass (the child makes ``child.LAYER_PASSES`` passes), creates per round."""
 
 ROUNDS = 2
 """Rounds of both children; the figures are medians over them."""
@@ -62,8 +62,8 @@ def layer_lines(data: dict[str, Any]) -> list[str]:
     """``measure_layers``' figures as the lines printed under a missed row."""
     floor = data["aiohttp_get_us"]
     lines = [
-        f"CPU per call by layer, no profiler ({data['calls']:,} calls of each, 64 in flight, "
-        f"median of {data['rounds']}; {load_line()}):",
+        f"CPU per call by layer, no profiler ({data['calls']:,} calls a pass, 64 in flight, "
+        f"median of {data['rounds']} rounds; steps of a few us are noise; {load_line()}):",
         f"  {'GET, raw aiohttp (baseline: imports nothing from the client)':58} {floor:6.0f} us",
     ]
     below = floor

@@ -22,7 +22,7 @@ def test_layers_measured_bottom_up_beside_raw_aiohttp() -> None:
     assert all(us > 0 for us in [*figures, data["aiohttp_create_us"], data["create_us"]])
 
     lines = layer_lines(data)
-    assert "no profiler" in lines[0] and "40 calls of each" in lines[0]
+    assert "no profiler" in lines[0] and "40 calls a pass" in lines[0]
     body = [FIGURE.search(line) for line in lines[1:]]
     assert all(body), lines
     shown = [int(m.group(1)) for m in body if m]
