@@ -27,14 +27,14 @@ import json
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 import aiohttp
 
 from .measure import DUE_HEADER, IN_FLIGHT, INPUT, OPERATION, TERMINAL, Run, Tally
 
-__all__ = ["run_scenario"]
+__all__ = ["cpu_us_each", "run_scenario"]
 
 BODY = json.dumps({"operation": OPERATION, "input": INPUT}).encode()
 
@@ -195,15 +195,16 @@ async def light(args: dict[str, Any]) -> dict[str, Any]:
         return run.result()
 
 
-async def _cpu_us_each(n: int, call: Callable[[], Coroutine[Any, Any, object]]) -> float:
-    """Microseconds of process CPU per ``call()``, ``n`` calls with ``IN_FLIGHT`` in flight."""
+async def cpu_us_each(n: int, call: Callable[[], Awaitable[object]]) -> float:
+    """Microseconds of process CPU per ``call()``: ``n`` calls with ``IN_FLIGHT`` in flight,
+    after ``IN_FLIGHT`` calls one by one (first-call costs: imports, connections)."""
     slots = asyncio.Semaphore(IN_FLIGHT)
 
     async def one() -> None:
         async with slots:
             await call()
 
-    for _ in range(IN_FLIGHT):  # first-call costs (connections) are not the measure's
+    for _ in range(IN_FLIGHT):
         await call()
     started = time.process_time()
     await asyncio.gather(*(one() for _ in range(n)))
@@ -215,8 +216,8 @@ async def per_call(args: dict[str, Any]) -> dict[str, Any]:
     api = Api(args)
     async with api.session:
         warm, _ = await api.create()
-        get_us = await _cpu_us_each(n, lambda: api.get(warm["id"]))
-        create_us = await _cpu_us_each(n, api.create)
+        get_us = await cpu_us_each(n, lambda: api.get(warm["id"]))
+        create_us = await cpu_us_each(n, api.create)
     return {"get_cpu_us": get_us, "create_cpu_us": create_us}
 
 

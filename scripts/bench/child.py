@@ -37,7 +37,7 @@ import httpx2
 from cannon_studio import AsyncCannon, AsyncRequestHandle, Cannon
 from cannon_studio.transports import aiohttp_available, aiohttp_transport, httpx2_transport
 
-from .baselines import paced
+from .baselines import cpu_us_each, paced
 from .measure import IN_FLIGHT, INPUT, OPERATION, Run, Tally
 
 TALLY = Tally()
@@ -185,21 +185,6 @@ async def light_ours(args: dict[str, Any]) -> dict[str, Any]:
         return measured
 
 
-async def _cpu_us_each(n: int, call: Callable[[], Awaitable[object]]) -> float:
-    """Microseconds of process CPU per ``call()``, ``n`` calls with ``IN_FLIGHT`` in flight."""
-    slots = asyncio.Semaphore(IN_FLIGHT)
-
-    async def one() -> None:
-        async with slots:
-            await call()
-
-    for _ in range(IN_FLIGHT):  # first-call costs (imports, connections) are not a layer's
-        await call()
-    started = time.process_time()
-    await asyncio.gather(*(one() for _ in range(n)))
-    return (time.process_time() - started) / n * 1e6
-
-
 async def layers(args: dict[str, Any]) -> dict[str, Any]:
     """CPU per GET entered at each layer, bottom up, then per create (see the module docstring).
 
@@ -240,8 +225,8 @@ async def layers(args: dict[str, Any]) -> dict[str, Any]:
         samples: list[list[float]] = [[] for _ in steps]
         for _ in range(LAYER_PASSES):  # interleaved: a slow moment spreads over every layer
             for figures, (_, call) in zip(samples, steps, strict=True):
-                figures.append(await _cpu_us_each(n, call))
-        create_us = await _cpu_us_each(n, lambda: client.requests.create(OPERATION, INPUT))
+                figures.append(await cpu_us_each(n, call))
+        create_us = await cpu_us_each(n, lambda: client.requests.create(OPERATION, INPUT))
     measured = [[name, statistics.median(f)] for (name, _), f in zip(steps, samples, strict=True)]
     return {"layers": measured, "create_cpu_us": create_us}
 
