@@ -8,10 +8,10 @@ baselines run in ``baselines`` (they import nothing from the client). Scenarios:
   started as its 64 in-flight slots allow, each request followed once its create is answered).
 - ``ours-sync``: ``Cannon`` creates ``n`` requests one after the other, then ``as_completed``.
 - ``layers``: the CPU of one GET (of one request, ``n`` times, ``IN_FLIGHT`` in flight) entered
-  at each layer of ``AsyncCannon`` in turn (``LAYER_PASSES`` interleaved passes, the median), from its I/O transport up to ``requests.retrieve``,
-  then of one ``requests.create``: where a call's CPU goes, measured without a profiler (whose
-  cost per Python call inflates small functions several times over). The floor is
-  ``baselines``' ``per-call`` on raw aiohttp.
+  at each layer of ``AsyncCannon`` in turn, from its I/O transport up to ``requests.retrieve``
+  (``LAYER_PASSES`` interleaved passes, the median), then of one ``requests.create``: where a
+  call's CPU goes, measured without a profiler (whose cost per Python call inflates small
+  functions several times over). The floor is ``baselines``' ``per-call`` on raw aiohttp.
 - ``light``: the light-load mix, ``n`` requests created at ``rate`` per second, each followed
   by ``handle.wait``. With ``learn_seed``, a first round on the jobs of that seed (fresh jobs
   from the same distribution, never measured against) teaches the client the durations; then
@@ -36,6 +36,7 @@ from typing import Any
 import httpx2
 from cannon_studio import AsyncCannon, AsyncRequestHandle, Cannon
 from cannon_studio.transports import aiohttp_available, aiohttp_transport, httpx2_transport
+from cannon_studio_api.api.requests import get_request
 
 from .baselines import cpu_us_each, paced
 from .measure import IN_FLIGHT, INPUT, OPERATION, Run, Tally
@@ -191,8 +192,6 @@ async def layers(args: dict[str, Any]) -> dict[str, Any]:
     Reaches into the client's parts (``_core``, its transports and API client) on purpose: each
     layer is called as the one above it calls it.
     """
-    from cannon_studio_api.api.requests import get_request
-
     n = int(args["n"])
     async with AsyncCannon(api_key=args["api_key"], base_url=args["base_url"]) as client:
         core = client._core

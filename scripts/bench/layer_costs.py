@@ -4,9 +4,10 @@ cProfile charges its own cost to every Python call it sees, so a function made o
 calls (``isinstance``, ``dict.get``) looks several times dearer than it is. This measure runs
 no profiler: the same GET (of one request, ``n`` times, ``IN_FLIGHT`` in flight) entered at each
 layer of ``AsyncCannon`` in turn, each figure its process CPU per call (``child`` scenario
-``layers``: interleaved passes over the layers), beside raw aiohttp's GET and create on the same sandbox (``baselines`` scenario
-``per-call``, which imports nothing from the client). Rounds alternate the two children; each
-figure is the median. Printed under a missed CPU or wall row of the fan-out.
+``layers``: interleaved passes over the layers), beside raw aiohttp's GET and create on the same
+sandbox (``baselines`` scenario ``per-call``, which imports nothing from the client). Rounds
+alternate the two children; each figure is the median. Printed under a missed CPU or wall row
+of the fan-out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from .measure import IN_FLIGHT
 from .report import load_line
 from .sandbox_process import SandboxProcess, run_child
 
@@ -62,7 +64,7 @@ def layer_lines(data: dict[str, Any]) -> list[str]:
     """``measure_layers``' figures as the lines printed under a missed row."""
     floor = data["aiohttp_get_us"]
     lines = [
-        f"CPU per call by layer, no profiler ({data['calls']:,} calls a pass, 64 in flight, "
+        f"CPU per call by layer, no profiler ({data['calls']:,} calls a pass, {IN_FLIGHT} in flight, "
         f"median of {data['rounds']} rounds; steps of a few us are noise; {load_line()}):",
         f"  {'GET, raw aiohttp (baseline: imports nothing from the client)':58} {floor:6.0f} us",
     ]
